@@ -1,0 +1,35 @@
+"""Turn wake-up times into APScheduler date jobs, and job fires into callbacks."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+
+class WakeupScheduler:
+    """A BackgroundScheduler holding at most one date job per name (no polling)."""
+
+    def __init__(self) -> None:
+        # UTC: date jobs need no local zone, and an invalid TZ must not stop the daemon.
+        self._scheduler = BackgroundScheduler(
+            timezone="UTC",
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    def start(self) -> None:
+        """Start the scheduler thread."""
+        self._scheduler.start()
+
+    def plan(self, name: str, delay: float | None, callback: Callable[[], None]) -> None:
+        """Run callback once after delay seconds, replacing the job of that name; None cancels."""
+        if delay is None:
+            job = self._scheduler.get_job(name)
+            if job is not None:  # a date job that already ran is gone by itself
+                job.remove()
+            return
+        run_at = datetime.now(UTC) + timedelta(seconds=max(0.0, delay))
+        self._scheduler.add_job(callback, "date", run_date=run_at, id=name, replace_existing=True)
+
+    def shutdown(self) -> None:
+        """Stop the scheduler thread without waiting for running jobs."""
+        self._scheduler.shutdown(wait=False)

@@ -1,0 +1,144 @@
+"""The pystray icon: draws looks, turns menu data into a pystray.Menu and clicks into commands."""
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from backcare_tray.menu import Command, MenuEntry
+from backcare_tray.view import TrayView
+
+log = logging.getLogger(__name__)
+
+OnCommand = Callable[[Command], None]
+
+
+def backend_candidates(platform: str, env_value: str | None) -> list[str]:
+    """Return the pystray backends to try in order; never xorg, which has no menu or clicks."""
+    if env_value:
+        return [env_value]
+    if platform == "darwin":
+        return ["darwin"]
+    if platform == "win32":
+        return ["win32"]
+    return ["appindicator", "gtk"]
+
+
+def import_pystray(candidates: list[str]) -> tuple[Any, str]:
+    """Import pystray with the first backend that loads; raise RuntimeError naming each failure."""
+    # GTK maps OpenGL drivers at start although a tray icon never draws with GL.
+    os.environ.setdefault("GDK_GL", "disable")
+    failures = []
+    for name in candidates:
+        os.environ["PYSTRAY_BACKEND"] = name
+        try:
+            import pystray
+
+            return pystray, name
+        except Exception as error:  # gi raises ValueError, Xlib its own errors
+            failures.append(f"{name}: {type(error).__name__}: {error}")
+            sys.modules.pop("pystray", None)
+    raise RuntimeError("no usable tray backend (" + "; ".join(failures) + ")")
+
+
+class TrayIcon:
+    """A pystray icon run on its own thread; show() may be called from any thread."""
+
+    def __init__(self, on_command: OnCommand) -> None:
+        self._on_command = on_command
+        self._lock = threading.Lock()
+        self._icon: Any = None  # set once the icon's loop runs
+        self._created: Any = None
+        self._pystray: Any = None
+        self._shown: TrayView | None = None
+        self._pending: TrayView | None = None
+        self._thread = threading.Thread(target=self._run, name="tray", daemon=True)
+        self.backend: str | None = None
+        self.ready = threading.Event()
+
+    def start(self) -> None:
+        """Start the icon's thread; failures are logged there, never raised."""
+        self._thread.start()
+
+    def _run(self) -> None:
+        """Import the backend, create the icon and run its loop until stopped."""
+        try:
+            pystray, self.backend = import_pystray(
+                backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"))
+            )
+            icon = pystray.Icon("backcare-tray", title="backcare-tray")
+        except Exception as error:
+            log.error(
+                "No tray icon: %s. Reminders, notifications and the command line still work.", error
+            )
+            self.ready.set()
+            return
+        log.info("Tray icon uses the %s backend.", self.backend)
+        with self._lock:
+            self._pystray, self._created = pystray, icon
+        try:
+            icon.run(setup=self._setup)
+        except Exception:
+            log.exception("The tray icon stopped with an error; carrying on without it.")
+
+    def _setup(self, icon: Any) -> None:
+        """Show the latest view once the loop runs."""
+        with self._lock:
+            self._icon = icon
+            if self._pending is not None:
+                self._apply(self._pending)
+                self._pending = None
+        icon.visible = True
+        self.ready.set()
+
+    def show(self, view: TrayView) -> None:
+        """Show a view, changing only the parts that differ from what is shown."""
+        with self._lock:
+            if self._icon is None:
+                self._pending = view
+            else:
+                self._apply(view)
+
+    def _apply(self, view: TrayView) -> None:
+        """Push the changed parts of view to pystray; the caller holds the lock."""
+        from backcare_tray.art import draw_icon
+
+        shown = self._shown
+        if shown is None or shown.look != view.look:
+            self._icon.icon = draw_icon(view.look)
+        if shown is None or shown.tooltip != view.tooltip:
+            self._icon.title = view.tooltip
+        if shown is None or shown.menu != view.menu:
+            self._icon.menu = self._pystray.Menu(*(self._item(e) for e in view.menu))
+        self._shown = view
+
+    def _item(self, entry: MenuEntry) -> Any:
+        """Return the pystray item for one menu entry."""
+        pystray = self._pystray
+        if not entry.label:
+            return pystray.Menu.SEPARATOR
+        if entry.children:
+            submenu = pystray.Menu(*(self._item(c) for c in entry.children))
+            return pystray.MenuItem(entry.label, submenu, enabled=entry.enabled)
+        command = entry.command
+
+        def action(icon: Any, item: Any) -> None:
+            if command is not None:
+                self._on_command(command)
+
+        return pystray.MenuItem(
+            entry.label,
+            action,
+            enabled=entry.enabled and command is not None,
+            default=entry.default,
+        )
+
+    def stop(self) -> None:
+        """Remove the icon and end its loop."""
+        with self._lock:
+            icon = self._created
+        if icon is not None:
+            icon.stop()
+        self._thread.join(timeout=1.5)

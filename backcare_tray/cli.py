@@ -1,0 +1,217 @@
+"""The backcare-tray command: run the daemon, or talk to the running one."""
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from backcare_tray import __version__
+from backcare_tray.config_file import ConfigError, example_config_text, load_settings
+from backcare_tray.durations import parse_duration
+from backcare_tray.menu import Command
+from backcare_tray.paths import AppPaths, app_icon_path, app_paths
+from backcare_tray.wording import dose
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_NOT_RUNNING = 3
+
+EXAMPLES = """\
+examples:
+  backcare-tray                      run in the tray with the defaults
+  backcare-tray run --no-tray        run without an icon (notifications and control only)
+  backcare-tray status --json        what the running daemon is doing, as JSON
+  backcare-tray snooze 20m           postpone the due stretch by 20 minutes
+  backcare-tray pause 1h30m          no reminders for 90 minutes
+  backcare-tray check-config ~/my.toml
+
+exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
+3 backcare-tray is not running
+"""
+
+
+def _duration_arg(text: str) -> int:
+    """Parse a positive duration argument for argparse."""
+    try:
+        seconds = parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
+    return seconds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="backcare-tray",
+        description="A tray daemon that reminds you to stand up and stretch your back.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"backcare-tray {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser("run", help="run the daemon (the default command)")
+    run.add_argument("--config", help="config file (default: the user config dir)")
+    run.add_argument("--no-tray", action="store_true", help="run without a tray icon")
+    run.add_argument("--verbose", action="store_true", help="log debug messages")
+    status = sub.add_parser("status", help="show what the daemon is doing")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_parser("start", help="start the guided stretch now")
+    snooze = sub.add_parser("snooze", help="postpone the due stretch")
+    snooze.add_argument(
+        "duration", nargs="?", type=_duration_arg, help="e.g. 10m (default: config)"
+    )
+    sub.add_parser("done", help="mark the stretch done")
+    sub.add_parser("skip", help="skip the stretch")
+    pause = sub.add_parser("pause", help="pause reminders")
+    pause.add_argument(
+        "duration", nargs="?", type=_duration_arg, help="e.g. 1h (default: until resumed)"
+    )
+    sub.add_parser("resume", help="resume reminders")
+    sub.add_parser("cancel", help="stop a guided stretch without counting it")
+    sub.add_parser("quit", help="stop the daemon")
+    exercises = sub.add_parser("exercises", help="list the rotation, marking the next stretch")
+    exercises.add_argument("--config", help="config file (default: the user config dir)")
+    check = sub.add_parser("check-config", help="validate a config file")
+    check.add_argument("path", nargs="?", help="config file (default: the user config dir)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "run":
+        return _run(
+            getattr(args, "config", None),
+            getattr(args, "no_tray", False),
+            getattr(args, "verbose", False),
+        )
+    if command == "check-config":
+        return _check_config(args.path)
+    if command == "exercises":
+        return _exercises(args.config)
+    seconds = getattr(args, "duration", None)
+    return _control(app_paths(), Command(command, seconds), as_json=getattr(args, "json", False))
+
+
+def _fail(message: str, code: int) -> int:
+    """Print message on stderr and return code."""
+    print(f"backcare-tray: {message}", file=sys.stderr)
+    return code
+
+
+def _check_config(path_text: str | None) -> int:
+    """Validate a config file and say so."""
+    path = Path(path_text) if path_text else app_paths().config
+    try:
+        settings = load_settings(path, required=True)
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
+    print(f"{path}: OK ({len(settings.rotation)} stretches in the rotation)")
+    return 0
+
+
+def _exercises(config: str | None) -> int:
+    """List the rotation and mark the stretch that comes next."""
+    from backcare_tray.adapters.state_file import load_state
+    from backcare_tray.daemon import clock_now
+    from backcare_tray.rotation import reconcile, start_rotation
+
+    paths = app_paths(config)
+    try:
+        settings = load_settings(paths.config)
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
+    saved = load_state(paths.state, clock_now())
+    rotation = start_rotation(settings.rotation, settings.rotation_order, 0)
+    if saved is not None:
+        rotation = reconcile(saved[0].rotation, settings.rotation, settings.rotation_order)
+    print(f"Rotation ({settings.rotation_order}):")
+    for position, exercise_id in enumerate(settings.rotation, 1):
+        exercise = settings.exercise(exercise_id)
+        mark = ">" if exercise_id == rotation.current else " "
+        note = "  <- next" if mark == ">" else ""
+        print(f"{mark} {position}. {exercise.name} [{exercise.id}]: {dose(exercise)}{note}")
+    return 0
+
+
+def _print_status(status: dict[str, Any]) -> None:
+    """Print a status report for people."""
+    today = status["today"]
+    print(status["status"])
+    print(f"State: {status['state']}; next stretch: {status['next_exercise']['name']}")
+    print(f"Today: {today['done']} done, {today['snoozed']} snoozed, {today['skipped']} skipped")
+
+
+def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
+    """Send a command to the running daemon and print its answer."""
+    from backcare_tray.adapters.control import NotRunning, send_request
+
+    try:
+        reply = send_request(paths.socket, command)
+    except (NotRunning, OSError, ValueError):
+        return _fail("backcare-tray is not running", EXIT_NOT_RUNNING)
+    if as_json:
+        print(json.dumps(reply.get("status", reply), indent=2))
+    elif not reply.get("ok"):
+        print(f"backcare-tray: {reply.get('error')}", file=sys.stderr)
+    elif "status" in reply:
+        _print_status(reply["status"])
+    else:
+        print(reply.get("message", "ok"))
+    return 0 if reply.get("ok") else EXIT_REFUSED
+
+
+def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
+    """Run the daemon in the foreground until it is stopped."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    paths = app_paths(config)
+    try:
+        settings = load_settings(paths.config, required=config is not None)
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
+    if (
+        not no_tray
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        return _fail(
+            "no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "use 'backcare-tray run --no-tray' to run without an icon",
+            EXIT_USAGE,
+        )
+
+    from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
+    from backcare_tray.adapters.notifier import PlyerNotifier
+    from backcare_tray.adapters.opener import open_with_default_app
+    from backcare_tray.daemon import Daemon, config_or_example
+
+    lock = InstanceLock(paths.lock)
+    try:
+        lock.acquire()
+    except AlreadyRunning as error:
+        return _fail(str(error), EXIT_REFUSED)
+    try:
+        daemon = Daemon(
+            settings,
+            paths,
+            PlyerNotifier(app_icon_path()),
+            with_tray=not no_tray,
+            open_settings=lambda: open_with_default_app(
+                config_or_example(paths.config, example_config_text())
+            ),
+        )
+        daemon.run()
+    finally:
+        lock.release()
+    return 0

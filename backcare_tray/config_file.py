@@ -1,0 +1,37 @@
+"""Read the user's config file; never write to it."""
+
+import tomllib
+from pathlib import Path
+
+from backcare_tray.paths import shipped_path
+from backcare_tray.settings import Settings, settings_from_mapping
+from backcare_tray.validation import InvalidValue
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file, the key and the value."""
+
+
+def load_settings(path: Path, *, required: bool = False) -> Settings:
+    """Return the settings in path; a missing file gives the defaults unless required."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"{path}: no such file") from None
+        return Settings()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    try:
+        return settings_from_mapping(data)
+    except InvalidValue as error:
+        raise ConfigError(f"{path.name}: {error} (in {path})") from None
+
+
+def example_config_text() -> str:
+    """Return the documented example config that ships with the package."""
+    return shipped_path("config.example.toml").read_text(encoding="utf-8")

@@ -1,0 +1,266 @@
+"""The daemon: one loop owns the state and applies every event in order."""
+
+import logging
+import random
+import signal
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from queue import SimpleQueue
+from typing import Any
+
+from backcare_tray import engine
+from backcare_tray.adapters.control import ControlServer, Reply
+from backcare_tray.adapters.notifier import Notifier
+from backcare_tray.adapters.scheduler import WakeupScheduler
+from backcare_tray.adapters.state_file import load_state, save_state
+from backcare_tray.adapters.tray import TrayIcon
+from backcare_tray.menu import Command
+from backcare_tray.paths import AppPaths
+from backcare_tray.report import DayCounts, status_report
+from backcare_tray.rotation import reconcile
+from backcare_tray.settings import Settings
+from backcare_tray.view import next_view_change, tray_view
+from backcare_tray.wording import Moment, notification
+
+log = logging.getLogger(__name__)
+REPLY_TIMEOUT = 5.0
+
+
+def clock_now() -> Moment:
+    """Return the current instant on both clocks."""
+    return Moment(time.monotonic(), time.time())
+
+
+def local_date(wall: float) -> str:
+    """Return the local calendar date of a wall-clock time."""
+    return date.fromtimestamp(wall).isoformat()
+
+
+def count(today: DayCounts, record: engine.Record, on: str) -> DayCounts:
+    """Return today's counters after a record, starting afresh on a new date."""
+    if today.date != on:
+        today = DayCounts(on)
+    match record.kind:
+        case "done":
+            return replace(today, done=today.done + 1)
+        case "snoozed":
+            return replace(today, snoozed=today.snoozed + 1)
+        case "skipped":
+            return replace(today, skipped=today.skipped + 1)
+    return today
+
+
+def command_event(command: Command, now: float, how: str) -> engine.Event | None:
+    """Return the engine event for a command, or None for commands the daemon handles."""
+    match command.name:
+        case "start":
+            return engine.StartStretch(now)
+        case "snooze":
+            return engine.Snooze(now, command.seconds)
+        case "done":
+            return engine.MarkDone(now, how)
+        case "skip":
+            return engine.Skip(now)
+        case "pause":
+            return engine.Pause(now, command.seconds)
+        case "resume":
+            return engine.Resume(now)
+        case "cancel":
+            return engine.Cancel(now)
+    return None
+
+
+@dataclass
+class _Request:
+    """A command waiting on the loop, with the slot its reply goes in."""
+
+    command: Command
+    how: str
+    reply: Reply | None = None
+    answered: threading.Event = field(default_factory=threading.Event)
+
+
+_TICK = "tick"
+_REDRAW = "redraw"
+_STOP = "stop"
+
+
+class Daemon:
+    """Owns the engine state; adapters only put items on its queue."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        paths: AppPaths,
+        notifier: Notifier,
+        with_tray: bool,
+        open_settings: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.paths = paths
+        self.notifier = notifier
+        self.open_settings = open_settings
+        self._queue: SimpleQueue[str | _Request] = SimpleQueue()
+        self.scheduler = WakeupScheduler()
+        self.tray = TrayIcon(lambda c: self._queue.put(_Request(c, "menu"))) if with_tray else None
+        self.control: ControlServer | None = None
+        at = clock_now()
+        self.state, self.today = self._restore(at)
+
+    def _restore(self, at: Moment) -> tuple[engine.EngineState, DayCounts]:
+        """Return the saved state made valid for today's settings, or a fresh one."""
+        saved = load_state(self.paths.state, at)
+        if saved is None:
+            seed = random.SystemRandom().randrange(2**31)
+            return engine.initial_state(at.mono, self.settings, seed), DayCounts(
+                local_date(at.wall)
+            )
+        state, today = saved
+        rotation = reconcile(state.rotation, self.settings.rotation, self.settings.rotation_order)
+        latest = at.mono + self.settings.sitting_interval
+        if state.mode == "working" and state.deadline is not None and state.deadline > latest:
+            state = replace(state, deadline=latest)
+        return replace(state, rotation=rotation), today
+
+    def request(self, command: Command, how: str = "cli") -> Reply:
+        """Hand a command to the loop and wait for its reply (called from other threads)."""
+        pending = _Request(command, how)
+        self._queue.put(pending)
+        if not pending.answered.wait(REPLY_TIMEOUT) or pending.reply is None:
+            return {"ok": False, "error": "the daemon did not answer in time"}
+        return pending.reply
+
+    def stop_soon(self, *_: object) -> None:
+        """Ask the loop to stop (safe from signal handlers)."""
+        self._queue.put(_STOP)
+
+    def run(self) -> None:
+        """Start the adapters, run the loop until stopped, then shut down cleanly."""
+        self.control = ControlServer(self.paths.socket, self.request)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self.stop_soon)
+        self.scheduler.start()
+        self.control.start()
+        self._apply(engine.Tick(clock_now().mono))
+        if self.tray is not None:
+            self.tray.start()
+        log.info("backcare-tray is running: %s", self._report(clock_now())["status"])
+        try:
+            self._loop()
+        finally:
+            self._shutdown()
+
+    def _loop(self) -> None:
+        """Apply queued items in order until a stop arrives."""
+        while True:
+            item = self._queue.get()
+            if item == _STOP:
+                return
+            try:
+                if item == _TICK:
+                    self._apply(engine.Tick(clock_now().mono))
+                elif item == _REDRAW:
+                    self._show(clock_now())
+                elif isinstance(item, _Request):
+                    stop = self._answer(item)
+                    if stop:
+                        return
+            except Exception:
+                log.exception("Error while handling %r; carrying on", item)
+
+    def _answer(self, request: _Request) -> bool:
+        """Carry out a command, fill in its reply, and return True if the daemon should stop."""
+        command = request.command
+        at = clock_now()
+        reply: Reply = {"ok": True}
+        if command.name == "quit":
+            request.reply = {"ok": True, "message": "backcare-tray is stopping"}
+            request.answered.set()
+            return True
+        if command.name == "settings":
+            if self.open_settings is not None:
+                self.open_settings()
+        else:
+            event = command_event(command, at.mono, request.how)
+            if event is not None:
+                refusal = self._apply(event)
+                if refusal:
+                    reply = {"ok": False, "error": refusal}
+        reply["status"] = self._report(clock_now())
+        request.reply = reply
+        request.answered.set()
+        return False
+
+    def _apply(self, event: engine.Event) -> str | None:
+        """Step the engine, carry out its effects, save and redraw; return a refusal if any."""
+        at = clock_now()
+        before = (self.state, self.today)
+        self.state, effects = engine.step(self.state, event, self.settings)
+        refusal = None
+        for effect in effects:
+            match effect:
+                case engine.Notify():
+                    self.notifier.show(notification(effect, self.settings))
+                case engine.Record():
+                    log.info("%s: %s", effect.kind, effect.exercise_id)
+                    self.today = count(self.today, effect, local_date(at.wall))
+                case engine.Wake(at=wake):
+                    self.scheduler.plan(
+                        "wake",
+                        None if wake is None else wake - at.mono,
+                        lambda: self._queue.put(_TICK),
+                    )
+                case engine.Refuse(reason=reason):
+                    refusal = reason
+        if (self.state, self.today) != before:
+            self._save(at)
+        self._show(at)
+        return refusal
+
+    def _today(self, at: Moment) -> DayCounts:
+        """Return today's counters, zero once the date has changed."""
+        on = local_date(at.wall)
+        return self.today if self.today.date == on else DayCounts(on)
+
+    def _report(self, at: Moment) -> dict[str, Any]:
+        """Return the status report for now."""
+        return status_report(self.state, at, self.settings, self._today(at))
+
+    def _show(self, at: Moment) -> None:
+        """Update the tray and plan the next redraw, if there is a tray."""
+        if self.tray is None:
+            return
+        self.tray.show(tray_view(self.state, at, self.settings, self._today(at)))
+        change = next_view_change(self.state, at.mono)
+        self.scheduler.plan(
+            "redraw", None if change is None else change - at.mono, lambda: self._queue.put(_REDRAW)
+        )
+
+    def _save(self, at: Moment) -> None:
+        """Write the state; a failure is logged, never fatal."""
+        try:
+            save_state(self.paths.state, self.state, self.today, at)
+        except OSError as error:
+            log.error("Could not save state to %s: %s", self.paths.state, error)
+
+    def _shutdown(self) -> None:
+        """Save, remove the socket, stop the scheduler and the icon."""
+        self._save(clock_now())
+        if self.control is not None:
+            self.control.stop()
+        self.scheduler.shutdown()
+        if self.tray is not None:
+            self.tray.stop()
+        log.info("backcare-tray stopped")
+
+
+def config_or_example(path: Path, example: str) -> Path:
+    """Return path, first creating it from the example config if it does not exist."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(example)
+    return path

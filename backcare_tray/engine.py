@@ -1,0 +1,291 @@
+"""The break engine: every timing rule as a pure step(state, event, settings) -> (state, effects).
+
+Times are seconds on one monotonic clock supplied by the caller; the engine never reads a clock.
+"""
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from backcare_tray.exercises import Phase, phases
+from backcare_tray.rotation import Rotation, advance, start_rotation
+from backcare_tray.settings import Settings
+
+Mode = Literal["working", "due", "snoozed", "stretching", "paused"]
+
+
+@dataclass(frozen=True)
+class Routine:
+    """Progress through a guided stretch and the state to return to if it is cancelled."""
+
+    phase_index: int
+    phase_ends_at: float
+    started_at: float
+    before: "EngineState"
+
+
+@dataclass(frozen=True)
+class EngineState:
+    """Where the break cycle is.
+
+    deadline means: working, when the stretch falls due; snoozed, when the snooze ends;
+    paused, when the pause ends (None until resumed).
+    """
+
+    mode: Mode
+    rotation: Rotation
+    interval_started_at: float
+    deadline: float | None
+    remind_at: float | None = None
+    routine: Routine | None = None
+
+
+# Events: things that happened.
+@dataclass(frozen=True)
+class Tick:
+    """The scheduled wake-up fired (or the caller wants the state brought up to date)."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class StartStretch:
+    """The person starts the guided routine for the next stretch."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """The person postpones a due stretch; seconds None means the configured default."""
+
+    now: float
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class MarkDone:
+    """The person says the stretch is done; how is "menu", "cli" or "guided"."""
+
+    now: float
+    how: str = "menu"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """The person skips the next stretch."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class Pause:
+    """The person pauses reminders; seconds None means until resumed."""
+
+    now: float
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Resume:
+    """The person resumes reminders."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """The person stops a guided routine without counting it."""
+
+    now: float
+
+
+Event = Tick | StartStretch | Snooze | MarkDone | Skip | Pause | Resume | Cancel
+
+
+# Effects: things for the adapters to do.
+@dataclass(frozen=True)
+class Notify:
+    """Show a notification: kind is "due", "reminder", "phase" or "finished"."""
+
+    kind: str
+    exercise_id: str
+    phase: Phase | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """Something worth counting happened (done, snoozed, skipped, notified...)."""
+
+    kind: str
+    exercise_id: str
+    seconds: int | None = None
+    how: str | None = None
+
+
+@dataclass(frozen=True)
+class Wake:
+    """Deliver a Tick at this engine time (None: no wake-up needed)."""
+
+    at: float | None
+
+
+@dataclass(frozen=True)
+class Refuse:
+    """The event made no sense in this state; tell the person why."""
+
+    reason: str
+
+
+Effect = Notify | Record | Wake | Refuse
+
+
+def initial_state(now: float, settings: Settings, seed: int) -> EngineState:
+    """Return a fresh working state at the start of the rotation."""
+    rotation = start_rotation(settings.rotation, settings.rotation_order, seed)
+    return _fresh_interval(rotation, now, settings)
+
+
+def wake_time(state: EngineState) -> float | None:
+    """Return when the engine next needs a Tick in this state."""
+    if state.mode == "stretching" and state.routine is not None:
+        return state.routine.phase_ends_at
+    if state.mode == "due":
+        return state.remind_at
+    return state.deadline
+
+
+def current_phase(state: EngineState, settings: Settings) -> Phase | None:
+    """Return the phase of the guided routine under way, if any."""
+    if state.routine is None:
+        return None
+    return phases(settings.exercise(state.rotation.current))[state.routine.phase_index]
+
+
+def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineState, list[Effect]]:
+    """Apply one event; return the new state and what the adapters must do."""
+    new_state, effects = _apply(state, event, settings)
+    wake = wake_time(new_state)
+    if isinstance(event, Tick) or wake != wake_time(state):
+        effects.append(Wake(wake))
+    return new_state, effects
+
+
+def _fresh_interval(rotation: Rotation, now: float, settings: Settings) -> EngineState:
+    """Return a working state whose sitting interval starts now."""
+    return EngineState("working", rotation, now, now + settings.sitting_interval)
+
+
+def _become_due(state: EngineState, now: float, settings: Settings) -> EngineState:
+    """Return the due state with the first reminder planned."""
+    remind_at = now + settings.remind_every if settings.remind_every else None
+    return replace(state, mode="due", deadline=None, remind_at=remind_at, routine=None)
+
+
+def _apply(
+    state: EngineState, event: Event, settings: Settings
+) -> tuple[EngineState, list[Effect]]:
+    """Return the state after event and its effects, without the Wake bookkeeping."""
+    exercise_id = state.rotation.current
+    now = event.now
+    match event:
+        case Tick():
+            return _tick(state, now, settings)
+        case StartStretch():
+            if state.mode == "stretching":
+                return state, [Refuse("A stretch is already under way.")]
+            first = phases(settings.exercise(exercise_id))[0]
+            routine = Routine(0, now + first.seconds, now, before=state)
+            return (
+                replace(state, mode="stretching", routine=routine),
+                [Record("started", exercise_id), Notify("phase", exercise_id, first)],
+            )
+        case Snooze(seconds=seconds):
+            if state.mode not in ("due", "snoozed", "stretching"):
+                return state, [Refuse("Nothing to snooze: the next stretch is not due yet.")]
+            length = seconds if seconds is not None else settings.snooze
+            snoozed = replace(
+                state, mode="snoozed", deadline=now + length, remind_at=None, routine=None
+            )
+            return snoozed, [Record("snoozed", exercise_id, seconds=length)]
+        case MarkDone(how=how):
+            return _finish(state, now, settings, Record("done", exercise_id, how=how))
+        case Skip():
+            return _finish(state, now, settings, Record("skipped", exercise_id))
+        case Pause(seconds=seconds):
+            until = now + seconds if seconds is not None else None
+            paused = replace(state, mode="paused", deadline=until, remind_at=None, routine=None)
+            return paused, [Record("paused", exercise_id, seconds=seconds)]
+        case Resume():
+            if state.mode != "paused":
+                return state, [Refuse("backcare-tray is not paused.")]
+            return _fresh_interval(state.rotation, now, settings), [Record("resumed", exercise_id)]
+        case Cancel():
+            if state.routine is None:
+                return state, [Refuse("No stretch is under way.")]
+            before = state.routine.before
+            if before.mode == "due":
+                before = _become_due(before, now, settings)
+            return before, [Record("cancelled", exercise_id)]
+    raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
+
+
+def _finish(
+    state: EngineState, now: float, settings: Settings, record: Record
+) -> tuple[EngineState, list[Effect]]:
+    """Count a done or skipped stretch, move the rotation on and restart the sitting timer."""
+    rotation = advance(state.rotation, settings.rotation_order)
+    effects: list[Effect] = [record]
+    if record.kind == "done" and state.routine is not None:
+        effects.append(Notify("finished", record.exercise_id))
+    if state.mode == "paused":
+        return replace(state, rotation=rotation), effects
+    return _fresh_interval(rotation, now, settings), effects
+
+
+def _tick(state: EngineState, now: float, settings: Settings) -> tuple[EngineState, list[Effect]]:
+    """Bring the state up to date with the time now."""
+    exercise_id = state.rotation.current
+    wake = wake_time(state)
+    if wake is None or now < wake:
+        return state, []
+    match state.mode:
+        case "working" | "snoozed":
+            return _become_due(state, now, settings), [
+                Record("notified", exercise_id),
+                Notify("due", exercise_id),
+            ]
+        case "due":
+            remind_at = now + settings.remind_every if settings.remind_every else None
+            return replace(state, remind_at=remind_at), [
+                Record("notified", exercise_id),
+                Notify("reminder", exercise_id),
+            ]
+        case "paused":
+            return _fresh_interval(state.rotation, now, settings), [Record("resumed", exercise_id)]
+        case "stretching":
+            return _next_phase(state, now, settings)
+    raise AssertionError(f"unhandled mode {state.mode!r}")  # pragma: no cover
+
+
+def _next_phase(
+    state: EngineState, now: float, settings: Settings
+) -> tuple[EngineState, list[Effect]]:
+    """Move a guided routine to its next phase, or finish it as done."""
+    assert state.routine is not None
+    exercise_id = state.rotation.current
+    routine_phases = phases(settings.exercise(exercise_id))
+    index = state.routine.phase_index + 1
+    if index >= len(routine_phases):
+        return _finish(state, now, settings, Record("done", exercise_id, how="guided"))
+    phase = routine_phases[index]
+    routine = replace(state.routine, phase_index=index, phase_ends_at=now + phase.seconds)
+    return replace(state, routine=routine), [Notify("phase", exercise_id, phase)]
+
+
+def for_saving(state: EngineState) -> EngineState:
+    """Return the state to persist: a routine cut short by a restart comes back as due."""
+    if state.routine is None:
+        return state
+    return replace(
+        state, mode="due", deadline=None, remind_at=state.routine.started_at, routine=None
+    )

@@ -1,0 +1,84 @@
+"""The tray menu as plain data: entries carry commands, not callbacks."""
+
+from dataclasses import dataclass
+
+from backcare_tray.durations import format_duration
+from backcare_tray.engine import EngineState
+from backcare_tray.settings import Settings
+
+PAUSE_CHOICES = (30 * 60, 60 * 60, 2 * 60 * 60)
+
+
+@dataclass(frozen=True)
+class Command:
+    """Something the person asked for: start, snooze, done, skip, pause, resume, cancel..."""
+
+    name: str
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One menu line; a separator has an empty label, a submenu has children."""
+
+    label: str
+    command: Command | None = None
+    enabled: bool = True
+    children: tuple["MenuEntry", ...] = ()
+    default: bool = False
+
+
+SEPARATOR = MenuEntry("")
+
+
+def duration_label(seconds: int) -> str:
+    """Return a menu label for a duration: "5 min", "1 hour", "2 hours", "1h30m"."""
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+    if seconds % 60 == 0 and seconds < 3600:
+        return f"{seconds // 60} min"
+    return format_duration(seconds)
+
+
+def build_menu(
+    state: EngineState, status: str, today: str, settings: Settings
+) -> tuple[MenuEntry, ...]:
+    """Return the menu for this state, top to bottom."""
+    name = settings.exercise(state.rotation.current).name
+    stretching = state.mode == "stretching"
+    first = (
+        MenuEntry("Stop stretch (not counted)", Command("cancel"), default=True)
+        if stretching
+        else MenuEntry(f"Start {name}", Command("start"), default=True)
+    )
+    snooze = MenuEntry(
+        "Snooze",
+        enabled=state.mode in ("due", "snoozed", "stretching"),
+        children=tuple(
+            MenuEntry(duration_label(s), Command("snooze", s)) for s in settings.snooze_choices
+        ),
+    )
+    if state.mode == "paused":
+        pause = MenuEntry("Resume", Command("resume"))
+    else:
+        pause = MenuEntry(
+            "Pause",
+            children=(
+                *(MenuEntry(duration_label(s), Command("pause", s)) for s in PAUSE_CHOICES),
+                MenuEntry("Until I resume", Command("pause")),
+            ),
+        )
+    return (
+        MenuEntry(status, enabled=False),
+        first,
+        snooze,
+        MenuEntry("Mark done", Command("done")),
+        MenuEntry("Skip", Command("skip")),
+        SEPARATOR,
+        pause,
+        SEPARATOR,
+        MenuEntry(today, enabled=False),
+        MenuEntry("Open settings", Command("settings")),
+        MenuEntry("Quit", Command("quit")),
+    )

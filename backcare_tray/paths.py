@@ -1,0 +1,65 @@
+"""Where backcare-tray keeps its files, per platform (via platformdirs)."""
+
+import os
+import warnings
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP = "backcare-tray"
+CONFIG_ENV = "BACKCARE_TRAY_CONFIG"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The files and folders of one user's backcare-tray."""
+
+    config: Path
+    state: Path
+    runtime: Path
+
+    @property
+    def socket(self) -> Path:
+        """Return the control socket's path."""
+        return self.runtime / "control.sock"
+
+    @property
+    def lock(self) -> Path:
+        """Return the single-instance lock file's path."""
+        return self.runtime / "daemon.lock"
+
+
+def resolve_config_path(*, cli_value: str | None, env_value: str | None, default: Path) -> Path:
+    """Return the config path: --config wins, then the environment, then the default."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if env_value:
+        return Path(env_value).expanduser()
+    return default
+
+
+def app_paths(config_override: str | None = None) -> AppPaths:
+    """Return this user's paths, honouring --config and BACKCARE_TRAY_CONFIG."""
+    dirs = platformdirs.PlatformDirs(APP, appauthor=False)
+    config = resolve_config_path(
+        cli_value=config_override,
+        env_value=os.environ.get(CONFIG_ENV),
+        default=Path(dirs.user_config_dir) / "config.toml",
+    )
+    with warnings.catch_warnings():  # no XDG_RUNTIME_DIR: its /tmp fallback is fine
+        warnings.simplefilter("ignore")
+        runtime = Path(dirs.user_runtime_dir)
+    return AppPaths(config=config, state=Path(dirs.user_state_dir) / "state.json", runtime=runtime)
+
+
+def shipped_path(name: str) -> Path:
+    """Return a file shipped beside the package: in the wheel, or at the top of a checkout."""
+    packaged = Path(str(resources.files("backcare_tray").joinpath(name)))
+    return packaged if packaged.exists() else Path(__file__).resolve().parent.parent / name
+
+
+def app_icon_path() -> Path:
+    """Return the full-size application icon (the base art of the tray icon)."""
+    return shipped_path("icons") / "backcare.png"

@@ -1,0 +1,104 @@
+"""Settings: a parsed TOML mapping in, a validated frozen Settings object out."""
+
+from dataclasses import dataclass, field
+
+from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
+from backcare_tray.rotation import Order
+from backcare_tray.validation import (
+    InvalidValue,
+    Table,
+    as_duration,
+    reject_unknown,
+    take_duration,
+    take_str,
+    take_str_list,
+    take_table,
+)
+
+DEFAULT_SNOOZE_CHOICES = ("5m", "10m", "15m", "30m")
+_SECTIONS = {"schedule", "notifications", "rotation", "exercises"}
+
+
+def _builtin_ids() -> tuple[str, ...]:
+    """Return the ids of the built-in stretches in library order."""
+    return tuple(e.id for e in builtin_exercises())
+
+
+def _builtin_library() -> dict[str, Exercise]:
+    """Return the built-in stretches by id."""
+    return {e.id: e for e in builtin_exercises()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the user can configure, validated; durations are in seconds."""
+
+    sitting_interval: int = 45 * 60
+    snooze: int = 10 * 60
+    snooze_choices: tuple[int, ...] = (300, 600, 900, 1800)
+    remind_every: int = 5 * 60
+    notification_timeout: int = 10
+    rotation_order: Order = "sequential"
+    rotation: tuple[str, ...] = field(default_factory=_builtin_ids)
+    exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """Return the exercise with this id."""
+        return self.exercises[exercise_id]
+
+
+def settings_from_mapping(data: Table) -> Settings:
+    """Validate a parsed config mapping; raise InvalidValue naming the first bad key."""
+    reject_unknown(data, _SECTIONS, "")
+    schedule = take_table(data, "schedule", "")
+    reject_unknown(
+        schedule, {"sitting_interval", "snooze", "snooze_choices", "remind_every"}, "schedule."
+    )
+    notifications = take_table(data, "notifications", "")
+    reject_unknown(notifications, {"timeout"}, "notifications.")
+    rotation = take_table(data, "rotation", "")
+    reject_unknown(rotation, {"order", "exercises"}, "rotation.")
+
+    choices_text = take_str_list(
+        schedule, "snooze_choices", "schedule.", list(DEFAULT_SNOOZE_CHOICES)
+    )
+    if not choices_text:
+        raise InvalidValue("schedule.snooze_choices", "needs at least one duration")
+    choices = tuple(as_duration(c, "schedule.snooze_choices") for c in choices_text)
+
+    library = _builtin_library()
+    user_tables = data.get("exercises", [])
+    if not isinstance(user_tables, list):
+        raise InvalidValue("exercises", "must be written as [[exercises]] tables")
+    for index, table in enumerate(user_tables):
+        prefix = f"exercises[{index}]."
+        if not isinstance(table, dict):
+            raise InvalidValue(f"exercises[{index}]", f"{table!r} is not a table")
+        exercise = exercise_from_table(table, prefix)
+        if exercise.id in library:
+            raise InvalidValue(f"{prefix}id", f"{exercise.id!r} is already used by another stretch")
+        library[exercise.id] = exercise
+
+    order = take_str(rotation, "order", "rotation.", "sequential")
+    if order not in ("sequential", "shuffle"):
+        raise InvalidValue("rotation.order", f"{order!r} is not 'sequential' or 'shuffle'")
+    default_ids = [*_builtin_ids(), *(t["id"] for t in user_tables)]
+    ids = take_str_list(rotation, "exercises", "rotation.", default_ids)
+    if not ids:
+        raise InvalidValue("rotation.exercises", "needs at least one stretch")
+    for exercise_id in ids:
+        if exercise_id not in library:
+            raise InvalidValue("rotation.exercises", f"{exercise_id!r} is not a known stretch id")
+    if len(set(ids)) != len(ids):
+        raise InvalidValue("rotation.exercises", f"{ids!r} lists a stretch twice")
+
+    return Settings(
+        sitting_interval=take_duration(schedule, "sitting_interval", "schedule.", "45m"),
+        snooze=take_duration(schedule, "snooze", "schedule.", "10m"),
+        snooze_choices=choices,
+        remind_every=take_duration(schedule, "remind_every", "schedule.", "5m", allow_zero=True),
+        notification_timeout=take_duration(notifications, "timeout", "notifications.", "10s"),
+        rotation_order="shuffle" if order == "shuffle" else "sequential",
+        rotation=tuple(ids),
+        exercises=library,
+    )

@@ -1,0 +1,137 @@
+"""Every sentence the person sees, as pure functions of state and settings."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from backcare_tray.engine import EngineState, Notify, current_phase
+from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase
+from backcare_tray.settings import Settings
+
+APP_NAME = "backcare-tray"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The same instant on the engine's monotonic clock and on the wall clock."""
+
+    mono: float
+    wall: float
+
+    def wall_of(self, mono: float) -> float:
+        """Return the wall-clock time of an engine time."""
+        return self.wall + (mono - self.mono)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A notification ready to show."""
+
+    title: str
+    body: str
+    timeout: int
+
+
+def _span(low: int, high: int | None) -> str:
+    """Return "3" or "3-5"."""
+    return f"{low}-{high}" if high and high != low else str(low)
+
+
+def side_word(exercise: Exercise) -> str:
+    """Return what a side is called ("leg" for "left leg"/"right leg", else "side")."""
+    words = {side.split()[-1] for side in exercise.sides}
+    return words.pop() if len(words) == 1 and len(exercise.sides[0].split()) > 1 else "side"
+
+
+def dose(exercise: Exercise) -> str:
+    """Return the dose in a few words, e.g. "Hold 10 s, 3x each leg"."""
+    reps = f"{_span(exercise.reps, exercise.reps_max)}x"
+    if exercise.sides:
+        reps += f" each {side_word(exercise)}"
+    if exercise.hold_seconds:
+        return f"Hold {_span(exercise.hold_seconds, exercise.hold_seconds_max)} s, {reps}"
+    return reps.capitalize()
+
+
+def minutes_text(seconds: float) -> str:
+    """Return a remaining time as "23 min" or "1 h 5 min", rounded up to the minute."""
+    minutes = max(1, math.ceil(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
+def clock_text(wall: float) -> str:
+    """Return a wall-clock time as local "HH:MM"."""
+    return datetime.fromtimestamp(wall).astimezone().strftime("%H:%M")
+
+
+def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None) -> str:
+    """Return one phase of a routine, e.g. "Left leg: hold 10 s - 1 of 3"."""
+    seconds = phase.seconds if seconds_left is None else seconds_left
+    count = f"{phase.rep} of {phase.reps}"
+    side = f"{phase.side[0].upper()}{phase.side[1:]}: " if phase.side else ""
+    if phase.kind == "rest":
+        nxt = f"{phase.side} " if phase.side else ""
+        return f"Release and rest {seconds} s - next: {nxt}{count}"
+    if exercise.hold_seconds:
+        return f"{side}hold {seconds} s - {count}"
+    return f"{side}one slow repetition, about {MOVEMENT_SECONDS} s - {count}"
+
+
+def notification(effect: Notify, settings: Settings) -> Message:
+    """Return the notification for a Notify effect."""
+    exercise = settings.exercise(effect.exercise_id)
+    timeout = settings.notification_timeout
+    if effect.kind == "phase" and effect.phase is not None:
+        return Message(exercise.name, phase_text(exercise, effect.phase), effect.phase.seconds)
+    if effect.kind == "finished":
+        return Message(f"Stretch done: {exercise.name}", "Well done. Back to work.", timeout)
+    body = (
+        f"{exercise.summary}\n{dose(exercise)}.\n"
+        "Start it, snooze it or mark it done from the tray icon."
+    )
+    return Message(f"Time to stretch: {exercise.name}", body, timeout)
+
+
+def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
+    """Return the one-line status shown as the tray tooltip and the menu's first line."""
+    name = settings.exercise(state.rotation.current).name
+    match state.mode:
+        case "working":
+            assert state.deadline is not None
+            return f"Next stretch in {minutes_text(state.deadline - at.mono)}: {name}"
+        case "due":
+            return f"Time to stretch: {name}"
+        case "snoozed":
+            assert state.deadline is not None
+            return f"Snoozed: {name} in {minutes_text(state.deadline - at.mono)}"
+        case "stretching":
+            phase = current_phase(state, settings)
+            assert phase is not None and state.routine is not None
+            left = max(0, math.ceil(state.routine.phase_ends_at - at.mono))
+            return f"{name}: {phase_text(settings.exercise(state.rotation.current), phase, left)}"
+        case "paused":
+            if state.deadline is None:
+                return "Paused until you resume"
+            return f"Paused until {clock_text(at.wall_of(state.deadline))}"
+    raise AssertionError(state.mode)  # pragma: no cover
+
+
+def menu_status_line(state: EngineState, at: Moment, settings: Settings) -> str:
+    """Return the menu's status line, which names clock times so it only changes on events."""
+    name = settings.exercise(state.rotation.current).name
+    match state.mode:
+        case "working" | "snoozed":
+            assert state.deadline is not None
+            return f"Next stretch at {clock_text(at.wall_of(state.deadline))}: {name}"
+        case "stretching":
+            return f"Stretching: {name}"
+        case _:
+            return status_line(state, at, settings)
+
+
+def today_line(done: int, snoozed: int) -> str:
+    """Return the tray's tally for today."""
+    return f"Today: {done} done - {snoozed} snoozed"

@@ -1,0 +1,272 @@
+"""The break engine's timing rules, driven by a fake clock."""
+
+from dataclasses import replace
+
+import pytest
+
+from backcare_tray import engine
+from backcare_tray.engine import (
+    Cancel,
+    EngineState,
+    MarkDone,
+    Notify,
+    Pause,
+    Record,
+    Refuse,
+    Resume,
+    Skip,
+    Snooze,
+    StartStretch,
+    Tick,
+    Wake,
+    initial_state,
+    step,
+    wake_time,
+)
+from backcare_tray.exercises import phases
+from backcare_tray.settings import Settings
+
+SETTINGS = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300)
+
+
+def kinds(effects: list[engine.Effect], cls: type) -> list[str]:
+    """Return the kind of every effect of one class."""
+    return [e.kind for e in effects if isinstance(e, cls) and isinstance(e, Notify | Record)]
+
+
+def run(
+    state: EngineState, *events: engine.Event, settings: Settings = SETTINGS
+) -> tuple[EngineState, list[engine.Effect]]:
+    """Apply events in order; return the final state and all effects."""
+    effects: list[engine.Effect] = []
+    for event in events:
+        state, produced = step(state, event, settings)
+        effects.extend(produced)
+    return state, effects
+
+
+@pytest.fixture
+def fresh() -> EngineState:
+    """A working state whose interval started at t=1000."""
+    return initial_state(1000.0, SETTINGS, seed=7)
+
+
+def test_fresh_state_is_working_with_deadline_one_interval_away(fresh: EngineState) -> None:
+    """A new day starts working, due one sitting interval later."""
+    assert fresh.mode == "working"
+    assert fresh.deadline == 1000.0 + 45 * 60
+    assert wake_time(fresh) == fresh.deadline
+
+
+def test_tick_before_deadline_changes_nothing_but_rearms(fresh: EngineState) -> None:
+    """An early wake-up (clock change, spurious fire) notifies nothing and re-arms the job."""
+    state, effects = step(fresh, Tick(1000.0 + 100), SETTINGS)
+    assert state == fresh
+    assert effects == [Wake(fresh.deadline)]
+
+
+def test_deadline_makes_it_due_and_notifies_once(fresh: EngineState) -> None:
+    """Reaching the deadline notifies the next stretch and plans a reminder."""
+    due_at = 1000.0 + 45 * 60
+    state, effects = step(fresh, Tick(due_at), SETTINGS)
+    assert state.mode == "due"
+    assert effects == [
+        Record("notified", "hamstring-stretch"),
+        Notify("due", "hamstring-stretch"),
+        Wake(due_at + 300),
+    ]
+
+
+def test_reminders_repeat_every_remind_every(fresh: EngineState) -> None:
+    """An unanswered stretch is reminded every remind_every, once per wake-up."""
+    due_at = 1000.0 + 45 * 60
+    state, effects = run(fresh, Tick(due_at), Tick(due_at + 300), Tick(due_at + 600))
+    assert kinds(effects, Notify) == ["due", "reminder", "reminder"]
+    assert state.remind_at == due_at + 900
+
+
+def test_remind_every_zero_turns_reminders_off(fresh: EngineState) -> None:
+    """With remind_every 0 a due stretch is notified once and never again."""
+    quiet = replace(SETTINGS, remind_every=0)
+    state, effects = run(fresh, Tick(1000.0 + 2700), Tick(1000.0 + 99999), settings=quiet)
+    assert kinds(effects, Notify) == ["due"]
+    assert wake_time(state) is None
+
+
+def test_late_tick_after_long_gap_gives_one_notification(fresh: EngineState) -> None:
+    """A deadline that passed long ago (daemon off overnight) notifies once, not a burst."""
+    state, effects = step(fresh, Tick(1000.0 + 10 * 3600), SETTINGS)
+    assert kinds(effects, Notify) == ["due"]
+    assert state.remind_at == 1000.0 + 10 * 3600 + 300
+
+
+def test_snooze_postpones_the_same_stretch(fresh: EngineState) -> None:
+    """Snooze keeps the stretch and brings it back after the snooze."""
+    due_at = 1000.0 + 2700
+    state, effects = run(fresh, Tick(due_at), Snooze(due_at + 5, 900))
+    assert state.mode == "snoozed"
+    assert state.deadline == due_at + 5 + 900
+    assert Record("snoozed", "hamstring-stretch", seconds=900) in effects
+    state, effects = step(state, Tick(due_at + 905), SETTINGS)
+    assert state.mode == "due"
+    assert state.rotation.current == "hamstring-stretch"
+    assert kinds(effects, Notify) == ["due"]
+
+
+def test_snooze_without_length_uses_the_configured_default(fresh: EngineState) -> None:
+    """A bare snooze lasts settings.snooze."""
+    state, _ = run(fresh, Tick(3700.0), Snooze(3700.0))
+    assert state.deadline == 3700.0 + SETTINGS.snooze
+
+
+def test_snooze_while_working_is_refused(fresh: EngineState) -> None:
+    """There is nothing to snooze before the stretch is due."""
+    state, effects = step(fresh, Snooze(1100.0, 300), SETTINGS)
+    assert state == fresh
+    assert effects == [Refuse("Nothing to snooze: the next stretch is not due yet.")]
+
+
+@pytest.mark.parametrize("event", [MarkDone(4000.0, "cli"), Skip(4000.0)])
+def test_done_and_skip_move_on_and_restart_the_timer(
+    fresh: EngineState, event: engine.Event
+) -> None:
+    """Done and skip advance the rotation and start a fresh sitting interval."""
+    state, effects = run(fresh, Tick(3700.0), event)
+    assert state.mode == "working"
+    assert state.rotation.current == "calf-stretch"
+    assert state.interval_started_at == 4000.0
+    assert state.deadline == 4000.0 + 2700
+    assert kinds(effects, Record)[-1] == ("done" if isinstance(event, MarkDone) else "skipped")
+
+
+def test_done_records_how(fresh: EngineState) -> None:
+    """The record says where the done came from."""
+    _, effects = step(fresh, MarkDone(1500.0, "cli"), SETTINGS)
+    assert effects[0] == Record("done", "hamstring-stretch", how="cli")
+
+
+def test_pause_for_a_while_then_a_fresh_interval(fresh: EngineState) -> None:
+    """A timed pause ends by itself with a full new interval and no notification."""
+    state, effects = run(fresh, Pause(2000.0, 1800))
+    assert state.mode == "paused"
+    assert wake_time(state) == 3800.0
+    state, effects = step(state, Tick(3800.0), SETTINGS)
+    assert state.mode == "working"
+    assert state.deadline == 3800.0 + 2700
+    assert kinds(effects, Notify) == []
+
+
+def test_pause_until_resumed_never_wakes_and_resume_restarts(fresh: EngineState) -> None:
+    """An open pause needs no wake-up; resume starts a fresh interval."""
+    state, effects = run(fresh, Pause(2000.0))
+    assert wake_time(state) is None
+    assert Wake(None) in effects
+    state, _ = step(state, Resume(9000.0), SETTINGS)
+    assert state.mode == "working"
+    assert state.deadline == 9000.0 + 2700
+
+
+def test_resume_when_not_paused_is_refused(fresh: EngineState) -> None:
+    """Resume is only for a paused daemon."""
+    _, effects = step(fresh, Resume(1100.0), SETTINGS)
+    assert effects == [Refuse("backcare-tray is not paused.")]
+
+
+def test_pause_silences_a_due_stretch(fresh: EngineState) -> None:
+    """Pausing while due stops the reminders."""
+    _state, effects = run(fresh, Tick(3700.0), Pause(3710.0), Tick(3700.0 + 300))
+    assert kinds(effects, Notify) == ["due"]
+
+
+def test_guided_routine_announces_every_phase_then_counts_done(fresh: EngineState) -> None:
+    """Start runs each side and rep as a timed phase and ends as done."""
+    state, effects = run(fresh, Tick(3700.0), StartStretch(3710.0))
+    assert state.mode == "stretching"
+    routine = phases(SETTINGS.exercise("hamstring-stretch"))
+    assert len([p for p in routine if p.kind == "hold"]) == 6
+    announced = [e.phase for e in effects if isinstance(e, Notify) and e.kind == "phase"]
+    now = 3710.0
+    while state.mode == "stretching":
+        now = wake_time(state) or now
+        state, produced = step(state, Tick(now), SETTINGS)
+        effects.extend(produced)
+        announced += [e.phase for e in produced if isinstance(e, Notify) and e.kind == "phase"]
+    assert tuple(announced) == routine
+    assert now == pytest.approx(3710.0 + sum(p.seconds for p in routine))
+    assert Record("done", "hamstring-stretch", how="guided") in effects
+    assert kinds(effects, Notify)[-1] == "finished"
+    assert state.mode == "working"
+    assert state.rotation.current == "calf-stretch"
+
+
+def test_done_while_stretching_ends_it_early_as_done(fresh: EngineState) -> None:
+    """Mark done during a routine counts it and moves on."""
+    state, effects = run(fresh, StartStretch(1500.0), MarkDone(1503.0, "menu"))
+    assert state.mode == "working"
+    assert Record("done", "hamstring-stretch", how="menu") in effects
+
+
+def test_cancel_restores_the_state_before_the_routine(fresh: EngineState) -> None:
+    """Cancel counts nothing: started early it goes back to working with the old deadline."""
+    state, effects = run(fresh, StartStretch(1500.0), Cancel(1503.0))
+    assert state == fresh
+    assert "done" not in kinds(effects, Record)
+    assert Record("cancelled", "hamstring-stretch") in effects
+
+
+def test_cancel_of_a_due_stretch_leaves_it_due_with_a_fresh_reminder(fresh: EngineState) -> None:
+    """Cancelling a due stretch keeps it due; the next reminder is a full remind_every away."""
+    state, _ = run(fresh, Tick(3700.0), StartStretch(3800.0), Cancel(3810.0))
+    assert state.mode == "due"
+    assert state.remind_at == 3810.0 + 300
+
+
+def test_start_twice_and_cancel_without_routine_are_refused(fresh: EngineState) -> None:
+    """Commands that make no sense say why."""
+    _, effects = run(fresh, StartStretch(1500.0), StartStretch(1501.0))
+    assert effects[-1] == Refuse("A stretch is already under way.")
+    _, effects = step(fresh, Cancel(1500.0), SETTINGS)
+    assert effects == [Refuse("No stretch is under way.")]
+
+
+def test_routine_cut_by_a_restart_is_saved_as_due(fresh: EngineState) -> None:
+    """A routine cannot survive a restart; it comes back due and is notified once."""
+    state, _ = step(fresh, StartStretch(1500.0), SETTINGS)
+    saved = engine.for_saving(state)
+    assert saved.mode == "due" and saved.routine is None
+    _, effects = step(saved, Tick(2000.0), SETTINGS)
+    assert kinds(effects, Notify) == ["reminder"]
+
+
+def test_simulated_day_in_milliseconds() -> None:
+    """A whole working day: the person snoozes every third stretch and stretches the rest."""
+    settings = replace(SETTINGS, sitting_interval=45 * 60, snooze=600, remind_every=300)
+    now = 8 * 3600.0
+    state = initial_state(now, settings, seed=1)
+    done = snoozed = notified = 0
+    due_count = 0
+    while now < 17 * 3600:
+        wake = wake_time(state)
+        assert wake is not None and wake > now
+        now = wake
+        state, effects = step(state, Tick(now), settings)
+        notified += kinds(effects, Notify).count("due")
+        if state.mode != "due":
+            continue
+        due_count += 1
+        if due_count % 3 == 0:
+            state, _ = step(state, Snooze(now + 30), settings)
+            snoozed += 1
+            continue
+        state, _ = step(state, StartStretch(now + 60), settings)
+        while state.mode == "stretching":
+            assert state.routine is not None
+            state, effects = step(state, Tick(state.routine.phase_ends_at), settings)
+            done += kinds(effects, Record).count("done")
+            now = max(now, state.interval_started_at)
+    # 9 hours of 45-minute intervals plus short routines: about 10 breaks, a third snoozed.
+    assert 8 <= done <= 11
+    assert snoozed == (due_count // 3)
+    assert notified == due_count
+    # Done stretches walked the rotation in order.
+    assert state.rotation.index == done % len(settings.rotation)

@@ -1,0 +1,197 @@
+"""Wording, menu data and the tray view, as pure functions of state."""
+
+import itertools
+from dataclasses import replace
+
+import pytest
+
+from backcare_tray.engine import MarkDone, Notify, Pause, StartStretch, Tick, initial_state, step
+from backcare_tray.exercises import Phase, builtin_exercises
+from backcare_tray.menu import Command, build_menu, duration_label
+from backcare_tray.report import DayCounts, status_report
+from backcare_tray.settings import Settings
+from backcare_tray.view import IconLook, icon_look, next_view_change, tray_view
+from backcare_tray.wording import Moment, dose, minutes_text, notification, phase_text, status_line
+
+SETTINGS = Settings()
+LIBRARY = {e.id: e for e in builtin_exercises()}
+T0 = 1000.0
+AT0 = Moment(T0, 1_700_000_000.0)
+
+
+def at(mono: float) -> Moment:
+    """Return the moment mono seconds on the fake clock."""
+    return Moment(mono, AT0.wall + (mono - T0))
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "text"),
+    [
+        ("hamstring-stretch", "Hold 10 s, 3x each leg"),
+        ("ball-squat", "3-5x"),
+        ("ball-squat-strength", "Hold 5-10 s, 3-5x"),
+        ("hip-flexor-stretch", "Hold 20 s, 2x each leg"),
+    ],
+)
+def test_dose(exercise_id: str, text: str) -> None:
+    """The dose reads as a person would say it."""
+    assert dose(LIBRARY[exercise_id]) == text
+
+
+def test_due_notification_names_the_stretch_dose_and_what_to_do() -> None:
+    """Title names the stretch; body has summary, dose and the tray hint."""
+    message = notification(Notify("due", "hamstring-stretch"), SETTINGS)
+    assert message.title == "Time to stretch: Hamstring stretch"
+    assert LIBRARY["hamstring-stretch"].summary in message.body
+    assert "Hold 10 s, 3x each leg" in message.body
+    assert "tray" in message.body and "snooze" in message.body
+    assert message.timeout == SETTINGS.notification_timeout
+
+
+def test_phase_wording() -> None:
+    """Each phase says side, hold and count."""
+    exercise = LIBRARY["hamstring-stretch"]
+    assert (
+        phase_text(exercise, Phase("hold", 10, "left leg", 1, 3)) == "Left leg: hold 10 s - 1 of 3"
+    )
+    assert phase_text(exercise, Phase("rest", 5, "right leg", 2, 3)) == (
+        "Release and rest 5 s - next: right leg 2 of 3"
+    )
+    squat = phase_text(LIBRARY["ball-squat"], Phase("hold", 5, None, 2, 3))
+    assert squat.endswith("2 of 3") and "repetition" in squat
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (1, "1 min"),
+        (60, "1 min"),
+        (61, "2 min"),
+        (1380, "23 min"),
+        (3600, "1 h"),
+        (3900, "1 h 5 min"),
+    ],
+)
+def test_minutes_round_up(seconds: float, text: str) -> None:
+    """Remaining time rounds up to the minute."""
+    assert minutes_text(seconds) == text
+
+
+def test_tooltip_counts_down_the_minutes() -> None:
+    """The tooltip names the next stretch and the minutes left."""
+    state = initial_state(T0, SETTINGS, 0)
+    assert (
+        status_line(state, at(T0 + 22 * 60), SETTINGS)
+        == "Next stretch in 23 min: Hamstring stretch"
+    )
+
+
+def test_menu_order_and_first_enabled_item_starts() -> None:
+    """The menu runs status, start, snooze, done, skip, pause, today, settings, quit."""
+    state = initial_state(T0, SETTINGS, 0)
+    menu = tray_view(state, AT0, SETTINGS, DayCounts("d", done=2, snoozed=1)).menu
+    labels = [e.label for e in menu]
+    assert labels[1:] == [
+        "Start Hamstring stretch",
+        "Snooze",
+        "Mark done",
+        "Skip",
+        "",
+        "Pause",
+        "",
+        "Today: 2 done - 1 snoozed",
+        "Open settings",
+        "Quit",
+    ]
+    assert not menu[0].enabled
+    first_enabled = next(e for e in menu if e.enabled and e.label)
+    assert first_enabled.command == Command("start")
+    assert [c.command for c in menu[2].children] == [
+        Command("snooze", s) for s in (300, 600, 900, 1800)
+    ]
+    assert not menu[2].enabled  # nothing to snooze while working
+    assert [c.label for c in menu[6].children] == ["30 min", "1 hour", "2 hours", "Until I resume"]
+
+
+def test_menu_when_due_paused_and_stretching() -> None:
+    """Snooze is enabled when due; paused offers Resume; stretching offers a stop."""
+    due, _ = step(initial_state(T0, SETTINGS, 0), Tick(T0 + 2700), SETTINGS)
+    assert build_menu(due, "s", "t", SETTINGS)[2].enabled
+    paused, _ = step(due, Pause(T0 + 2701), SETTINGS)
+    assert build_menu(paused, "s", "t", SETTINGS)[6].command == Command("resume")
+    stretching, _ = step(due, StartStretch(T0 + 2701), SETTINGS)
+    assert build_menu(stretching, "s", "t", SETTINGS)[1].command == Command("cancel")
+
+
+def test_menu_content_does_not_change_as_minutes_pass() -> None:
+    """The menu only changes on events, so an open menu is never closed by a timer."""
+    state = initial_state(T0, SETTINGS, 0)
+    first = tray_view(state, at(T0 + 1), SETTINGS, DayCounts("d")).menu
+    later = tray_view(state, at(T0 + 30 * 60), SETTINGS, DayCounts("d")).menu
+    assert first == later
+    done, _ = step(state, MarkDone(T0 + 60), SETTINGS)
+    assert tray_view(done, at(T0 + 61), SETTINGS, DayCounts("d", done=1)).menu != first
+
+
+def test_icon_look_shows_progress_in_twelve_steps() -> None:
+    """Working shows the share of the interval that has passed."""
+    state = initial_state(T0, SETTINGS, 0)
+    assert icon_look(state, T0) == IconLook("working", 0)
+    assert icon_look(state, T0 + 2700 / 2) == IconLook("working", 6)
+    assert icon_look(state, T0 + 2699) == IconLook("working", 11)
+
+
+def test_redraws_at_most_once_a_minute_while_working() -> None:
+    """While working the next redraw is when the minute count changes; none when only due."""
+    state = initial_state(T0, SETTINGS, 0)
+    now = T0 + 0.5
+    redraws = []
+    while (change := next_view_change(state, now)) is not None:
+        assert change - now <= 60 and change > now
+        redraws.append(change)
+        now = change
+    assert len(redraws) == 44  # from "45 min" down to "1 min"
+    assert all(b - a == pytest.approx(60) for a, b in itertools.pairwise(redraws))
+    due, _ = step(state, Tick(T0 + 2700), SETTINGS)
+    assert next_view_change(due, T0 + 2700) is None
+
+
+def test_redraws_every_second_while_stretching() -> None:
+    """The countdown redraws each second, exactly when its number changes."""
+    state, _ = step(initial_state(T0, SETTINGS, 0), StartStretch(T0), SETTINGS)
+    assert icon_look(state, T0) == IconLook("stretching", 10)
+    assert next_view_change(state, T0) == pytest.approx(T0 + 1)
+    assert next_view_change(state, T0 + 0.25) == pytest.approx(T0 + 1)
+    assert icon_look(state, T0 + 1) == IconLook("stretching", 9)
+
+
+def test_status_report_fields() -> None:
+    """Status --json has state, next_break_at with offset, seconds, exercise and today."""
+    state = initial_state(T0, SETTINGS, 0)
+    report = status_report(state, at(T0 + 60), SETTINGS, DayCounts("2026-01-02", 1, 2, 3))
+    assert report["state"] == "working"
+    assert report["seconds_until_break"] == 2640
+    assert report["next_break_at"][-6] in "+-"  # ISO 8601 with an offset
+    assert report["next_exercise"] == {"id": "hamstring-stretch", "name": "Hamstring stretch"}
+    assert report["today"] == {"date": "2026-01-02", "done": 1, "snoozed": 2, "skipped": 3}
+    paused, _ = step(state, Pause(T0 + 60), SETTINGS)
+    assert status_report(paused, at(T0 + 61), SETTINGS, DayCounts("d"))["next_break_at"] is None
+
+
+def test_duration_labels() -> None:
+    """Menu labels read naturally."""
+    assert [duration_label(s) for s in (300, 3600, 7200, 5400, 90)] == [
+        "5 min",
+        "1 hour",
+        "2 hours",
+        "1h30m",
+        "1m30s",
+    ]
+
+
+def test_short_interval_settings_still_word_sensibly() -> None:
+    """A 90 s interval for trying it out still says "2 min" then "1 min"."""
+    quick = replace(SETTINGS, sitting_interval=90)
+    state = initial_state(T0, quick, 0)
+    assert status_line(state, at(T0), quick).startswith("Next stretch in 2 min")
+    assert status_line(state, at(T0 + 31), quick).startswith("Next stretch in 1 min")
