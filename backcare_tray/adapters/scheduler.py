@@ -32,4 +32,7 @@ class WakeupScheduler:
 
     def shutdown(self) -> None:
         """Stop the scheduler thread without waiting for running jobs."""
+        # Removing the jobs first waits for a firing in progress (it holds the job store
+        # lock); shutting down under it makes APScheduler fail to remove the fired job.
+        self._scheduler.remove_all_jobs()
         self._scheduler.shutdown(wait=False)

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,24 @@ def load_state(path: Path, at: Moment) -> tuple[EngineState, DayCounts] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AssertionError) as error:
-        log.warning("Ignoring saved state in %s: %s", path, error)
+        _set_aside(path, str(error))
         return None
     if not rotation.ids or not 0 <= rotation.index < len(rotation.ids):
-        log.warning("Ignoring saved state in %s: rotation position out of range", path)
+        _set_aside(path, "rotation position out of range")
         return None
     return state, today
+
+
+def _set_aside(path: Path, problem: str) -> None:
+    """Keep an unusable state file under a new name so a fresh one never overwrites it."""
+    kept = path.with_name(f"{path.name}.unusable-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(path, kept)
+    except OSError as error:
+        log.warning(
+            "Saved state in %s is unusable (%s) and cannot be moved: %s", path, problem, error
+        )
+        return
+    log.warning(
+        "Saved state in %s is unusable (%s); kept it as %s and started afresh.", path, problem, kept
+    )

@@ -1,0 +1,35 @@
+# backcare-tray: `make run` to use it, `make test` to check it, `make bench` to measure it.
+
+VENV := .venv
+# On Linux the venv comes from the system interpreter with its site packages, so the
+# distribution's PyGObject (GTK tray) and dbus-python (notifications) are visible.
+SYSTEM_PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+run: $(BIN)/python
+	scripts/system-packages run
+	$(BIN)/pip install -q .
+	$(BIN)/backcare-tray run
+
+# Installs the package itself (not editable), so the tests use what a user would get.
+test: $(BIN)/python
+	scripts/system-packages test
+	$(BIN)/pip install -q '.[test]'
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy backcare_tray tests
+	$(BIN)/pytest
+
+bench: $(BIN)/python
+	scripts/system-packages test
+	$(BIN)/pip install -q '.[test]'
+	$(BIN)/python benchmarks/idle_footprint.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,240 @@
+"""A real virtual desktop for tests: Xvfb, a trayer system tray, a private D-Bus session, dunst."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from waiting import wait_for
+
+TOOLS = ("Xvfb", "trayer", "dunst", "dunstctl", "dbus-daemon", "xdotool", "xwininfo")
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir={tmp}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+def require_tools() -> None:
+    """Fail (never skip) when a desktop tool is missing: `make test` installs them."""
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        raise RuntimeError(f"desktop tests need {missing}; run `make test` to install them")
+
+
+def command_path() -> str:
+    """Return the installed backcare-tray command of this interpreter's environment."""
+    path = Path(sys.executable).parent / "backcare-tray"
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: install the package (make test does)")
+    return str(path)
+
+
+@dataclass
+class Desktop:
+    """A running virtual desktop and the environment a program on it needs."""
+
+    env: dict[str, str]
+    home: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def run(self, *args: str, timeout: float = 15.0) -> subprocess.CompletedProcess[str]:
+        """Run the installed backcare-tray with args and return what it did."""
+        return subprocess.run(
+            [command_path(), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def status(self) -> dict[str, Any]:
+        """Return the running daemon's status --json."""
+        result = self.run("status", "--json")
+        assert result.returncode == 0, result.stderr
+        status: dict[str, Any] = json.loads(result.stdout)
+        return status
+
+    def spawn(self, *args: str, log: Path) -> subprocess.Popen[bytes]:
+        """Start the installed backcare-tray with args in the background."""
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [command_path(), *args], env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+        self.processes.append(process)
+        return process
+
+    def notifications(self) -> list[dict[str, str]]:
+        """Return every notification dunst has shown, oldest first."""
+        subprocess.run(["dunstctl", "close-all"], env=self.env, check=True)
+        out = subprocess.run(
+            ["dunstctl", "history"], env=self.env, capture_output=True, text=True, check=True
+        ).stdout
+        entries = json.loads(out)["data"][0]
+        shown = [
+            {
+                "summary": e["summary"]["data"],
+                "body": e["body"]["data"],
+                "appname": e["appname"]["data"],
+                "id": e["id"]["data"],
+            }
+            for e in entries
+        ]
+        return sorted(shown, key=lambda n: n["id"])
+
+    def tool(self, *args: str) -> str:
+        """Run a desktop tool (xdotool, xwininfo...) on this display and return its output."""
+        return subprocess.run(
+            list(args), env=self.env, capture_output=True, text=True, check=True, timeout=10
+        ).stdout
+
+
+def _start(
+    args: list[str], env: dict[str, str], processes: list[subprocess.Popen[bytes]]
+) -> subprocess.Popen[bytes]:
+    """Start a helper process quietly and remember it for clean-up."""
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    processes.append(process)
+    return process
+
+
+def bus_has(env: dict[str, str], name: str) -> bool:
+    """Return True when a name is owned on the session bus."""
+    result = subprocess.run(
+        [
+            "dbus-send",
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            f"string:{name}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "boolean true" in result.stdout
+
+
+def window_tree(env: dict[str, str]) -> str:
+    """Return the X window tree of the display."""
+    return subprocess.run(
+        ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True, check=False
+    ).stdout
+
+
+def docked_icon_name(env: dict[str, str]) -> str | None:
+    """Return the window name (the tooltip) of a backcare-tray icon docked in trayer, if any."""
+    panel_indent = None
+    for line in window_tree(env).splitlines():
+        indent = len(line) - len(line.lstrip())
+        if '("panel" "trayer")' in line:
+            panel_indent = indent
+        elif panel_indent is not None and indent <= panel_indent and line.strip():
+            panel_indent = None
+        elif panel_indent is not None and '("backcare-tray" "backcare-tray")' in line:
+            return line.split('"')[1]
+    return None
+
+
+@contextmanager
+def virtual_desktop(tmp: Path, *, notification_server: bool = True) -> Iterator[Desktop]:
+    """Run Xvfb + trayer + a private session bus (+ dunst) and yield the environment."""
+    require_tools()
+    processes: list[subprocess.Popen[bytes]] = []
+    home = tmp / "home"
+    runtime = tmp / "runtime"
+    for folder in (home, runtime):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".local/state"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "NO_AT_BRIDGE": "1",
+        "LANG": "C.UTF-8",
+    }
+    try:
+        read_fd, write_fd = os.pipe()
+        xvfb = subprocess.Popen(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                "1024x768x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(xvfb)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as display_pipe:
+            display = display_pipe.readline().strip()
+        if not display:
+            raise RuntimeError("Xvfb did not start")
+        env["DISPLAY"] = f":{display}"
+        config = tmp / "bus.conf"
+        config.write_text(BUS_CONFIG.format(tmp=tmp), encoding="utf-8")
+        if notification_server:  # the normal session config: dunst is D-Bus activatable too
+            config = Path("/usr/share/dbus-1/session.conf")
+        bus = _start(
+            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
+            env,
+            processes,
+        )
+        assert bus.stdout is not None
+        env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+        _start(
+            [
+                "trayer",
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "request",
+                "--height",
+                "32",
+            ],
+            env,
+            processes,
+        )
+        if notification_server:
+            _start(["dunst"], env, processes)
+            wait_for(lambda: bus_has(env, "org.freedesktop.Notifications"), 10, "dunst on D-Bus")
+        wait_for(lambda: '("panel" "trayer")' in window_tree(env), 10, "trayer's panel")
+        yield Desktop(env, home, processes)
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in reversed(processes):
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,240 @@
+"""Adapters against the real thing: sockets, files, locks, the scheduler, Pillow."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from backcare_tray.adapters.control import ControlServer, NotRunning, parse_request, send_request
+from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
+from backcare_tray.adapters.opener import open_command
+from backcare_tray.adapters.scheduler import WakeupScheduler
+from backcare_tray.adapters.state_file import load_state, save_state
+from backcare_tray.adapters.tray import backend_candidates
+from backcare_tray.art import SIZE, draw_icon
+from backcare_tray.engine import Pause, StartStretch, Tick, initial_state, step
+from backcare_tray.menu import Command
+from backcare_tray.report import DayCounts
+from backcare_tray.settings import Settings
+from backcare_tray.view import IconLook
+from backcare_tray.wording import Moment
+
+SETTINGS = Settings()
+
+
+def test_control_round_trip_over_a_real_socket(tmp_path: Path) -> None:
+    """A command reaches the handler and its reply comes back; the socket is 0600."""
+    seen: list[Command] = []
+
+    def handler(command: Command) -> dict[str, object]:
+        seen.append(command)
+        return {"ok": True, "echo": command.name}
+
+    path = tmp_path / "run" / "control.sock"
+    server = ControlServer(path, handler)
+    server.start()
+    try:
+        assert os.stat(path).st_mode & 0o777 == 0o600
+        assert send_request(path, Command("snooze", 120)) == {"ok": True, "echo": "snooze"}
+        assert seen == [Command("snooze", 120)]
+    finally:
+        server.stop()
+    assert not path.exists()
+    with pytest.raises(NotRunning):
+        send_request(path, Command("status"))
+
+
+def test_stale_socket_from_a_crash_is_replaced(tmp_path: Path) -> None:
+    """A socket file left by a killed daemon does not stop the next one."""
+    path = tmp_path / "control.sock"
+    path.write_text("stale")
+    server = ControlServer(path, lambda c: {"ok": True})
+    server.start()
+    try:
+        assert send_request(path, Command("status")) == {"ok": True}
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (b"nonsense", "not JSON"),
+        (b"[]", "JSON object"),
+        (b'{"command": "rm -rf"}', "unknown command"),
+        (b'{"command": "done", "seconds": 5}', "seconds"),
+        (b'{"command": "pause", "seconds": "1h"}', "seconds"),
+        (b'{"command": "pause", "seconds": true}', "seconds"),
+        (b'{"command": "status", "extra": 1}', "unknown fields"),
+        (b"\xff\xfe", "not JSON"),
+    ],
+)
+def test_parse_request_rejects(line: bytes, problem: str) -> None:
+    """Malformed requests are refused with a reason."""
+    with pytest.raises(ValueError, match=problem):
+        parse_request(line)
+
+
+def test_state_round_trip_converts_clocks(tmp_path: Path) -> None:
+    """Saved times are wall clock; loading maps them onto the new process's monotonic clock."""
+    path = tmp_path / "state" / "state.json"
+    state = initial_state(100.0, SETTINGS, seed=5)
+    state, _ = step(state, Pause(200.0, 600), SETTINGS)
+    save_state(path, state, DayCounts("2026-11-23", 2, 1, 0), Moment(200.0, 5000.0))
+    loaded = load_state(path, Moment(9.0, 5100.0))  # 100 s later, after a restart
+    assert loaded is not None
+    restored, today = loaded
+    assert restored.mode == "paused"
+    assert restored.deadline == pytest.approx(9.0 - 100.0 + 600.0)
+    assert restored.rotation == state.rotation
+    assert today == DayCounts("2026-11-23", 2, 1, 0)
+
+
+def test_state_saved_mid_routine_comes_back_due(tmp_path: Path) -> None:
+    """A routine interrupted by a stop is restored as due."""
+    path = tmp_path / "state.json"
+    state, _ = step(initial_state(0.0, SETTINGS, 1), StartStretch(10.0), SETTINGS)
+    save_state(path, state, DayCounts("d"), Moment(11.0, 1011.0))
+    loaded = load_state(path, Moment(0.0, 1020.0))
+    assert loaded is not None and loaded[0].mode == "due"
+    _, effects = step(loaded[0], Tick(0.0), SETTINGS)
+    assert any(getattr(e, "kind", None) == "reminder" for e in effects)
+
+
+def test_unusable_state_file_is_ignored_and_kept(tmp_path: Path) -> None:
+    """A corrupt state file is set aside, not overwritten."""
+    path = tmp_path / "state.json"
+    path.write_text("{ broken")
+    assert load_state(path, Moment(0.0, 0.0)) is None
+    kept = list(tmp_path.glob("state.json.unusable-*"))
+    assert len(kept) == 1 and kept[0].read_text() == "{ broken"
+    assert load_state(tmp_path / "absent.json", Moment(0.0, 0.0)) is None
+
+
+def test_atomic_write_survives_a_kill_mid_burst(tmp_path: Path) -> None:
+    """SIGKILL during a burst of writes leaves a whole, parseable file."""
+    path = tmp_path / "state.json"
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from backcare_tray.adapters.state_file import write_atomically\n"
+        "p = Path(sys.argv[1])\n"
+        "i = 0\n"
+        "while True:\n"
+        "    write_atomically(p, json.dumps({'n': i, 'pad': 'x' * 20000}))\n"
+        "    i += 1\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script, str(path)])
+    try:
+        from waiting import wait_for
+
+        wait_for(lambda: path.exists() and json.loads(path.read_text())["n"] > 20, 20, "writes")
+    finally:
+        writer.kill()
+        writer.wait()
+    assert json.loads(path.read_text())["pad"] == "x" * 20000
+
+
+def test_instance_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
+    """A second process cannot take the lock and learns the holder's pid."""
+    lock_path = tmp_path / "daemon.lock"
+    lock = InstanceLock(lock_path)
+    lock.acquire()
+    try:
+        probe = (
+            "import sys\nfrom pathlib import Path\n"
+            "from backcare_tray.adapters.instance_lock import InstanceLock, AlreadyRunning\n"
+            "try:\n    InstanceLock(Path(sys.argv[1])).acquire()\n"
+            "except AlreadyRunning as e:\n    print(e); sys.exit(1)\n"
+        )
+        other = subprocess.run(
+            [sys.executable, "-c", probe, str(lock_path)],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        assert other.returncode == 1
+        assert f"pid {os.getpid()}" in other.stdout
+        with pytest.raises(AlreadyRunning):
+            InstanceLock(lock_path).acquire()
+    finally:
+        lock.release()
+    again = InstanceLock(lock_path)
+    again.acquire()
+    again.release()
+
+
+def test_scheduler_fires_the_latest_plan_once(tmp_path: Path) -> None:
+    """Replanning a job replaces it; a cancelled job never fires."""
+    scheduler = WakeupScheduler()
+    scheduler.start()
+    fired: list[str] = []
+    done = threading.Event()
+
+    def fire_new() -> None:
+        fired.append("new")
+        done.set()
+
+    try:
+        scheduler.plan("wake", 30.0, lambda: fired.append("old"))
+        scheduler.plan("wake", 0.05, fire_new)
+        scheduler.plan("other", 0.01, lambda: fired.append("cancelled"))
+        scheduler.plan("other", None, lambda: None)
+        assert done.wait(5)
+        scheduler.plan("wake", None, lambda: None)  # already ran: cancelling is harmless
+    finally:
+        scheduler.shutdown()
+    assert fired == ["new"]
+
+
+def test_scheduler_runs_a_past_time_at_once() -> None:
+    """A wake-up already due (after a restart) fires immediately."""
+    scheduler = WakeupScheduler()
+    scheduler.start()
+    done = threading.Event()
+    started = time.monotonic()
+    try:
+        scheduler.plan("wake", -100.0, done.set)
+        assert done.wait(5)
+    finally:
+        scheduler.shutdown()
+    assert time.monotonic() - started < 5
+
+
+def test_backends_never_include_xorg() -> None:
+    """Linux tries appindicator then gtk; PYSTRAY_BACKEND wins; other platforms use theirs."""
+    assert backend_candidates("linux", None) == ["appindicator", "gtk"]
+    assert backend_candidates("linux", "gtk") == ["gtk"]
+    assert backend_candidates("win32", None) == ["win32"]
+    assert backend_candidates("darwin", None) == ["darwin"]
+
+
+def test_opener_commands() -> None:
+    """Each platform opens files with its own default handler."""
+    assert open_command("linux", Path("/x.toml")) == ["xdg-open", "/x.toml"]
+    assert open_command("darwin", Path("/x.toml")) == ["open", "/x.toml"]
+    assert open_command("win32", Path("/x.toml")) is None
+
+
+def test_every_look_draws_a_distinct_icon() -> None:
+    """Each state has its own look; progress and countdown change the picture."""
+    looks = [
+        IconLook("working", 0),
+        IconLook("working", 6),
+        IconLook("due"),
+        IconLook("snoozed"),
+        IconLook("stretching", 9),
+        IconLook("stretching", 8),
+        IconLook("paused"),
+    ]
+    images = [draw_icon(look) for look in looks]
+    assert all(image.size == (SIZE, SIZE) for image in images)
+    assert len({image.tobytes() for image in images}) == len(looks)
+    red, green, blue = images[-1].convert("RGB").split()
+    assert red.tobytes() == green.tobytes() == blue.tobytes()

@@ -1,0 +1,93 @@
+"""The command line's own answers, and what the wheel ships."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from backcare_tray import __version__
+from backcare_tray.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the version; --help shows examples and exit codes."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"backcare-tray {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = capsys.readouterr().out
+    assert "examples:" in help_text and "backcare-tray snooze 20m" in help_text
+    for command in ("status", "snooze", "pause", "check-config", "exercises"):
+        assert command in help_text
+
+
+def test_bad_duration_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed duration on the command line exits 2 and quotes it."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["snooze", "soon"])
+    assert exit_info.value.code == 2
+    assert "'soon' is not a duration" in capsys.readouterr().err
+
+
+def test_exercises_lists_rotation_and_marks_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rotation is listed in order with the next stretch marked."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    config = tmp_path / "config.toml"
+    config.write_text('[rotation]\nexercises = ["ball-squat", "calf-stretch"]\n')
+    assert main(["exercises", "--config", str(config)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Rotation (sequential):"
+    assert lines[1].startswith("> 1. Ball squat [ball-squat]: 3-5x")
+    assert lines[2].startswith("  2. Calf stretch")
+
+
+def test_check_config_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A valid file is confirmed."""
+    assert main(["check-config", str(ROOT / "config.example.toml")]) == 0
+    assert "OK (5 stretches in the rotation)" in capsys.readouterr().out
+
+
+def test_wheel_ships_icons_library_and_example(tmp_path: Path) -> None:
+    """A plain (non-editable) wheel carries the art, the stretches and the example config."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("backcare_tray-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {
+        "backcare_tray/icons/backcare.png",
+        "backcare_tray/data/stretches.toml",
+        "backcare_tray/config.example.toml",
+    } <= names
+
+
+def test_installed_package_finds_its_files() -> None:
+    """The package the tests import is the installed one, and it finds its shipped files."""
+    import backcare_tray
+    from backcare_tray.paths import app_icon_path, shipped_path
+
+    assert "site-packages" in backcare_tray.__file__
+    assert app_icon_path().is_file()
+    assert shipped_path("config.example.toml").is_file()

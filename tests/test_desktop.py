@@ -1,0 +1,223 @@
+"""The installed command on a real virtual desktop (Xvfb, trayer, dunst, private D-Bus)."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import start_daemon, stop_daemon, write_config
+from desktop import Desktop, docked_icon_name, virtual_desktop, window_tree
+from waiting import wait_for
+
+pytestmark = pytest.mark.desktop
+
+
+def notified(desktop: Desktop, summary: str) -> list[dict[str, str]]:
+    """Return the notifications shown so far with this summary."""
+    return [n for n in desktop.notifications() if n["summary"] == summary]
+
+
+def test_due_notification_names_the_stretch_and_the_tray_shows_it(desktop: Desktop) -> None:
+    """After the sitting interval dunst shows the next stretch, and the docked icon says so."""
+    process = start_daemon(desktop, config=write_config(desktop, "3s"))
+    shown = wait_for(
+        lambda: notified(desktop, "Time to stretch: Hamstring stretch"), 15, "the due notification"
+    )
+    assert shown[0]["appname"] == "backcare-tray"
+    assert "Hold 10 s, 3x each leg" in shown[0]["body"]
+    assert desktop.status()["state"] == "due"
+    assert wait_for(
+        lambda: docked_icon_name(desktop.env) == "Time to stretch: Hamstring stretch",
+        10,
+        "the docked icon's tooltip",
+    )
+    assert stop_daemon(process) == 0
+
+
+def test_snooze_done_start_and_quit_from_the_command_line(desktop: Desktop) -> None:
+    """The CLI drives the whole cycle, and quit stops the daemon within 2 s."""
+    process = start_daemon(desktop, config=write_config(desktop, "2s"))
+    wait_for(lambda: desktop.status()["state"] == "due", 15, "due")
+
+    snooze = desktop.run("snooze", "10m")
+    assert snooze.returncode == 0, snooze.stderr
+    status = desktop.status()
+    assert status["state"] == "snoozed"
+    assert 595 <= status["seconds_until_break"] <= 600
+    assert status["today"]["snoozed"] == 1
+
+    assert desktop.run("done").returncode == 0
+    status = desktop.status()
+    assert status["state"] == "working"
+    assert status["today"]["done"] == 1
+    assert status["next_exercise"] == {"id": "calf-stretch", "name": "Calf stretch"}
+
+    assert desktop.run("start").returncode == 0
+    assert desktop.status()["state"] == "stretching"
+    wait_for(lambda: notified(desktop, "Calf stretch"), 10, "the first phase notification")
+    assert notified(desktop, "Calf stretch")[0]["body"] == "Left leg: hold 10 s - 1 of 3"
+
+    refused = desktop.run("resume")
+    assert refused.returncode == 1
+    assert "not paused" in refused.stderr
+
+    started = time.monotonic()
+    assert desktop.run("quit").returncode == 0
+    process.wait(timeout=5)
+    assert time.monotonic() - started < 2.0
+    assert process.returncode == 0
+    assert not (Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray" / "control.sock").exists()
+
+
+def icon_centre(desktop: Desktop) -> tuple[int, int]:
+    """Return the screen position of the middle of the docked icon."""
+    for line in window_tree(desktop.env).splitlines():
+        if '("backcare-tray" "backcare-tray")' in line:
+            match = re.search(r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
+            assert match, line
+            width, height, x, y = map(int, match.groups())
+            return x + width // 2, y + height // 2
+    raise AssertionError("no docked icon")
+
+
+def test_right_click_and_first_item_starts_the_stretch(desktop: Desktop) -> None:
+    """Right-click the icon, pick the first enabled item: the guided stretch starts."""
+    process = start_daemon(desktop, config=write_config(desktop, "45m"))
+    wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
+    x, y = icon_centre(desktop)
+    desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "3")
+    # GTK's popup menu is a new top-level window of the app's class.
+    wait_for(
+        lambda: '("backcare-tray" "Backcare-tray")' in window_tree(desktop.env),
+        5,
+        "the menu to open",
+    )
+    desktop.tool("xdotool", "key", "Down", "Return")
+    wait_for(lambda: desktop.status()["state"] == "stretching", 10, "stretching")
+    assert stop_daemon(process) == 0
+
+
+def test_bad_config_exits_2_naming_file_key_and_value(desktop: Desktop) -> None:
+    """A broken config is reported precisely and left untouched."""
+    config = desktop.home / "config.toml"
+    text = '[schedule]\nsitting_interval = "banana"\n'
+    config.write_text(text, encoding="utf-8")
+    result = desktop.run("run", "--config", str(config))
+    assert result.returncode == 2
+    assert "config.toml: schedule.sitting_interval: 'banana' is not a duration like '45m'" in (
+        result.stderr
+    )
+    assert config.read_text(encoding="utf-8") == text
+    assert desktop.run("check-config", str(config)).returncode == 2
+
+
+def test_second_instance_is_refused_with_the_running_pid(desktop: Desktop) -> None:
+    """Only one daemon runs; the second names the first's pid."""
+    process = start_daemon(desktop)
+    second = desktop.run("run")
+    assert second.returncode == 1
+    assert f"already running (pid {process.pid})" in second.stderr
+    assert desktop.status()["state"] == "working"
+    assert stop_daemon(process) == 0
+
+
+def test_sigterm_saves_state_and_a_restart_resumes(desktop: Desktop) -> None:
+    """SIGTERM stops within 2 s with state saved; the next run resumes rotation and counts."""
+    process = start_daemon(desktop)
+    assert desktop.run("done").returncode == 0
+    started = time.monotonic()
+    assert stop_daemon(process) == 0
+    assert time.monotonic() - started < 2.0
+    state = json.loads((desktop.home / ".local/state/backcare-tray/state.json").read_text())
+    assert state["rotation"]["index"] == 1
+    process = start_daemon(desktop, log_name="second.log")
+    status = desktop.status()
+    assert status["next_exercise"]["id"] == "calf-stretch"
+    assert status["today"]["done"] == 1
+    assert stop_daemon(process) == 0
+
+
+def test_missed_deadline_gives_one_notification_after_restart(desktop: Desktop) -> None:
+    """A deadline that passed while the daemon was off is notified once, not in a burst."""
+    config = write_config(desktop, "3s")
+    process = start_daemon(desktop, config=config)
+    assert stop_daemon(process) == 0
+    time.sleep(4)  # the daemon is off past its deadline: the situation under test
+    process = start_daemon(desktop, config=config, log_name="second.log")
+    wait_for(lambda: desktop.status()["state"] == "due", 10, "due after restart")
+    wait_for(lambda: notified(desktop, "Time to stretch: Hamstring stretch"), 10, "notification")
+    assert len(notified(desktop, "Time to stretch: Hamstring stretch")) == 1
+    assert stop_daemon(process) == 0
+
+
+def test_malformed_requests_get_errors_and_the_daemon_carries_on(desktop: Desktop) -> None:
+    """Garbage on the socket gets an error reply; the socket is private to the user."""
+    process = start_daemon(desktop)
+    path = Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray" / "control.sock"
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    for request in (
+        b"not json\n",
+        b'{"command": "explode"}\n',
+        b"[1, 2]\n",
+        b'{"command": "snooze", "seconds": -5}\n',
+    ):
+        with socket.socket(socket.AF_UNIX) as client:
+            client.settimeout(5)
+            client.connect(str(path))
+            client.sendall(request)
+            reply = json.loads(client.makefile().readline())
+        assert reply["ok"] is False and reply["error"]
+    assert desktop.status()["state"] == "working"
+    assert stop_daemon(process) == 0
+
+
+def test_without_a_notification_server_it_keeps_running(tmp_path: Path) -> None:
+    """No notification server: logged once with its cause, the daemon still answers."""
+    with virtual_desktop(tmp_path, notification_server=False) as desktop:
+        process = start_daemon(desktop, config=write_config(desktop, "2s"))
+        wait_for(lambda: desktop.status()["state"] == "due", 15, "due")
+        log = desktop.home / "daemon.log"
+        wait_for(lambda: "Notifications are not working" in log.read_text(), 10, "the log line")
+        assert desktop.run("snooze", "1s").returncode == 0
+        wait_for(lambda: desktop.status()["state"] == "due", 10, "due again")
+        assert log.read_text().count("Notifications are not working") == 1
+        assert process.poll() is None
+        assert stop_daemon(process) == 0
+
+
+def test_without_a_display_it_suggests_no_tray(desktop: Desktop) -> None:
+    """No graphical session: exit 2 with a hint; --no-tray runs without an icon."""
+    env = {k: v for k, v in desktop.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run(
+        [*desktop_command(), "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=15,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--no-tray" in result.stderr
+    desktop.env = env
+    process = start_daemon(desktop, "--no-tray")
+    assert desktop.status()["state"] == "working"
+    assert stop_daemon(process) == 0
+
+
+def desktop_command() -> list[str]:
+    """Return the installed command as an argument list."""
+    from desktop import command_path
+
+    return [command_path()]
+
+
+def test_status_without_a_daemon_exits_3(desktop: Desktop) -> None:
+    """Control commands say plainly when nothing is running."""
+    for command in (["status"], ["done"], ["snooze", "5m"]):
+        result = desktop.run(*command)
+        assert result.returncode == 3
+        assert "backcare-tray is not running" in result.stderr
