@@ -22,7 +22,7 @@ from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, status_report
 from backcare_tray.rotation import reconcile
 from backcare_tray.settings import Settings
-from backcare_tray.view import next_view_change, tray_view
+from backcare_tray.view import Cadence, redraw_cadence, tray_view
 from backcare_tray.wording import Moment, notification
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class Daemon:
         self.scheduler = WakeupScheduler()
         self.tray = TrayIcon(lambda c: self._queue.put(_Request(c, "menu"))) if with_tray else None
         self.control: ControlServer | None = None
+        self._cadence: Cadence | None = None
         at = clock_now()
         self.state, self.today = self._restore(at)
 
@@ -230,14 +231,23 @@ class Daemon:
         return status_report(self.state, at, self.settings, self._today(at))
 
     def _show(self, at: Moment) -> None:
-        """Update the tray and plan the next redraw, if there is a tray."""
+        """Update the tray and, when the cadence changed, replan the periodic redraw."""
         if self.tray is None:
             return
         self.tray.show(tray_view(self.state, at, self.settings, self._today(at)))
-        change = next_view_change(self.state, at.mono)
-        self.scheduler.plan(
-            "redraw", None if change is None else change - at.mono, lambda: self._queue.put(_REDRAW)
-        )
+        cadence = redraw_cadence(self.state)
+        if cadence == self._cadence:
+            return
+        self._cadence = cadence
+        if cadence is None:
+            self.scheduler.plan("redraw", None, lambda: None)
+        else:
+            self.scheduler.plan_every(
+                "redraw",
+                cadence.next_after(at.mono) - at.mono,
+                cadence.period,
+                lambda: self._queue.put(_REDRAW),
+            )
 
     def _save(self, at: Moment) -> None:
         """Write the state; a failure is logged, never fatal."""

@@ -63,14 +63,26 @@ def tray_view(state: EngineState, at: Moment, settings: Settings, today: DayCoun
     )
 
 
-def next_view_change(state: EngineState, now: float) -> float | None:
-    """Return when the view next changes without an event: each minute, or each second."""
+@dataclass(frozen=True)
+class Cadence:
+    """Redraw at anchor + k * period (engine times) for as long as the state lasts."""
+
+    anchor: float
+    period: float
+
+    def next_after(self, now: float) -> float:
+        """Return the first redraw time strictly after now."""
+        return self.anchor + (math.floor((now - self.anchor) / self.period) + 1) * self.period
+
+
+def redraw_cadence(state: EngineState) -> Cadence | None:
+    """Return when the view changes without an event: each minute, or each second stretching.
+
+    Working and snoozed, the minutes left change at deadline - 60 k; the countdown of a
+    stretch changes each whole second before the phase ends. Other states only change on events.
+    """
     if state.mode == "stretching" and state.routine is not None:
-        left = state.routine.phase_ends_at - now
-        return now + (left - math.floor(left) or 1.0) if left > 0 else None
+        return Cadence(state.routine.phase_ends_at, 1.0)
     if state.mode in ("working", "snoozed") and state.deadline is not None:
-        left = state.deadline - now
-        if left <= 60:
-            return None
-        return state.deadline - 60 * (math.ceil(left / 60) - 1)
+        return Cadence(state.deadline, 60.0)
     return None

@@ -1,6 +1,5 @@
 """Wording, menu data and the tray view, as pure functions of state."""
 
-import itertools
 from dataclasses import replace
 
 import pytest
@@ -10,7 +9,7 @@ from backcare_tray.exercises import Phase, builtin_exercises
 from backcare_tray.menu import Command, build_menu, duration_label
 from backcare_tray.report import DayCounts, status_report
 from backcare_tray.settings import Settings
-from backcare_tray.view import IconLook, icon_look, next_view_change, tray_view
+from backcare_tray.view import IconLook, icon_look, redraw_cadence, tray_view
 from backcare_tray.wording import Moment, dose, minutes_text, notification, phase_text, status_line
 
 SETTINGS = Settings()
@@ -141,28 +140,35 @@ def test_icon_look_shows_progress_in_twelve_steps() -> None:
     assert icon_look(state, T0 + 2699) == IconLook("working", 11)
 
 
-def test_redraws_at_most_once_a_minute_while_working() -> None:
-    """While working the next redraw is when the minute count changes; none when only due."""
+def test_redraws_once_a_minute_while_working_exactly_when_the_text_changes() -> None:
+    """Working redraws each minute, on the instants the minute count changes; due never."""
     state = initial_state(T0, SETTINGS, 0)
-    now = T0 + 0.5
-    redraws = []
-    while (change := next_view_change(state, now)) is not None:
-        assert change - now <= 60 and change > now
-        redraws.append(change)
-        now = change
-    assert len(redraws) == 44  # from "45 min" down to "1 min"
-    assert all(b - a == pytest.approx(60) for a, b in itertools.pairwise(redraws))
+    cadence = redraw_cadence(state)
+    assert cadence is not None and cadence.period == 60
+    first = cadence.next_after(T0 + 0.5)
+    assert first == pytest.approx(T0 + 60)
+    before = status_line(state, at(first - 0.01), SETTINGS)
+    after = status_line(state, at(first), SETTINGS)
+    assert (before, after) == (
+        "Next stretch in 45 min: Hamstring stretch",
+        "Next stretch in 44 min: Hamstring stretch",
+    )
+    assert cadence.next_after(first) == pytest.approx(first + 60)
     due, _ = step(state, Tick(T0 + 2700), SETTINGS)
-    assert next_view_change(due, T0 + 2700) is None
+    assert redraw_cadence(due) is None
+    paused, _ = step(state, Pause(T0 + 5), SETTINGS)
+    assert redraw_cadence(paused) is None
 
 
 def test_redraws_every_second_while_stretching() -> None:
     """The countdown redraws each second, exactly when its number changes."""
-    state, _ = step(initial_state(T0, SETTINGS, 0), StartStretch(T0), SETTINGS)
-    assert icon_look(state, T0) == IconLook("stretching", 10)
-    assert next_view_change(state, T0) == pytest.approx(T0 + 1)
-    assert next_view_change(state, T0 + 0.25) == pytest.approx(T0 + 1)
-    assert icon_look(state, T0 + 1) == IconLook("stretching", 9)
+    state, _ = step(initial_state(T0, SETTINGS, 0), StartStretch(T0 + 0.25), SETTINGS)
+    cadence = redraw_cadence(state)
+    assert cadence is not None and cadence.period == 1
+    assert icon_look(state, T0 + 0.25) == IconLook("stretching", 10)
+    assert cadence.next_after(T0 + 0.25) == pytest.approx(T0 + 1.25)
+    assert icon_look(state, T0 + 1.25) == IconLook("stretching", 9)
+    assert icon_look(state, T0 + 1.24) == IconLook("stretching", 10)
 
 
 def test_status_report_fields() -> None:

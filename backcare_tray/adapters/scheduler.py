@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 
@@ -11,7 +12,10 @@ class WakeupScheduler:
 
     def __init__(self) -> None:
         # UTC: date jobs need no local zone, and an invalid TZ must not stop the daemon.
+        # Jobs only put an item on the daemon's queue, so they run right in the scheduler's
+        # thread ("debug" is APScheduler's name for that): no worker pool, no extra wake-ups.
         self._scheduler = BackgroundScheduler(
+            executors={"default": DebugExecutor()},
             timezone="UTC",
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
@@ -29,6 +33,18 @@ class WakeupScheduler:
             return
         run_at = datetime.now(UTC) + timedelta(seconds=max(0.0, delay))
         self._scheduler.add_job(callback, "date", run_date=run_at, id=name, replace_existing=True)
+
+    def plan_every(
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], None]
+    ) -> None:
+        """Run callback after first_delay seconds, then every period; None cancels."""
+        if first_delay is None:
+            self.plan(name, None, callback)
+            return
+        start = datetime.now(UTC) + timedelta(seconds=max(0.0, first_delay))
+        self._scheduler.add_job(
+            callback, "interval", seconds=period, start_date=start, id=name, replace_existing=True
+        )
 
     def shutdown(self) -> None:
         """Stop the scheduler thread without waiting for running jobs."""

@@ -1,0 +1,152 @@
+"""Measure the daemon beside a bare pystray floor on a virtual desktop, and print the figures.
+
+Run with `make bench`. Both run at once on one Xvfb + trayer + dunst desktop: seconds to the
+icon docking (and to the first answered status), RSS/PSS/USS after settling, CPU seconds and
+context switches over an idle window.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from desktop import command_path, virtual_desktop, window_tree  # noqa: E402
+from waiting import wait_for  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def docked(env: dict[str, str], wm_class: str) -> bool:
+    """Return True when a window of this class is docked in trayer's panel."""
+    inside = None
+    for line in window_tree(env).splitlines():
+        indent = len(line) - len(line.lstrip())
+        if '("panel" "trayer")' in line:
+            inside = indent
+        elif inside is not None and indent <= inside and line.strip():
+            inside = None
+        elif inside is not None and f'("{wm_class}" "{wm_class}")' in line:
+            return True
+    return False
+
+
+def memory(pid: int) -> dict[str, float]:
+    """Return RSS, PSS and USS in MiB from smaps_rollup."""
+    fields: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        fields[name.rstrip(":")] = int(value)
+    uss = fields["Private_Clean"] + fields["Private_Dirty"]
+    return {"rss": fields["Rss"] / 1024, "pss": fields["Pss"] / 1024, "uss": uss / 1024}
+
+
+def cpu_and_switches(pid: int) -> tuple[float, dict[str, int]]:
+    """Return CPU seconds used so far (all threads) and context switches per live thread."""
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(stat[11]) + int(stat[12])) / TICKS
+    switches: dict[str, int] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            lines = (task / "status").read_text().splitlines()
+        except FileNotFoundError:  # the thread ended while we looked
+            continue
+        switches[task.name] = sum(
+            int(line.split()[1])
+            for line in lines
+            if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))
+        )
+    return cpu, switches
+
+
+def switches_between(before: dict[str, int], after: dict[str, int]) -> int:
+    """Return the switches made between two samples by threads alive at the second one.
+
+    A thread that ended in between (GLib retires idle pool workers) adds nothing: a lower bound
+    by at most a switch or two per ended thread.
+    """
+    return sum(count - before.get(tid, 0) for tid, count in after.items())
+
+
+def main() -> None:
+    """Run both programs, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--idle-seconds", type=float, default=60.0)
+    parser.add_argument("--settle-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp, virtual_desktop(Path(tmp)) as desktop:
+        env = dict(desktop.env)
+        results: dict[str, dict[str, float]] = {}
+        processes: dict[str, subprocess.Popen[bytes]] = {}
+
+        started = time.monotonic()
+        daemon = subprocess.Popen(
+            [command_path(), "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        processes["daemon"] = daemon
+        wait_for(lambda: desktop.run("status").returncode == 0, 30, "daemon status")
+        status_seconds = time.monotonic() - started
+        wait_for(lambda: docked(env, "backcare-tray"), 30, "daemon icon")
+        results["daemon"] = {"docked_s": time.monotonic() - started, "status_s": status_seconds}
+
+        started = time.monotonic()
+        floor = subprocess.Popen(
+            [sys.executable, str(Path(__file__).parent / "floor_icon.py")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes["floor"] = floor
+        wait_for(lambda: docked(env, "floor"), 30, "floor icon")
+        results["floor"] = {"docked_s": time.monotonic() - started, "status_s": float("nan")}
+
+        time.sleep(args.settle_seconds)  # let both settle before measuring: what is measured
+        before = {name: cpu_and_switches(p.pid) for name, p in processes.items()}
+        for name, process in processes.items():
+            results[name].update(memory(process.pid))
+        time.sleep(args.idle_seconds)  # the idle window itself
+        for name, process in processes.items():
+            cpu, switches = cpu_and_switches(process.pid)
+            minutes = args.idle_seconds / 60
+            results[name]["cpu_s_per_hour"] = (cpu - before[name][0]) / minutes * 60
+            made = switches_between(before[name][1], switches)
+            results[name]["switches_per_min"] = made / minutes
+
+        for process in processes.values():
+            process.terminate()
+            process.wait(timeout=10)
+
+    rows = [
+        ("seconds to icon docked", "docked_s", "{:.2f}"),
+        ("seconds to first status", "status_s", "{:.2f}"),
+        ("RSS MiB", "rss", "{:.1f}"),
+        ("PSS MiB", "pss", "{:.1f}"),
+        ("USS MiB", "uss", "{:.1f}"),
+        ("CPU s per idle hour", "cpu_s_per_hour", "{:.2f}"),
+        ("context switches per minute", "switches_per_min", "{:.1f}"),
+    ]
+    print(
+        f"idle window {args.idle_seconds:.0f} s after {args.settle_seconds:.0f} s settling; "
+        f"backend {os.environ.get('PYSTRAY_BACKEND', 'appindicator (default)')}"
+    )
+    print(f"{'figure':30} {'daemon':>10} {'floor':>10} {'ratio':>8}")
+    for label, key, fmt in rows:
+        daemon_value, floor_value = results["daemon"][key], results["floor"][key]
+        ratio = daemon_value / floor_value if floor_value else float("nan")
+        print(
+            f"{label:30} {fmt.format(daemon_value):>10} {fmt.format(floor_value):>10} {ratio:>8.2f}"
+        )
+    print(
+        f"USS difference daemon - floor: {results['daemon']['uss'] - results['floor']['uss']:.1f}"
+        f" MiB; CPU resolution {1 / TICKS:.2f} s over the window"
+    )
+
+
+if __name__ == "__main__":
+    main()
