@@ -23,7 +23,7 @@ test: $(BIN)/python
 	$(BIN)/pip install -q '.[test]'
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy backcare_tray tests
+	$(BIN)/mypy backcare_tray tests benchmarks
 	$(BIN)/pytest
 
 bench: $(BIN)/python

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from backcare_tray import __version__
-from backcare_tray.config_file import ConfigError, example_config_text, load_settings
+from backcare_tray.config_file import ConfigError, config_or_example, load_settings
 from backcare_tray.durations import parse_duration
 from backcare_tray.menu import Command
 from backcare_tray.paths import AppPaths, app_icon_path, app_paths
@@ -151,10 +151,10 @@ def _print_status(status: dict[str, Any]) -> None:
 
 def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
     """Send a command to the running daemon and print its answer."""
-    from backcare_tray.adapters.control import NotRunning, send_request
+    from backcare_tray.adapters.control import NotRunning, endpoint_for, send_request
 
     try:
-        reply = send_request(paths.socket, command)
+        reply = send_request(endpoint_for(paths.runtime, sys.platform), command)
     except (NotRunning, OSError, ValueError):
         return _fail("backcare-tray is not running", EXIT_NOT_RUNNING)
     if as_json:
@@ -194,7 +194,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
     from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
     from backcare_tray.adapters.notifier import PlyerNotifier
     from backcare_tray.adapters.opener import open_with_default_app
-    from backcare_tray.daemon import Daemon, config_or_example
+    from backcare_tray.daemon import Daemon
 
     lock = InstanceLock(paths.lock)
     try:
@@ -207,9 +207,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
             paths,
             PlyerNotifier(app_icon_path()),
             with_tray=not no_tray,
-            open_settings=lambda: open_with_default_app(
-                config_or_example(paths.config, example_config_text())
-            ),
+            open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
         )
         daemon.run()
     finally:

@@ -1,4 +1,4 @@
-"""Read the user's config file; never write to it."""
+"""Read the user's config file; never change it (only create it, from the example, if missing)."""
 
 import tomllib
 from pathlib import Path
@@ -35,3 +35,14 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
 def example_config_text() -> str:
     """Return the documented example config that ships with the package."""
     return shipped_path("config.example.toml").read_text(encoding="utf-8")
+
+
+def config_or_example(path: Path) -> Path:
+    """Return path, first creating it from the example config if it does not exist."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(example_config_text())
+    except FileExistsError:
+        pass
+    return path

@@ -3,16 +3,16 @@
 import logging
 import random
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from queue import SimpleQueue
 from typing import Any
 
 from backcare_tray import engine
-from backcare_tray.adapters.control import ControlServer, Reply
+from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.notifier import Notifier
 from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.state_file import load_state, save_state
@@ -84,7 +84,6 @@ class _Request:
 
 
 _TICK = "tick"
-_REDRAW = "redraw"
 _STOP = "stop"
 
 
@@ -108,6 +107,9 @@ class Daemon:
         self.tray = TrayIcon(lambda c: self._queue.put(_Request(c, "menu"))) if with_tray else None
         self.control: ControlServer | None = None
         self._cadence: Cadence | None = None
+        # Serialises tray updates from the loop and from the periodic redraw job, so the
+        # last view shown is always the latest state's.
+        self._view_lock = threading.Lock()
         at = clock_now()
         self.state, self.today = self._restore(at)
 
@@ -140,7 +142,7 @@ class Daemon:
 
     def run(self) -> None:
         """Start the adapters, run the loop until stopped, then shut down cleanly."""
-        self.control = ControlServer(self.paths.socket, self.request)
+        self.control = ControlServer(endpoint_for(self.paths.runtime, sys.platform), self.request)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self.stop_soon)
         self.scheduler.start()
@@ -163,8 +165,6 @@ class Daemon:
             try:
                 if item == _TICK:
                     self._apply(engine.Tick(clock_now().mono))
-                elif item == _REDRAW:
-                    self._show(clock_now())
                 elif isinstance(item, _Request):
                     stop = self._answer(item)
                     if stop:
@@ -234,7 +234,7 @@ class Daemon:
         """Update the tray and, when the cadence changed, replan the periodic redraw."""
         if self.tray is None:
             return
-        self.tray.show(tray_view(self.state, at, self.settings, self._today(at)))
+        self._redraw(at)
         cadence = redraw_cadence(self.state)
         if cadence == self._cadence:
             return
@@ -246,8 +246,14 @@ class Daemon:
                 "redraw",
                 cadence.next_after(at.mono) - at.mono,
                 cadence.period,
-                lambda: self._queue.put(_REDRAW),
+                lambda: self._redraw(clock_now()),
             )
+
+    def _redraw(self, at: Moment) -> None:
+        """Show the current state's view; the redraw job calls this without waking the loop."""
+        assert self.tray is not None
+        with self._view_lock:
+            self.tray.show(tray_view(self.state, at, self.settings, self._today(at)))
 
     def _save(self, at: Moment) -> None:
         """Write the state; a failure is logged, never fatal."""
@@ -265,12 +271,3 @@ class Daemon:
         if self.tray is not None:
             self.tray.stop()
         log.info("backcare-tray stopped")
-
-
-def config_or_example(path: Path, example: str) -> Path:
-    """Return path, first creating it from the example config if it does not exist."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(example)
-    return path

@@ -1,7 +1,6 @@
-"""The break engine: every timing rule as a pure step(state, event, settings) -> (state, effects).
+"""The break engine: every timing rule as a pure step(state, event) -> (state, effects)."""
 
-Times are seconds on one monotonic clock supplied by the caller; the engine never reads a clock.
-"""
+# Times are seconds on one monotonic clock supplied by the caller; the engine never reads a clock.
 
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -25,15 +24,13 @@ class Routine:
 
 @dataclass(frozen=True)
 class EngineState:
-    """Where the break cycle is.
-
-    deadline means: working, when the stretch falls due; snoozed, when the snooze ends;
-    paused, when the pause ends (None until resumed).
-    """
+    """Where the break cycle is, and when it next moves on by itself."""
 
     mode: Mode
     rotation: Rotation
     interval_started_at: float
+    # working: when the stretch falls due; snoozed: when the snooze ends;
+    # paused: when the pause ends (None until resumed); otherwise unused.
     deadline: float | None
     remind_at: float | None = None
     routine: Routine | None = None

@@ -21,11 +21,6 @@ class AppPaths:
     runtime: Path
 
     @property
-    def socket(self) -> Path:
-        """Return the control socket's path."""
-        return self.runtime / "control.sock"
-
-    @property
     def lock(self) -> Path:
         """Return the single-instance lock file's path."""
         return self.runtime / "daemon.lock"

@@ -76,11 +76,9 @@ class Cadence:
 
 
 def redraw_cadence(state: EngineState) -> Cadence | None:
-    """Return when the view changes without an event: each minute, or each second stretching.
-
-    Working and snoozed, the minutes left change at deadline - 60 k; the countdown of a
-    stretch changes each whole second before the phase ends. Other states only change on events.
-    """
+    """Return when the view changes without an event: each minute, or each second stretching."""
+    # The minutes left change at deadline - 60 k, a stretch's countdown each whole second
+    # before its phase ends; other states change only on events.
     if state.mode == "stretching" and state.routine is not None:
         return Cadence(state.routine.phase_ends_at, 1.0)
     if state.mode in ("working", "snoozed") and state.deadline is not None:

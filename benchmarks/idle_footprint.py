@@ -1,9 +1,8 @@
-"""Measure the daemon beside a bare pystray floor on a virtual desktop, and print the figures.
+"""Measure the daemon beside a bare pystray floor on a virtual desktop, and print the figures."""
 
-Run with `make bench`. Both run at once on one Xvfb + trayer + dunst desktop: seconds to the
-icon docking (and to the first answered status), RSS/PSS/USS after settling, CPU seconds and
-context switches over an idle window.
-"""
+# Run with `make bench`. Both run at once on one Xvfb + trayer + dunst desktop: seconds to the
+# icon docking (and to the first answered status), RSS/PSS/USS after settling, CPU seconds and
+# context switches over an idle window.
 
 import argparse
 import os
@@ -16,24 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from desktop import command_path, virtual_desktop, window_tree  # noqa: E402
+from desktop import command_path, docked_icon_name, virtual_desktop  # noqa: E402
 from waiting import wait_for  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def docked(env: dict[str, str], wm_class: str) -> bool:
-    """Return True when a window of this class is docked in trayer's panel."""
-    inside = None
-    for line in window_tree(env).splitlines():
-        indent = len(line) - len(line.lstrip())
-        if '("panel" "trayer")' in line:
-            inside = indent
-        elif inside is not None and indent <= inside and line.strip():
-            inside = None
-        elif inside is not None and f'("{wm_class}" "{wm_class}")' in line:
-            return True
-    return False
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -65,11 +50,9 @@ def cpu_and_switches(pid: int) -> tuple[float, dict[str, int]]:
 
 
 def switches_between(before: dict[str, int], after: dict[str, int]) -> int:
-    """Return the switches made between two samples by threads alive at the second one.
-
-    A thread that ended in between (GLib retires idle pool workers) adds nothing: a lower bound
-    by at most a switch or two per ended thread.
-    """
+    """Return the switches made between two samples by threads alive at the second one."""
+    # A thread that ended in between (GLib retires idle pool workers) adds nothing: a lower
+    # bound, by at most a switch or two per ended thread.
     return sum(count - before.get(tid, 0) for tid, count in after.items())
 
 
@@ -92,7 +75,7 @@ def main() -> None:
         processes["daemon"] = daemon
         wait_for(lambda: desktop.run("status").returncode == 0, 30, "daemon status")
         status_seconds = time.monotonic() - started
-        wait_for(lambda: docked(env, "backcare-tray"), 30, "daemon icon")
+        wait_for(lambda: docked_icon_name(env), 30, "daemon icon")
         results["daemon"] = {"docked_s": time.monotonic() - started, "status_s": status_seconds}
 
         started = time.monotonic()
@@ -103,7 +86,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         processes["floor"] = floor
-        wait_for(lambda: docked(env, "floor"), 30, "floor icon")
+        wait_for(lambda: docked_icon_name(env, "floor"), 30, "floor icon")
         results["floor"] = {"docked_s": time.monotonic() - started, "status_s": float("nan")}
 
         time.sleep(args.settle_seconds)  # let both settle before measuring: what is measured

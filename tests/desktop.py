@@ -140,8 +140,8 @@ def window_tree(env: dict[str, str]) -> str:
     ).stdout
 
 
-def docked_icon_name(env: dict[str, str]) -> str | None:
-    """Return the window name (the tooltip) of a backcare-tray icon docked in trayer, if any."""
+def docked_icon_name(env: dict[str, str], wm_class: str = "backcare-tray") -> str | None:
+    """Return the window name (the tooltip) of an icon of this class docked in trayer, if any."""
     panel_indent = None
     for line in window_tree(env).splitlines():
         indent = len(line) - len(line.lstrip())
@@ -149,14 +149,16 @@ def docked_icon_name(env: dict[str, str]) -> str | None:
             panel_indent = indent
         elif panel_indent is not None and indent <= panel_indent and line.strip():
             panel_indent = None
-        elif panel_indent is not None and '("backcare-tray" "backcare-tray")' in line:
+        elif panel_indent is not None and f'("{wm_class}" "{wm_class}")' in line:
             return line.split('"')[1]
     return None
 
 
 @contextmanager
-def virtual_desktop(tmp: Path, *, notification_server: bool = True) -> Iterator[Desktop]:
-    """Run Xvfb + trayer + a private session bus (+ dunst) and yield the environment."""
+def virtual_desktop(
+    tmp: Path, *, notification_server: bool = True, tray: bool = True
+) -> Iterator[Desktop]:
+    """Run Xvfb + a private session bus (+ trayer, + dunst) and yield the environment."""
     require_tools()
     processes: list[subprocess.Popen[bytes]] = []
     home = tmp / "home"
@@ -209,25 +211,14 @@ def virtual_desktop(tmp: Path, *, notification_server: bool = True) -> Iterator[
         )
         assert bus.stdout is not None
         env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
-        _start(
-            [
-                "trayer",
-                "--edge",
-                "top",
-                "--align",
-                "right",
-                "--widthtype",
-                "request",
-                "--height",
-                "32",
-            ],
-            env,
-            processes,
-        )
+        if tray:
+            trayer = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
+            _start([*trayer, "--height", "32"], env, processes)
         if notification_server:
             _start(["dunst"], env, processes)
             wait_for(lambda: bus_has(env, "org.freedesktop.Notifications"), 10, "dunst on D-Bus")
-        wait_for(lambda: '("panel" "trayer")' in window_tree(env), 10, "trayer's panel")
+        if tray:
+            wait_for(lambda: '("panel" "trayer")' in window_tree(env), 10, "trayer's panel")
         yield Desktop(env, home, processes)
     finally:
         for process in reversed(processes):

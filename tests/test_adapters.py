@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -10,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from backcare_tray.adapters.control import ControlServer, NotRunning, parse_request, send_request
+from backcare_tray.adapters.control import (
+    ControlServer,
+    Endpoint,
+    NotRunning,
+    endpoint_for,
+    parse_request,
+    send_request,
+)
 from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
 from backcare_tray.adapters.opener import open_command
 from backcare_tray.adapters.scheduler import WakeupScheduler
@@ -27,36 +35,53 @@ from backcare_tray.wording import Moment
 SETTINGS = Settings()
 
 
-def test_control_round_trip_over_a_real_socket(tmp_path: Path) -> None:
-    """A command reaches the handler and its reply comes back; the socket is 0600."""
+@pytest.mark.parametrize("platform", ["linux", "win32"])
+def test_control_round_trip_over_a_real_socket(tmp_path: Path, platform: str) -> None:
+    """A command reaches the handler and its reply comes back, over either transport."""
+    # The Windows transport (loopback TCP plus a token file) runs here for real as well.
     seen: list[Command] = []
 
     def handler(command: Command) -> dict[str, object]:
         seen.append(command)
         return {"ok": True, "echo": command.name}
 
-    path = tmp_path / "run" / "control.sock"
-    server = ControlServer(path, handler)
+    endpoint = endpoint_for(tmp_path / "run", platform)
+    server = ControlServer(endpoint, handler)
     server.start()
     try:
-        assert os.stat(path).st_mode & 0o777 == 0o600
-        assert send_request(path, Command("snooze", 120)) == {"ok": True, "echo": "snooze"}
+        assert os.stat(endpoint.path).st_mode & 0o777 == 0o600
+        assert send_request(endpoint, Command("snooze", 120)) == {"ok": True, "echo": "snooze"}
         assert seen == [Command("snooze", 120)]
     finally:
         server.stop()
-    assert not path.exists()
+    assert not endpoint.path.exists()
     with pytest.raises(NotRunning):
-        send_request(path, Command("status"))
+        send_request(endpoint, Command("status"))
+
+
+def test_tcp_transport_refuses_requests_without_the_token(tmp_path: Path) -> None:
+    """On the loopback transport another local user cannot drive the daemon without the token."""
+    endpoint = endpoint_for(tmp_path, "win32")
+    server = ControlServer(endpoint, lambda c: {"ok": True})
+    server.start()
+    try:
+        port = int(endpoint.path.read_text().split()[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(b'{"command": "quit", "token": "guess"}\n')
+            reply = json.loads(client.makefile().readline())
+        assert reply == {"ok": False, "error": "request does not carry this daemon's token"}
+    finally:
+        server.stop()
 
 
 def test_stale_socket_from_a_crash_is_replaced(tmp_path: Path) -> None:
     """A socket file left by a killed daemon does not stop the next one."""
-    path = tmp_path / "control.sock"
-    path.write_text("stale")
-    server = ControlServer(path, lambda c: {"ok": True})
+    endpoint = Endpoint("unix", tmp_path / "control.sock")
+    endpoint.path.write_text("stale")
+    server = ControlServer(endpoint, lambda c: {"ok": True})
     server.start()
     try:
-        assert send_request(path, Command("status")) == {"ok": True}
+        assert send_request(endpoint, Command("status")) == {"ok": True}
     finally:
         server.stop()
 
@@ -238,3 +263,35 @@ def test_every_look_draws_a_distinct_icon() -> None:
     assert len({image.tobytes() for image in images}) == len(looks)
     red, green, blue = images[-1].convert("RGB").split()
     assert red.tobytes() == green.tobytes() == blue.tobytes()
+
+
+class RecordingMsvcrt:
+    """A stand-in for Windows' msvcrt that records lock calls and can refuse them."""
+
+    LK_NBLCK = 2
+
+    def __init__(self, refuse: bool) -> None:
+        self.refuse = refuse
+        self.calls: list[tuple[int, int]] = []
+
+    def locking(self, fileno: int, mode: int, length: int) -> None:
+        """Record the call; raise like Windows does when another process holds the lock."""
+        self.calls.append((mode, length))
+        if self.refuse:
+            raise PermissionError(13, "Permission denied")
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_windows_lock_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refuse: bool) -> None:
+    """On Windows the lock is a non-blocking msvcrt lock on the first byte."""
+    fake = RecordingMsvcrt(refuse)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    lock = InstanceLock(tmp_path / "daemon.lock")
+    if refuse:
+        with pytest.raises(AlreadyRunning):
+            lock.acquire()
+    else:
+        lock.acquire()
+        lock.release()
+    assert fake.calls == [(RecordingMsvcrt.LK_NBLCK, 1)]

@@ -84,18 +84,20 @@ def icon_centre(desktop: Desktop) -> tuple[int, int]:
     raise AssertionError("no docked icon")
 
 
-def test_right_click_and_first_item_starts_the_stretch(desktop: Desktop) -> None:
-    """Right-click the icon, pick the first enabled item: the guided stretch starts."""
-    process = start_daemon(desktop, config=write_config(desktop, "45m"))
+def open_tray_menu(desktop: Desktop) -> None:
+    """Right-click the docked icon and wait for its menu to open."""
     wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
     x, y = icon_centre(desktop)
     desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "3")
     # GTK's popup menu is a new top-level window of the app's class.
-    wait_for(
-        lambda: '("backcare-tray" "Backcare-tray")' in window_tree(desktop.env),
-        5,
-        "the menu to open",
-    )
+    menu_class = '("backcare-tray" "Backcare-tray")'
+    wait_for(lambda: menu_class in window_tree(desktop.env), 5, "the menu to open")
+
+
+def test_right_click_and_first_item_starts_the_stretch(desktop: Desktop) -> None:
+    """Right-click the icon, pick the first enabled item: the guided stretch starts."""
+    process = start_daemon(desktop, config=write_config(desktop, "45m"))
+    open_tray_menu(desktop)
     desktop.tool("xdotool", "key", "Down", "Return")
     wait_for(lambda: desktop.status()["state"] == "stretching", 10, "stretching")
     assert stop_daemon(process) == 0
@@ -187,6 +189,31 @@ def test_without_a_notification_server_it_keeps_running(tmp_path: Path) -> None:
         assert log.read_text().count("Notifications are not working") == 1
         assert process.poll() is None
         assert stop_daemon(process) == 0
+
+
+def test_without_a_tray_host_it_says_so_and_keeps_running(tmp_path: Path) -> None:
+    """No tray host: a warning naming the problem, and everything else still works."""
+    with virtual_desktop(tmp_path, tray=False) as desktop:
+        process = start_daemon(desktop)
+        log = desktop.home / "daemon.log"
+        wait_for(lambda: "No tray host found" in log.read_text(), 10, "the warning")
+        assert desktop.run("done").returncode == 0
+        assert desktop.status()["today"]["done"] == 1
+        assert stop_daemon(process) == 0
+        assert log.read_text().count("No tray host found") == 1
+
+
+def test_open_settings_creates_the_config_from_the_example(desktop: Desktop) -> None:
+    """The menu's Open settings writes the example config when there is none."""
+    process = start_daemon(desktop)
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+    assert not config.exists()
+    open_tray_menu(desktop)
+    desktop.tool("xdotool", "key", "Up", "Up", "Return")  # Quit is last, Open settings above
+    wait_for(config.exists, 10, "the config file")
+    assert 'sitting_interval = "45m"' in config.read_text(encoding="utf-8")
+    assert desktop.status()["state"] == "working"
+    assert stop_daemon(process) == 0
 
 
 def test_without_a_display_it_suggests_no_tray(desktop: Desktop) -> None:

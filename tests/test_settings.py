@@ -5,7 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from backcare_tray.config_file import ConfigError, example_config_text, load_settings
+from backcare_tray.config_file import (
+    ConfigError,
+    config_or_example,
+    example_config_text,
+    load_settings,
+)
 from backcare_tray.settings import Settings, settings_from_mapping
 from backcare_tray.validation import InvalidValue
 
@@ -127,3 +132,13 @@ def test_missing_default_file_means_defaults(tmp_path: Path) -> None:
     assert load_settings(tmp_path / "absent.toml") == Settings()
     with pytest.raises(ConfigError, match="no such file"):
         load_settings(tmp_path / "absent.toml", required=True)
+
+
+def test_open_settings_creates_the_file_from_the_example_only_once(tmp_path: Path) -> None:
+    """A missing config is created from the example; an existing one is left alone."""
+    path = tmp_path / "backcare-tray" / "config.toml"
+    assert config_or_example(path) == path
+    assert path.read_text(encoding="utf-8") == example_config_text()
+    path.write_text("# mine\n", encoding="utf-8")
+    config_or_example(path)
+    assert path.read_text(encoding="utf-8") == "# mine\n"

@@ -1,14 +1,21 @@
-"""The local control socket: one JSON line in, one JSON line out (never pickle)."""
+"""The local control channel: one JSON line in, one JSON line out (never pickle)."""
+
+# On Linux and macOS it is a Unix socket (mode 0600) in the user's runtime dir. Windows Python
+# has no AF_UNIX, so there it is a loopback TCP port whose number and a random token are kept
+# in a file in the user's runtime dir; every request must carry that token.
 
 import json
 import logging
 import os
+import secrets
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from backcare_tray.adapters.state_file import write_atomically
 from backcare_tray.menu import Command
 
 log = logging.getLogger(__name__)
@@ -17,16 +24,32 @@ COMMANDS = {"status", "start", "snooze", "done", "skip", "pause", "resume", "can
 TAKES_SECONDS = {"snooze", "pause"}
 MAX_REQUEST = 64 * 1024
 CLIENT_TIMEOUT = 5.0
+LOOPBACK = "127.0.0.1"
 
 Reply = dict[str, Any]
 Handler = Callable[[Command], Reply]
 
 
 class NotRunning(Exception):
-    """No daemon answers on the control socket."""
+    """No daemon answers on the control channel."""
 
 
-def parse_request(line: bytes) -> Command:
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the daemon listens: a Unix socket, or a file naming a loopback port and token."""
+
+    kind: Literal["unix", "tcp"]
+    path: Path
+
+
+def endpoint_for(runtime_dir: Path, platform: str) -> Endpoint:
+    """Return the control endpoint for a platform."""
+    if platform == "win32":
+        return Endpoint("tcp", runtime_dir / "control.port")
+    return Endpoint("unix", runtime_dir / "control.sock")
+
+
+def parse_request(line: bytes, token: str | None = None) -> Command:
     """Return the command in a request line; raise ValueError with a reason if malformed."""
     try:
         request = json.loads(line)
@@ -34,6 +57,8 @@ def parse_request(line: bytes) -> Command:
         raise ValueError(f"request is not JSON: {error}") from None
     if not isinstance(request, dict):
         raise ValueError("request must be a JSON object")
+    if token is not None and not secrets.compare_digest(str(request.get("token", "")), token):
+        raise ValueError("request does not carry this daemon's token")
     name = request.get("command")
     if name not in COMMANDS:
         raise ValueError(f"unknown command {name!r}")
@@ -45,25 +70,61 @@ def parse_request(line: bytes) -> Command:
         or seconds <= 0
     ):
         raise ValueError(f"{name}: seconds {seconds!r} is not a positive whole number here")
-    unknown = set(request) - {"command", "seconds"}
+    unknown = set(request) - {"command", "seconds", "token"}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)!r}")
     return Command(name, seconds)
 
 
-class ControlServer:
-    """Serves requests on a Unix socket (mode 0600) from one thread, one client at a time."""
+def _listen(endpoint: Endpoint) -> tuple[socket.socket, str | None]:
+    """Open the listening socket; return it and the token requests must carry (if any)."""
+    endpoint.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    endpoint.path.unlink(missing_ok=True)  # left by a crash; the instance lock is already ours
+    if endpoint.kind == "unix":
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(endpoint.path))
+        os.chmod(endpoint.path, 0o600)
+        server.listen(8)
+        return server, None
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind((LOOPBACK, 0))
+    server.listen(8)
+    token = secrets.token_hex(16)
+    write_atomically(endpoint.path, f"{server.getsockname()[1]} {token}\n")
+    os.chmod(endpoint.path, 0o600)
+    return server, token
 
-    def __init__(self, path: Path, handler: Handler) -> None:
-        self._path = path
+
+def _connect(endpoint: Endpoint, timeout: float) -> tuple[socket.socket, str | None]:
+    """Connect to the daemon; raise NotRunning when nothing listens."""
+    try:
+        if endpoint.kind == "unix":
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            address: Any = str(endpoint.path)
+            token = None
+        else:
+            port, token = endpoint.path.read_text(encoding="ascii").split()
+            client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            address = (LOOPBACK, int(port))
+        client.settimeout(timeout)
+        try:
+            client.connect(address)
+        except OSError:
+            client.close()
+            raise
+    except (FileNotFoundError, ConnectionRefusedError, ValueError) as error:
+        raise NotRunning(str(error)) from None
+    return client, token
+
+
+class ControlServer:
+    """Serves requests from one thread, one client at a time, blocking in accept (no polling)."""
+
+    def __init__(self, endpoint: Endpoint, handler: Handler) -> None:
+        self._endpoint = endpoint
         self._handler = handler
         self._stopping = threading.Event()
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)  # left by a crash; the instance lock is already ours
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._socket.bind(str(path))
-        os.chmod(path, 0o600)
-        self._socket.listen(8)
+        self._socket, self._token = _listen(endpoint)
         self._thread = threading.Thread(target=self._serve, name="control", daemon=True)
 
     def start(self) -> None:
@@ -71,7 +132,7 @@ class ControlServer:
         self._thread.start()
 
     def _serve(self) -> None:
-        """Accept clients until stopped; blocks in accept, never polls."""
+        """Accept clients until stopped."""
         while True:
             connection, _ = self._socket.accept()
             if self._stopping.is_set():
@@ -95,36 +156,33 @@ class ControlServer:
         try:
             if len(data) > MAX_REQUEST:
                 raise ValueError("request too long")
-            reply = self._handler(parse_request(data.split(b"\n", 1)[0]))
+            reply = self._handler(parse_request(data.split(b"\n", 1)[0], self._token))
         except ValueError as error:
             reply = {"ok": False, "error": str(error)}
         connection.sendall(json.dumps(reply).encode() + b"\n")
 
     def stop(self) -> None:
-        """Stop serving and remove the socket file."""
+        """Stop serving and remove the socket or port file."""
         self._stopping.set()
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as waker:
-                waker.settimeout(1.0)
-                waker.connect(str(self._path))
-        except OSError:
+            waker, _ = _connect(self._endpoint, 1.0)
+            waker.close()
+        except (NotRunning, OSError):
             pass
         self._thread.join(timeout=1.0)
         self._socket.close()
-        self._path.unlink(missing_ok=True)
+        self._endpoint.path.unlink(missing_ok=True)
 
 
-def send_request(path: Path, command: Command, timeout: float = CLIENT_TIMEOUT) -> Reply:
+def send_request(endpoint: Endpoint, command: Command, timeout: float = CLIENT_TIMEOUT) -> Reply:
     """Send one command to the daemon and return its reply; raise NotRunning if none answers."""
     request: dict[str, Any] = {"command": command.name}
     if command.seconds is not None:
         request["seconds"] = command.seconds
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-        client.settimeout(timeout)
-        try:
-            client.connect(str(path))
-        except (FileNotFoundError, ConnectionRefusedError) as error:
-            raise NotRunning(str(error)) from None
+    client, token = _connect(endpoint, timeout)
+    if token is not None:
+        request["token"] = token
+    with client:
         client.sendall(json.dumps(request).encode() + b"\n")
         data = b""
         while not data.endswith(b"\n"):

@@ -76,6 +76,8 @@ class TrayIcon:
             self.ready.set()
             return
         log.info("Tray icon uses the %s backend.", self.backend)
+        if self.backend in ("appindicator", "gtk"):
+            _warn_without_host()
         with self._lock:
             self._pystray, self._created = pystray, icon
         try:
@@ -142,3 +144,18 @@ class TrayIcon:
         if icon is not None:
             icon.stop()
         self._thread.join(timeout=1.5)
+
+
+def _warn_without_host() -> None:
+    """Log loudly when no tray host can show the icon (checked once, at start)."""
+    from backcare_tray.adapters.tray_host import tray_hosts
+
+    hosts = tray_hosts()
+    if hosts:
+        log.info("Tray host found: %s.", ", ".join(hosts))
+        return
+    log.warning(
+        "No tray host found (no StatusNotifierItem host on D-Bus and no XEmbed system tray): "
+        "the icon cannot be seen. Reminders, notifications and the command line still work; "
+        "on GNOME, enable the AppIndicator extension."
+    )

@@ -1,0 +1,54 @@
+"""Find out whether a Linux desktop has anything that can show a tray icon."""
+
+import logging
+import os
+
+log = logging.getLogger(__name__)
+
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+def _sni_watcher_present() -> bool:
+    """Return True when a StatusNotifierItem watcher owns its name on the session bus."""
+    from gi.repository import Gio, GLib
+
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    reply = bus.call_sync(
+        "org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus",
+        "NameHasOwner",
+        GLib.Variant("(s)", (SNI_WATCHER,)),
+        GLib.VariantType("(b)"),
+        Gio.DBusCallFlags.NONE,
+        2000,
+        None,
+    )
+    return bool(reply.unpack()[0])
+
+
+def _xembed_tray_present() -> bool:
+    """Return True when an X11 system tray owns the _NET_SYSTEM_TRAY selection."""
+    from Xlib import X, display
+
+    connection = display.Display()
+    try:
+        atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{connection.get_default_screen()}")
+        return bool(connection.get_selection_owner(atom) != X.NONE)
+    finally:
+        connection.close()
+
+
+def tray_hosts() -> list[str]:
+    """Return the kinds of tray host found; errors while looking count as not found."""
+    found = []
+    probes = [("StatusNotifierItem host", _sni_watcher_present)]
+    if os.environ.get("DISPLAY"):
+        probes.append(("XEmbed system tray", _xembed_tray_present))
+    for name, probe in probes:
+        try:
+            if probe():
+                found.append(name)
+        except Exception as error:  # no bus, no display, missing library: not found
+            log.debug("Looking for a %s failed: %s", name, error)
+    return found
