@@ -6,28 +6,31 @@ VENV := .venv
 SYSTEM_PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test bench clean system-run system-test
+
+# System packages come first: on a fresh machine even `python3 -m venv` needs python3-venv.
+system-run:
+	scripts/system-packages run
+
+system-test:
+	scripts/system-packages test
 
 $(BIN)/python:
 	$(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 
-run: $(BIN)/python
-	scripts/system-packages run
+run: system-run $(BIN)/python
 	$(BIN)/pip install -q .
 	$(BIN)/backcare-tray run
 
 # Installs the package itself (not editable), so the tests use what a user would get.
-test: $(BIN)/python
-	scripts/system-packages test
+test: system-test $(BIN)/python
 	$(BIN)/pip install -q '.[test]'
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backcare_tray tests benchmarks
 	$(BIN)/pytest
 
-bench: $(BIN)/python
-	scripts/system-packages test
+bench: system-test $(BIN)/python
 	$(BIN)/pip install -q '.[test]'
 	$(BIN)/python benchmarks/idle_footprint.py
 
