@@ -52,8 +52,8 @@ def start_daemon(
     return process
 
 
-def stop_daemon(process: subprocess.Popen[bytes]) -> int:
-    """Stop a daemon with SIGTERM and return its exit code."""
+def stop_daemon(process: subprocess.Popen[bytes], signum: int = signal.SIGTERM) -> int:
+    """Stop a daemon with a signal (SIGTERM by default) and return its exit code."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
     return process.wait(timeout=10)

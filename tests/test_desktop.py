@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -127,12 +128,13 @@ def test_second_instance_is_refused_with_the_running_pid(desktop: Desktop) -> No
     assert stop_daemon(process) == 0
 
 
-def test_sigterm_saves_state_and_a_restart_resumes(desktop: Desktop) -> None:
-    """SIGTERM stops within 2 s with state saved; the next run resumes rotation and counts."""
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_saves_state_and_a_restart_resumes(desktop: Desktop, signum: int) -> None:
+    """SIGTERM or SIGINT stops within 2 s with state saved; the next run resumes."""
     process = start_daemon(desktop)
     assert desktop.run("done").returncode == 0
     started = time.monotonic()
-    assert stop_daemon(process) == 0
+    assert stop_daemon(process, signum) == 0
     assert time.monotonic() - started < 2.0
     state = json.loads((desktop.home / ".local/state/backcare-tray/state.json").read_text())
     assert state["rotation"]["index"] == 1
