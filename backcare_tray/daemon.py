@@ -12,14 +12,16 @@ from queue import SimpleQueue
 from typing import Any
 
 from backcare_tray import engine
+from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
+from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
 from backcare_tray.adapters.notifier import Notifier
 from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import TrayIcon
 from backcare_tray.menu import Command
 from backcare_tray.paths import AppPaths
-from backcare_tray.report import DayCounts, status_report
+from backcare_tray.report import DayCounts, Presence, status_report
 from backcare_tray.rotation import reconcile
 from backcare_tray.settings import Settings
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
@@ -30,8 +32,8 @@ REPLY_TIMEOUT = 5.0
 
 
 def clock_now() -> Moment:
-    """Return the current instant on both clocks."""
-    return Moment(time.monotonic(), time.time())
+    """Return the current instant on the engine's awake-time clock and the wall clock."""
+    return Moment(AWAKE_CLOCK(), time.time())
 
 
 def local_date(wall: float) -> str:
@@ -110,6 +112,10 @@ class Daemon:
         # Serialises tray updates from the loop and from the periodic redraw job, so the
         # last view shown is always the latest state's.
         self._view_lock = threading.Lock()
+        self.probe: IdleProbe | None = None
+        self._probe_failing = False
+        self._sleep_meter = SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK)
+        self.presence = Presence()
         at = clock_now()
         self.state, self.today = self._restore(at)
 
@@ -145,9 +151,13 @@ class Daemon:
         self.control = ControlServer(endpoint_for(self.paths.runtime, sys.platform), self.request)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self.stop_soon)
+        self.probe = choose_probe(self.settings.idle_probe, sys.platform)
+        if self.probe is None:
+            self.settings = replace(self.settings, idle_probe="none")
+        self.presence = replace(self.presence, probe=self.probe.name if self.probe else None)
         self.scheduler.start()
         self.control.start()
-        self._apply(engine.Tick(clock_now().mono))
+        self._apply(self._sensed_tick())
         if self.tray is not None:
             self.tray.start()
         log.info("backcare-tray is running: %s", self._report(clock_now())["status"])
@@ -164,13 +174,35 @@ class Daemon:
                 return
             try:
                 if item == _TICK:
-                    self._apply(engine.Tick(clock_now().mono))
+                    self._apply(self._sensed_tick())
                 elif isinstance(item, _Request):
                     stop = self._answer(item)
                     if stop:
                         return
             except Exception:
                 log.exception("Error while handling %r; carrying on", item)
+
+    def _sensed_tick(self) -> engine.Tick:
+        """Return a Tick carrying the sleep since the last one and the idle time, if readable."""
+        slept = self._sleep_meter.slept()
+        if slept:
+            log.info("The machine was suspended for %.0f s.", slept)
+        idle = None
+        if self.probe is not None:
+            try:
+                idle = self.probe.idle_seconds()
+            except ProbeError as error:
+                if not self._probe_failing:
+                    log.warning(
+                        "The %s idle probe failed (%s); trying again later.", self.probe.name, error
+                    )
+                self._probe_failing = True
+            else:
+                if self._probe_failing:
+                    log.info("The %s idle probe works again.", self.probe.name)
+                self._probe_failing = False
+        self.presence = replace(self.presence, idle_seconds=idle)
+        return engine.Tick(clock_now().mono, idle_seconds=idle, slept_seconds=slept)
 
     def _answer(self, request: _Request) -> bool:
         """Carry out a command, fill in its reply, and return True if the daemon should stop."""
@@ -208,6 +240,8 @@ class Daemon:
                 case engine.Record():
                     log.info("%s: %s", effect.kind, effect.exercise_id)
                     self.today = count(self.today, effect, local_date(at.wall))
+                    if effect.kind == "natural_break":
+                        self.presence = replace(self.presence, last_natural_break_at=at.wall)
                 case engine.Wake(at=wake):
                     self.scheduler.plan(
                         "wake",
@@ -228,7 +262,7 @@ class Daemon:
 
     def _report(self, at: Moment) -> dict[str, Any]:
         """Return the status report for now."""
-        return status_report(self.state, at, self.settings, self._today(at))
+        return status_report(self.state, at, self.settings, self._today(at), self.presence)
 
     def _show(self, at: Moment) -> None:
         """Update the tray and, when the cadence changed, replan the periodic redraw."""

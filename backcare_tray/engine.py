@@ -34,14 +34,22 @@ class EngineState:
     deadline: float | None
     remind_at: float | None = None
     routine: Routine | None = None
+    # When the person went away (idle at least natural_break); None while present.
+    away_since: float | None = None
+    # When the idle probe should next be read; None when presence does not matter.
+    probe_at: float | None = None
 
 
 # Events: things that happened.
 @dataclass(frozen=True)
 class Tick:
-    """The scheduled wake-up fired (or the caller wants the state brought up to date)."""
+    """The scheduled wake-up fired, with what the sensors say: idle and suspended time."""
 
     now: float
+    # Seconds since the last keyboard or mouse input; None when there is no idle probe.
+    idle_seconds: float | None = None
+    # Seconds the machine was suspended since the previous event.
+    slept_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -142,13 +150,24 @@ def initial_state(now: float, settings: Settings, seed: int) -> EngineState:
     return _fresh_interval(rotation, now, settings)
 
 
-def wake_time(state: EngineState) -> float | None:
-    """Return when the engine next needs a Tick in this state."""
+PRESENCE_MATTERS = ("working", "due", "snoozed")
+
+
+def _cycle_wake(state: EngineState) -> float | None:
+    """Return when the break cycle itself moves on; nothing moves while the person is away."""
     if state.mode == "stretching" and state.routine is not None:
         return state.routine.phase_ends_at
+    if state.away_since is not None and state.mode in PRESENCE_MATTERS:
+        return None
     if state.mode == "due":
         return state.remind_at
     return state.deadline
+
+
+def wake_time(state: EngineState) -> float | None:
+    """Return when the engine next needs a Tick: the cycle's next move or the next idle look."""
+    times = [t for t in (_cycle_wake(state), state.probe_at) if t is not None]
+    return min(times) if times else None
 
 
 def current_phase(state: EngineState, settings: Settings) -> Phase | None:
@@ -160,11 +179,61 @@ def current_phase(state: EngineState, settings: Settings) -> Phase | None:
 
 def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineState, list[Effect]]:
     """Apply one event; return the new state and what the adapters must do."""
-    new_state, effects = _apply(state, event, settings)
+    effects: list[Effect] = []
+    new_state = state
+    if isinstance(event, Tick):
+        new_state, effects = _sense(new_state, event, settings)
+    new_state, more = _apply(new_state, event, settings)
+    effects += more
+    # A command means someone is at the keyboard: idle 0.
+    idle = event.idle_seconds if isinstance(event, Tick) else 0.0
+    new_state = _plan_probe(new_state, event.now, idle, settings)
     wake = wake_time(new_state)
     if isinstance(event, Tick) or wake != wake_time(state):
         effects.append(Wake(wake))
     return new_state, effects
+
+
+def _sense(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineState, list[Effect]]:
+    """Apply suspend and idle time: away long enough is a natural break, taken on return."""
+    if state.mode not in PRESENCE_MATTERS:
+        return state, []
+    exercise_id = state.rotation.current
+    if tick.slept_seconds >= settings.natural_break:
+        slept = round(tick.slept_seconds)
+        return _fresh_interval(state.rotation, tick.now, settings), [
+            Record("natural_break", exercise_id, seconds=slept, how="sleep")
+        ]
+    if tick.idle_seconds is None:
+        return state, []
+    last_input = tick.now - tick.idle_seconds
+    if tick.idle_seconds >= settings.natural_break:
+        if state.away_since is None:
+            return replace(state, away_since=last_input), []
+        return state, []
+    if state.away_since is None:
+        return state, []
+    away = round(last_input - state.away_since)
+    return _fresh_interval(state.rotation, last_input, settings), [
+        Record("natural_break", exercise_id, seconds=away, how="idle")
+    ]
+
+
+def _plan_probe(
+    state: EngineState, now: float, idle: float | None, settings: Settings
+) -> EngineState:
+    """Plan the next idle look: soonest when idle could reach natural_break, or while away."""
+    if settings.idle_probe == "none" or state.mode not in PRESENCE_MATTERS:
+        probe_at = None
+    elif state.away_since is not None:
+        probe_at = now + settings.idle_check_every
+    elif idle is not None:
+        probe_at = now + max(1.0, settings.natural_break - idle)
+    elif state.probe_at is None or state.probe_at <= now:  # no reading this time: look again
+        probe_at = now + settings.idle_check_every
+    else:
+        probe_at = state.probe_at
+    return state if probe_at == state.probe_at else replace(state, probe_at=probe_at)
 
 
 def _fresh_interval(rotation: Rotation, now: float, settings: Settings) -> EngineState:
@@ -242,7 +311,7 @@ def _finish(
 def _tick(state: EngineState, now: float, settings: Settings) -> tuple[EngineState, list[Effect]]:
     """Bring the state up to date with the time now."""
     exercise_id = state.rotation.current
-    wake = wake_time(state)
+    wake = _cycle_wake(state)
     if wake is None or now < wake:
         return state, []
     match state.mode:

@@ -19,6 +19,22 @@ class DayCounts:
     skipped: int = 0
 
 
+@dataclass(frozen=True)
+class Presence:
+    """What the sensors last said: the probe in use, idle time, the last natural break."""
+
+    probe: str | None = None
+    idle_seconds: float | None = None
+    last_natural_break_at: float | None = None  # wall clock
+
+
+def _iso(wall: float | None) -> str | None:
+    """Return a wall-clock time as local ISO 8601 with its offset."""
+    if wall is None:
+        return None
+    return datetime.fromtimestamp(wall, UTC).astimezone().isoformat("T", "seconds")
+
+
 def next_break_at(state: EngineState, at: Moment, settings: Settings) -> float | None:
     """Return the engine time the next stretch is (or was) due, None while paused indefinitely."""
     match state.mode:
@@ -34,19 +50,20 @@ def next_break_at(state: EngineState, at: Moment, settings: Settings) -> float |
 
 
 def status_report(
-    state: EngineState, at: Moment, settings: Settings, today: DayCounts
+    state: EngineState,
+    at: Moment,
+    settings: Settings,
+    today: DayCounts,
+    presence: Presence = Presence(),
 ) -> dict[str, Any]:
     """Return the status as a JSON-ready mapping."""
     exercise = settings.exercise(state.rotation.current)
     due = next_break_at(state, at, settings)
+    counting = state.mode in ("working", "due", "snoozed") and state.away_since is None
     return {
         "state": state.mode,
         "status": status_line(state, at, settings),
-        "next_break_at": (
-            None
-            if due is None
-            else datetime.fromtimestamp(at.wall_of(due), UTC).astimezone().isoformat("T", "seconds")
-        ),
+        "next_break_at": None if due is None else _iso(at.wall_of(due)),
         "seconds_until_break": None if due is None else max(0, round(due - at.mono)),
         "next_exercise": {"id": exercise.id, "name": exercise.name},
         "today": {
@@ -55,4 +72,9 @@ def status_report(
             "snoozed": today.snoozed,
             "skipped": today.skipped,
         },
+        "sitting_seconds": round(at.mono - state.interval_started_at) if counting else 0,
+        "idle_seconds": None if presence.idle_seconds is None else round(presence.idle_seconds),
+        "away": state.away_since is not None,
+        "idle_probe": presence.probe,
+        "last_natural_break_at": _iso(presence.last_natural_break_at),
     }

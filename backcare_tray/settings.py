@@ -16,7 +16,8 @@ from backcare_tray.validation import (
 )
 
 DEFAULT_SNOOZE_CHOICES = ("5m", "10m", "15m", "30m")
-_SECTIONS = {"schedule", "notifications", "rotation", "exercises"}
+_SECTIONS = {"schedule", "notifications", "rotation", "idle", "exercises"}
+IDLE_PROBES = ("auto", "gnome", "freedesktop", "x11", "windows", "macos", "none")
 
 
 def _builtin_ids() -> tuple[str, ...]:
@@ -40,6 +41,9 @@ class Settings:
     notification_timeout: int = 10
     rotation_order: Order = "sequential"
     rotation: tuple[str, ...] = field(default_factory=_builtin_ids)
+    natural_break: int = 5 * 60
+    idle_check_every: int = 30
+    idle_probe: str = "auto"
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -58,6 +62,11 @@ def settings_from_mapping(data: Table) -> Settings:
     reject_unknown(notifications, {"timeout"}, "notifications.")
     rotation = take_table(data, "rotation", "")
     reject_unknown(rotation, {"order", "exercises"}, "rotation.")
+    idle = take_table(data, "idle", "")
+    reject_unknown(idle, {"natural_break", "check_every", "probe"}, "idle.")
+    probe = take_str(idle, "probe", "idle.", "auto")
+    if probe not in IDLE_PROBES:
+        raise InvalidValue("idle.probe", f"{probe!r} is not one of {', '.join(IDLE_PROBES)}")
 
     choices_text = take_str_list(
         schedule, "snooze_choices", "schedule.", list(DEFAULT_SNOOZE_CHOICES)
@@ -101,4 +110,7 @@ def settings_from_mapping(data: Table) -> Settings:
         rotation_order="shuffle" if order == "shuffle" else "sequential",
         rotation=tuple(ids),
         exercises=library,
+        natural_break=take_duration(idle, "natural_break", "idle.", "5m"),
+        idle_check_every=take_duration(idle, "check_every", "idle.", "30s"),
+        idle_probe=probe,
     )

@@ -36,6 +36,8 @@ class TrayView:
 
 def icon_look(state: EngineState, now: float) -> IconLook:
     """Return the icon look: working shows the share of the interval passed in 12 steps."""
+    if state.away_since is not None and state.mode in ("working", "due", "snoozed"):
+        return IconLook("away")
     match state.mode:
         case "working":
             assert state.deadline is not None
@@ -81,6 +83,7 @@ def redraw_cadence(state: EngineState) -> Cadence | None:
     # before its phase ends; other states change only on events.
     if state.mode == "stretching" and state.routine is not None:
         return Cadence(state.routine.phase_ends_at, 1.0)
-    if state.mode in ("working", "snoozed") and state.deadline is not None:
+    away = state.away_since is not None
+    if state.mode in ("working", "snoozed") and state.deadline is not None and not away:
         return Cadence(state.deadline, 60.0)
     return None

@@ -98,6 +98,8 @@ def notification(effect: Notify, settings: Settings) -> Message:
 def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     """Return the one-line status shown as the tray tooltip and the menu's first line."""
     name = settings.exercise(state.rotation.current).name
+    if state.away_since is not None and state.mode in ("working", "due", "snoozed"):
+        return "Away: the sitting timer starts again when you are back"
     match state.mode:
         case "working":
             assert state.deadline is not None
@@ -123,7 +125,7 @@ def menu_status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     """Return the menu's status line, which names clock times so it only changes on events."""
     name = settings.exercise(state.rotation.current).name
     match state.mode:
-        case "working" | "snoozed":
+        case "working" | "snoozed" if state.away_since is None:
             assert state.deadline is not None
             return f"Next stretch at {clock_text(at.wall_of(state.deadline))}: {name}"
         case "stretching":

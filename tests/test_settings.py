@@ -30,6 +30,7 @@ def test_example_config_sets_every_key() -> None:
     assert set(data["schedule"]) == {"sitting_interval", "snooze", "snooze_choices", "remind_every"}
     assert set(data["notifications"]) == {"timeout"}
     assert set(data["rotation"]) == {"order", "exercises"}
+    assert set(data["idle"]) == {"natural_break", "check_every", "probe"}
 
 
 def test_values_are_read() -> None:
@@ -91,6 +92,8 @@ def test_user_exercises_join_the_library_and_default_rotation() -> None:
         ({"rotation": {"exercises": ["nope"]}}, "rotation.exercises", "'nope'"),
         ({"rotation": {"exercises": []}}, "rotation.exercises", "at least one"),
         ({"notifications": "loud"}, "notifications", "'loud' is not a table"),
+        ({"idle": {"probe": "wayland"}}, "idle.probe", "'wayland' is not one of"),
+        ({"idle": {"natural_break": "5"}}, "idle.natural_break", "'5' is not a duration"),
         (
             {"exercises": [{"id": "calf-stretch", "name": "C", "summary": "s", "steps": ["a"]}]},
             "exercises[0].id",
