@@ -105,10 +105,17 @@ class Desktop:
 
 
 def _start(
-    args: list[str], env: dict[str, str], processes: list[subprocess.Popen[bytes]]
+    args: list[str],
+    env: dict[str, str],
+    processes: list[subprocess.Popen[bytes]],
+    log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start a helper process quietly and remember it for clean-up."""
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    """Start a helper (output to log, or a pipe when there is none) and remember it."""
+    if log is None:
+        process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    else:
+        with open(log, "wb") as out:
+            process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
     processes.append(process)
     return process
 
@@ -213,10 +220,16 @@ def virtual_desktop(
         env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
         if tray:
             trayer = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
-            _start([*trayer, "--height", "32"], env, processes)
+            _start([*trayer, "--height", "32"], env, processes, tmp / "trayer.log")
         if notification_server:
-            _start(["dunst"], env, processes)
-            wait_for(lambda: bus_has(env, "org.freedesktop.Notifications"), 10, "dunst on D-Bus")
+            dunst = _start(["dunst"], env, processes, tmp / "dunst.log")
+            owned = wait_for(
+                lambda: bus_has(env, "org.freedesktop.Notifications") or dunst.poll() is not None,
+                20,
+                "dunst on D-Bus",
+            )
+            if dunst.poll() is not None or not owned:
+                raise RuntimeError(f"dunst did not start: {(tmp / 'dunst.log').read_text()}")
         if tray:
             wait_for(lambda: '("panel" "trayer")' in window_tree(env), 10, "trayer's panel")
         yield Desktop(env, home, processes)

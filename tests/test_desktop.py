@@ -250,3 +250,31 @@ def test_status_without_a_daemon_exits_3(desktop: Desktop) -> None:
         result = desktop.run(*command)
         assert result.returncode == 3
         assert "backcare-tray is not running" in result.stderr
+
+
+def test_away_from_the_keyboard_is_a_natural_break(desktop: Desktop) -> None:
+    """Kept active with xdotool it counts sitting; left idle it goes away; input resets it."""
+    config = desktop.home / "presence.toml"
+    config.write_text(
+        '[schedule]\nsitting_interval = "10m"\n\n'
+        '[idle]\nnatural_break = "3s"\ncheck_every = "1s"\nprobe = "x11"\n'
+    )
+    process = start_daemon(desktop, config=config)
+    desktop.tool("xdotool", "mousemove", "100", "100")
+    status = desktop.status()
+    assert status["idle_probe"] == "x11"
+    assert status["away"] is False and status["last_natural_break_at"] is None
+    away = wait_for(lambda: (s := desktop.status())["away"] and s, 15, "away")
+    assert away["sitting_seconds"] == 0
+    assert "Away" in away["status"]
+    wait_for(lambda: desktop.status()["seconds_until_break"] <= 592, 15, "8 s of the interval")
+    desktop.tool("xdotool", "mousemove", "400", "300", "mousemove", "420", "310")
+    back = wait_for(
+        lambda: (s := desktop.status())["last_natural_break_at"] and s, 10, "the natural break"
+    )
+    assert back["away"] is False
+    assert back["state"] == "working"
+    assert back["seconds_until_break"] >= 596  # the sitting timer started again on return
+    assert back["sitting_seconds"] <= 4
+    assert back["next_exercise"]["id"] == "hamstring-stretch"  # the rotation did not move
+    assert stop_daemon(process) == 0

@@ -1,0 +1,253 @@
+"""Idle probes and the sleep meter: real X11 and D-Bus where they run here, fakes elsewhere."""
+
+import ctypes
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desktop import Desktop, virtual_desktop
+from waiting import wait_for
+
+from backcare_tray.adapters.clocks import SleepMeter
+from backcare_tray.adapters.idle_probes import (
+    MacIdleProbe,
+    ProbeError,
+    WindowsIdleProbe,
+    X11IdleProbe,
+    auto_order,
+    choose_probe,
+    freedesktop_probe,
+    gnome_probe,
+    parse_hid_idle,
+)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, value: float = 0.0) -> None:
+        self.value = value
+
+    def __call__(self) -> float:
+        """Return the time set."""
+        return self.value
+
+
+def test_sleep_meter_sees_suspend_and_ignores_noise() -> None:
+    """Total time growing past awake time is sleep; a second of jitter is not."""
+    awake, total = FakeClock(100.0), FakeClock(5000.0)
+    meter = SleepMeter(awake, total)
+    awake.value += 60
+    total.value += 60
+    assert meter.slept() == 0.0
+    awake.value += 10
+    total.value += 10 + 3600  # an hour suspended
+    assert meter.slept() == 3600.0
+    awake.value += 30
+    total.value += 31
+    assert meter.slept() == 0.0  # noise
+
+
+def test_sleep_meter_is_blind_to_wall_clock_changes() -> None:
+    """Neither clock it reads is the wall clock: setting the clock or DST cannot fake a sleep."""
+    import time
+
+    from backcare_tray.adapters.clocks import platform_clocks
+
+    awake, total = platform_clocks("linux")
+    assert total is not time.time and awake is not time.time
+    assert abs(SleepMeter(awake, total).slept()) == 0.0
+
+
+@pytest.fixture
+def xdesktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    """A virtual desktop whose display and bus this process uses."""
+    with virtual_desktop(tmp_path) as desktop:
+        monkeypatch.setenv("DISPLAY", desktop.env["DISPLAY"])
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        yield desktop
+
+
+def test_x11_probe_on_xvfb_is_reset_by_input(xdesktop: Desktop) -> None:
+    """MIT-SCREEN-SAVER idle time grows, and xdotool input resets it."""
+    probe = X11IdleProbe()
+    wait_for(lambda: probe.idle_seconds() >= 1.5, 10, "idle time to grow")
+    xdesktop.tool("xdotool", "mousemove", "200", "200", "mousemove", "300", "300")
+    assert probe.idle_seconds() < 1.0
+
+
+class IdleService:
+    """A D-Bus service exported on the test's private bus, answering one idle-time method."""
+
+    def __init__(
+        self, bus_name: str, path: str, interface: str, method: str, signature: str, millis: int
+    ) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.millis = millis
+        self.calls = 0
+        self._answer = (path, interface, method, signature)
+        self._connection = open_dbus_connection(bus="SESSION")
+        reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
+        assert reply.body == (1,), reply.body  # primary owner
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        from jeepney import MessageType, new_error, new_method_return
+
+        path, interface, method, signature = self._answer
+        while True:
+            try:
+                message = self._connection.receive()
+            except (OSError, ConnectionError, EOFError):
+                return
+            header = message.header
+            if header.message_type != MessageType.method_call:
+                continue
+            fields = header.fields
+            from jeepney.low_level import HeaderFields
+
+            called = tuple(
+                fields.get(f)
+                for f in (HeaderFields.path, HeaderFields.interface, HeaderFields.member)
+            )
+            if called == (path, interface, method):
+                self.calls += 1
+                self._connection.send(new_method_return(message, signature, (self.millis,)))
+            else:
+                self._connection.send(new_error(message, "org.example.NoSuchMethod"))
+
+    def close(self) -> None:
+        """Stop answering."""
+        self._connection.sock.shutdown(socket.SHUT_RDWR)
+        self._thread.join(5)
+        self._connection.close()
+
+
+@pytest.mark.parametrize(
+    ("make_probe", "service", "signature"),
+    [
+        (
+            gnome_probe,
+            (
+                "org.gnome.Mutter.IdleMonitor",
+                "/org/gnome/Mutter/IdleMonitor/Core",
+                "org.gnome.Mutter.IdleMonitor",
+                "GetIdletime",
+            ),
+            "t",
+        ),
+        (
+            freedesktop_probe,
+            (
+                "org.freedesktop.ScreenSaver",
+                "/org/freedesktop/ScreenSaver",
+                "org.freedesktop.ScreenSaver",
+                "GetSessionIdleTime",
+            ),
+            "u",
+        ),
+    ],
+)
+def test_dbus_probes_against_a_service_on_a_private_bus(
+    xdesktop: Desktop, make_probe: Any, service: tuple[str, str, str, str], signature: str
+) -> None:
+    """The GNOME and freedesktop probes read milliseconds from the real D-Bus method."""
+    probe = make_probe()
+    with pytest.raises(ProbeError):  # nobody owns the name yet: the error reply is unwrapped
+        probe.idle_seconds()
+    exported = IdleService(*service, signature, millis=42_500)
+    try:
+        assert probe.idle_seconds() == 42.5
+        exported.millis = 1_000
+        assert probe.idle_seconds() == 1.0
+        assert exported.calls == 2
+    finally:
+        exported.close()
+
+
+def test_auto_choice_falls_through_to_the_first_working_probe(xdesktop: Desktop) -> None:
+    """On a plain X desktop neither GNOME nor KDE answer, so auto picks X11."""
+    probe = choose_probe("auto", "linux")
+    assert probe is not None and probe.name == "x11"
+
+
+class BrokenProbe:
+    """A probe that never works."""
+
+    name = "broken"
+
+    def idle_seconds(self) -> float:
+        """Fail."""
+        raise ProbeError("not here")
+
+
+class FixedProbe:
+    """A probe with a fixed reading."""
+
+    name = "fixed"
+
+    def idle_seconds(self) -> float:
+        """Return seven seconds."""
+        return 7.0
+
+
+def test_choice_order_and_none(caplog: pytest.LogCaptureFixture) -> None:
+    """Auto tries in order; a named probe is used alone; none working says so once."""
+    assert auto_order("linux") == ["gnome", "freedesktop", "x11"]
+    assert auto_order("win32") == ["windows"] and auto_order("darwin") == ["macos"]
+    factories: dict[str, Any] = {
+        "gnome": BrokenProbe,
+        "freedesktop": FixedProbe,
+        "x11": BrokenProbe,
+    }
+    assert isinstance(choose_probe("auto", "linux", factories), FixedProbe)
+    assert choose_probe("x11", "linux", factories) is None
+    assert "No idle probe works (x11: not here)" in caplog.text
+    assert choose_probe("none", "linux", factories) is None
+
+
+class FakeUser32:
+    """Windows' GetLastInputInfo, answering a fixed last-input tick."""
+
+    def __init__(self, last_input_tick: int) -> None:
+        self.last_input_tick = last_input_tick
+
+    def GetLastInputInfo(self, pointer: Any) -> int:
+        """Fill in LASTINPUTINFO.dwTime and report success."""
+        info = ctypes.cast(pointer, ctypes.POINTER(ctypes.c_uint * 2)).contents
+        info[1] = self.last_input_tick
+        return 1
+
+
+class FakeKernel32:
+    """Windows' GetTickCount at a fixed tick."""
+
+    def __init__(self, tick: int) -> None:
+        self.tick = tick
+
+    def GetTickCount(self) -> int:
+        """Return the tick count set."""
+        return self.tick
+
+
+def test_windows_probe_minds_the_tick_wrap() -> None:
+    """Idle is now minus last input, modulo 2**32 milliseconds."""
+    probe = WindowsIdleProbe(FakeUser32(1_000), FakeKernel32(61_000))
+    assert probe.idle_seconds() == 60.0
+    wrapped = WindowsIdleProbe(FakeUser32(2**32 - 5_000), FakeKernel32(5_000))
+    assert wrapped.idle_seconds() == 10.0
+
+
+def test_mac_probe_reads_hid_idle_time() -> None:
+    """HIDIdleTime is in nanoseconds."""
+    sample = '  | |   "HIDIdleTime" = 12500000000\n  | |   "HIDKeyboard" = Yes\n'
+    assert parse_hid_idle(sample) == 12.5
+    assert MacIdleProbe(lambda: sample).idle_seconds() == 12.5
+    with pytest.raises(ProbeError):
+        MacIdleProbe(lambda: "nothing here").idle_seconds()
