@@ -45,7 +45,7 @@ def draw_icon(look: IconLook) -> Image.Image:
             anchor="mm",
             font=ImageFont.load_default(34),
         )
-    elif look.kind in ("paused", "away"):
+    elif look.kind in ("paused", "away", "off"):
         grey = ImageOps.grayscale(image).convert("RGBA")
         grey.putalpha(image.getchannel("A").point(lambda a: a * 2 // 3))
         return grey

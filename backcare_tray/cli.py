@@ -27,6 +27,7 @@ examples:
   backcare-tray status --json        what the running daemon is doing, as JSON
   backcare-tray snooze 20m           postpone the due stretch by 20 minutes
   backcare-tray pause 1h30m          no reminders for 90 minutes
+  backcare-tray pause tomorrow       no reminders until tomorrow's working hours
   backcare-tray check-config ~/my.toml
 
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
@@ -43,6 +44,11 @@ def _duration_arg(text: str) -> int:
     if seconds <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
     return seconds
+
+
+def _pause_arg(text: str) -> int | str:
+    """Parse a pause length: a duration, or "tomorrow" (the next morning's working hours)."""
+    return text if text == "tomorrow" else _duration_arg(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("skip", help="skip the stretch")
     pause = sub.add_parser("pause", help="pause reminders")
     pause.add_argument(
-        "duration", nargs="?", type=_duration_arg, help="e.g. 1h (default: until resumed)"
+        "duration",
+        nargs="?",
+        type=_pause_arg,
+        help="e.g. 1h, or 'tomorrow' (default: until resumed)",
     )
     sub.add_parser("resume", help="resume reminders")
     sub.add_parser("cancel", help="stop a guided stretch without counting it")
@@ -97,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "exercises":
         return _exercises(args.config)
     seconds = getattr(args, "duration", None)
+    if seconds == "tomorrow":
+        command, seconds = "pause-tomorrow", None
     return _control(app_paths(), Command(command, seconds), as_json=getattr(args, "json", False))
 
 

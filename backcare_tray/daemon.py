@@ -15,6 +15,7 @@ from backcare_tray import engine
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
+from backcare_tray.adapters.local_time import local_now, seconds_until
 from backcare_tray.adapters.notifier import Notifier
 from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.state_file import load_state, save_state
@@ -202,7 +203,16 @@ class Daemon:
                     log.info("The %s idle probe works again.", self.probe.name)
                 self._probe_failing = False
         self.presence = replace(self.presence, idle_seconds=idle)
-        return engine.Tick(clock_now().mono, idle_seconds=idle, slept_seconds=slept)
+        now = clock_now().mono
+        local = local_now()
+        change = self.settings.hours.next_change(local)
+        return engine.Tick(
+            now,
+            idle_seconds=idle,
+            slept_seconds=slept,
+            active=self.settings.hours.is_active(local),
+            active_change_at=None if change is None else now + seconds_until(change, local),
+        )
 
     def _answer(self, request: _Request) -> bool:
         """Carry out a command, fill in its reply, and return True if the daemon should stop."""
@@ -217,6 +227,10 @@ class Daemon:
             if self.open_settings is not None:
                 self.open_settings()
         else:
+            if command.name == "pause-tomorrow":
+                local = local_now()
+                until = seconds_until(self.settings.hours.next_start(local), local)
+                command = Command("pause", max(1, round(until)))
             event = command_event(command, at.mono, request.how)
             if event is not None:
                 refusal = self._apply(event)

@@ -9,7 +9,7 @@ from backcare_tray.exercises import Phase, phases
 from backcare_tray.rotation import Rotation, advance, start_rotation
 from backcare_tray.settings import Settings
 
-Mode = Literal["working", "due", "snoozed", "stretching", "paused"]
+Mode = Literal["working", "due", "snoozed", "stretching", "paused", "off"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class EngineState:
     rotation: Rotation
     interval_started_at: float
     # working: when the stretch falls due; snoozed: when the snooze ends;
-    # paused: when the pause ends (None until resumed); otherwise unused.
+    # paused: when the pause ends (None until resumed); off: when working hours start.
     deadline: float | None
     remind_at: float | None = None
     routine: Routine | None = None
@@ -50,6 +50,9 @@ class Tick:
     idle_seconds: float | None = None
     # Seconds the machine was suspended since the previous event.
     slept_seconds: float = 0.0
+    # Whether now is inside working hours, and when that next changes (engine time).
+    active: bool = True
+    active_change_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -195,10 +198,21 @@ def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineSt
 
 
 def _sense(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineState, list[Effect]]:
-    """Apply suspend and idle time: away long enough is a natural break, taken on return."""
+    """Apply working hours, then suspend and idle time: a long absence is a natural break."""
+    exercise_id = state.rotation.current
+    if state.mode == "off":
+        if tick.active:
+            return _fresh_interval(state.rotation, tick.now, settings), [
+                Record("hours_started", exercise_id)
+            ]
+        return replace(state, deadline=tick.active_change_at), []
     if state.mode not in PRESENCE_MATTERS:
         return state, []
-    exercise_id = state.rotation.current
+    if not tick.active:
+        off = replace(
+            state, mode="off", deadline=tick.active_change_at, remind_at=None, away_since=None
+        )
+        return off, [Record("hours_ended", exercise_id)]
     if tick.slept_seconds >= settings.natural_break:
         slept = round(tick.slept_seconds)
         return _fresh_interval(state.rotation, tick.now, settings), [
@@ -255,7 +269,7 @@ def _apply(
     now = event.now
     match event:
         case Tick():
-            return _tick(state, now, settings)
+            return _tick(state, event, settings)
         case StartStretch():
             if state.mode == "stretching":
                 return state, [Refuse("A stretch is already under way.")]
@@ -303,13 +317,14 @@ def _finish(
     effects: list[Effect] = [record]
     if record.kind == "done" and state.routine is not None:
         effects.append(Notify("finished", record.exercise_id))
-    if state.mode == "paused":
+    if state.mode in ("paused", "off"):
         return replace(state, rotation=rotation), effects
     return _fresh_interval(rotation, now, settings), effects
 
 
-def _tick(state: EngineState, now: float, settings: Settings) -> tuple[EngineState, list[Effect]]:
+def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineState, list[Effect]]:
     """Bring the state up to date with the time now."""
+    now = tick.now
     exercise_id = state.rotation.current
     wake = _cycle_wake(state)
     if wake is None or now < wake:
@@ -327,7 +342,12 @@ def _tick(state: EngineState, now: float, settings: Settings) -> tuple[EngineSta
                 Notify("reminder", exercise_id),
             ]
         case "paused":
-            return _fresh_interval(state.rotation, now, settings), [Record("resumed", exercise_id)]
+            resumed: list[Effect] = [Record("resumed", exercise_id)]
+            if not tick.active:
+                return replace(state, mode="off", deadline=tick.active_change_at), resumed
+            return _fresh_interval(state.rotation, now, settings), resumed
+        case "off":  # _sense already followed the working hours
+            return state, []
         case "stretching":
             return _next_phase(state, now, settings)
     raise AssertionError(f"unhandled mode {state.mode!r}")  # pragma: no cover

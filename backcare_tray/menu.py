@@ -66,6 +66,7 @@ def build_menu(
             "Pause",
             children=(
                 *(MenuEntry(duration_label(s), Command("pause", s)) for s in PAUSE_CHOICES),
+                MenuEntry("Until tomorrow", Command("pause-tomorrow")),
                 MenuEntry("Until I resume", Command("pause")),
             ),
         )

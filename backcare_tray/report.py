@@ -42,7 +42,7 @@ def next_break_at(state: EngineState, at: Moment, settings: Settings) -> float |
             return state.deadline
         case "due" | "stretching":
             return at.mono
-        case "paused":
+        case "paused" | "off":
             if state.deadline is None:
                 return None
             return state.deadline + settings.sitting_interval

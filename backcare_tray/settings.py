@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
+from backcare_tray.hours import DAYS, WorkingHours, parse_window
 from backcare_tray.rotation import Order
 from backcare_tray.validation import (
     InvalidValue,
@@ -44,6 +45,7 @@ class Settings:
     natural_break: int = 5 * 60
     idle_check_every: int = 30
     idle_probe: str = "auto"
+    hours: WorkingHours = field(default_factory=WorkingHours)
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -56,7 +58,16 @@ def settings_from_mapping(data: Table) -> Settings:
     reject_unknown(data, _SECTIONS, "")
     schedule = take_table(data, "schedule", "")
     reject_unknown(
-        schedule, {"sitting_interval", "snooze", "snooze_choices", "remind_every"}, "schedule."
+        schedule,
+        {
+            "sitting_interval",
+            "snooze",
+            "snooze_choices",
+            "remind_every",
+            "active_hours",
+            "active_days",
+        },
+        "schedule.",
     )
     notifications = take_table(data, "notifications", "")
     reject_unknown(notifications, {"timeout"}, "notifications.")
@@ -101,6 +112,19 @@ def settings_from_mapping(data: Table) -> Settings:
     if len(set(ids)) != len(ids):
         raise InvalidValue("rotation.exercises", f"{ids!r} lists a stretch twice")
 
+    windows = []
+    for text in take_str_list(schedule, "active_hours", "schedule.", []):
+        try:
+            windows.append(parse_window(text))
+        except ValueError as error:
+            raise InvalidValue("schedule.active_hours", str(error)) from None
+    days = take_str_list(schedule, "active_days", "schedule.", list(DAYS))
+    for day in days:
+        if day.lower() not in DAYS:
+            raise InvalidValue("schedule.active_days", f"{day!r} is not one of {', '.join(DAYS)}")
+    if not days:
+        raise InvalidValue("schedule.active_days", "needs at least one day")
+
     return Settings(
         sitting_interval=take_duration(schedule, "sitting_interval", "schedule.", "45m"),
         snooze=take_duration(schedule, "snooze", "schedule.", "10m"),
@@ -113,4 +137,5 @@ def settings_from_mapping(data: Table) -> Settings:
         natural_break=take_duration(idle, "natural_break", "idle.", "5m"),
         idle_check_every=take_duration(idle, "check_every", "idle.", "30s"),
         idle_probe=probe,
+        hours=WorkingHours(tuple(windows), tuple(sorted({DAYS.index(d.lower()) for d in days}))),
     )

@@ -62,9 +62,12 @@ def minutes_text(seconds: float) -> str:
     return f"{hours} h" if hours else f"{minutes} min"
 
 
-def clock_text(wall: float) -> str:
-    """Return a wall-clock time as local "HH:MM"."""
-    return datetime.fromtimestamp(wall).astimezone().strftime("%H:%M")
+def clock_text(wall: float, now_wall: float | None = None) -> str:
+    """Return a wall-clock time as local "HH:MM", with the weekday when it is not today."""
+    when = datetime.fromtimestamp(round(wall / 60) * 60).astimezone()  # to the nearest minute
+    if now_wall is not None and when.date() != datetime.fromtimestamp(now_wall).date():
+        return when.strftime("%a %H:%M")
+    return when.strftime("%H:%M")
 
 
 def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None) -> str:
@@ -117,7 +120,11 @@ def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
         case "paused":
             if state.deadline is None:
                 return "Paused until you resume"
-            return f"Paused until {clock_text(at.wall_of(state.deadline))}"
+            return f"Paused until {clock_text(at.wall_of(state.deadline), at.wall)}"
+        case "off":
+            if state.deadline is None:
+                return "Off hours"
+            return f"Off hours until {clock_text(at.wall_of(state.deadline), at.wall)}"
     raise AssertionError(state.mode)  # pragma: no cover
 
 

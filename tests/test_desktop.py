@@ -278,3 +278,21 @@ def test_away_from_the_keyboard_is_a_natural_break(desktop: Desktop) -> None:
     assert back["sitting_seconds"] <= 4
     assert back["next_exercise"]["id"] == "hamstring-stretch"  # the rotation did not move
     assert stop_daemon(process) == 0
+
+
+def test_pause_until_tomorrow_from_the_command_line(desktop: Desktop) -> None:
+    """Pause tomorrow pauses until the next morning (06:00 with no working hours set)."""
+    from datetime import datetime, timedelta
+
+    process = start_daemon(desktop)
+    result = desktop.run("pause", "tomorrow")
+    assert result.returncode == 0, result.stderr
+    status = desktop.status()
+    assert status["state"] == "paused"
+    now = datetime.now().astimezone()
+    morning = now.replace(hour=6, minute=0, second=0, microsecond=0)
+    if now.hour >= 6:
+        morning += timedelta(days=1)
+    shown = morning.strftime("%a %H:%M") if morning.date() != now.date() else "06:00"
+    assert status["status"] == f"Paused until {shown}"
+    assert stop_daemon(process) == 0

@@ -27,7 +27,14 @@ def test_example_config_parses_to_exactly_the_defaults() -> None:
 def test_example_config_sets_every_key() -> None:
     """Every key the settings read appears in the example."""
     data = tomllib.loads((ROOT / "config.example.toml").read_text(encoding="utf-8"))
-    assert set(data["schedule"]) == {"sitting_interval", "snooze", "snooze_choices", "remind_every"}
+    assert set(data["schedule"]) == {
+        "sitting_interval",
+        "snooze",
+        "snooze_choices",
+        "remind_every",
+        "active_hours",
+        "active_days",
+    }
     assert set(data["notifications"]) == {"timeout"}
     assert set(data["rotation"]) == {"order", "exercises"}
     assert set(data["idle"]) == {"natural_break", "check_every", "probe"}
@@ -93,6 +100,9 @@ def test_user_exercises_join_the_library_and_default_rotation() -> None:
         ({"rotation": {"exercises": []}}, "rotation.exercises", "at least one"),
         ({"notifications": "loud"}, "notifications", "'loud' is not a table"),
         ({"idle": {"probe": "wayland"}}, "idle.probe", "'wayland' is not one of"),
+        ({"schedule": {"active_hours": ["9-17"]}}, "schedule.active_hours", "'9-17'"),
+        ({"schedule": {"active_hours": ["09:00-09:00"]}}, "schedule.active_hours", "empty"),
+        ({"schedule": {"active_days": ["monday"]}}, "schedule.active_days", "'monday'"),
         ({"idle": {"natural_break": "5"}}, "idle.natural_break", "'5' is not a duration"),
         (
             {"exercises": [{"id": "calf-stretch", "name": "C", "summary": "s", "steps": ["a"]}]},

@@ -109,7 +109,13 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         Command("snooze", s) for s in (300, 600, 900, 1800)
     ]
     assert not menu[2].enabled  # nothing to snooze while working
-    assert [c.label for c in menu[6].children] == ["30 min", "1 hour", "2 hours", "Until I resume"]
+    assert [c.label for c in menu[6].children] == [
+        "30 min",
+        "1 hour",
+        "2 hours",
+        "Until tomorrow",
+        "Until I resume",
+    ]
 
 
 def test_menu_when_due_paused_and_stretching() -> None:

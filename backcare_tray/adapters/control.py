@@ -20,7 +20,18 @@ from backcare_tray.menu import Command
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {"status", "start", "snooze", "done", "skip", "pause", "resume", "cancel", "quit"}
+COMMANDS = {
+    "status",
+    "start",
+    "snooze",
+    "done",
+    "skip",
+    "pause",
+    "pause-tomorrow",
+    "resume",
+    "cancel",
+    "quit",
+}
 TAKES_SECONDS = {"snooze", "pause"}
 MAX_REQUEST = 64 * 1024
 CLIENT_TIMEOUT = 5.0

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+MAX_WAIT = 15 * 60
+
 
 class WakeupScheduler:
     """A BackgroundScheduler holding at most one date job per name (no polling)."""
@@ -31,7 +33,9 @@ class WakeupScheduler:
             if job is not None:  # a date job that already ran is gone by itself
                 job.remove()
             return
-        run_at = datetime.now(UTC) + timedelta(seconds=max(0.0, delay))
+        # Waits stop while the machine sleeps, so a long one could end hours late after a
+        # resume: never wait more than MAX_WAIT at once (an early wake-up is harmless).
+        run_at = datetime.now(UTC) + timedelta(seconds=min(max(0.0, delay), MAX_WAIT))
         self._scheduler.add_job(callback, "date", run_date=run_at, id=name, replace_existing=True)
 
     def plan_every(
