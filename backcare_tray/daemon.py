@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from queue import SimpleQueue
@@ -18,6 +19,7 @@ from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_pro
 from backcare_tray.adapters.local_time import local_now, seconds_until
 from backcare_tray.adapters.notifier import Notifier
 from backcare_tray.adapters.scheduler import WakeupScheduler
+from backcare_tray.adapters.sleep_signal import SleepSignalListener
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import TrayIcon
 from backcare_tray.menu import Command
@@ -99,7 +101,7 @@ class Daemon:
         paths: AppPaths,
         notifier: Notifier,
         with_tray: bool,
-        open_settings: Any = None,
+        open_settings: Callable[[], object] | None = None,
     ) -> None:
         self.settings = settings
         self.paths = paths
@@ -116,6 +118,7 @@ class Daemon:
         self.probe: IdleProbe | None = None
         self._probe_failing = False
         self._sleep_meter = SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK)
+        self._sleep_signal = SleepSignalListener(lambda: self._queue.put(_TICK))
         self.presence = Presence()
         at = clock_now()
         self.state, self.today = self._restore(at)
@@ -158,6 +161,7 @@ class Daemon:
         self.presence = replace(self.presence, probe=self.probe.name if self.probe else None)
         self.scheduler.start()
         self.control.start()
+        self._sleep_signal.start()
         self._apply(self._sensed_tick())
         if self.tray is not None:
             self.tray.start()
@@ -316,6 +320,7 @@ class Daemon:
         if self.control is not None:
             self.control.stop()
         self.scheduler.shutdown()
+        self._sleep_signal.stop()
         if self.tray is not None:
             self.tray.stop()
         log.info("backcare-tray stopped")

@@ -49,11 +49,24 @@ def cpu_and_switches(pid: int) -> tuple[float, dict[str, int]]:
     return cpu, switches
 
 
-def switches_between(before: dict[str, int], after: dict[str, int]) -> int:
-    """Return the switches made between two samples by threads alive at the second one."""
-    # A thread that ended in between (GLib retires idle pool workers) adds nothing: a lower
-    # bound, by at most a switch or two per ended thread.
-    return sum(count - before.get(tid, 0) for tid, count in after.items())
+class SwitchTally:
+    """Context switches of every thread of a process, seen by sampling its threads often."""
+
+    # Threads come and go (GLib retires idle pool workers): sampling twice a second keeps what
+    # a thread did before it ended, to within its last half second.
+    def __init__(self, first: dict[str, int]) -> None:
+        self._start = dict(first)
+        self._last = dict(first)
+
+    def add(self, sample: dict[str, int]) -> None:
+        """Record a new sample; a thread first seen now started from zero."""
+        for tid, count in sample.items():
+            self._start.setdefault(tid, 0)
+            self._last[tid] = count
+
+    def total(self) -> int:
+        """Return the switches made since the first sample."""
+        return sum(self._last[tid] - self._start[tid] for tid in self._last)
 
 
 def main() -> None:
@@ -61,6 +74,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--settle-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        help="nudge the mouse once a minute, so the daemon sees someone at the desk "
+        "(without it nobody touches the virtual desktop and the daemon sees them away)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, virtual_desktop(Path(tmp)) as desktop:
@@ -93,13 +112,21 @@ def main() -> None:
         before = {name: cpu_and_switches(p.pid) for name, p in processes.items()}
         for name, process in processes.items():
             results[name].update(memory(process.pid))
-        time.sleep(args.idle_seconds)  # the idle window itself
+        tallies = {name: SwitchTally(before[name][1]) for name in processes}
+        window_end = time.monotonic() + args.idle_seconds
+        next_nudge = time.monotonic()
+        while (left := window_end - time.monotonic()) > 0:  # the idle window itself
+            if args.present and time.monotonic() >= next_nudge:
+                desktop.tool("xdotool", "mousemove_relative", "--", "1", "1")
+                next_nudge += 60
+            time.sleep(min(0.5, left))  # the sampling period, not a wait for a condition
+            for name, process in processes.items():
+                tallies[name].add(cpu_and_switches(process.pid)[1])
         for name, process in processes.items():
-            cpu, switches = cpu_and_switches(process.pid)
+            cpu = cpu_and_switches(process.pid)[0]
             minutes = args.idle_seconds / 60
             results[name]["cpu_s_per_hour"] = (cpu - before[name][0]) / minutes * 60
-            made = switches_between(before[name][1], switches)
-            results[name]["switches_per_min"] = made / minutes
+            results[name]["switches_per_min"] = tallies[name].total() / minutes
 
         for process in processes.values():
             process.terminate()
@@ -115,7 +142,9 @@ def main() -> None:
         ("context switches per minute", "switches_per_min", "{:.1f}"),
     ]
     print(
-        f"idle window {args.idle_seconds:.0f} s after {args.settle_seconds:.0f} s settling; "
+        f"idle window {args.idle_seconds:.0f} s "
+        f"({'someone' if args.present else 'nobody'} at the desk) "
+        f"after {args.settle_seconds:.0f} s settling; "
         f"backend {os.environ.get('PYSTRAY_BACKEND', 'appindicator (default)')}"
     )
     print(f"{'figure':30} {'daemon':>10} {'floor':>10} {'ratio':>8}")

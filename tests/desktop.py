@@ -13,7 +13,7 @@ from typing import Any
 
 from waiting import wait_for
 
-TOOLS = ("Xvfb", "trayer", "dunst", "dunstctl", "dbus-daemon", "xdotool", "xwininfo")
+TOOLS = ("Xvfb", "xdpyinfo", "trayer", "dunst", "dunstctl", "dbus-daemon", "xdotool", "xwininfo")
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -161,6 +161,50 @@ def docked_icon_name(env: dict[str, str], wm_class: str = "backcare-tray") -> st
     return None
 
 
+def _x_answers(display: str) -> bool:
+    """Return True when an X client can talk to the display."""
+    env = {"DISPLAY": display, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    return subprocess.run(["xdpyinfo"], env=env, capture_output=True, check=False).returncode == 0
+
+
+def _start_xvfb(tmp: Path, processes: list[subprocess.Popen[bytes]]) -> str:
+    """Start Xvfb on a free display and return it once clients can connect (three tries)."""
+    problems = []
+    for attempt in range(3):
+        log = tmp / f"xvfb-{attempt}.log"
+        read_fd, write_fd = os.pipe()
+        with open(log, "wb") as out:
+            xvfb = subprocess.Popen(
+                [
+                    "Xvfb",
+                    "-displayfd",
+                    str(write_fd),
+                    "-screen",
+                    "0",
+                    "1024x768x24",
+                    "-nolisten",
+                    "tcp",
+                ],
+                pass_fds=(write_fd,),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(xvfb)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as display_pipe:
+            display = f":{display_pipe.readline().strip()}"
+        server = xvfb  # bound for the check below
+
+        def ready(server: subprocess.Popen[bytes] = server, display: str = display) -> bool:
+            return server.poll() is not None or _x_answers(display)
+
+        if display != ":" and wait_for(ready, 10, "Xvfb") and xvfb.poll() is None:
+            return display
+        xvfb.kill()
+        problems.append(f"{display}: {log.read_text(errors='replace')[-500:]}")
+    raise RuntimeError(f"Xvfb did not start: {problems}")
+
+
 @contextmanager
 def virtual_desktop(
     tmp: Path, *, notification_server: bool = True, tray: bool = True
@@ -184,29 +228,7 @@ def virtual_desktop(
         "LANG": "C.UTF-8",
     }
     try:
-        read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_fd),
-                "-screen",
-                "0",
-                "1024x768x24",
-                "-nolisten",
-                "tcp",
-            ],
-            pass_fds=(write_fd,),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes.append(xvfb)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as display_pipe:
-            display = display_pipe.readline().strip()
-        if not display:
-            raise RuntimeError("Xvfb did not start")
-        env["DISPLAY"] = f":{display}"
+        env["DISPLAY"] = _start_xvfb(tmp, processes)
         config = tmp / "bus.conf"
         config.write_text(BUS_CONFIG.format(tmp=tmp), encoding="utf-8")
         if notification_server:  # the normal session config: dunst is D-Bus activatable too

@@ -251,3 +251,51 @@ def test_mac_probe_reads_hid_idle_time() -> None:
     assert MacIdleProbe(lambda: sample).idle_seconds() == 12.5
     with pytest.raises(ProbeError):
         MacIdleProbe(lambda: "nothing here").idle_seconds()
+
+
+def test_logind_resume_signal_on_a_private_bus(
+    xdesktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PrepareForSleep(false) calls back at once; PrepareForSleep(true) does not."""
+    from jeepney import DBusAddress, new_signal
+    from jeepney.io.blocking import open_dbus_connection
+
+    from backcare_tray.adapters.sleep_signal import (
+        LOGIND_INTERFACE,
+        LOGIND_PATH,
+        SleepSignalListener,
+    )
+
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", xdesktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    resumed = threading.Event()
+    calls: list[str] = []
+
+    def on_resume() -> None:
+        calls.append("resume")
+        resumed.set()
+
+    listener = SleepSignalListener(on_resume)
+    assert listener.start()
+    logind = DBusAddress(LOGIND_PATH, interface=LOGIND_INTERFACE)
+    with open_dbus_connection(bus="SYSTEM") as sender:
+        sender.send(new_signal(logind, "PrepareForSleep", "b", (True,)))
+        sender.send(new_signal(logind, "PrepareForSleep", "b", (False,)))
+        assert resumed.wait(5)
+    listener.stop()
+    assert calls == ["resume"]
+
+
+def test_no_system_bus_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without a system bus the listener says so and the clocks take over."""
+    import logging
+
+    from backcare_tray.adapters.sleep_signal import SleepSignalListener
+
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={tmp_path / 'nothing'}")
+    caplog.set_level(logging.INFO)
+    listener = SleepSignalListener(lambda: None)
+    assert listener.start() is False
+    assert "No logind sleep signal" in caplog.text
+    listener.stop()
