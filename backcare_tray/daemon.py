@@ -193,6 +193,7 @@ class Daemon:
         if slept:
             log.info("The machine was suspended for %.0f s.", slept)
         idle = None
+        locked = False
         if self.probe is not None:
             try:
                 idle = self.probe.idle_seconds()
@@ -206,6 +207,7 @@ class Daemon:
                 if self._probe_failing:
                     log.info("The %s idle probe works again.", self.probe.name)
                 self._probe_failing = False
+                locked = self.probe.locked()
         self.presence = replace(self.presence, idle_seconds=idle)
         now = clock_now().mono
         local = local_now()
@@ -214,6 +216,7 @@ class Daemon:
             now,
             idle_seconds=idle,
             slept_seconds=slept,
+            locked=locked,
             active=self.settings.hours.is_active(local),
             active_change_at=None if change is None else now + seconds_until(change, local),
         )

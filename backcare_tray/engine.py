@@ -50,6 +50,8 @@ class Tick:
     idle_seconds: float | None = None
     # Seconds the machine was suspended since the previous event.
     slept_seconds: float = 0.0
+    # Whether the screen is locked (counts as away).
+    locked: bool = False
     # Whether now is inside working hours, and when that next changes (engine time).
     active: bool = True
     active_change_at: float | None = None
@@ -221,15 +223,17 @@ def _sense(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSt
     if tick.idle_seconds is None:
         return state, []
     last_input = tick.now - tick.idle_seconds
-    if tick.idle_seconds >= settings.natural_break:
+    if tick.locked or tick.idle_seconds >= settings.natural_break:  # away
         if state.away_since is None:
             return replace(state, away_since=last_input), []
         return state, []
     if state.away_since is None:
         return state, []
-    away = round(last_input - state.away_since)
+    away = last_input - state.away_since
+    if away < settings.natural_break:  # a short lock: away for a moment, not a break
+        return replace(state, away_since=None), []
     return _fresh_interval(state.rotation, last_input, settings), [
-        Record("natural_break", exercise_id, seconds=away, how="idle")
+        Record("natural_break", exercise_id, seconds=round(away), how="idle")
     ]
 
 

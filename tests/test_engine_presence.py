@@ -195,3 +195,27 @@ def test_simulated_week_in_under_a_second() -> None:
     assert time.perf_counter() - started < 1.0
     assert natural >= 7  # every lunch (and the night) is a natural break
     assert 40 <= done <= 90
+
+
+def test_a_locked_screen_counts_as_away_at_once() -> None:
+    """Locked: nothing is notified even before natural_break; a long lock is a natural break."""
+    state = start()
+    state, _ = step(state, Tick(T0 + 2600, idle_seconds=20.0, locked=True), SETTINGS)
+    assert state.away_since == T0 + 2580
+    state, effects = step(state, Tick(T0 + 2700, idle_seconds=120.0, locked=True), SETTINGS)
+    assert notes(effects) == []
+    state, effects = step(state, Tick(T0 + 3300, idle_seconds=2.0), SETTINGS)
+    assert state.mode == "working" and state.deadline == T0 + 3298 + 2700
+    assert len(breaks(effects)) == 1
+
+
+def test_a_short_lock_is_not_a_break() -> None:
+    """Locked for a minute: away meanwhile, but the sitting timer keeps its deadline."""
+    state = start()
+    deadline = state.deadline
+    state, _ = step(state, Tick(T0 + 1000, idle_seconds=5.0, locked=True), SETTINGS)
+    assert state.away_since is not None
+    state, effects = step(state, Tick(T0 + 1060, idle_seconds=1.0), SETTINGS)
+    assert state.away_since is None
+    assert state.deadline == deadline
+    assert breaks(effects) == []

@@ -89,6 +89,7 @@ class IdleService:
         from jeepney.io.blocking import open_dbus_connection
 
         self.millis = millis
+        self.locked: bool | None = None  # answer GetActive on the same object when set
         self.calls = 0
         self._answer = (path, interface, method, signature)
         self._connection = open_dbus_connection(bus="SESSION")
@@ -119,6 +120,8 @@ class IdleService:
             if called == (path, interface, method):
                 self.calls += 1
                 self._connection.send(new_method_return(message, signature, (self.millis,)))
+            elif called == (path, interface, "GetActive") and self.locked is not None:
+                self._connection.send(new_method_return(message, "b", (self.locked,)))
             else:
                 self._connection.send(new_error(message, "org.example.NoSuchMethod"))
 
@@ -167,6 +170,10 @@ def test_dbus_probes_against_a_service_on_a_private_bus(
         exported.millis = 1_000
         assert probe.idle_seconds() == 1.0
         assert exported.calls == 2
+        assert probe.locked() is False  # no lock state to read: not locked
+        exported.locked = True
+        if probe.name == "freedesktop":  # GetActive sits on the same object there
+            assert probe.locked() is True
     finally:
         exported.close()
 

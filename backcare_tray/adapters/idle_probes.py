@@ -22,21 +22,48 @@ class IdleProbe(Protocol):
         """Return seconds since the last input; raise ProbeError when it cannot tell."""
         ...
 
+    def locked(self) -> bool:
+        """Return True when the screen is known to be locked."""
+        ...
+
+
+class NeverLocked:
+    """For probes that cannot see the screen lock."""
+
+    def locked(self) -> bool:
+        """Return False: the lock is not visible to this probe."""
+        return False
+
+
+Call = tuple[str, str, str, str]  # bus name, object path, interface, method
+
 
 class DBusIdleProbe:
-    """Idle time from a D-Bus method returning milliseconds (GNOME Mutter, freedesktop)."""
+    """Idle time from a D-Bus method returning milliseconds, and the screensaver's lock state."""
 
-    def __init__(self, name: str, bus_name: str, path: str, interface: str, method: str) -> None:
+    def __init__(self, name: str, idle_call: Call, lock_call: Call) -> None:
         self.name = name
-        self._call = (bus_name, path, interface, method)
+        self._idle_call = idle_call
+        self._lock_call = lock_call
         self._connection: Any = None
 
     def idle_seconds(self) -> float:
-        """Call the method on the session bus (jeepney, blocking, 2 s timeout)."""
+        """Call the idle method on the session bus (jeepney, blocking, 2 s timeout)."""
+        return float(self._call(self._idle_call)) / 1000
+
+    def locked(self) -> bool:
+        """Return the screensaver's GetActive; False when it cannot be read."""
+        try:
+            return bool(self._call(self._lock_call))
+        except ProbeError:
+            return False
+
+    def _call(self, call: Call) -> Any:
+        """Call a method with no arguments and return the first value of its reply."""
         from jeepney import DBusAddress, MessageType, new_method_call
         from jeepney.io.blocking import open_dbus_connection
 
-        bus_name, path, interface, method = self._call
+        bus_name, path, interface, method = call
         try:
             if self._connection is None:
                 self._connection = open_dbus_connection(bus="SESSION")
@@ -47,32 +74,34 @@ class DBusIdleProbe:
             raise ProbeError(f"{type(error).__name__}: {error}") from None
         if reply.header.message_type == MessageType.error:  # jeepney returns, not raises
             raise ProbeError(f"{bus_name}.{method}: {reply.body}")
-        return float(reply.body[0]) / 1000
+        return reply.body[0]
 
 
 def gnome_probe() -> DBusIdleProbe:
     """Return the GNOME Mutter idle monitor probe (X11 and Wayland)."""
     return DBusIdleProbe(
         "gnome",
-        "org.gnome.Mutter.IdleMonitor",
-        "/org/gnome/Mutter/IdleMonitor/Core",
-        "org.gnome.Mutter.IdleMonitor",
-        "GetIdletime",
+        (
+            "org.gnome.Mutter.IdleMonitor",
+            "/org/gnome/Mutter/IdleMonitor/Core",
+            "org.gnome.Mutter.IdleMonitor",
+            "GetIdletime",
+        ),
+        ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "GetActive"),
     )
 
 
 def freedesktop_probe() -> DBusIdleProbe:
     """Return the freedesktop screensaver probe (KDE; milliseconds)."""
-    return DBusIdleProbe(
-        "freedesktop",
+    saver = (
         "org.freedesktop.ScreenSaver",
         "/org/freedesktop/ScreenSaver",
         "org.freedesktop.ScreenSaver",
-        "GetSessionIdleTime",
     )
+    return DBusIdleProbe("freedesktop", (*saver, "GetSessionIdleTime"), (*saver, "GetActive"))
 
 
-class X11IdleProbe:
+class X11IdleProbe(NeverLocked):
     """Idle time from the X server's MIT-SCREEN-SAVER extension (blind on Wayland)."""
 
     name = "x11"
@@ -96,7 +125,7 @@ class X11IdleProbe:
         return float(info.idle) / 1000
 
 
-class WindowsIdleProbe:
+class WindowsIdleProbe(NeverLocked):
     """Idle time from GetLastInputInfo and GetTickCount (ctypes)."""
 
     name = "windows"
@@ -142,7 +171,7 @@ def _run_ioreg() -> str:
     ).stdout
 
 
-class MacIdleProbe:
+class MacIdleProbe(NeverLocked):
     """Idle time from macOS's HIDIdleTime."""
 
     name = "macos"
