@@ -17,7 +17,20 @@ from backcare_tray.validation import (
 )
 
 DEFAULT_SNOOZE_CHOICES = ("5m", "10m", "15m", "30m")
-_SECTIONS = {"schedule", "notifications", "rotation", "idle", "exercises"}
+# The keys of each table; [[exercises]] tables are checked by exercise_from_table.
+KEYS = {
+    "schedule": {
+        "sitting_interval",
+        "snooze",
+        "snooze_choices",
+        "remind_every",
+        "active_hours",
+        "active_days",
+    },
+    "notifications": {"timeout"},
+    "rotation": {"order", "exercises"},
+    "idle": {"natural_break", "check_every", "probe"},
+}
 IDLE_PROBES = ("auto", "gnome", "freedesktop", "x11", "windows", "macos", "none")
 
 
@@ -55,26 +68,13 @@ class Settings:
 
 def settings_from_mapping(data: Table) -> Settings:
     """Validate a parsed config mapping; raise InvalidValue naming the first bad key."""
-    reject_unknown(data, _SECTIONS, "")
-    schedule = take_table(data, "schedule", "")
-    reject_unknown(
-        schedule,
-        {
-            "sitting_interval",
-            "snooze",
-            "snooze_choices",
-            "remind_every",
-            "active_hours",
-            "active_days",
-        },
-        "schedule.",
+    reject_unknown(data, {*KEYS, "exercises"}, "")
+    tables = {section: take_table(data, section, "") for section in KEYS}
+    for section, table in tables.items():
+        reject_unknown(table, KEYS[section], f"{section}.")
+    schedule, notifications, rotation, idle = (
+        tables[name] for name in ("schedule", "notifications", "rotation", "idle")
     )
-    notifications = take_table(data, "notifications", "")
-    reject_unknown(notifications, {"timeout"}, "notifications.")
-    rotation = take_table(data, "rotation", "")
-    reject_unknown(rotation, {"order", "exercises"}, "rotation.")
-    idle = take_table(data, "idle", "")
-    reject_unknown(idle, {"natural_break", "check_every", "probe"}, "idle.")
     probe = take_str(idle, "probe", "idle.", "auto")
     if probe not in IDLE_PROBES:
         raise InvalidValue("idle.probe", f"{probe!r} is not one of {', '.join(IDLE_PROBES)}")
