@@ -51,15 +51,17 @@ def test_sleep_meter_sees_suspend_and_ignores_noise() -> None:
     assert meter.slept() == 0.0  # noise
 
 
-def test_sleep_meter_is_blind_to_wall_clock_changes() -> None:
-    """Neither clock it reads is the wall clock: setting the clock or DST cannot fake a sleep."""
+def test_linux_clocks_are_boottime_over_monotonic() -> None:
+    """On Linux awake time is the monotonic clock and total time is boot time, never the wall."""
     import time
 
     from backcare_tray.adapters.clocks import platform_clocks
 
     awake, total = platform_clocks("linux")
-    assert total is not time.time and awake is not time.time
-    assert abs(SleepMeter(awake, total).slept()) == 0.0
+    assert awake is time.monotonic
+    awake_now = awake()
+    assert total() >= awake_now  # boot time includes every suspend since boot
+    assert abs(total() - time.clock_gettime(time.CLOCK_BOOTTIME)) < 1.0
 
 
 @pytest.fixture
