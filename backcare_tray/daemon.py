@@ -15,6 +15,7 @@ from typing import Any
 from backcare_tray import engine
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
+from backcare_tray.adapters.dnd import DndSensor
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
 from backcare_tray.adapters.local_time import local_now, seconds_until
 from backcare_tray.adapters.notifier import Notifier
@@ -119,6 +120,7 @@ class Daemon:
         self._probe_failing = False
         self._sleep_meter = SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK)
         self._sleep_signal = SleepSignalListener(lambda: self._queue.put(_TICK))
+        self._dnd = DndSensor()
         self.presence = Presence()
         at = clock_now()
         self.state, self.today = self._restore(at)
@@ -208,7 +210,8 @@ class Daemon:
                     log.info("The %s idle probe works again.", self.probe.name)
                 self._probe_failing = False
                 locked = self.probe.locked()
-        self.presence = replace(self.presence, idle_seconds=idle)
+        dnd = self.settings.respect_dnd and self._dnd.active()
+        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd)
         now = clock_now().mono
         local = local_now()
         change = self.settings.hours.next_change(local)
@@ -217,6 +220,7 @@ class Daemon:
             idle_seconds=idle,
             slept_seconds=slept,
             locked=locked,
+            dnd=dnd,
             active=self.settings.hours.is_active(local),
             active_change_at=None if change is None else now + seconds_until(change, local),
         )

@@ -38,6 +38,8 @@ class EngineState:
     away_since: float | None = None
     # When the idle probe should next be read; None when presence does not matter.
     probe_at: float | None = None
+    # The latest a notification held back for do-not-disturb is delivered; None: none held.
+    held_until: float | None = None
 
 
 # Events: things that happened.
@@ -52,6 +54,8 @@ class Tick:
     slept_seconds: float = 0.0
     # Whether the screen is locked (counts as away).
     locked: bool = False
+    # Whether do-not-disturb is on (a fullscreen window, or the desktop's own setting).
+    dnd: bool = False
     # Whether now is inside working hours, and when that next changes (engine time).
     active: bool = True
     active_change_at: float | None = None
@@ -164,6 +168,8 @@ def _cycle_wake(state: EngineState) -> float | None:
         return state.routine.phase_ends_at
     if state.away_since is not None and state.mode in PRESENCE_MATTERS:
         return None
+    if state.mode == "due" and state.held_until is not None:
+        return state.held_until  # _plan_probe adds earlier looks for the end of DND
     if state.mode == "due":
         return state.remind_at
     return state.deadline
@@ -212,7 +218,12 @@ def _sense(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSt
         return state, []
     if not tick.active:
         off = replace(
-            state, mode="off", deadline=tick.active_change_at, remind_at=None, away_since=None
+            state,
+            mode="off",
+            deadline=tick.active_change_at,
+            remind_at=None,
+            away_since=None,
+            held_until=None,
         )
         return off, [Record("hours_ended", exercise_id)]
     if tick.slept_seconds >= settings.natural_break:
@@ -241,7 +252,9 @@ def _plan_probe(
     state: EngineState, now: float, idle: float | None, settings: Settings
 ) -> EngineState:
     """Plan the next idle look: soonest when idle could reach natural_break, or while away."""
-    if settings.idle_probe == "none" or state.mode not in PRESENCE_MATTERS:
+    if state.held_until is not None and state.mode == "due":  # look for do-not-disturb to end
+        probe_at = now + settings.idle_check_every
+    elif settings.idle_probe == "none" or state.mode not in PRESENCE_MATTERS:
         probe_at = None
     elif state.away_since is not None:
         probe_at = now + settings.idle_check_every
@@ -262,7 +275,30 @@ def _fresh_interval(rotation: Rotation, now: float, settings: Settings) -> Engin
 def _become_due(state: EngineState, now: float, settings: Settings) -> EngineState:
     """Return the due state with the first reminder planned."""
     remind_at = now + settings.remind_every if settings.remind_every else None
-    return replace(state, mode="due", deadline=None, remind_at=remind_at, routine=None)
+    return replace(
+        state, mode="due", deadline=None, remind_at=remind_at, routine=None, held_until=None
+    )
+
+
+def _notify_due(
+    state: EngineState, tick: Tick, settings: Settings, kind: str
+) -> tuple[EngineState, list[Effect]]:
+    """Notify a due stretch, or hold it back while do-not-disturb is on."""
+    exercise_id = state.rotation.current
+    if tick.dnd and settings.respect_dnd:
+        held = replace(
+            state,
+            mode="due",
+            deadline=None,
+            remind_at=None,
+            routine=None,
+            held_until=state.held_until or tick.now + settings.dnd_max_delay,
+        )
+        return held, []
+    return _become_due(state, tick.now, settings), [
+        Record("notified", exercise_id),
+        Notify(kind, exercise_id),
+    ]
 
 
 def _apply(
@@ -288,7 +324,12 @@ def _apply(
                 return state, [Refuse("Nothing to snooze: the next stretch is not due yet.")]
             length = seconds if seconds is not None else settings.snooze
             snoozed = replace(
-                state, mode="snoozed", deadline=now + length, remind_at=None, routine=None
+                state,
+                mode="snoozed",
+                deadline=now + length,
+                remind_at=None,
+                routine=None,
+                held_until=None,
             )
             return snoozed, [Record("snoozed", exercise_id, seconds=length)]
         case MarkDone(how=how):
@@ -297,7 +338,9 @@ def _apply(
             return _finish(state, now, settings, Record("skipped", exercise_id))
         case Pause(seconds=seconds):
             until = now + seconds if seconds is not None else None
-            paused = replace(state, mode="paused", deadline=until, remind_at=None, routine=None)
+            paused = replace(
+                state, mode="paused", deadline=until, remind_at=None, routine=None, held_until=None
+            )
             return paused, [Record("paused", exercise_id, seconds=seconds)]
         case Resume():
             if state.mode != "paused":
@@ -330,21 +373,21 @@ def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSta
     """Bring the state up to date with the time now."""
     now = tick.now
     exercise_id = state.rotation.current
+    if state.mode == "due" and state.held_until is not None and state.away_since is None:
+        if tick.dnd and now < state.held_until and settings.respect_dnd:
+            return state, []  # still held back
+        return _become_due(state, now, settings), [
+            Record("notified", exercise_id),
+            Notify("due", exercise_id),
+        ]
     wake = _cycle_wake(state)
     if wake is None or now < wake:
         return state, []
     match state.mode:
         case "working" | "snoozed":
-            return _become_due(state, now, settings), [
-                Record("notified", exercise_id),
-                Notify("due", exercise_id),
-            ]
+            return _notify_due(state, tick, settings, "due")
         case "due":
-            remind_at = now + settings.remind_every if settings.remind_every else None
-            return replace(state, remind_at=remind_at), [
-                Record("notified", exercise_id),
-                Notify("reminder", exercise_id),
-            ]
+            return _notify_due(state, tick, settings, "reminder")
         case "paused":
             resumed: list[Effect] = [Record("resumed", exercise_id)]
             if not tick.active:

@@ -26,6 +26,7 @@ class Presence:
     probe: str | None = None
     idle_seconds: float | None = None
     last_natural_break_at: float | None = None  # wall clock
+    dnd: bool = False
 
 
 def _iso(wall: float | None) -> str | None:
@@ -77,4 +78,5 @@ def status_report(
         "away": state.away_since is not None,
         "idle_probe": presence.probe,
         "last_natural_break_at": _iso(presence.last_natural_break_at),
+        "dnd": presence.dnd,
     }

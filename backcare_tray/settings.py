@@ -10,6 +10,7 @@ from backcare_tray.validation import (
     Table,
     as_duration,
     reject_unknown,
+    take_bool,
     take_duration,
     take_str,
     take_str_list,
@@ -27,7 +28,7 @@ KEYS = {
         "active_hours",
         "active_days",
     },
-    "notifications": {"timeout"},
+    "notifications": {"timeout", "respect_dnd", "dnd_max_delay"},
     "rotation": {"order", "exercises"},
     "idle": {"natural_break", "check_every", "probe"},
 }
@@ -59,6 +60,8 @@ class Settings:
     idle_check_every: int = 30
     idle_probe: str = "auto"
     hours: WorkingHours = field(default_factory=WorkingHours)
+    respect_dnd: bool = True
+    dnd_max_delay: int = 30 * 60
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -137,5 +140,7 @@ def settings_from_mapping(data: Table) -> Settings:
         natural_break=take_duration(idle, "natural_break", "idle.", "5m"),
         idle_check_every=take_duration(idle, "check_every", "idle.", "30s"),
         idle_probe=probe,
+        respect_dnd=take_bool(notifications, "respect_dnd", "notifications.", True),
+        dnd_max_delay=take_duration(notifications, "dnd_max_delay", "notifications.", "30m"),
         hours=WorkingHours(tuple(windows), tuple(sorted({DAYS.index(d.lower()) for d in days}))),
     )

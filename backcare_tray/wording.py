@@ -107,6 +107,8 @@ def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
         case "working":
             assert state.deadline is not None
             return f"Next stretch in {minutes_text(state.deadline - at.mono)}: {name}"
+        case "due" if state.held_until is not None:
+            return f"Held back: do not disturb ({name})"
         case "due":
             return f"Time to stretch: {name}"
         case "snoozed":

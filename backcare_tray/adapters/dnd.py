@@ -1,0 +1,89 @@
+"""Do-not-disturb sensing: a fullscreen active window, or the desktop's own do-not-disturb."""
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# SHQueryUserNotificationState answers that mean "do not disturb": busy (a fullscreen app),
+# running a Direct3D fullscreen app, presentation mode, quiet time.
+WINDOWS_QUIET_STATES = {2, 3, 4, 6}
+
+
+def x11_fullscreen_active(display: Any = None) -> bool:
+    """Return True when the EWMH active window has _NET_WM_STATE_FULLSCREEN (X11 only)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    connection = display or xdisplay.Display()
+    try:
+        root = connection.screen().root
+        active_atom = connection.intern_atom("_NET_ACTIVE_WINDOW")
+        active = root.get_full_property(active_atom, X.AnyPropertyType)
+        if active is None or not active.value or not active.value[0]:
+            return False
+        window = connection.create_resource_object("window", active.value[0])
+        state = window.get_full_property(connection.intern_atom("_NET_WM_STATE"), X.AnyPropertyType)
+        fullscreen = connection.intern_atom("_NET_WM_STATE_FULLSCREEN")
+        return state is not None and fullscreen in state.value
+    finally:
+        if display is None:
+            connection.close()
+
+
+def notifications_inhibited() -> bool:
+    """Return the notification server's Inhibited property (False where it has none)."""
+    from jeepney import DBusAddress, MessageType, Properties
+    from jeepney.io.blocking import open_dbus_connection
+
+    address = DBusAddress(
+        "/org/freedesktop/Notifications",
+        bus_name="org.freedesktop.Notifications",
+        interface="org.freedesktop.Notifications",
+    )
+    with open_dbus_connection(bus="SESSION") as connection:
+        reply = connection.send_and_get_reply(Properties(address).get("Inhibited"), timeout=2)
+    if reply.header.message_type == MessageType.error:
+        return False
+    return bool(reply.body[0][1])
+
+
+def windows_quiet(shell32: Any = None) -> bool:
+    """Return True when Windows says notifications should not be shown now."""
+    import ctypes
+
+    shell = shell32 or ctypes.windll.shell32  # type: ignore[attr-defined,unused-ignore]
+    state = ctypes.c_int(0)
+    if shell.SHQueryUserNotificationState(ctypes.byref(state)) != 0:
+        return False
+    return state.value in WINDOWS_QUIET_STATES
+
+
+class DndSensor:
+    """Says whether do-not-disturb is on; each failing check is logged once and counts as off."""
+
+    def __init__(self, platform: str = sys.platform) -> None:
+        self._platform = platform
+        self._failed: set[str] = set()
+
+    def active(self) -> bool:
+        """Return True when a due notification should be held back now."""
+        checks: list[tuple[str, Callable[[], bool]]] = []
+        if self._platform == "win32":
+            checks.append(("Windows notification state", windows_quiet))
+        elif self._platform != "darwin":
+            checks.append(("notification server Inhibited", notifications_inhibited))
+            if os.environ.get("DISPLAY"):
+                checks.append(("X11 fullscreen window", x11_fullscreen_active))
+        for name, check in checks:
+            try:
+                if check():
+                    return True
+            except Exception as error:  # no bus, no display, no such call
+                if name not in self._failed:
+                    log.info("Cannot check do-not-disturb by %s: %s", name, error)
+                self._failed.add(name)
+        return False

@@ -1,0 +1,213 @@
+"""Do not disturb: the engine holds due notifications back; the sensors read the real desktop."""
+
+import ctypes
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desktop import Desktop, virtual_desktop
+from waiting import wait_for
+
+from backcare_tray.adapters.dnd import (
+    DndSensor,
+    notifications_inhibited,
+    windows_quiet,
+    x11_fullscreen_active,
+)
+from backcare_tray.engine import Notify, Snooze, Tick, initial_state, step, wake_time
+from backcare_tray.settings import Settings
+from backcare_tray.wording import Moment, status_line
+
+SETTINGS = Settings(idle_probe="none", remind_every=300, dnd_max_delay=1800, idle_check_every=30)
+
+
+def notes(effects: list[Any]) -> list[str]:
+    """Return the kinds of the notifications among effects."""
+    return [e.kind for e in effects if isinstance(e, Notify)]
+
+
+def test_due_is_held_back_during_dnd_and_delivered_when_it_ends() -> None:
+    """A fullscreen presentation at the deadline: nothing pops up until it ends."""
+    state = initial_state(0.0, SETTINGS, 0)
+    state, effects = step(state, Tick(2700.0, dnd=True), SETTINGS)
+    assert state.mode == "due" and notes(effects) == []
+    assert status_line(state, Moment(2700.0, 0.0), SETTINGS).startswith("Held back")
+    assert wake_time(state) == 2730.0  # looks for the end of do-not-disturb
+    state, effects = step(state, Tick(2730.0, dnd=True), SETTINGS)
+    assert notes(effects) == []
+    state, effects = step(state, Tick(2760.0, dnd=False), SETTINGS)
+    assert notes(effects) == ["due"]
+    assert state.held_until is None and state.remind_at == 2760.0 + 300
+
+
+def test_held_back_at_most_dnd_max_delay() -> None:
+    """A presentation that never ends still gets the notification after dnd_max_delay."""
+    state = initial_state(0.0, SETTINGS, 0)
+    state, _ = step(state, Tick(2700.0, dnd=True), SETTINGS)
+    effects: list[Any] = []
+    now = 2700.0
+    while not notes(effects):
+        now = wake_time(state) or now + 30
+        state, effects = step(state, Tick(now, dnd=True), SETTINGS)
+    assert now == 2700.0 + 1800
+
+
+def test_reminders_are_held_too_and_snooze_clears_the_hold() -> None:
+    """A reminder during do-not-disturb waits as well; snoozing drops the hold."""
+    state = initial_state(0.0, SETTINGS, 0)
+    state, _ = step(state, Tick(2700.0), SETTINGS)
+    state, effects = step(state, Tick(3000.0, dnd=True), SETTINGS)
+    assert notes(effects) == [] and state.held_until == 3000.0 + 1800
+    state, _ = step(state, Snooze(3010.0, 600), SETTINGS)
+    assert state.mode == "snoozed" and state.held_until is None
+
+
+def test_respect_dnd_off_notifies_anyway() -> None:
+    """With respect_dnd = false do-not-disturb is ignored."""
+    settings = Settings(idle_probe="none", respect_dnd=False)
+    state = initial_state(0.0, settings, 0)
+    _, effects = step(state, Tick(2700.0, dnd=True), settings)
+    assert notes(effects) == ["due"]
+
+
+@pytest.fixture
+def wm_desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    """A virtual desktop with openbox managing windows (Xvfb alone has no active window)."""
+    with virtual_desktop(tmp_path) as desktop:
+        openbox = subprocess.Popen(
+            ["openbox"], env=desktop.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        desktop.processes.append(openbox)
+        monkeypatch.setenv("DISPLAY", desktop.env["DISPLAY"])
+        wait_for(
+            lambda: "_NET_SUPPORTING_WM_CHECK" in desktop.tool("xprop", "-root"),
+            10,
+            "openbox to manage the screen",
+        )
+        yield desktop
+
+
+def test_x11_fullscreen_window_is_seen(wm_desktop: Desktop) -> None:
+    """A real window made fullscreen through the window manager turns do-not-disturb on."""
+    from Xlib import X, display, protocol
+
+    connection = display.Display()
+    screen = connection.screen()
+    window = screen.root.create_window(
+        0, 0, 300, 200, 0, screen.root_depth, event_mask=X.StructureNotifyMask
+    )
+    window.set_wm_name("presentation")
+    window.map()
+    connection.sync()
+    active = connection.intern_atom("_NET_ACTIVE_WINDOW")
+
+    def is_active() -> bool:
+        prop = screen.root.get_full_property(active, X.AnyPropertyType)
+        return prop is not None and window.id in prop.value
+
+    wait_for(is_active, 10, "the window to be active")
+    assert not x11_fullscreen_active()
+
+    def set_fullscreen(on: bool) -> None:
+        message = protocol.event.ClientMessage(
+            window=window,
+            client_type=connection.intern_atom("_NET_WM_STATE"),
+            data=(
+                32,
+                [1 if on else 0, connection.intern_atom("_NET_WM_STATE_FULLSCREEN"), 0, 1, 0],
+            ),
+        )
+        screen.root.send_event(
+            message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask
+        )
+        connection.flush()
+
+    set_fullscreen(True)
+    wait_for(x11_fullscreen_active, 10, "fullscreen to be seen")
+    assert DndSensor("linux").active()
+    set_fullscreen(False)
+    wait_for(lambda: not x11_fullscreen_active(), 10, "fullscreen to end")
+    connection.close()
+
+
+class InhibitedService:
+    """A notification server stand-in on a private bus exposing only the Inhibited property."""
+
+    def __init__(self, inhibited: bool) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.inhibited = inhibited
+        self._connection = open_dbus_connection(bus="SESSION")
+        reply = self._connection.send_and_get_reply(
+            message_bus.RequestName("org.freedesktop.Notifications")
+        )
+        assert reply.body == (1,)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        """Answer Properties.Get for Inhibited."""
+        from jeepney import MessageType, new_error, new_method_return
+        from jeepney.low_level import HeaderFields
+
+        while True:
+            try:
+                message = self._connection.receive()
+            except (OSError, ConnectionError, EOFError):
+                return
+            if message.header.message_type != MessageType.method_call:
+                continue
+            member = message.header.fields.get(HeaderFields.member)
+            if member == "Get" and message.body == ("org.freedesktop.Notifications", "Inhibited"):
+                self._connection.send(new_method_return(message, "v", (("b", self.inhibited),)))
+            else:
+                self._connection.send(new_error(message, "org.example.NoSuchProperty"))
+
+    def close(self) -> None:
+        """Stop answering."""
+        self._connection.sock.shutdown(socket.SHUT_RDWR)
+        self._thread.join(5)
+        self._connection.close()
+
+
+def test_notification_server_inhibited_property(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desktop's own do-not-disturb is read from the Inhibited property."""
+    with virtual_desktop(tmp_path, notification_server=False) as desktop:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        monkeypatch.delenv("DISPLAY", raising=False)
+        assert DndSensor("linux").active() is False  # no server: counts as off
+        service = InhibitedService(True)
+        try:
+            assert notifications_inhibited() is True
+            assert DndSensor("linux").active() is True
+            service.inhibited = False
+            assert notifications_inhibited() is False
+        finally:
+            service.close()
+
+
+class FakeShell32:
+    """Windows' SHQueryUserNotificationState answering a fixed state."""
+
+    def __init__(self, state: int) -> None:
+        self.state = state
+
+    def SHQueryUserNotificationState(self, pointer: Any) -> int:
+        """Write the state and report S_OK."""
+        ctypes.cast(pointer, ctypes.POINTER(ctypes.c_int)).contents.value = self.state
+        return 0
+
+
+@pytest.mark.parametrize(
+    ("state", "quiet"), [(1, False), (2, True), (3, True), (4, True), (5, False), (6, True)]
+)
+def test_windows_notification_state(state: int, quiet: bool) -> None:
+    """Busy, fullscreen Direct3D, presentation mode and quiet time hold notifications back."""
+    assert windows_quiet(FakeShell32(state)) is quiet
