@@ -219,3 +219,16 @@ def test_a_short_lock_is_not_a_break() -> None:
     assert state.away_since is None
     assert state.deadline == deadline
     assert breaks(effects) == []
+
+
+@pytest.mark.parametrize("jump", [-3600.0, 3600.0, 86400.0])
+def test_wall_clock_jumps_move_only_the_displayed_time(jump: float) -> None:
+    """Setting the clock (or DST) shifts the shown time of the break, never its distance."""
+    from backcare_tray.report import DayCounts, status_report
+    from backcare_tray.wording import Moment
+
+    state = start()
+    before = status_report(state, Moment(T0 + 600, 1_795_000_000.0), SETTINGS, DayCounts("d"))
+    after = status_report(state, Moment(T0 + 600, 1_795_000_000.0 + jump), SETTINGS, DayCounts("d"))
+    assert after["seconds_until_break"] == before["seconds_until_break"] == 2100
+    assert after["next_break_at"] != before["next_break_at"]
