@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ examples:
   backcare-tray snooze 20m           postpone the due stretch by 20 minutes
   backcare-tray pause 1h30m          no reminders for 90 minutes
   backcare-tray pause tomorrow       no reminders until tomorrow's working hours
+  backcare-tray history --since 2026-11-01 --csv
   backcare-tray check-config ~/my.toml
 
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
@@ -44,6 +46,14 @@ def _duration_arg(text: str) -> int:
     if seconds <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
     return seconds
+
+
+def _date_arg(text: str) -> date:
+    """Parse a YYYY-MM-DD date argument for argparse."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 def _pause_arg(text: str) -> int | str:
@@ -86,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("quit", help="stop the daemon")
     exercises = sub.add_parser("exercises", help="list the rotation, marking the next stretch")
     exercises.add_argument("--config", help="config file (default: the user config dir)")
+    history = sub.add_parser("history", help="print the recorded events (works without the daemon)")
+    history.add_argument("--since", type=_date_arg, help="first local date, YYYY-MM-DD")
+    history.add_argument("--csv", action="store_true", help="print CSV")
     check = sub.add_parser("check-config", help="validate a config file")
     check.add_argument("path", nargs="?", help="config file (default: the user config dir)")
     return parser
@@ -105,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_config(args.path)
     if command == "exercises":
         return _exercises(args.config)
+    if command == "history":
+        return _history(args.since, args.csv)
     seconds = getattr(args, "duration", None)
     if seconds == "tomorrow":
         command, seconds = "pause-tomorrow", None
@@ -149,6 +164,42 @@ def _exercises(config: str | None) -> int:
         mark = ">" if exercise_id == rotation.current else " "
         note = "  <- next" if mark == ">" else ""
         print(f"{mark} {position}. {exercise.name} [{exercise.id}]: {dose(exercise)}{note}")
+    return 0
+
+
+def _history(since: date | None, as_csv: bool) -> int:
+    """Print the recorded events, reading the database directly."""
+    import csv
+    import sqlite3
+
+    from backcare_tray.adapters.history import read_events
+
+    path = app_paths().history
+    if not path.exists():
+        print(f"No history yet ({path}).")
+        return 0
+    try:
+        events = list(read_events(path, since))
+    except sqlite3.Error as error:
+        return _fail(f"{path}: cannot be read: {error}", EXIT_REFUSED)
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["at_utc", "local_date", "kind", "exercise_id", "seconds", "how"])
+        for event in events:
+            writer.writerow(
+                [
+                    event.at_utc,
+                    event.local_date,
+                    event.kind,
+                    event.exercise_id or "",
+                    "" if event.seconds is None else event.seconds,
+                    event.how or "",
+                ]
+            )
+        return 0
+    for event in events:
+        extra = " ".join(str(x) for x in (event.exercise_id, event.seconds, event.how) if x)
+        print(f"{event.at_utc}  {event.kind:<15} {extra}".rstrip())
     return 0
 
 

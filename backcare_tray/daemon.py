@@ -16,6 +16,7 @@ from backcare_tray import engine
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.dnd import DndSensor
+from backcare_tray.adapters.history import History
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
 from backcare_tray.adapters.local_time import local_now, seconds_until
 from backcare_tray.adapters.notifier import Notifier
@@ -122,8 +123,10 @@ class Daemon:
         self._sleep_signal = SleepSignalListener(lambda: self._queue.put(_TICK))
         self._dnd = DndSensor()
         self.presence = Presence()
+        self.history = History(paths.history)
         at = clock_now()
         self.state, self.today = self._restore(at)
+        self.today = self._today_from_history(at)
 
     def _restore(self, at: Moment) -> tuple[engine.EngineState, DayCounts]:
         """Return the saved state made valid for today's settings, or a fresh one."""
@@ -139,6 +142,19 @@ class Daemon:
         if state.mode == "working" and state.deadline is not None and state.deadline > latest:
             state = replace(state, deadline=latest)
         return replace(state, rotation=rotation), today
+
+    def _today_from_history(self, at: Moment) -> DayCounts:
+        """Return today's counters as the history tells them (the state file's if it cannot)."""
+        if not self.history.saving:
+            return self._today(at)
+        on = date.fromtimestamp(at.wall)
+        counts = self.history.day_counts(on)
+        return DayCounts(
+            on.isoformat(),
+            counts.get("done", 0),
+            counts.get("snoozed", 0),
+            counts.get("skipped", 0),
+        )
 
     def request(self, command: Command, how: str = "cli") -> Reply:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
@@ -164,6 +180,7 @@ class Daemon:
         self.scheduler.start()
         self.control.start()
         self._sleep_signal.start()
+        self.history.record("daemon_started", None)
         self._apply(self._sensed_tick())
         if self.tray is not None:
             self.tray.start()
@@ -264,6 +281,9 @@ class Daemon:
                     self.notifier.show(notification(effect, self.settings))
                 case engine.Record():
                     log.info("%s: %s", effect.kind, effect.exercise_id)
+                    self.history.record(
+                        effect.kind, effect.exercise_id, effect.seconds, effect.how, at.wall
+                    )
                     self.today = count(self.today, effect, local_date(at.wall))
                     if effect.kind == "natural_break":
                         self.presence = replace(self.presence, last_natural_break_at=at.wall)
@@ -287,7 +307,9 @@ class Daemon:
 
     def _report(self, at: Moment) -> dict[str, Any]:
         """Return the status report for now."""
-        return status_report(self.state, at, self.settings, self._today(at), self.presence)
+        report = status_report(self.state, at, self.settings, self._today(at), self.presence)
+        report["history"] = {"saving": self.history.saving, "note": self.history.note}
+        return report
 
     def _show(self, at: Moment) -> None:
         """Update the tray and, when the cadence changed, replan the periodic redraw."""
@@ -330,4 +352,6 @@ class Daemon:
         self._sleep_signal.stop()
         if self.tray is not None:
             self.tray.stop()
+        self.history.record("daemon_stopped", None)
+        self.history.close()
         log.info("backcare-tray stopped")

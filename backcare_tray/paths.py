@@ -19,6 +19,7 @@ class AppPaths:
     config: Path
     state: Path
     runtime: Path
+    history: Path
 
     @property
     def lock(self) -> Path:
@@ -46,7 +47,12 @@ def app_paths(config_override: str | None = None) -> AppPaths:
     with warnings.catch_warnings():  # no XDG_RUNTIME_DIR: its /tmp fallback is fine
         warnings.simplefilter("ignore")
         runtime = Path(dirs.user_runtime_dir)
-    return AppPaths(config=config, state=Path(dirs.user_state_dir) / "state.json", runtime=runtime)
+    return AppPaths(
+        config=config,
+        state=Path(dirs.user_state_dir) / "state.json",
+        runtime=runtime,
+        history=Path(dirs.user_data_dir) / "history.sqlite3",
+    )
 
 
 def shipped_path(name: str) -> Path:

@@ -141,7 +141,10 @@ def test_signal_saves_state_and_a_restart_resumes(desktop: Desktop, signum: int)
     process = start_daemon(desktop, log_name="second.log")
     status = desktop.status()
     assert status["next_exercise"]["id"] == "calf-stretch"
-    assert status["today"]["done"] == 1
+    assert status["today"]["done"] == 1  # counted from the history
+    assert status["history"] == {"saving": True, "note": None}
+    history = desktop.run("history")
+    assert "daemon_started" in history.stdout and "done" in history.stdout
     assert stop_daemon(process) == 0
 
 

@@ -1,0 +1,184 @@
+"""The history of every event in SQLite: WAL, one transaction per event, schema migrations."""
+
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Each entry takes the schema from the version before it; PRAGMA user_version says where a
+# file stands. Never edit a released step: add the next one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at_utc TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            exercise_id TEXT,
+            seconds INTEGER,
+            how TEXT
+        )""",
+        "CREATE INDEX events_by_date ON events (local_date)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchema(sqlite3.Error):
+    """The file was written by a newer release; it is neither migrated nor set aside."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the history."""
+
+    at_utc: str
+    local_date: str
+    kind: str
+    exercise_id: str | None
+    seconds: int | None
+    how: str | None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating) the database in WAL mode with full syncs, migrated to the schema."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:  # written by a newer release: leave it alone
+            raise NewerSchema(f"schema version {version} is newer than this program knows")
+        for number in range(version, SCHEMA_VERSION):
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in MIGRATIONS[number]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number + 1}")
+            connection.execute("COMMIT")
+        connection.execute("SELECT count(*) FROM events").fetchone()
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+class History:
+    """The daemon's writer: every event in its own transaction; failures never stop it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.saving = True
+        # What the person should know: a file set aside, or why events are not being saved.
+        self.note: str | None = None
+        self._connection: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = _connect(path)
+        except NewerSchema as error:
+            self._failed(error)
+        except sqlite3.DatabaseError as error:
+            kept = self._set_aside()
+            self.note = (
+                f"the history at {path} could not be opened ({error}); "
+                f"it was kept as {kept.name} and a new one started"
+            )
+            log.error("History: %s.", self.note)
+            try:
+                self._connection = _connect(path)
+            except sqlite3.Error as again:
+                self._failed(again)
+        except (sqlite3.Error, OSError) as error:  # a read-only or missing folder
+            self._failed(error)
+
+    def _set_aside(self) -> Path:
+        """Move an unusable database (and its WAL files) aside with a timestamp."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                os.replace(source, Path(f"{kept}{suffix}"))
+        return kept
+
+    def _failed(self, error: Exception) -> None:
+        """Note that history is not being saved, logging once per episode."""
+        if self.saving:
+            log.error("History is not being saved to %s: %s. Reminders carry on.", self.path, error)
+        self.saving = False
+        self.note = f"history is not being saved: {error}"
+
+    def record(
+        self,
+        kind: str,
+        exercise_id: str | None,
+        seconds: int | None = None,
+        how: str | None = None,
+        wall: float | None = None,
+    ) -> bool:
+        """Write one event in its own transaction; return False if it could not be saved."""
+        if self._connection is None:
+            return False
+        moment = datetime.fromtimestamp(time.time() if wall is None else wall, UTC)
+        row = (
+            moment.isoformat(timespec="seconds"),
+            moment.astimezone().date().isoformat(),
+            kind,
+            exercise_id,
+            seconds,
+            how,
+        )
+        try:
+            with self._connection:  # a transaction, committed (and synced) on success
+                self._connection.execute(
+                    "INSERT INTO events (at_utc, local_date, kind, exercise_id, seconds, how) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+        except sqlite3.Error as error:  # disk full, read-only, file removed
+            self._failed(error)
+            return False
+        if not self.saving:
+            log.info("History is being saved again.")
+            self.saving, self.note = True, None
+        return True
+
+    def day_counts(self, on: date) -> dict[str, int]:
+        """Return how many events of each kind happened on a local date."""
+        if self._connection is None:
+            return {}
+        try:
+            rows = self._connection.execute(
+                "SELECT kind, count(*) FROM events WHERE local_date = ? GROUP BY kind",
+                (on.isoformat(),),
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
+        return {kind: number for kind, number in rows}
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def read_events(path: Path, since: date | None = None) -> Iterator[Event]:
+    """Yield the events in a history file, oldest first, reading without blocking the writer."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        query = "SELECT at_utc, local_date, kind, exercise_id, seconds, how FROM events"
+        arguments: tuple[str, ...] = ()
+        if since is not None:
+            query += " WHERE local_date >= ?"
+            arguments = (since.isoformat(),)
+        for row in connection.execute(query + " ORDER BY id", arguments):
+            yield Event(*row)
+    finally:
+        connection.close()

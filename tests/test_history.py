@@ -1,0 +1,153 @@
+"""The SQLite history on real files: round trips, SIGKILL mid-burst, migrations, corruption."""
+
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from backcare_tray.adapters.history import SCHEMA_VERSION, History, read_events
+from backcare_tray.cli import main
+
+
+def test_events_round_trip_with_dates_and_durations(tmp_path: Path) -> None:
+    """Each event keeps its kind, exercise, seconds, how, UTC time and local date."""
+    history = History(tmp_path / "history.sqlite3")
+    assert history.record("snoozed", "calf-stretch", seconds=600, wall=1_795_000_000.0)
+    assert history.record("done", "calf-stretch", how="guided", wall=1_795_000_900.0)
+    history.close()
+    events = list(read_events(tmp_path / "history.sqlite3"))
+    assert [(e.kind, e.exercise_id, e.seconds, e.how) for e in events] == [
+        ("snoozed", "calf-stretch", 600, None),
+        ("done", "calf-stretch", None, "guided"),
+    ]
+    assert events[0].at_utc == "2026-11-18T11:06:40+00:00"
+    assert events[0].local_date == date.fromtimestamp(1_795_000_000.0).isoformat()
+
+
+def test_day_counts_and_since(tmp_path: Path) -> None:
+    """Counts per kind for one local date; --since filters by local date."""
+    history = History(tmp_path / "h.sqlite3")
+    for kind in ("done", "done", "snoozed", "skipped"):
+        history.record(kind, "ball-squat", wall=1_795_000_000.0)
+    history.record("done", "ball-squat", wall=1_795_000_000.0 + 3 * 86400)
+    on = date.fromtimestamp(1_795_000_000.0)
+    assert history.day_counts(on) == {"done": 2, "snoozed": 1, "skipped": 1}
+    later = date.fromtimestamp(1_795_000_000.0 + 3 * 86400)
+    assert [e.local_date for e in read_events(tmp_path / "h.sqlite3", later)] == [later.isoformat()]
+
+
+def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
+    """The file is in WAL mode and carries its schema version."""
+    History(tmp_path / "h.sqlite3").close()
+    connection = sqlite3.connect(tmp_path / "h.sqlite3")
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_sigkill_mid_burst_loses_no_acknowledged_event(tmp_path: Path) -> None:
+    """Every event the writer said was saved is in the file after kill -9."""
+    path = tmp_path / "h.sqlite3"
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from pathlib import Path\n"
+            "from backcare_tray.adapters.history import History\n"
+            "h = History(Path(sys.argv[1]))\n"
+            "n = 0\n"
+            "while True:\n"
+            "    assert h.record('done', f'ex-{n}')\n"
+            "    print(n, flush=True)\n"
+            "    n += 1\n",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    acknowledged = [writer.stdout.readline() for _ in range(200)]
+    writer.kill()
+    writer.wait()
+    acknowledged += writer.stdout.read().splitlines()
+    saved = {e.exercise_id for e in read_events(path)}
+    assert {f"ex-{line.strip()}" for line in acknowledged if line.strip()} <= saved
+
+
+def test_migrates_an_empty_version_0_file(tmp_path: Path) -> None:
+    """A file from before the first schema (version 0) is brought up to date."""
+    path = tmp_path / "h.sqlite3"
+    sqlite3.connect(path).close()
+    history = History(path)
+    assert history.saving and history.note is None
+    assert history.record("done", "x")
+
+
+def test_a_newer_schema_is_left_alone(tmp_path: Path) -> None:
+    """A file written by a newer release is neither migrated nor moved: saving just stops."""
+    path = tmp_path / "h.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    history = History(path)
+    assert not history.saving and "newer" in (history.note or "")
+    assert not history.record("done", "x")
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_corrupt_file_is_set_aside_and_a_fresh_one_started(tmp_path: Path) -> None:
+    """A file that is not a database is kept under a timestamped name; saving goes on."""
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    history = History(path)
+    kept = list(tmp_path.glob("h.sqlite3.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not")
+    assert history.saving and "kept as" in (history.note or "")
+    assert history.record("done", "x")
+
+
+def test_unwritable_place_is_reported_not_raised(tmp_path: Path) -> None:
+    """Where no file can be made at all, history says it is not saving and nothing raises."""
+    history = History(Path("/proc/self/no-such-dir/history.sqlite3"))
+    assert not history.saving
+    assert not history.record("done", "x")
+    assert "not being saved" in (history.note or "")
+
+
+def test_disk_full_stops_saving_and_it_resumes_once_there_is_room(tmp_path: Path) -> None:
+    """SQLite's own "database or disk is full" is survived, and saving picks up again."""
+    history = History(tmp_path / "h.sqlite3")
+    assert history.record("done", "first")
+    connection = sqlite3.connect(tmp_path / "h.sqlite3")
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.close()
+    assert history._connection is not None
+    history._connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
+    for n in range(500):
+        if not history.record("done", f"filler-{n}" + "x" * 500):
+            break
+    else:
+        raise AssertionError("the database never filled up")
+    assert not history.saving and "full" in (history.note or "")
+    history._connection.execute("PRAGMA max_page_count = 100000")
+    assert history.record("done", "after")
+    assert history.saving and history.note is None
+
+
+def test_history_command_prints_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """backcare-tray history --csv reads the file directly, daemon or not."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    path = tmp_path / "backcare-tray" / "history.sqlite3"
+    history = History(path)
+    history.record("done", "hip-flexor-stretch", how="cli", wall=1_795_000_000.0)
+    history.close()
+    assert main(["history", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "at_utc,local_date,kind,exercise_id,seconds,how"
+    assert lines[1].startswith("2026-11-18T11:06:40+00:00,")
+    assert lines[1].endswith(",done,hip-flexor-stretch,,cli")
