@@ -29,6 +29,7 @@ examples:
   backcare-tray snooze 20m           postpone the due stretch by 20 minutes
   backcare-tray pause 1h30m          no reminders for 90 minutes
   backcare-tray pause tomorrow       no reminders until tomorrow's working hours
+  backcare-tray stats --days 14
   backcare-tray history --since 2026-11-01 --csv
   backcare-tray check-config ~/my.toml
 
@@ -96,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("quit", help="stop the daemon")
     exercises = sub.add_parser("exercises", help="list the rotation, marking the next stretch")
     exercises.add_argument("--config", help="config file (default: the user config dir)")
+    stats = sub.add_parser("stats", help="progress per day and per stretch, and streaks")
+    stats.add_argument("--days", type=int, default=7, help="how many days (default 7)")
+    stats.add_argument("--config", help="config file (for the daily goal)")
+    form = stats.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
     history = sub.add_parser("history", help="print the recorded events (works without the daemon)")
     history.add_argument("--since", type=_date_arg, help="first local date, YYYY-MM-DD")
     history.add_argument("--csv", action="store_true", help="print CSV")
@@ -120,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exercises(args.config)
     if command == "history":
         return _history(args.since, args.csv)
+    if command == "stats":
+        return _stats(args.days, args.config, args.json, args.csv)
     seconds = getattr(args, "duration", None)
     if seconds == "tomorrow":
         command, seconds = "pause-tomorrow", None
@@ -200,6 +209,80 @@ def _history(since: date | None, as_csv: bool) -> int:
     for event in events:
         extra = " ".join(str(x) for x in (event.exercise_id, event.seconds, event.how) if x)
         print(f"{event.at_utc}  {event.kind:<15} {extra}".rstrip())
+    return 0
+
+
+def _stats(days: int, config: str | None, as_json: bool, as_csv: bool) -> int:
+    """Print progress computed from the history file."""
+    import csv
+    import sqlite3
+    from dataclasses import asdict
+
+    from backcare_tray.adapters.history import read_events
+    from backcare_tray.durations import format_duration
+    from backcare_tray.stats import compute_stats
+
+    if days < 1:
+        return _fail("--days must be at least 1", EXIT_USAGE)
+    paths = app_paths(config)
+    try:
+        goal = load_settings(paths.config).daily_goal
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
+    try:
+        events = list(read_events(paths.history)) if paths.history.exists() else []
+    except sqlite3.Error as error:
+        return _fail(f"{paths.history}: cannot be read: {error}", EXIT_REFUSED)
+    stats = compute_stats(events, date.today(), days, goal)
+    if as_json:
+        data = asdict(stats)
+        for day, row in zip(stats.days, data["days"], strict=True):
+            row["adherence"] = day.adherence
+        print(json.dumps(data, indent=2))
+        return 0
+    columns = [
+        "date",
+        "done",
+        "skipped",
+        "snoozed",
+        "due",
+        "adherence",
+        "stretching_seconds",
+        "longest_sitting_seconds",
+    ]
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        for day in stats.days:
+            adherence = "" if day.adherence is None else f"{day.adherence:.2f}"
+            writer.writerow(
+                [
+                    day.date,
+                    day.done,
+                    day.skipped,
+                    day.snoozed,
+                    day.due,
+                    adherence,
+                    day.stretching_seconds,
+                    day.longest_sitting_seconds,
+                ]
+            )
+        return 0
+    print(f"Last {days} days (goal: {goal} a day)")
+    print(
+        f"{'date':<11}{'done':>5}{'skipped':>8}{'snoozed':>8}{'due':>5}{'kept':>6}"
+        f"{'stretching':>11}{'longest sit':>12}"
+    )
+    for day in stats.days:
+        kept = "-" if day.adherence is None else f"{day.adherence:.0%}"
+        print(
+            f"{day.date:<11}{day.done:>5}{day.skipped:>8}{day.snoozed:>8}{day.due:>5}"
+            f"{kept:>6}{format_duration(day.stretching_seconds):>11}"
+            f"{format_duration(day.longest_sitting_seconds):>12}"
+        )
+    print(f"Streak: {stats.current_streak} days (best {stats.best_streak})")
+    for exercise in stats.exercises:
+        print(f"  {exercise.exercise_id}: {exercise.done} done, last {exercise.last_done}")
     return 0
 
 

@@ -296,7 +296,7 @@ def _notify_due(
         )
         return held, []
     return _become_due(state, tick.now, settings), [
-        Record("notified", exercise_id),
+        Record("notified", exercise_id, how=kind),
         Notify(kind, exercise_id),
     ]
 
@@ -361,6 +361,8 @@ def _finish(
 ) -> tuple[EngineState, list[Effect]]:
     """Count a done or skipped stretch, move the rotation on and restart the sitting timer."""
     rotation = advance(state.rotation, settings.rotation_order)
+    if record.kind == "done" and state.routine is not None:  # how long the stretching took
+        record = replace(record, seconds=round(now - state.routine.started_at))
     effects: list[Effect] = [record]
     if record.kind == "done" and state.routine is not None:
         effects.append(Notify("finished", record.exercise_id))
@@ -377,7 +379,7 @@ def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSta
         if tick.dnd and now < state.held_until and settings.respect_dnd:
             return state, []  # still held back
         return _become_due(state, now, settings), [
-            Record("notified", exercise_id),
+            Record("notified", exercise_id, how="due"),
             Notify("due", exercise_id),
         ]
     wake = _cycle_wake(state)

@@ -12,6 +12,7 @@ from backcare_tray.validation import (
     reject_unknown,
     take_bool,
     take_duration,
+    take_int,
     take_str,
     take_str_list,
     take_table,
@@ -31,6 +32,7 @@ KEYS = {
     "notifications": {"timeout", "respect_dnd", "dnd_max_delay"},
     "rotation": {"order", "exercises"},
     "idle": {"natural_break", "check_every", "probe"},
+    "goals": {"daily_stretches"},
 }
 IDLE_PROBES = ("auto", "gnome", "freedesktop", "x11", "windows", "macos", "none")
 
@@ -62,6 +64,7 @@ class Settings:
     hours: WorkingHours = field(default_factory=WorkingHours)
     respect_dnd: bool = True
     dnd_max_delay: int = 30 * 60
+    daily_goal: int = 6
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -140,6 +143,7 @@ def settings_from_mapping(data: Table) -> Settings:
         natural_break=take_duration(idle, "natural_break", "idle.", "5m"),
         idle_check_every=take_duration(idle, "check_every", "idle.", "30s"),
         idle_probe=probe,
+        daily_goal=take_int(tables["goals"], "daily_stretches", "goals.", 6, minimum=1),
         respect_dnd=take_bool(notifications, "respect_dnd", "notifications.", True),
         dnd_max_delay=take_duration(notifications, "dnd_max_delay", "notifications.", "30m"),
         hours=WorkingHours(tuple(windows), tuple(sorted({DAYS.index(d.lower()) for d in days}))),

@@ -72,7 +72,7 @@ def test_deadline_makes_it_due_and_notifies_once(fresh: EngineState) -> None:
     state, effects = step(fresh, Tick(due_at), SETTINGS)
     assert state.mode == "due"
     assert effects == [
-        Record("notified", "hamstring-stretch"),
+        Record("notified", "hamstring-stretch", how="due"),
         Notify("due", "hamstring-stretch"),
         Wake(due_at + 300),
     ]
@@ -194,7 +194,8 @@ def test_guided_routine_announces_every_phase_then_counts_done(fresh: EngineStat
         announced += [e.phase for e in produced if isinstance(e, Notify) and e.kind == "phase"]
     assert tuple(announced) == routine
     assert now == pytest.approx(3710.0 + sum(p.seconds for p in routine))
-    assert Record("done", "hamstring-stretch", how="guided") in effects
+    routine_seconds = round(sum(p.seconds for p in routine))
+    assert Record("done", "hamstring-stretch", seconds=routine_seconds, how="guided") in effects
     assert kinds(effects, Notify)[-1] == "finished"
     assert state.mode == "working"
     assert state.rotation.current == "calf-stretch"
@@ -204,7 +205,7 @@ def test_done_while_stretching_ends_it_early_as_done(fresh: EngineState) -> None
     """Mark done during a routine counts it and moves on."""
     state, effects = run(fresh, StartStretch(1500.0), MarkDone(1503.0, "menu"))
     assert state.mode == "working"
-    assert Record("done", "hamstring-stretch", how="menu") in effects
+    assert Record("done", "hamstring-stretch", seconds=3, how="menu") in effects
 
 
 def test_cancel_restores_the_state_before_the_routine(fresh: EngineState) -> None:

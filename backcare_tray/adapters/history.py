@@ -5,9 +5,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from backcare_tray.stats import Event
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +33,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class NewerSchema(sqlite3.Error):
     """The file was written by a newer release; it is neither migrated nor set aside."""
-
-
-@dataclass(frozen=True)
-class Event:
-    """One row of the history."""
-
-    at_utc: str
-    local_date: str
-    kind: str
-    exercise_id: str | None
-    seconds: int | None
-    how: str | None
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,135 @@
+"""Progress from the history: per day, per stretch, and streaks of days meeting the goal (pure)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+# A sitting stretch starts at these events and ends at the next of ENDS.
+STARTS = {"daemon_started", "done", "skipped", "natural_break", "resumed", "hours_started"}
+ENDS = {"done", "skipped", "natural_break", "paused", "daemon_stopped", "hours_ended"}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded event, as the history keeps it."""
+
+    at_utc: str
+    local_date: str
+    kind: str
+    exercise_id: str | None
+    seconds: int | None
+    how: str | None
+
+
+@dataclass(frozen=True)
+class DayStats:
+    """One local day."""
+
+    date: str
+    done: int = 0
+    skipped: int = 0
+    snoozed: int = 0
+    due: int = 0
+    stretching_seconds: int = 0
+    longest_sitting_seconds: int = 0
+
+    @property
+    def adherence(self) -> float | None:
+        """Return done out of due (None on a day nothing fell due)."""
+        return min(1.0, self.done / self.due) if self.due else None
+
+
+@dataclass(frozen=True)
+class ExerciseStats:
+    """How often one stretch was done, and when last."""
+
+    exercise_id: str
+    done: int
+    last_done: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything `backcare-tray stats` shows."""
+
+    goal: int
+    days: tuple[DayStats, ...]
+    exercises: tuple[ExerciseStats, ...]
+    current_streak: int
+    best_streak: int
+
+
+def _when(event: Event) -> datetime:
+    """Return the event's UTC time."""
+    return datetime.fromisoformat(event.at_utc)
+
+
+def _per_day(events: list[Event]) -> dict[str, DayStats]:
+    """Return the counts, stretching time and longest sitting stretch of every day with events."""
+    days: dict[str, dict[str, int]] = {}
+    sitting_since: datetime | None = None
+    for event in events:
+        day = days.setdefault(
+            event.local_date,
+            {
+                "done": 0,
+                "skipped": 0,
+                "snoozed": 0,
+                "due": 0,
+                "stretching_seconds": 0,
+                "longest_sitting_seconds": 0,
+            },
+        )
+        if event.kind in ("done", "skipped", "snoozed"):
+            day[event.kind] += 1
+        if event.kind == "notified" and event.how != "reminder":
+            day["due"] += 1
+        if event.kind == "done" and event.how == "guided" and event.seconds:
+            day["stretching_seconds"] += event.seconds
+        if event.kind in ENDS and sitting_since is not None:
+            ended = _when(event)
+            if event.kind == "natural_break" and event.seconds:
+                ended -= timedelta(seconds=event.seconds)  # the person left that long ago
+            sat = round((ended - sitting_since).total_seconds())
+            day["longest_sitting_seconds"] = max(day["longest_sitting_seconds"], sat)
+            sitting_since = None
+        if event.kind in STARTS:
+            sitting_since = _when(event)
+    return {on: DayStats(on, **counts) for on, counts in days.items()}
+
+
+def _streaks(per_day: dict[str, DayStats], today: date, goal: int) -> tuple[int, int]:
+    """Return (current, best) runs of consecutive days with at least goal stretches done."""
+    met = {on for on, day in per_day.items() if day.done >= goal}
+    best = run = 0
+    if per_day:
+        first = min(date.fromisoformat(on) for on in per_day)
+        for offset in range((today - first).days + 1):
+            run = run + 1 if (first + timedelta(days=offset)).isoformat() in met else 0
+            best = max(best, run)
+    current = 0
+    day = today if today.isoformat() in met else today - timedelta(days=1)  # today may be young
+    while day.isoformat() in met:
+        current += 1
+        day -= timedelta(days=1)
+    return current, best
+
+
+def compute_stats(events: Iterable[Event], today: date, days: int, goal: int) -> Stats:
+    """Return the stats of the last `days` local days up to today, and all-time streaks."""
+    ordered = sorted(events, key=_when)
+    per_day = _per_day(ordered)
+    window = tuple(
+        per_day.get(on, DayStats(on))
+        for on in ((today - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1))
+    )
+    done: dict[str, list[str]] = {}
+    for event in ordered:
+        if event.kind == "done" and event.exercise_id:
+            done.setdefault(event.exercise_id, []).append(event.local_date)
+    exercises = tuple(
+        ExerciseStats(exercise_id, len(dates), max(dates))
+        for exercise_id, dates in sorted(done.items())
+    )
+    current, best = _streaks(per_day, today, goal)
+    return Stats(goal, window, exercises, current, best)
