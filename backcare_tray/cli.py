@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     form = stats.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
+    logs = sub.add_parser("logs", help="print the log file's path and its last lines")
+    logs.add_argument("--lines", type=int, default=40, help="how many lines (default 40)")
     history = sub.add_parser("history", help="print the recorded events (works without the daemon)")
     history.add_argument("--since", type=_date_arg, help="first local date, YYYY-MM-DD")
     history.add_argument("--csv", action="store_true", help="print CSV")
@@ -127,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exercises(args.config)
     if command == "history":
         return _history(args.since, args.csv)
+    if command == "logs":
+        return _logs(args.lines)
     if command == "stats":
         return _stats(args.days, args.config, args.json, args.csv)
     seconds = getattr(args, "duration", None)
@@ -313,14 +317,48 @@ def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
     return 0 if reply.get("ok") else EXIT_REFUSED
 
 
-def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
-    """Run the daemon in the foreground until it is stopped."""
+LOG_BYTES = 1024 * 1024  # per file; three old files are kept beside it
+
+
+def _setup_logging(path: Path, verbose: bool) -> None:
+    """Log to stderr and to a size-capped rotating file."""
+    from logging.handlers import RotatingFileHandler
+
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=3, encoding="utf-8")
+        )
+    except OSError as error:
+        print(f"backcare-tray: cannot write the log file {path}: {error}", file=sys.stderr)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
     )
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("PIL").setLevel(logging.INFO)
+
+
+def _logs(lines: int) -> int:
+    """Print where the log is and its last lines."""
+    path = app_paths().log
+    print(f"Log file: {path}")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        print("(no log yet)")
+        return 0
+    for line in text.splitlines()[-lines:]:
+        print(line)
+    return 0
+
+
+def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
+    """Run the daemon in the foreground until it is stopped."""
     paths = app_paths(config)
+    _setup_logging(paths.log, verbose)
     try:
         settings = load_settings(paths.config, required=config is not None)
     except ConfigError as error:

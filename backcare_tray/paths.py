@@ -20,6 +20,7 @@ class AppPaths:
     state: Path
     runtime: Path
     history: Path
+    log: Path
 
     @property
     def lock(self) -> Path:
@@ -52,6 +53,7 @@ def app_paths(config_override: str | None = None) -> AppPaths:
         state=Path(dirs.user_state_dir) / "state.json",
         runtime=runtime,
         history=Path(dirs.user_data_dir) / "history.sqlite3",
+        log=Path(dirs.user_log_dir) / "backcare-tray.log",
     )
 
 

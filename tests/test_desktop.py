@@ -145,6 +145,11 @@ def test_signal_saves_state_and_a_restart_resumes(desktop: Desktop, signum: int)
     assert status["history"] == {"saving": True, "note": None}
     history = desktop.run("history")
     assert "daemon_started" in history.stdout and "done" in history.stdout
+    logs = desktop.run("logs")
+    assert f"Log file: {desktop.home}/.local/state/backcare-tray/log/backcare-tray.log" in (
+        logs.stdout
+    )
+    assert "backcare-tray is running" in logs.stdout
     assert stop_daemon(process) == 0
 
 
