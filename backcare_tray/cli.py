@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     form = stats.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
+    autostart = sub.add_parser("autostart", help="start with your desktop session, or not")
+    autostart.add_argument("action", choices=["enable", "disable", "status"])
+    autostart.add_argument("--systemd", action="store_true", help="Linux: also a systemd user unit")
+    autostart.add_argument(
+        "--menu", action="store_true", help="Linux: also an entry in the application menu"
+    )
     logs = sub.add_parser("logs", help="print the log file's path and its last lines")
     logs.add_argument("--lines", type=int, default=40, help="how many lines (default 40)")
     history = sub.add_parser("history", help="print the recorded events (works without the daemon)")
@@ -129,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exercises(args.config)
     if command == "history":
         return _history(args.since, args.csv)
+    if command == "autostart":
+        return _autostart(args.action, args.systemd, args.menu)
     if command == "logs":
         return _logs(args.lines)
     if command == "stats":
@@ -339,6 +347,34 @@ def _setup_logging(path: Path, verbose: bool) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
     logging.getLogger("PIL").setLevel(logging.INFO)
+
+
+def _autostart(action: str, systemd: bool, menu: bool) -> int:
+    """Enable, disable or report starting with the session."""
+    from backcare_tray import autostart
+
+    if sys.platform == "win32":
+        import winreg
+
+        lines = autostart.windows_run_entry(winreg, autostart.command_path(), action)
+    else:
+        found = autostart.places(
+            sys.platform,
+            Path.home(),
+            autostart.command_path(),
+            app_icon_path(),
+            systemd=systemd or action != "enable",
+            menu=menu or action != "enable",
+        )
+        lines = {
+            "enable": autostart.enable,
+            "disable": autostart.disable,
+            "status": autostart.status,
+        }[action](found)
+    print("\n".join(lines) if lines else "nothing to do")
+    if action == "enable" and systemd:
+        print("To start it with systemd: systemctl --user enable --now backcare-tray.service")
+    return 0
 
 
 def _logs(lines: int) -> int:
