@@ -33,6 +33,7 @@ test: system-test $(BIN)/python
 bench: system-test $(BIN)/python
 	$(BIN)/pip install -q '.[test]'
 	$(BIN)/python benchmarks/idle_footprint.py
+	$(BIN)/python benchmarks/stats_speed.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
