@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     form = stats.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
+    form.add_argument(
+        "--chart", metavar="FILE.png", help="draw the week as a PNG chart (needs the charts extra)"
+    )
     autostart = sub.add_parser("autostart", help="start with your desktop session, or not")
     autostart.add_argument("action", choices=["enable", "disable", "status"])
     autostart.add_argument("--systemd", action="store_true", help="Linux: also a systemd user unit")
@@ -140,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "logs":
         return _logs(args.lines)
     if command == "stats":
-        return _stats(args.days, args.config, args.json, args.csv)
+        return _stats(args.days, args.config, args.json, args.csv, args.chart)
     seconds = getattr(args, "duration", None)
     if seconds == "tomorrow":
         command, seconds = "pause-tomorrow", None
@@ -224,7 +227,7 @@ def _history(since: date | None, as_csv: bool) -> int:
     return 0
 
 
-def _stats(days: int, config: str | None, as_json: bool, as_csv: bool) -> int:
+def _stats(days: int, config: str | None, as_json: bool, as_csv: bool, chart: str | None) -> int:
     """Print progress computed from the history file."""
     import csv
     import sqlite3
@@ -245,6 +248,15 @@ def _stats(days: int, config: str | None, as_json: bool, as_csv: bool) -> int:
         events = list(read_events(paths.history)) if paths.history.exists() else []
     except sqlite3.Error as error:
         return _fail(f"{paths.history}: cannot be read: {error}", EXIT_REFUSED)
+    if chart is not None:
+        from backcare_tray.chart import EXTRA_HINT, write_chart
+
+        try:
+            write_chart(events, date.today(), goal, Path(chart), days)
+        except ImportError:
+            return _fail(f"--chart needs matplotlib: {EXTRA_HINT}", EXIT_REFUSED)
+        print(f"Chart written to {chart}")
+        return 0
     stats = compute_stats(events, date.today(), days, goal)
     if as_json:
         data = asdict(stats)

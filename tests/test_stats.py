@@ -111,3 +111,42 @@ def test_stats_command_json_and_csv(
     assert rows[-1].split(",")[1:6] == ["1", "0", "0", "1", "1.00"]
     assert main(["stats"]) == 0
     assert "Streak: 0 days" in capsys.readouterr().out
+
+
+def test_chart_is_drawn_with_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--chart writes a PNG of the week; without matplotlib it names the extra to install."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    history = History(tmp_path / "data" / "backcare-tray" / "history.sqlite3")
+    for exercise in ("ball-squat", "calf-stretch", "calf-stretch"):
+        history.record("done", exercise, how="menu")
+    history.close()
+    chart = tmp_path / "week.png"
+    assert main(["stats", "--chart", str(chart)]) == 0
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    from PIL import Image
+
+    with Image.open(chart) as image:
+        assert image.size == (800, 450)
+        assert len(image.convert("RGB").getcolors(maxcolors=100_000) or []) > 5  # not blank
+    monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)
+    capsys.readouterr()
+    assert main(["stats", "--chart", str(tmp_path / "no.png")]) == 1
+    assert "pip install 'backcare-tray[charts]'" in capsys.readouterr().err
+
+
+def test_the_daemon_never_imports_matplotlib() -> None:
+    """Only the chart command loads matplotlib."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, backcare_tray.cli, backcare_tray.daemon, backcare_tray.stats; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "False"
