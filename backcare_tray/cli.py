@@ -439,6 +439,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
             PlyerNotifier(app_icon_path()),
             with_tray=not no_tray,
             open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
+            open_file=open_with_default_app,
         )
         daemon.run()
     finally:

@@ -3,12 +3,15 @@
 import logging
 import random
 import signal
+import sqlite3
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from queue import SimpleQueue
 from typing import Any
 
@@ -16,7 +19,7 @@ from backcare_tray import engine
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.dnd import DndSensor
-from backcare_tray.adapters.history import History
+from backcare_tray.adapters.history import History, read_events
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
 from backcare_tray.adapters.local_time import local_now, seconds_until
 from backcare_tray.adapters.notifier import Notifier
@@ -29,6 +32,7 @@ from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, Presence, status_report
 from backcare_tray.rotation import reconcile
 from backcare_tray.settings import Settings
+from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
 from backcare_tray.wording import Moment, notification
 
@@ -104,11 +108,13 @@ class Daemon:
         notifier: Notifier,
         with_tray: bool,
         open_settings: Callable[[], object] | None = None,
+        open_file: Callable[[Path], object] | None = None,
     ) -> None:
         self.settings = settings
         self.paths = paths
         self.notifier = notifier
         self.open_settings = open_settings
+        self.open_file = open_file
         self._queue: SimpleQueue[str | _Request] = SimpleQueue()
         self.scheduler = WakeupScheduler()
         self.tray = TrayIcon(lambda c: self._queue.put(_Request(c, "menu"))) if with_tray else None
@@ -127,6 +133,9 @@ class Daemon:
         at = clock_now()
         self.state, self.today = self._restore(at)
         self.today = self._today_from_history(at)
+        self._streak_day = ""
+        self._streak_until_yesterday = 0
+        self._refresh_streak(at)
 
     def _restore(self, at: Moment) -> tuple[engine.EngineState, DayCounts]:
         """Return the saved state made valid for today's settings, or a fresh one."""
@@ -155,6 +164,42 @@ class Daemon:
             counts.get("snoozed", 0),
             counts.get("skipped", 0),
         )
+
+    def _refresh_streak(self, at: Moment) -> None:
+        """Once a day, count the days up to yesterday that met the goal, from the history."""
+        today = date.fromtimestamp(at.wall)
+        if self._streak_day == today.isoformat():
+            return
+        self._streak_day = today.isoformat()
+        try:
+            events = read_events(self.paths.history) if self.paths.history.exists() else []
+            met = days_meeting_goal(events, self.settings.daily_goal)
+        except sqlite3.Error as error:
+            log.warning("Cannot read the history for the streak: %s", error)
+            met = set()
+        self._streak_until_yesterday = streak_ending(met, today - timedelta(days=1))
+
+    def _streak(self, at: Moment) -> int:
+        """Return the current streak: up to yesterday, plus today once the goal is met."""
+        met_today = self._today(at).done >= self.settings.daily_goal
+        return self._streak_until_yesterday + (1 if met_today else 0)
+
+    def _show_progress(self) -> None:
+        """Draw the weekly chart in a child process (the daemon never imports matplotlib)."""
+        chart = self.paths.cache / "progress.png"
+        base = [sys.executable, "-m", "backcare_tray", "stats"]
+        drawn = subprocess.run(
+            [*base, "--chart", str(chart)], capture_output=True, check=False, timeout=60
+        )
+        if drawn.returncode == 0 and self.open_file is not None:
+            self.open_file(chart)
+            return
+        text = subprocess.run(base, capture_output=True, text=True, check=False, timeout=60)
+        report = self.paths.cache / "progress.txt"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(text.stdout or text.stderr, encoding="utf-8")
+        if self.open_file is not None:
+            self.open_file(report)
 
     def request(self, command: Command, how: str = "cli") -> Reply:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
@@ -254,6 +299,8 @@ class Daemon:
         if command.name == "settings":
             if self.open_settings is not None:
                 self.open_settings()
+        elif command.name == "progress":
+            threading.Thread(target=self._show_progress, name="progress", daemon=True).start()
         else:
             if command.name == "pause-tomorrow":
                 local = local_now()
@@ -297,6 +344,7 @@ class Daemon:
                     refusal = reason
         if (self.state, self.today) != before:
             self._save(at)
+        self._refresh_streak(at)
         self._show(at)
         return refusal
 
@@ -334,7 +382,9 @@ class Daemon:
         """Show the current state's view; the redraw job calls this without waking the loop."""
         assert self.tray is not None
         with self._view_lock:
-            self.tray.show(tray_view(self.state, at, self.settings, self._today(at)))
+            self.tray.show(
+                tray_view(self.state, at, self.settings, self._today(at), self._streak(at))
+            )
 
     def _save(self, at: Moment) -> None:
         """Write the state; a failure is logged, never fatal."""

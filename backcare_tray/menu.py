@@ -80,6 +80,7 @@ def build_menu(
         pause,
         SEPARATOR,
         MenuEntry(today, enabled=False),
+        MenuEntry("Show progress", Command("progress")),
         MenuEntry("Open settings", Command("settings")),
         MenuEntry("Quit", Command("quit")),
     )

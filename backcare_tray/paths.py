@@ -21,6 +21,7 @@ class AppPaths:
     runtime: Path
     history: Path
     log: Path
+    cache: Path
 
     @property
     def lock(self) -> Path:
@@ -54,6 +55,7 @@ def app_paths(config_override: str | None = None) -> AppPaths:
         runtime=runtime,
         history=Path(dirs.user_data_dir) / "history.sqlite3",
         log=Path(dirs.user_log_dir) / "backcare-tray.log",
+        cache=Path(dirs.user_cache_dir),
     )
 
 

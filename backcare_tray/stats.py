@@ -115,6 +115,23 @@ def _streaks(per_day: dict[str, DayStats], today: date, goal: int) -> tuple[int,
     return current, best
 
 
+def days_meeting_goal(events: Iterable[Event], goal: int) -> set[str]:
+    """Return the local dates on which at least goal stretches were done."""
+    done: dict[str, int] = {}
+    for event in events:
+        if event.kind == "done":
+            done[event.local_date] = done.get(event.local_date, 0) + 1
+    return {on for on, count in done.items() if count >= goal}
+
+
+def streak_ending(met: set[str], last: date) -> int:
+    """Return how many consecutive days up to and including last are in met."""
+    count = 0
+    while (last - timedelta(days=count)).isoformat() in met:
+        count += 1
+    return count
+
+
 def compute_stats(events: Iterable[Event], today: date, days: int, goal: int) -> Stats:
     """Return the stats of the last `days` local days up to today, and all-time streaks."""
     ordered = sorted(events, key=_when)

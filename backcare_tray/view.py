@@ -51,7 +51,9 @@ def icon_look(state: EngineState, now: float) -> IconLook:
             return IconLook(mode)
 
 
-def tray_view(state: EngineState, at: Moment, settings: Settings, today: DayCounts) -> TrayView:
+def tray_view(
+    state: EngineState, at: Moment, settings: Settings, today: DayCounts, streak: int = 0
+) -> TrayView:
     """Return the tray's icon look, tooltip and menu for this state."""
     return TrayView(
         look=icon_look(state, at.mono),
@@ -59,7 +61,7 @@ def tray_view(state: EngineState, at: Moment, settings: Settings, today: DayCoun
         menu=build_menu(
             state,
             menu_status_line(state, at, settings),
-            today_line(today.done, today.snoozed),
+            today_line(today.done, settings.daily_goal, streak),
             settings,
         ),
     )

@@ -143,6 +143,6 @@ def menu_status_line(state: EngineState, at: Moment, settings: Settings) -> str:
             return status_line(state, at, settings)
 
 
-def today_line(done: int, snoozed: int) -> str:
-    """Return the tray's tally for today."""
-    return f"Today: {done} done - {snoozed} snoozed"
+def today_line(done: int, goal: int, streak: int) -> str:
+    """Return the tray's tally for today, e.g. "Today: 4 of 6 - streak 3 days"."""
+    return f"Today: {done} of {goal} - streak {streak} day{'' if streak == 1 else 's'}"

@@ -304,3 +304,15 @@ def test_pause_until_tomorrow_from_the_command_line(desktop: Desktop) -> None:
     shown = morning.strftime("%a %H:%M") if morning.date() != now.date() else "06:00"
     assert status["status"] == f"Paused until {shown}"
     assert stop_daemon(process) == 0
+
+
+def test_show_progress_draws_the_week(desktop: Desktop) -> None:
+    """The menu's Show progress writes the weekly chart to the cache and opens it."""
+    process = start_daemon(desktop)
+    assert desktop.run("done").returncode == 0
+    chart = desktop.home / ".cache" / "backcare-tray" / "progress.png"
+    open_tray_menu(desktop)
+    desktop.tool("xdotool", "key", "Up", "Up", "Up", "Return")  # Quit, Open settings, Progress
+    wait_for(lambda: chart.exists() and chart.stat().st_size > 1000, 30, "the chart")
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert stop_daemon(process) == 0

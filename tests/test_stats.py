@@ -150,3 +150,21 @@ def test_the_daemon_never_imports_matplotlib() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "False"
+
+
+def test_tray_tally_and_streak_helpers() -> None:
+    """The tray says "Today: 4 of 6 - streak 3 days"; streaks count back from a given day."""
+    from backcare_tray.stats import days_meeting_goal, streak_ending
+    from backcare_tray.wording import today_line
+
+    assert today_line(4, 6, 3) == "Today: 4 of 6 - streak 3 days"
+    assert today_line(6, 6, 1) == "Today: 6 of 6 - streak 1 day"
+    events = [
+        ev(f"2026-11-{d:02d}T10:00:00+00:00", f"2026-11-{d:02d}", "done")
+        for d in (20, 21, 22)
+        for _ in range(6)
+    ]
+    met = days_meeting_goal(events, 6)
+    assert met == {"2026-11-20", "2026-11-21", "2026-11-22"}
+    assert streak_ending(met, date(2026, 11, 22)) == 3
+    assert streak_ending(met, date(2026, 11, 23)) == 0

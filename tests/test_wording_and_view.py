@@ -98,7 +98,8 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         "",
         "Pause",
         "",
-        "Today: 2 done - 1 snoozed",
+        "Today: 2 of 6 - streak 0 days",
+        "Show progress",
         "Open settings",
         "Quit",
     ]
