@@ -75,6 +75,12 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--settle-seconds", type=float, default=5.0)
     parser.add_argument(
+        "--history-days",
+        type=int,
+        default=0,
+        help="start the daemon with this many days of synthetic history",
+    )
+    parser.add_argument(
         "--present",
         action="store_true",
         help="nudge the mouse once a minute, so the daemon sees someone at the desk "
@@ -83,6 +89,11 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, virtual_desktop(Path(tmp)) as desktop:
+        if args.history_days:
+            from stats_speed import fill
+
+            history = Path(desktop.env["XDG_DATA_HOME"]) / "backcare-tray" / "history.sqlite3"
+            print(f"history: {fill(history, args.history_days)} events")
         env = dict(desktop.env)
         results: dict[str, dict[str, float]] = {}
         processes: dict[str, subprocess.Popen[bytes]] = {}

@@ -151,3 +151,33 @@ def test_history_command_prints_csv(
     assert lines[0] == "at_utc,local_date,kind,exercise_id,seconds,how"
     assert lines[1].startswith("2026-11-18T11:06:40+00:00,")
     assert lines[1].endswith(",done,hip-flexor-stretch,,cli")
+
+
+def test_history_csv_over_a_dst_week(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Local dates follow the zone across the night the clocks go back; --since filters."""
+    import time
+    from datetime import datetime
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+        history = History(tmp_path / "backcare-tray" / "history.sqlite3")
+        for stamp, kind in [
+            ("2026-10-23T21:30:00+00:00", "done"),  # 23:30 CEST, the 23rd
+            ("2026-10-24T22:30:00+00:00", "snoozed"),  # 00:30 CEST, the 25th
+            ("2026-10-25T22:30:00+00:00", "skipped"),
+        ]:  # 23:30 CET, the 25th
+            history.record(kind, "calf-stretch", wall=datetime.fromisoformat(stamp).timestamp())
+        history.close()
+        assert main(["history", "--csv", "--since", "2026-10-24"]) == 0
+        rows = capsys.readouterr().out.splitlines()
+        assert rows[1:] == [
+            "2026-10-24T22:30:00+00:00,2026-10-25,snoozed,calf-stretch,,",
+            "2026-10-25T22:30:00+00:00,2026-10-25,skipped,calf-stretch,,",
+        ]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

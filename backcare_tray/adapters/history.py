@@ -41,6 +41,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA cache_size=-256")  # KiB: a few rows an hour need no more
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:  # written by a newer release: leave it alone
             raise NewerSchema(f"schema version {version} is newer than this program knows")
