@@ -91,13 +91,18 @@ def test_streaks() -> None:
     assert compute_stats(events, date(2026, 11, 9), 7, 2).best_streak == 3
 
 
+def user_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> History:
+    """Point the user dirs at tmp_path and return the history the commands will read."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return History(tmp_path / "data" / "backcare-tray" / "history.sqlite3")
+
+
 def test_stats_command_json_and_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Stats read the history file directly; JSON and CSV carry the same figures."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    history = History(tmp_path / "data" / "backcare-tray" / "history.sqlite3")
+    history = user_history(tmp_path, monkeypatch)
     history.record("notified", "ball-squat", how="due")
     history.record("done", "ball-squat", how="menu")
     history.close()
@@ -117,9 +122,7 @@ def test_chart_is_drawn_with_the_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--chart writes a PNG of the week; without matplotlib it names the extra to install."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    history = History(tmp_path / "data" / "backcare-tray" / "history.sqlite3")
+    history = user_history(tmp_path, monkeypatch)
     for exercise in ("ball-squat", "calf-stretch", "calf-stretch"):
         history.record("done", exercise, how="menu")
     history.close()
