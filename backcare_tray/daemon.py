@@ -272,9 +272,10 @@ class Daemon:
                     log.info("The %s idle probe works again.", self.probe.name)
                 self._probe_failing = False
                 locked = self.probe.locked()
-        dnd = self.settings.respect_dnd and self._dnd.active()
-        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd)
         now = clock_now().mono
+        # Do-not-disturb is only looked at when a notification could be shown now.
+        dnd = self.settings.respect_dnd and engine.wants_dnd(self.state, now) and self._dnd.active()
+        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd)
         local = local_now()
         change = self.settings.hours.next_change(local)
         return engine.Tick(

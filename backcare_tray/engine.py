@@ -181,6 +181,14 @@ def wake_time(state: EngineState) -> float | None:
     return min(times) if times else None
 
 
+def wants_dnd(state: EngineState, now: float) -> bool:
+    """Return True when a Tick at now may show a due notification, so DND must be known."""
+    if state.mode == "due" and state.held_until is not None:
+        return True
+    wake = _cycle_wake(state)
+    return state.mode in PRESENCE_MATTERS and wake is not None and now >= wake
+
+
 def current_phase(state: EngineState, settings: Settings) -> Phase | None:
     """Return the phase of the guided routine under way, if any."""
     if state.routine is None:

@@ -211,3 +211,16 @@ class FakeShell32:
 def test_windows_notification_state(state: int, quiet: bool) -> None:
     """Busy, fullscreen Direct3D, presentation mode and quiet time hold notifications back."""
     assert windows_quiet(FakeShell32(state)) is quiet
+
+
+def test_dnd_is_only_looked_at_when_a_notification_could_show() -> None:
+    """Working ahead of the deadline no DND check is needed; at it, or while held, one is."""
+    from backcare_tray.engine import wants_dnd
+
+    state = initial_state(0.0, SETTINGS, 0)
+    assert not wants_dnd(state, 100.0)
+    assert wants_dnd(state, 2700.0)
+    held, _ = step(state, Tick(2700.0, dnd=True), SETTINGS)
+    assert wants_dnd(held, 2730.0)
+    released, _ = step(held, Tick(2760.0), SETTINGS)
+    assert not wants_dnd(released, 2800.0)  # due, next reminder not yet
