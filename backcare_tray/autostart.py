@@ -90,29 +90,18 @@ def places(
         return [Place("LaunchAgent", plist, launch_agent(command))]
     config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    found = [
-        Place(
-            "XDG autostart entry",
-            config / "autostart" / "backcare-tray.desktop",
-            desktop_entry(command, icon).encode(),
-        )
+    entry = desktop_entry(command, icon).encode()
+    candidates = [
+        (True, "XDG autostart entry", config / "autostart" / "backcare-tray.desktop", entry),
+        (menu, "application menu entry", data / "applications" / "backcare-tray.desktop", entry),
+        (
+            systemd,
+            "systemd user unit",
+            config / "systemd" / "user" / "backcare-tray.service",
+            systemd_unit(command).encode(),
+        ),
     ]
-    if menu:
-        found.append(
-            Place(
-                "application menu entry",
-                data / "applications" / "backcare-tray.desktop",
-                desktop_entry(command, icon).encode(),
-            )
-        )
-    if systemd:
-        found.append(
-            Place(
-                "systemd user unit",
-                config / "systemd" / "user" / "backcare-tray.service",
-                systemd_unit(command).encode(),
-            )
-        )
+    found = [Place(what, path, content) for wanted, what, path, content in candidates if wanted]
     return found
 
 

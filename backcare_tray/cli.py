@@ -169,8 +169,8 @@ def _check_config(path_text: str | None) -> int:
 
 def _exercises(config: str | None) -> int:
     """List the rotation and mark the stretch that comes next."""
+    from backcare_tray.adapters.clocks import clock_now
     from backcare_tray.adapters.state_file import load_state
-    from backcare_tray.daemon import clock_now
     from backcare_tray.rotation import reconcile, start_rotation
 
     paths = app_paths(config)

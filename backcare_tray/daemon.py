@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -16,7 +15,7 @@ from queue import SimpleQueue
 from typing import Any
 
 from backcare_tray import engine
-from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter
+from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.dnd import DndSensor
 from backcare_tray.adapters.history import History, read_events
@@ -38,11 +37,6 @@ from backcare_tray.wording import Moment, notification
 
 log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 5.0
-
-
-def clock_now() -> Moment:
-    """Return the current instant on the engine's awake-time clock and the wall clock."""
-    return Moment(AWAKE_CLOCK(), time.time())
 
 
 def local_date(wall: float) -> str:

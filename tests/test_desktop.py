@@ -155,10 +155,14 @@ def test_signal_saves_state_and_a_restart_resumes(desktop: Desktop, signum: int)
 
 def test_missed_deadline_gives_one_notification_after_restart(desktop: Desktop) -> None:
     """A deadline that passed while the daemon was off is notified once, not in a burst."""
-    config = write_config(desktop, "3s")
+    config = write_config(desktop, "45m")
     process = start_daemon(desktop, config=config)
     assert stop_daemon(process) == 0
-    time.sleep(4)  # the daemon is off past its deadline: the situation under test
+    # While it was off, its deadline passed an hour ago (the state file keeps wall times).
+    state_file = desktop.home / ".local/state/backcare-tray/state.json"
+    state = json.loads(state_file.read_text())
+    state["deadline"] = time.time() - 3600
+    state_file.write_text(json.dumps(state))
     process = start_daemon(desktop, config=config, log_name="second.log")
     wait_for(lambda: desktop.status()["state"] == "due", 10, "due after restart")
     wait_for(lambda: notified(desktop, "Time to stretch: Hamstring stretch"), 10, "notification")

@@ -1,14 +1,13 @@
 """Do not disturb: the engine holds due notifications back; the sensors read the real desktop."""
 
 import ctypes
-import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dbus_service import ExportedService
 from desktop import Desktop, virtual_desktop
 from waiting import wait_for
 
@@ -138,41 +137,20 @@ class InhibitedService:
     """A notification server stand-in on a private bus exposing only the Inhibited property."""
 
     def __init__(self, inhibited: bool) -> None:
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import open_dbus_connection
-
         self.inhibited = inhibited
-        self._connection = open_dbus_connection(bus="SESSION")
-        reply = self._connection.send_and_get_reply(
-            message_bus.RequestName("org.freedesktop.Notifications")
-        )
-        assert reply.body == (1,)
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        self._service = ExportedService("org.freedesktop.Notifications", self._answer)
 
-    def _serve(self) -> None:
+    def _answer(
+        self, path: str, interface: str, member: str, body: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]] | None:
         """Answer Properties.Get for Inhibited."""
-        from jeepney import MessageType, new_error, new_method_return
-        from jeepney.low_level import HeaderFields
-
-        while True:
-            try:
-                message = self._connection.receive()
-            except (OSError, ConnectionError, EOFError):
-                return
-            if message.header.message_type != MessageType.method_call:
-                continue
-            member = message.header.fields.get(HeaderFields.member)
-            if member == "Get" and message.body == ("org.freedesktop.Notifications", "Inhibited"):
-                self._connection.send(new_method_return(message, "v", (("b", self.inhibited),)))
-            else:
-                self._connection.send(new_error(message, "org.example.NoSuchProperty"))
+        if member == "Get" and body == ("org.freedesktop.Notifications", "Inhibited"):
+            return "v", (("b", self.inhibited),)
+        return None
 
     def close(self) -> None:
         """Stop answering."""
-        self._connection.sock.shutdown(socket.SHUT_RDWR)
-        self._thread.join(5)
-        self._connection.close()
+        self._service.close()
 
 
 def test_notification_server_inhibited_property(

@@ -1,13 +1,13 @@
 """Idle probes and the sleep meter: real X11 and D-Bus where they run here, fakes elsewhere."""
 
 import ctypes
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dbus_service import ExportedService
 from desktop import Desktop, virtual_desktop
 from waiting import wait_for
 
@@ -82,56 +82,34 @@ def test_x11_probe_on_xvfb_is_reset_by_input(xdesktop: Desktop) -> None:
 
 
 class IdleService:
-    """A D-Bus service exported on the test's private bus, answering one idle-time method."""
+    """An idle-time service on the test's private bus; GetActive answers too once locked is set."""
 
     def __init__(
         self, bus_name: str, path: str, interface: str, method: str, signature: str, millis: int
     ) -> None:
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import open_dbus_connection
-
         self.millis = millis
-        self.locked: bool | None = None  # answer GetActive on the same object when set
+        self.locked: bool | None = None
         self.calls = 0
-        self._answer = (path, interface, method, signature)
-        self._connection = open_dbus_connection(bus="SESSION")
-        reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
-        assert reply.body == (1,), reply.body  # primary owner
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        self._method = (path, interface, method, signature)
+        self._service = ExportedService(bus_name, self._answer)
 
-    def _serve(self) -> None:
-        from jeepney import MessageType, new_error, new_method_return
-
-        path, interface, method, signature = self._answer
-        while True:
-            try:
-                message = self._connection.receive()
-            except (OSError, ConnectionError, EOFError):
-                return
-            header = message.header
-            if header.message_type != MessageType.method_call:
-                continue
-            fields = header.fields
-            from jeepney.low_level import HeaderFields
-
-            called = tuple(
-                fields.get(f)
-                for f in (HeaderFields.path, HeaderFields.interface, HeaderFields.member)
-            )
-            if called == (path, interface, method):
-                self.calls += 1
-                self._connection.send(new_method_return(message, signature, (self.millis,)))
-            elif called == (path, interface, "GetActive") and self.locked is not None:
-                self._connection.send(new_method_return(message, "b", (self.locked,)))
-            else:
-                self._connection.send(new_error(message, "org.example.NoSuchMethod"))
+    def _answer(
+        self, path: str, interface: str, member: str, body: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """Answer the idle method, and GetActive on the same object when a lock state is set."""
+        own_path, own_interface, method, signature = self._method
+        if (path, interface, member) == (own_path, own_interface, method):
+            self.calls += 1
+            return signature, (self.millis,)
+        if (path, interface, member) == (own_path, own_interface, "GetActive") and (
+            self.locked is not None
+        ):
+            return "b", (self.locked,)
+        return None
 
     def close(self) -> None:
         """Stop answering."""
-        self._connection.sock.shutdown(socket.SHUT_RDWR)
-        self._thread.join(5)
-        self._connection.close()
+        self._service.close()
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from backcare_tray.wording import Moment
+
 Clock = Callable[[], float]
 
 
@@ -48,3 +50,8 @@ class SleepMeter:
 
 
 AWAKE_CLOCK, TOTAL_CLOCK = platform_clocks(sys.platform)
+
+
+def clock_now() -> Moment:
+    """Return the current instant on the engine's awake-time clock and the wall clock."""
+    return Moment(AWAKE_CLOCK(), time.time())

@@ -56,7 +56,6 @@ class TrayIcon:
         self._pending: TrayView | None = None
         self._thread = threading.Thread(target=self._run, name="tray", daemon=True)
         self.backend: str | None = None
-        self.ready = threading.Event()
 
     def start(self) -> None:
         """Start the icon's thread; failures are logged there, never raised."""
@@ -73,7 +72,6 @@ class TrayIcon:
             log.error(
                 "No tray icon: %s. Reminders, notifications and the command line still work.", error
             )
-            self.ready.set()
             return
         log.info("Tray icon uses the %s backend.", self.backend)
         if self.backend in ("appindicator", "gtk"):
@@ -93,7 +91,6 @@ class TrayIcon:
                 self._apply(self._pending)
                 self._pending = None
         icon.visible = True
-        self.ready.set()
 
     def show(self, view: TrayView) -> None:
         """Show a view, changing only the parts that differ from what is shown."""

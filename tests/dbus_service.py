@@ -1,0 +1,54 @@
+"""A D-Bus service exported on a test's private session bus, answering from a function."""
+
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+# (object path, interface, member, body) -> (signature, values), or None for "no such method".
+Answer = Callable[[str, str, str, tuple[Any, ...]], tuple[str, tuple[Any, ...]] | None]
+
+
+class ExportedService:
+    """Owns a bus name and answers method calls on its own thread until closed."""
+
+    def __init__(self, bus_name: str, answer: Answer) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self._answer = answer
+        self._connection = open_dbus_connection(bus="SESSION")
+        reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
+        assert reply.body == (1,), reply.body  # primary owner
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        """Answer method calls until the connection is shut down."""
+        from jeepney import MessageType, new_error, new_method_return
+        from jeepney.low_level import HeaderFields
+
+        while True:
+            try:
+                message = self._connection.receive()
+            except (OSError, ConnectionError, EOFError):
+                return
+            if message.header.message_type != MessageType.method_call:
+                continue
+            fields = message.header.fields
+            answer = self._answer(
+                fields.get(HeaderFields.path),
+                fields.get(HeaderFields.interface),
+                fields.get(HeaderFields.member),
+                message.body,
+            )
+            if answer is None:
+                self._connection.send(new_error(message, "org.example.NoSuchMethod"))
+            else:
+                self._connection.send(new_method_return(message, *answer))
+
+    def close(self) -> None:
+        """Stop answering."""
+        self._connection.sock.shutdown(socket.SHUT_RDWR)
+        self._thread.join(5)
+        self._connection.close()
