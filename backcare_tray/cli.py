@@ -15,6 +15,7 @@ from backcare_tray.config_file import ConfigError, config_or_example, load_setti
 from backcare_tray.durations import parse_duration
 from backcare_tray.menu import Command
 from backcare_tray.paths import AppPaths, app_icon_path, app_paths
+from backcare_tray.settings import Settings
 from backcare_tray.wording import dose
 
 EXIT_REFUSED = 1
@@ -29,6 +30,7 @@ examples:
   backcare-tray snooze 20m           postpone the due stretch by 20 minutes
   backcare-tray pause 1h30m          no reminders for 90 minutes
   backcare-tray pause tomorrow       no reminders until tomorrow's working hours
+  backcare-tray show                 how to do the next stretch (or: show calf-stretch)
   backcare-tray stats --days 14
   backcare-tray history --since 2026-11-01 --csv
   backcare-tray check-config ~/my.toml
@@ -97,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("quit", help="stop the daemon")
     exercises = sub.add_parser("exercises", help="list the rotation, marking the next stretch")
     exercises.add_argument("--config", help="config file (default: the user config dir)")
+    show = sub.add_parser("show", help="how to do a stretch: dose, steps and safety note")
+    show.add_argument("id", nargs="?", help="a stretch id (default: the next stretch)")
+    show.add_argument("--config", help="config file (default: the user config dir)")
     stats = sub.add_parser("stats", help="progress per day and per stretch, and streaks")
     stats.add_argument("--days", type=int, default=7, help="how many days (default 7)")
     stats.add_argument("--config", help="config file (for the daily goal)")
@@ -136,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_config(args.path)
     if command == "exercises":
         return _exercises(args.config)
+    if command == "show":
+        return _show(args.id, args.config)
     if command == "history":
         return _history(args.since, args.csv)
     if command == "autostart":
@@ -167,25 +174,49 @@ def _check_config(path_text: str | None) -> int:
     return 0
 
 
-def _exercises(config: str | None) -> int:
-    """List the rotation and mark the stretch that comes next."""
+def _settings_and_next(config: str | None) -> tuple[Settings, str]:
+    """Return the settings and the id of the stretch that comes next (ConfigError if broken)."""
     from backcare_tray.adapters.clocks import clock_now
     from backcare_tray.adapters.state_file import load_state
     from backcare_tray.rotation import reconcile, start_rotation
 
     paths = app_paths(config)
-    try:
-        settings = load_settings(paths.config)
-    except ConfigError as error:
-        return _fail(str(error), EXIT_USAGE)
+    settings = load_settings(paths.config)
     saved = load_state(paths.state, clock_now())
     rotation = start_rotation(settings.rotation, settings.rotation_order, 0)
     if saved is not None:
         rotation = reconcile(saved[0].rotation, settings.rotation, settings.rotation_order)
+    return settings, rotation.current
+
+
+def _show(exercise_id: str | None, config: str | None) -> int:
+    """Print how to do a stretch (the next one by default)."""
+    from backcare_tray.notice import howto_text
+
+    try:
+        settings, next_id = _settings_and_next(config)
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
+    chosen = exercise_id or next_id
+    if chosen not in settings.exercises:
+        known = ", ".join(sorted(settings.exercises))
+        return _fail(f"no stretch with the id {chosen!r} (known: {known})", EXIT_USAGE)
+    exercise = settings.exercise(chosen)
+    print(f"{exercise.name} [{exercise.id}]")
+    print(howto_text(exercise))
+    return 0
+
+
+def _exercises(config: str | None) -> int:
+    """List the rotation and mark the stretch that comes next."""
+    try:
+        settings, next_id = _settings_and_next(config)
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
     print(f"Rotation ({settings.rotation_order}):")
     for position, exercise_id in enumerate(settings.rotation, 1):
         exercise = settings.exercise(exercise_id)
-        mark = ">" if exercise_id == rotation.current else " "
+        mark = ">" if exercise_id == next_id else " "
         note = "  <- next" if mark == ">" else ""
         print(f"{mark} {position}. {exercise.name} [{exercise.id}]: {dose(exercise)}{note}")
     return 0
@@ -423,7 +454,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
         )
 
     from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
-    from backcare_tray.adapters.notifier import PlyerNotifier
+    from backcare_tray.adapters.notifications import choose_notifier
     from backcare_tray.adapters.opener import open_with_default_app
     from backcare_tray.daemon import Daemon
 
@@ -436,7 +467,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
         daemon = Daemon(
             settings,
             paths,
-            PlyerNotifier(app_icon_path()),
+            lambda on_action: choose_notifier(sys.platform, app_icon_path(), on_action),
             with_tray=not no_tray,
             open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
             open_file=open_with_default_app,

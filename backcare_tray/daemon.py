@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from queue import SimpleQueue
-from typing import Any
+from typing import Any, Literal
 
 from backcare_tray import engine
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
@@ -21,19 +21,20 @@ from backcare_tray.adapters.dnd import DndSensor
 from backcare_tray.adapters.history import History, read_events
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
 from backcare_tray.adapters.local_time import local_now, seconds_until
-from backcare_tray.adapters.notifier import Notifier
+from backcare_tray.adapters.notifications import Notifier, OnAction
 from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.sleep_signal import SleepSignalListener
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import TrayIcon
 from backcare_tray.menu import Command
+from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, Presence, status_report
 from backcare_tray.rotation import reconcile
 from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
-from backcare_tray.wording import Moment, notification
+from backcare_tray.wording import Moment
 
 log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 5.0
@@ -99,14 +100,16 @@ class Daemon:
         self,
         settings: Settings,
         paths: AppPaths,
-        notifier: Notifier,
+        make_notifier: Callable[[OnAction], Notifier],
         with_tray: bool,
         open_settings: Callable[[], object] | None = None,
         open_file: Callable[[Path], object] | None = None,
     ) -> None:
         self.settings = settings
         self.paths = paths
-        self.notifier = notifier
+        self.notifier = make_notifier(self._answer_from_notification)
+        # What the break's notification shows now (None: nothing of ours is shown).
+        self._notice_kind: NoticeKind | None = None
         self.open_settings = open_settings
         self.open_file = open_file
         self._queue: SimpleQueue[str | _Request] = SimpleQueue()
@@ -194,6 +197,14 @@ class Daemon:
         report.write_text(text.stdout or text.stderr, encoding="utf-8")
         if self.open_file is not None:
             self.open_file(report)
+
+    def _answer_from_notification(self, key: str) -> None:
+        """Queue the command of a notification button, as the tray item of that name would."""
+        command = action_command(key)
+        if command is None:
+            log.warning("Unknown notification action %r ignored.", key)
+            return
+        self._queue.put(_Request(command, "notification"))
 
     def request(self, command: Command, how: str = "cli") -> Reply:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
@@ -296,6 +307,9 @@ class Daemon:
                 self.open_settings()
         elif command.name == "progress":
             threading.Thread(target=self._show_progress, name="progress", daemon=True).start()
+        elif command.name == "howto":
+            with self._view_lock:
+                self._show_notice("howto", at)
         else:
             if command.name == "pause-tomorrow":
                 local = local_now()
@@ -303,7 +317,7 @@ class Daemon:
                 command = Command("pause", max(1, round(until)))
             event = command_event(command, at.mono, request.how)
             if event is not None:
-                refusal = self._apply(event)
+                refusal = self._apply(event, request.how)
                 if refusal:
                     reply = {"ok": False, "error": refusal}
         reply["status"] = self._report(clock_now())
@@ -311,7 +325,7 @@ class Daemon:
         request.answered.set()
         return False
 
-    def _apply(self, event: engine.Event) -> str | None:
+    def _apply(self, event: engine.Event, how: str | None = None) -> str | None:
         """Step the engine, carry out its effects, save and redraw; return a refusal if any."""
         at = clock_now()
         before = (self.state, self.today)
@@ -319,8 +333,6 @@ class Daemon:
         refusal = None
         for effect in effects:
             match effect:
-                case engine.Notify():
-                    self.notifier.show(notification(effect, self.settings))
                 case engine.Record():
                     log.info("%s: %s", effect.kind, effect.exercise_id)
                     self.history.record(
@@ -340,7 +352,7 @@ class Daemon:
         if (self.state, self.today) != before:
             self._save(at)
         self._refresh_streak(at)
-        self._show(at)
+        self._show(at, notice_after(before[0], self.state, effects, how))
         return refusal
 
     def _today(self, at: Moment) -> DayCounts:
@@ -352,14 +364,21 @@ class Daemon:
         """Return the status report for now."""
         report = status_report(self.state, at, self.settings, self._today(at), self.presence)
         report["history"] = {"saving": self.history.saving, "note": self.history.note}
+        report["notifications"] = self.notifier.describe()
         return report
 
-    def _show(self, at: Moment) -> None:
-        """Update the tray and, when the cadence changed, replan the periodic redraw."""
-        if self.tray is None:
-            return
-        self._redraw(at)
+    def _show(self, at: Moment, notice: NoticeKind | Literal["close"] | None = None) -> None:
+        """Update the tray and the break's notification; replan the redraw if needed."""
+        with self._view_lock:
+            if notice == "close":
+                self._notice_kind = None
+                self.notifier.close()
+            elif notice is not None:
+                self._show_notice(notice, at)
+            self._redraw_tray(at)
         cadence = redraw_cadence(self.state)
+        if self.tray is None and self.state.mode != "stretching":
+            cadence = None  # without an icon only a routine's countdown changes by itself
         if cadence == self._cadence:
             return
         self._cadence = cadence
@@ -373,10 +392,25 @@ class Daemon:
                 lambda: self._redraw(clock_now()),
             )
 
+    def _show_notice(self, kind: NoticeKind, at: Moment) -> None:
+        """Show the notification of this kind; a routine's next step updates it in place."""
+        notice = render_notice(kind, self.state, at, self.settings, self._today(at).done)
+        if kind == self._notice_kind == "stretching":
+            self.notifier.refresh(notice)
+        else:
+            self.notifier.show(notice)
+        self._notice_kind = kind
+
     def _redraw(self, at: Moment) -> None:
-        """Show the current state's view; the redraw job calls this without waking the loop."""
-        assert self.tray is not None
+        """Redraw what changes with time; the redraw job calls this without waking the loop."""
         with self._view_lock:
+            if self.state.mode == "stretching" and self._notice_kind == "stretching":
+                self._show_notice("stretching", at)  # the hold's countdown
+            self._redraw_tray(at)
+
+    def _redraw_tray(self, at: Moment) -> None:
+        """Show the current state's view in the tray; the caller holds the view lock."""
+        if self.tray is not None:
             self.tray.show(
                 tray_view(self.state, at, self.settings, self._today(at), self._streak(at))
             )
@@ -394,6 +428,7 @@ class Daemon:
         if self.control is not None:
             self.control.stop()
         self.scheduler.shutdown()
+        self.notifier.stop()
         self._sleep_signal.stop()
         if self.tray is not None:
             self.tray.stop()

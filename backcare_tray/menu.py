@@ -76,6 +76,7 @@ def build_menu(
         snooze,
         MenuEntry("Mark done", Command("done")),
         MenuEntry("Skip", Command("skip")),
+        MenuEntry("How to do it", Command("howto")),
         SEPARATOR,
         pause,
         SEPARATOR,

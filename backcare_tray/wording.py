@@ -4,11 +4,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from backcare_tray.engine import EngineState, Notify, current_phase
+from backcare_tray.engine import EngineState, current_phase
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase
 from backcare_tray.settings import Settings
-
-APP_NAME = "backcare-tray"
 
 
 @dataclass(frozen=True)
@@ -21,15 +19,6 @@ class Moment:
     def wall_of(self, mono: float) -> float:
         """Return the wall-clock time of an engine time."""
         return self.wall + (mono - self.mono)
-
-
-@dataclass(frozen=True)
-class Message:
-    """A notification ready to show."""
-
-    title: str
-    body: str
-    timeout: int
 
 
 def _span(low: int, high: int | None) -> str:
@@ -53,9 +42,14 @@ def dose(exercise: Exercise) -> str:
     return reps.capitalize()
 
 
-def minutes_text(seconds: float) -> str:
-    """Return a remaining time as "23 min" or "1 h 5 min", rounded up to the minute."""
-    minutes = max(1, math.ceil(seconds / 60))
+def duration_text(seconds: float) -> str:
+    """Return a remaining time as "20 s", "1 min 30 s", "23 min" or "1 h 5 min"."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 300 and whole % 60:  # short spans are worth their seconds
+        return f"{whole // 60} min {whole % 60} s"
+    minutes = math.ceil(whole / 60)  # longer ones round up to the minute
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
         return f"{hours} h {minutes} min"
@@ -83,21 +77,6 @@ def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None
     return f"{side}one slow repetition, about {MOVEMENT_SECONDS} s - {count}"
 
 
-def notification(effect: Notify, settings: Settings) -> Message:
-    """Return the notification for a Notify effect."""
-    exercise = settings.exercise(effect.exercise_id)
-    timeout = settings.notification_timeout
-    if effect.kind == "phase" and effect.phase is not None:
-        return Message(exercise.name, phase_text(exercise, effect.phase), effect.phase.seconds)
-    if effect.kind == "finished":
-        return Message(f"Stretch done: {exercise.name}", "Well done. Back to work.", timeout)
-    body = (
-        f"{exercise.summary}\n{dose(exercise)}.\n"
-        "Start it, snooze it or mark it done from the tray icon."
-    )
-    return Message(f"Time to stretch: {exercise.name}", body, timeout)
-
-
 def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     """Return the one-line status shown as the tray tooltip and the menu's first line."""
     name = settings.exercise(state.rotation.current).name
@@ -106,14 +85,14 @@ def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     match state.mode:
         case "working":
             assert state.deadline is not None
-            return f"Next stretch in {minutes_text(state.deadline - at.mono)}: {name}"
+            return f"Next stretch in {duration_text(state.deadline - at.mono)}: {name}"
         case "due" if state.held_until is not None:
             return f"Held back: do not disturb ({name})"
         case "due":
             return f"Time to stretch: {name}"
         case "snoozed":
             assert state.deadline is not None
-            return f"Snoozed: {name} in {minutes_text(state.deadline - at.mono)}"
+            return f"Snoozed: {name} in {duration_text(state.deadline - at.mono)}"
         case "stretching":
             phase = current_phase(state, settings)
             assert phase is not None and state.routine is not None

@@ -17,6 +17,7 @@ class ExportedService:
         from jeepney.io.blocking import open_dbus_connection
 
         self._answer = answer
+        self.last_caller: str | None = None  # the unique name of the latest caller
         self._connection = open_dbus_connection(bus="SESSION")
         reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
         assert reply.body == (1,), reply.body  # primary owner
@@ -36,6 +37,7 @@ class ExportedService:
             if message.header.message_type != MessageType.method_call:
                 continue
             fields = message.header.fields
+            self.last_caller = fields.get(HeaderFields.sender)
             answer = self._answer(
                 fields.get(HeaderFields.path),
                 fields.get(HeaderFields.interface),
@@ -46,6 +48,24 @@ class ExportedService:
                 self._connection.send(new_error(message, "org.example.NoSuchMethod"))
             else:
                 self._connection.send(new_method_return(message, *answer))
+
+    def emit(
+        self,
+        path: str,
+        interface: str,
+        member: str,
+        signature: str,
+        body: tuple[Any, ...],
+        destination: str | None = None,
+    ) -> None:
+        """Send a signal, to one connection (as dunst does) or to every listener."""
+        from jeepney import DBusAddress, new_signal
+        from jeepney.low_level import HeaderFields
+
+        signal = new_signal(DBusAddress(path, interface=interface), member, signature, body)
+        if destination is not None:
+            signal.header.fields[HeaderFields.destination] = destination
+        self._connection.send(signal)
 
     def close(self) -> None:
         """Stop answering."""

@@ -205,6 +205,40 @@ def _start_xvfb(tmp: Path, processes: list[subprocess.Popen[bytes]]) -> str:
     raise RuntimeError(f"Xvfb did not start: {problems}")
 
 
+def _start_bus(
+    tmp: Path,
+    env: dict[str, str],
+    processes: list[subprocess.Popen[bytes]],
+    *,
+    activatable: bool,
+) -> str:
+    """Start a session bus (with the system's activatable services or none); return its address."""
+    config = tmp / "bus.conf"
+    config.write_text(BUS_CONFIG.format(tmp=tmp), encoding="utf-8")
+    if activatable:
+        config = Path("/usr/share/dbus-1/session.conf")
+    bus = _start(
+        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
+        env,
+        processes,
+    )
+    assert bus.stdout is not None
+    return bus.stdout.readline().decode().strip()
+
+
+@contextmanager
+def private_bus(tmp: Path) -> Iterator[str]:
+    """Run a session bus that activates nothing (no notification server) and yield its address."""
+    processes: list[subprocess.Popen[bytes]] = []
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    try:
+        yield _start_bus(tmp, env, processes, activatable=False)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=5)
+
+
 @contextmanager
 def virtual_desktop(
     tmp: Path, *, notification_server: bool = True, tray: bool = True
@@ -229,17 +263,9 @@ def virtual_desktop(
     }
     try:
         env["DISPLAY"] = _start_xvfb(tmp, processes)
-        config = tmp / "bus.conf"
-        config.write_text(BUS_CONFIG.format(tmp=tmp), encoding="utf-8")
-        if notification_server:  # the normal session config: dunst is D-Bus activatable too
-            config = Path("/usr/share/dbus-1/session.conf")
-        bus = _start(
-            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-            env,
-            processes,
-        )
-        assert bus.stdout is not None
-        env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+        # The normal session config makes dunst D-Bus activatable too.
+        activatable = notification_server
+        env["DBUS_SESSION_BUS_ADDRESS"] = _start_bus(tmp, env, processes, activatable=activatable)
         if tray:
             trayer = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
             _start([*trayer, "--height", "32"], env, processes, tmp / "trayer.log")

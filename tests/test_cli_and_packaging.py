@@ -23,7 +23,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     help_text = capsys.readouterr().out
     assert "examples:" in help_text and "backcare-tray snooze 20m" in help_text
-    for command in ("status", "snooze", "pause", "check-config", "exercises"):
+    for command in ("status", "snooze", "pause", "check-config", "exercises", "show"):
         assert command in help_text
 
 
@@ -47,6 +47,27 @@ def test_exercises_lists_rotation_and_marks_next(
     assert lines[0] == "Rotation (sequential):"
     assert lines[1].startswith("> 1. Ball squat [ball-squat]: 3-5x")
     assert lines[2].startswith("  2. Calf stretch")
+
+
+def test_show_prints_the_next_stretch_or_a_named_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """show: name, dose, numbered steps and safety note; an unknown id is a usage error."""
+    from backcare_tray.exercises import builtin_exercises
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    config = tmp_path / "config.toml"
+    config.write_text('[rotation]\nexercises = ["calf-stretch", "ball-squat"]\n')
+    calf = next(e for e in builtin_exercises() if e.id == "calf-stretch")
+    assert main(["show", "--config", str(config)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["Calf stretch [calf-stretch]", calf.summary, "Hold 10 s, 3x each leg."]
+    assert lines[3:7] == [f"{n}. {step}" for n, step in enumerate(calf.steps, 1)]
+    assert lines[7] == f"Careful: {calf.safety}"
+    assert main(["show", "hip-flexor-stretch", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.startswith("Hip flexor stretch [hip-flexor-stretch]\n")
+    assert main(["show", "cartwheel", "--config", str(config)]) == 2
+    assert "no stretch with the id 'cartwheel'" in capsys.readouterr().err
 
 
 def test_check_config_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import pytest
 
-from backcare_tray.engine import MarkDone, Notify, Pause, StartStretch, Tick, initial_state, step
+from backcare_tray.engine import MarkDone, Pause, StartStretch, Tick, initial_state, step
 from backcare_tray.exercises import Phase, builtin_exercises
 from backcare_tray.menu import Command, build_menu, duration_label
 from backcare_tray.report import DayCounts, status_report
 from backcare_tray.settings import Settings
 from backcare_tray.view import IconLook, icon_look, redraw_cadence, tray_view
-from backcare_tray.wording import Moment, dose, minutes_text, notification, phase_text, status_line
+from backcare_tray.wording import Moment, dose, duration_text, phase_text, status_line
 
 SETTINGS = Settings()
 LIBRARY = {e.id: e for e in builtin_exercises()}
@@ -37,16 +37,6 @@ def test_dose(exercise_id: str, text: str) -> None:
     assert dose(LIBRARY[exercise_id]) == text
 
 
-def test_due_notification_names_the_stretch_dose_and_what_to_do() -> None:
-    """Title names the stretch; body has summary, dose and the tray hint."""
-    message = notification(Notify("due", "hamstring-stretch"), SETTINGS)
-    assert message.title == "Time to stretch: Hamstring stretch"
-    assert LIBRARY["hamstring-stretch"].summary in message.body
-    assert "Hold 10 s, 3x each leg" in message.body
-    assert "tray" in message.body and "snooze" in message.body
-    assert message.timeout == SETTINGS.notification_timeout
-
-
 def test_phase_wording() -> None:
     """Each phase says side, hold and count."""
     exercise = LIBRARY["hamstring-stretch"]
@@ -63,17 +53,21 @@ def test_phase_wording() -> None:
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (1, "1 min"),
+        (0.2, "1 s"),
+        (20, "20 s"),
+        (59.5, "1 min"),
         (60, "1 min"),
-        (61, "2 min"),
+        (90, "1 min 30 s"),
+        (300, "5 min"),
+        (301, "6 min"),
         (1380, "23 min"),
         (3600, "1 h"),
         (3900, "1 h 5 min"),
     ],
 )
-def test_minutes_round_up(seconds: float, text: str) -> None:
-    """Remaining time rounds up to the minute."""
-    assert minutes_text(seconds) == text
+def test_durations_read_exactly(seconds: float, text: str) -> None:
+    """Short spans keep their seconds; longer ones round up to the minute."""
+    assert duration_text(seconds) == text
 
 
 def test_tooltip_counts_down_the_minutes() -> None:
@@ -95,6 +89,7 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         "Snooze",
         "Mark done",
         "Skip",
+        "How to do it",
         "",
         "Pause",
         "",
@@ -110,7 +105,7 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         Command("snooze", s) for s in (300, 600, 900, 1800)
     ]
     assert not menu[2].enabled  # nothing to snooze while working
-    assert [c.label for c in menu[6].children] == [
+    assert [c.label for c in menu[7].children] == [
         "30 min",
         "1 hour",
         "2 hours",
@@ -124,7 +119,7 @@ def test_menu_when_due_paused_and_stretching() -> None:
     due, _ = step(initial_state(T0, SETTINGS, 0), Tick(T0 + 2700), SETTINGS)
     assert build_menu(due, "s", "t", SETTINGS)[2].enabled
     paused, _ = step(due, Pause(T0 + 2701), SETTINGS)
-    assert build_menu(paused, "s", "t", SETTINGS)[6].command == Command("resume")
+    assert build_menu(paused, "s", "t", SETTINGS)[7].command == Command("resume")
     stretching, _ = step(due, StartStretch(T0 + 2701), SETTINGS)
     assert build_menu(stretching, "s", "t", SETTINGS)[1].command == Command("cancel")
 
@@ -203,8 +198,8 @@ def test_duration_labels() -> None:
 
 
 def test_short_interval_settings_still_word_sensibly() -> None:
-    """A 90 s interval for trying it out still says "2 min" then "1 min"."""
+    """A 90 s interval for trying it out says exactly how long is left."""
     quick = replace(SETTINGS, sitting_interval=90)
     state = initial_state(T0, quick, 0)
-    assert status_line(state, at(T0), quick).startswith("Next stretch in 2 min")
-    assert status_line(state, at(T0 + 31), quick).startswith("Next stretch in 1 min")
+    assert status_line(state, at(T0), quick).startswith("Next stretch in 1 min 30 s:")
+    assert status_line(state, at(T0 + 31), quick).startswith("Next stretch in 59 s:")

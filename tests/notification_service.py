@@ -1,0 +1,99 @@
+"""A notification server on the test bus that records every call and clicks like a person."""
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from dbus_service import ExportedService
+
+BUS_NAME = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+INTERFACE = "org.freedesktop.Notifications"
+
+
+@dataclass(frozen=True)
+class NotifyCall:
+    """One Notify call as the server received it, with the id it answered."""
+
+    replaces_id: int
+    summary: str
+    body: str
+    actions: dict[str, str]  # key -> label
+    hints: dict[str, Any]
+    timeout_ms: int
+    answered_id: int
+
+
+class RecordingNotificationServer:
+    """Speaks the Desktop Notifications protocol; with_actions decides its capabilities."""
+
+    def __init__(self, *, with_actions: bool = True) -> None:
+        self.capabilities = ["body", *(["actions"] if with_actions else [])]
+        self.notify_calls: list[NotifyCall] = []
+        self.closed_ids: list[int] = []
+        self.open_ids: set[int] = set()
+        self._lock = threading.Lock()
+        self._next_id = 1
+        self._client: str | None = None
+        self._service = ExportedService(BUS_NAME, self._answer)
+
+    def _answer(
+        self, path: str, interface: str, member: str, body: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """Answer the protocol's methods and record them."""
+        if (path, interface) != (PATH, INTERFACE):
+            return None
+        with self._lock:
+            self._client = self._service.last_caller
+            if member == "GetCapabilities":
+                return "as", (self.capabilities,)
+            if member == "GetServerInformation":
+                return "ssss", ("recorder", "tests", "1.0", "1.2")
+            if member == "Notify":
+                return "u", (self._notify(body),)
+            if member == "CloseNotification":
+                self.closed_ids.append(body[0])
+                self.open_ids.discard(body[0])
+                self._signal("NotificationClosed", "uu", (body[0], 3))
+                return "", ()
+        return None
+
+    def _notify(self, body: tuple[Any, ...]) -> int:
+        """Show (record) a notification, replacing an open one when asked to."""
+        _app, replaces_id, _icon, summary, text, actions, hints, timeout = body
+        answered: int = replaces_id if replaces_id in self.open_ids else self._next_id
+        self._next_id += answered == self._next_id
+        self.open_ids.add(answered)
+        pairs = dict(zip(actions[::2], actions[1::2], strict=True))
+        self.notify_calls.append(
+            NotifyCall(replaces_id, summary, text, pairs, hints, timeout, answered)
+        )
+        return answered
+
+    def _signal(self, member: str, signature: str, body: tuple[Any, ...]) -> None:
+        """Send a signal only to the client that called, as dunst does."""
+        self._service.emit(PATH, INTERFACE, member, signature, body, destination=self._client)
+
+    def calls(self) -> list[NotifyCall]:
+        """Return the Notify calls so far."""
+        with self._lock:
+            return list(self.notify_calls)
+
+    def click(self, key: str) -> None:
+        """Press a button of the newest notification, then close it, as servers do."""
+        with self._lock:
+            shown = self.notify_calls[-1].answered_id
+            self._signal("ActionInvoked", "us", (shown, key))
+            self.open_ids.discard(shown)
+            self._signal("NotificationClosed", "uu", (shown, 2))
+
+    def dismiss(self) -> None:
+        """Close the newest notification as a person would (reason 2), without an answer."""
+        with self._lock:
+            shown = self.notify_calls[-1].answered_id
+            self.open_ids.discard(shown)
+            self._signal("NotificationClosed", "uu", (shown, 2))
+
+    def close(self) -> None:
+        """Stop serving."""
+        self._service.close()

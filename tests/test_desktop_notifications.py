@@ -1,0 +1,210 @@
+"""Answering the break in its notification, with the installed daemon on a real session bus."""
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bus_monitor import BusMonitor
+from conftest import start_daemon, stop_daemon
+from desktop import Desktop, virtual_desktop
+from notification_service import NotifyCall, RecordingNotificationServer
+from waiting import wait_for
+
+# One short stretch, so a whole guided routine takes 9 s: hold, rest, hold.
+QUICK_ROUTINE = """\
+[schedule]
+sitting_interval = "{interval}"
+snooze = "{snooze}"
+remind_every = "0s"
+
+[rotation]
+exercises = ["quick-stretch", "hamstring-stretch"]
+
+[[exercises]]
+id = "quick-stretch"
+name = "Quick stretch"
+summary = "A short stretch for tests."
+steps = ["Reach up with one arm.", "Lower it slowly."]
+hold_seconds = 2
+reps = 1
+sides = ["left arm", "right arm"]
+safety = "Stop if it hurts."
+"""
+
+
+def quick_config(desktop: Desktop, interval: str = "2s", snooze: str = "3s") -> Path:
+    """Write a config whose first stretch is the quick one."""
+    path = desktop.home / "quick.toml"
+    path.write_text(QUICK_ROUTINE.format(interval=interval, snooze=snooze), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bare_desktop(tmp_path: Path) -> Iterator[Desktop]:
+    """A desktop whose bus has no notification server until the test exports one."""
+    with virtual_desktop(tmp_path, notification_server=False) as running:
+        yield running
+
+
+@pytest.fixture
+def recorder(
+    bare_desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RecordingNotificationServer]:
+    """A recording notification server with buttons on the desktop's bus."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    server = RecordingNotificationServer(with_actions=True)
+    yield server
+    server.close()
+
+
+def titled(server: RecordingNotificationServer, title: str) -> list[NotifyCall]:
+    """Return the Notify calls with this title, newest first."""
+    return [c for c in reversed(server.calls()) if c.summary == title]
+
+
+def newest(server: RecordingNotificationServer, title: str, timeout: float = 10) -> NotifyCall:
+    """Wait for a Notify call with this title and return the newest."""
+    return wait_for(lambda: titled(server, title), timeout, f"a notice titled {title!r}")[0]
+
+
+def test_snooze_done_and_start_from_the_buttons(
+    bare_desktop: Desktop, recorder: RecordingNotificationServer
+) -> None:
+    """Each button does what the tray item does; every update replaces the same notification."""
+    desktop = bare_desktop
+    process = start_daemon(desktop, config=quick_config(desktop))
+    due = newest(recorder, "Time to stretch: Quick stretch")
+    assert due.actions == {
+        "default": "Start",
+        "start": "Start",
+        "snooze": "Snooze 3 s",
+        "done": "Done",
+        "skip": "Skip",
+    }
+    assert due.hints["urgency"] == ("y", 1)
+
+    recorder.click("snooze")
+    snoozed = newest(recorder, "Snoozed: Quick stretch")
+    status = desktop.status()
+    assert status["state"] == "snoozed" and status["today"]["snoozed"] == 1
+    assert snoozed.replaces_id == 0  # the click closed the due one, as servers do
+
+    calls_before = len(recorder.calls())
+    wait_for(lambda: len(recorder.calls()) > calls_before, 10, "the snooze to end")
+    again = recorder.calls()[-1]
+    assert again.summary == "Time to stretch: Quick stretch"
+    assert again.answered_id == snoozed.answered_id  # still one notification
+
+    recorder.click("done")
+    counted = newest(recorder, "Stretch counted")
+    assert "Today: 1 of 6. Next: Hamstring stretch at " in counted.body
+    status = desktop.status()
+    assert status["state"] == "working" and status["today"]["done"] == 1
+
+    recorder.click("default")  # a click on the body of the old one is not for a live break
+    assert desktop.run("start").returncode == 0
+    routine = newest(recorder, "Hamstring stretch: left leg, 1 of 3")
+    assert "Hold - " in routine.body and "Careful: " in routine.body
+    assert routine.actions == {"done": "Done", "cancel": "Stop"}
+    assert desktop.run("skip").returncode == 0  # answered elsewhere: no dead buttons remain
+    wait_for(lambda: routine.answered_id in recorder.closed_ids, 10, "the notification to close")
+    assert stop_daemon(process) == 0
+
+
+def test_a_whole_guided_routine_in_one_notification(
+    bare_desktop: Desktop, recorder: RecordingNotificationServer
+) -> None:
+    """Start from the body: every side and repetition, the countdown, steps, safety, the end."""
+    desktop = bare_desktop
+    process = start_daemon(desktop, config=quick_config(desktop))
+    due = newest(recorder, "Time to stretch: Quick stretch")
+    recorder.click("default")
+    counted = newest(recorder, "Stretch counted", timeout=30)
+    calls = recorder.calls()
+    routine = calls[calls.index(due) + 1 : calls.index(counted)]
+    titles = list(dict.fromkeys(c.summary for c in routine))
+    assert titles == [
+        "Quick stretch: left arm, 1 of 1",
+        "Quick stretch: rest",
+        "Quick stretch: right arm, 1 of 1",
+    ]
+    holds = [c for c in routine if "left arm, 1 of 1" in c.summary]
+    assert holds[0].body.startswith("Hold - 2 s left") and any(
+        c.body.startswith("Hold - 1 s left") for c in holds
+    )
+    assert all("1. Reach up with one arm.\n2. Lower it slowly." in c.body for c in holds)
+    assert all("Careful: Stop if it hurts." in c.body for c in routine)
+    # The due notification, every step and the end share one id (the click closed none).
+    assert {c.answered_id for c in calls} <= {due.answered_id, due.answered_id + 1}
+    assert "Next: Hamstring stretch at " in counted.body
+    assert desktop.status()["today"]["done"] == 1
+    assert stop_daemon(process) == 0
+
+
+def test_a_server_without_buttons_gets_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No "actions" capability: no buttons are sent, and the body says how to answer."""
+    with virtual_desktop(tmp_path, notification_server=False) as desktop:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        server = RecordingNotificationServer(with_actions=False)
+        try:
+            process = start_daemon(desktop, config=quick_config(desktop))
+            due = newest(server, "Time to stretch: Quick stretch")
+            assert due.actions == {}
+            assert "backcare-tray start | snooze | done | skip" in due.body
+            assert desktop.status()["notifications"]["actions"] is False
+            assert stop_daemon(process) == 0
+        finally:
+            server.close()
+
+
+def test_dunst_offers_the_buttons_and_a_body_click_starts_the_stretch(
+    desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against the distribution's dunst: buttons are offered and its default action answers."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    monitor = BusMonitor("org.freedesktop.Notifications")
+    try:
+        process = start_daemon(desktop, config=quick_config(desktop, snooze="10m"))
+        notify = wait_for(lambda: monitor.calls("Notify"), 15, "the due notification")[0]
+        assert notify.body[3] == "Time to stretch: Quick stretch"
+        assert notify.body[5][::2] == ["default", "start", "snooze", "done", "skip"]
+        assert desktop.status()["notifications"]["server"].startswith("dunst")
+        subprocess.run(["dunstctl", "action", "0"], env=desktop.env, check=True, timeout=10)
+        wait_for(lambda: desktop.status()["state"] == "stretching", 10, "the stretch to start")
+        wait_for(lambda: desktop.status()["today"]["done"] == 1, 30, "the routine to finish")
+        titles = [c.body[3] for c in monitor.calls("Notify")]
+        assert "Quick stretch: right arm, 1 of 1" in titles and titles[-1] == "Stretch counted"
+        ids = {r.body[0] for c in monitor.calls("Notify") if (r := monitor.reply_to(c))}
+        assert len(ids) <= 2
+        started = time.monotonic()
+        assert desktop.run("quit").returncode == 0
+        process.wait(timeout=5)
+        assert time.monotonic() - started < 2.0
+        log = (desktop.home / "daemon.log").read_text()
+        assert "Traceback" not in log and "ERROR" not in log
+    finally:
+        monitor.close()
+
+
+def test_how_to_do_it_from_the_tray_menu(desktop: Desktop) -> None:
+    """The menu's "How to do it" shows the next stretch's steps and safety note in dunst."""
+    from test_desktop import open_tray_menu
+
+    process = start_daemon(desktop, config=quick_config(desktop, interval="45m"))
+    open_tray_menu(desktop)
+    # Start, then Mark done and Skip (Snooze is greyed out while nothing is due), then it.
+    desktop.tool("xdotool", "key", "Down", "Down", "Down", "Down", "Return")
+    shown = wait_for(
+        lambda: [n for n in desktop.notifications() if n["summary"].startswith("How to do it")],
+        10,
+        "the how-to notification",
+    )
+    assert shown[0]["summary"] == "How to do it: Quick stretch"
+    assert "1. Reach up with one arm." in shown[0]["body"]
+    assert "Careful: Stop if it hurts." in shown[0]["body"]
+    assert desktop.status()["state"] == "working"  # showing how changes nothing
+    assert stop_daemon(process) == 0

@@ -1,0 +1,225 @@
+"""The break's notification as data: its wording, buttons and how it follows the state."""
+
+from pathlib import Path
+
+import pytest
+
+from backcare_tray.adapters.notifications import protocol
+from backcare_tray.engine import (
+    Cancel,
+    EngineState,
+    Event,
+    MarkDone,
+    Pause,
+    Skip,
+    Snooze,
+    StartStretch,
+    Tick,
+    initial_state,
+    step,
+)
+from backcare_tray.exercises import builtin_exercises
+from backcare_tray.menu import Command
+from backcare_tray.notice import (
+    ANSWER_HINT,
+    Notice,
+    action_command,
+    howto_text,
+    notice_after,
+    render_notice,
+)
+from backcare_tray.settings import Settings
+from backcare_tray.wording import Moment
+
+SETTINGS = Settings()
+LIBRARY = {e.id: e for e in builtin_exercises()}
+T0 = 1000.0
+DUE_AT = T0 + SETTINGS.sitting_interval
+
+
+def at(mono: float) -> Moment:
+    """Return the moment mono seconds on the fake clock."""
+    return Moment(mono, 1_700_000_000.0 + mono)
+
+
+def due_state() -> EngineState:
+    """Return the state just after the first stretch fell due."""
+    state, _ = step(initial_state(T0, SETTINGS, 0), Tick(DUE_AT), SETTINGS)
+    assert state.mode == "due"
+    return state
+
+
+def after(state: EngineState, event: Event, how: str | None) -> object:
+    """Return what the notification becomes when event is applied from how."""
+    new_state, effects = step(state, event, SETTINGS)
+    return notice_after(state, new_state, effects, how)
+
+
+def test_the_due_notice_offers_every_answer_and_the_body_starts() -> None:
+    """Start, Snooze (the configured length), Done and Skip; a body click starts."""
+    notice = render_notice("due", due_state(), at(DUE_AT), SETTINGS)
+    assert notice.title == "Time to stretch: Hamstring stretch"
+    assert [(a.key, a.label) for a in notice.actions] == [
+        ("default", "Start"),
+        ("start", "Start"),
+        ("snooze", "Snooze 10 min"),
+        ("done", "Done"),
+        ("skip", "Skip"),
+    ]
+    assert "Hold 10 s, 3x each leg" in notice.body
+    assert notice.answer_hint == ANSWER_HINT
+    for action in notice.actions:  # every button runs the tray's command of that name
+        assert action_command(action.key) in (
+            Command("start"),
+            Command("snooze"),
+            Command("done"),
+            Command("skip"),
+        )
+    assert action_command("open-the-pod-bay-doors") is None
+
+
+@pytest.mark.parametrize(
+    ("event", "how", "expected"),
+    [
+        (Tick(DUE_AT + SETTINGS.remind_every), None, "due"),  # a reminder shows it again
+        (Tick(DUE_AT + 1), None, None),  # nothing changed: leave it
+        (StartStretch(DUE_AT + 1), "notification", "stretching"),
+        (StartStretch(DUE_AT + 1), "menu", "stretching"),  # the steps show wherever it starts
+        (Snooze(DUE_AT + 1), "notification", "snoozed"),
+        (Snooze(DUE_AT + 1), "menu", "close"),
+        (MarkDone(DUE_AT + 1, "notification"), "notification", "counted"),
+        (MarkDone(DUE_AT + 1, "cli"), "cli", "close"),
+        (Skip(DUE_AT + 1), "notification", "close"),
+        (Pause(DUE_AT + 1), "menu", "close"),
+    ],
+)
+def test_the_notice_follows_each_answer(event: Event, how: str | None, expected: object) -> None:
+    """Answers from the notification are confirmed there; answers elsewhere close it."""
+    assert after(due_state(), event, how) == expected
+
+
+def test_a_natural_break_closes_the_due_notice() -> None:
+    """Away long enough, then back: the due stretch is cleared and its buttons go."""
+    away, _ = step(due_state(), Tick(DUE_AT + 10, idle_seconds=400.0), SETTINGS)
+    assert after(away, Tick(DUE_AT + 20, idle_seconds=0.0), None) == "close"
+
+
+def test_routine_steps_update_in_place_and_end_counted() -> None:
+    """Each phase updates the routine's notice; the end says it counted and what is next."""
+    state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
+    kinds = []
+    now = DUE_AT
+    while state.mode == "stretching":
+        assert state.routine is not None
+        now = state.routine.phase_ends_at
+        new_state, effects = step(state, Tick(now), SETTINGS)
+        kinds.append(notice_after(state, new_state, effects, None))
+        state = new_state
+    assert set(kinds[:-1]) == {"stretching"} and kinds[-1] == "counted"
+    counted = render_notice("counted", state, at(now), SETTINGS, today_done=1)
+    assert counted.body.startswith("Today: 1 of 6. Next: Calf stretch at ")
+    assert not counted.actions
+
+
+def test_done_or_stop_during_a_routine() -> None:
+    """Done from the notification confirms; from the tray it closes; Stop closes."""
+    stretching, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
+    assert after(stretching, MarkDone(DUE_AT + 3, "notification"), "notification") == "counted"
+    assert after(stretching, MarkDone(DUE_AT + 3, "menu"), "menu") == "close"
+    assert after(stretching, Cancel(DUE_AT + 3), "notification") == "close"
+
+
+def test_the_routine_notice_shows_where_you_are_the_countdown_steps_and_safety() -> None:
+    """Side, repetition, seconds left, every step and the safety note; Done and Stop buttons."""
+    exercise = LIBRARY["hamstring-stretch"]
+    state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
+    notice = render_notice("stretching", state, at(DUE_AT + 3.2), SETTINGS)
+    assert notice.title == "Hamstring stretch: left leg, 1 of 3"
+    assert notice.body.startswith("Hold - 7 s left\n1. ")
+    for text in (*exercise.steps, exercise.safety):
+        assert text in notice.body
+    assert [a.key for a in notice.actions] == ["done", "cancel"]
+    assert notice.timeout == 7 + 30  # outlives the phase only briefly if nobody updates it
+    assert state.routine is not None
+    rest, _ = step(state, Tick(state.routine.phase_ends_at), SETTINGS)
+    resting = render_notice("stretching", rest, at(state.routine.phase_ends_at), SETTINGS)
+    assert resting.title == "Hamstring stretch: rest"
+    assert resting.body.startswith("Release and rest - 5 s\nNext: left leg, 2 of 3.")
+
+
+def test_a_squat_counts_repetitions_not_holds() -> None:
+    """A movement with no hold says how long one slow repetition takes."""
+    settings = Settings(rotation=("ball-squat",))
+    state = initial_state(T0, settings, 0)
+    state, _ = step(state, StartStretch(T0), settings)
+    notice = render_notice("stretching", state, at(T0), settings)
+    assert notice.title == "Ball squat: 1 of 3"
+    assert notice.body.startswith("One slow repetition (~5 s) - 5 s left")
+
+
+def test_snoozed_and_howto_notices() -> None:
+    """Snoozed names the time it comes back; how-to carries the whole instruction."""
+    snoozed, _ = step(due_state(), Snooze(DUE_AT, 20), SETTINGS)
+    notice = render_notice("snoozed", snoozed, at(DUE_AT), SETTINGS)
+    assert notice.title == "Snoozed: Hamstring stretch"
+    assert notice.body.startswith("Back in 20 s, at ")
+    howto = render_notice("howto", due_state(), at(DUE_AT), SETTINGS)
+    assert howto.body == howto_text(LIBRARY["hamstring-stretch"])
+    assert [a.key for a in howto.actions] == ["start", "snooze", "done", "skip"]
+    working = render_notice("howto", initial_state(T0, SETTINGS, 0), at(T0), SETTINGS)
+    assert [a.key for a in working.actions] == ["start"]
+
+
+def test_howto_text_has_dose_numbered_steps_and_safety() -> None:
+    """The instruction reads top to bottom: what, how much, how, careful."""
+    exercise = LIBRARY["ball-squat-strength"]
+    lines = howto_text(exercise).splitlines()
+    assert lines[0] == exercise.summary
+    assert lines[1] == "Hold 5-10 s, 3-5x."
+    assert lines[2:6] == [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
+    assert lines[6] == f"Careful: {exercise.safety}"
+
+
+def notify_args(notice: Notice, *, with_actions: bool, markup: bool = False) -> tuple[object, ...]:
+    """Return the arguments of the Notify call for a notice."""
+    message = protocol.notify(
+        notice,
+        replaces_id=7,
+        app_icon=Path("/icons/b.png"),
+        with_actions=with_actions,
+        markup=markup,
+    )
+    body: tuple[object, ...] = message.body
+    return body
+
+
+def test_notify_call_with_and_without_buttons() -> None:
+    """Buttons as a flat key/label list; without them the body says how to answer."""
+    notice = render_notice("due", due_state(), at(DUE_AT), SETTINGS)
+    app, replaces, icon, title, body, actions, hints, timeout = notify_args(
+        notice, with_actions=True
+    )
+    assert (app, replaces, icon, title) == ("backcare-tray", 7, "/icons/b.png", notice.title)
+    keys_and_labels = ["default", "Start", "start", "Start", "snooze", "Snooze 10 min"]
+    assert actions == [*keys_and_labels, "done", "Done", "skip", "Skip"]
+    assert body == notice.body and timeout == SETTINGS.notification_timeout * 1000
+    assert hints == {
+        "urgency": ("y", 1),
+        "category": ("s", "x-backcare-tray.break"),
+        "desktop-entry": ("s", "backcare-tray"),
+    }
+    plain = notify_args(notice, with_actions=False)
+    assert plain[5] == [] and plain[4] == f"{notice.body}\n{ANSWER_HINT}"
+
+
+def test_markup_servers_get_escaped_text_and_updates_are_transient() -> None:
+    """A "<" in a user's stretch cannot break a markup server; countdowns skip history."""
+    notice = Notice("stretching", "t", "knees < toes & back", urgency="low")
+    args = notify_args(notice, with_actions=True, markup=True)
+    assert args[4] == "knees &lt; toes &amp; back"
+    assert args[6] == {
+        "urgency": ("y", 0),
+        "category": ("s", "x-backcare-tray.break"),
+        "desktop-entry": ("s", "backcare-tray"),
+        "transient": ("b", True),
+    }
