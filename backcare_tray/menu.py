@@ -48,9 +48,9 @@ def build_menu(
     name = settings.exercise(state.rotation.current).name
     stretching = state.mode == "stretching"
     first = (
-        MenuEntry("Stop stretch (not counted)", Command("cancel"), default=True)
+        MenuEntry("Stop stretch (not counted)", Command("cancel"))
         if stretching
-        else MenuEntry(f"Start {name}", Command("start"), default=True)
+        else MenuEntry(f"Start {name}", Command("start"))
     )
     snooze = MenuEntry(
         "Snooze",
@@ -76,7 +76,9 @@ def build_menu(
         snooze,
         MenuEntry("Mark done", Command("done")),
         MenuEntry("Skip", Command("skip")),
-        MenuEntry("How to do it", Command("howto")),
+        # The default item, run by a left click where the host offers one: it shows the
+        # stretch with the buttons that fit (Start; or Snooze, Done, Skip when it is due).
+        MenuEntry("How to do it", Command("howto"), default=True),
         SEPARATOR,
         pause,
         SEPARATOR,

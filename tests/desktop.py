@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,8 +148,8 @@ def window_tree(env: dict[str, str]) -> str:
     ).stdout
 
 
-def docked_icon_name(env: dict[str, str], wm_class: str = "backcare-tray") -> str | None:
-    """Return the window name (the tooltip) of an icon of this class docked in trayer, if any."""
+def _docked_icon_line(env: dict[str, str], wm_class: str) -> str | None:
+    """Return xwininfo's line for an icon of this class docked in trayer's panel, if any."""
     panel_indent = None
     for line in window_tree(env).splitlines():
         indent = len(line) - len(line.lstrip())
@@ -156,9 +157,36 @@ def docked_icon_name(env: dict[str, str], wm_class: str = "backcare-tray") -> st
             panel_indent = indent
         elif panel_indent is not None and indent <= panel_indent and line.strip():
             panel_indent = None
-        elif panel_indent is not None and f'("{wm_class}" "{wm_class}")' in line:
-            return line.split('"')[1]
+        elif panel_indent is not None and f'("{wm_class}" "' in line:
+            return line
     return None
+
+
+def docked_icon_name(env: dict[str, str], wm_class: str = "backcare-tray") -> str | None:
+    """Return the window name of an icon of this class docked in trayer, if any."""
+    line = _docked_icon_line(env, wm_class)
+    return None if line is None else line.split('"')[1]
+
+
+def docked_icon_centre(env: dict[str, str], wm_class: str = "backcare-tray") -> tuple[int, int]:
+    """Return the screen position of the middle of the docked icon."""
+    line = _docked_icon_line(env, wm_class)
+    assert line is not None, "no docked icon"
+    match = re.search(r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
+    assert match, line
+    width, height, x, y = map(int, match.groups())
+    return x + width // 2, y + height // 2
+
+
+def top_level_windows(env: dict[str, str], wm_class: str) -> int:
+    """Return how many windows of this class sit directly on the root (menus, tooltips)."""
+    lines = [line for line in window_tree(env).splitlines() if line.strip().startswith("0x")]
+    if not lines:
+        return 0
+    top = min(len(line) - len(line.lstrip()) for line in lines)
+    return sum(
+        1 for line in lines if len(line) - len(line.lstrip()) == top and f'"{wm_class}")' in line
+    )
 
 
 def _x_answers(display: str) -> bool:

@@ -24,12 +24,10 @@ from backcare_tray.adapters.opener import open_command
 from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import backend_candidates
-from backcare_tray.art import SIZE, draw_icon
 from backcare_tray.engine import Pause, StartStretch, Tick, initial_state, step
 from backcare_tray.menu import Command
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
-from backcare_tray.view import IconLook
 from backcare_tray.wording import Moment
 
 SETTINGS = Settings()
@@ -233,11 +231,13 @@ def test_scheduler_runs_a_past_time_at_once() -> None:
 
 
 def test_backends_never_include_xorg() -> None:
-    """Linux tries appindicator then gtk; PYSTRAY_BACKEND wins; other platforms use theirs."""
-    assert backend_candidates("linux", None) == ["appindicator", "gtk"]
-    assert backend_candidates("linux", "gtk") == ["gtk"]
-    assert backend_candidates("win32", None) == ["win32"]
-    assert backend_candidates("darwin", None) == ["darwin"]
+    """Linux: appindicator where an SNI host is, else GTK's XEmbed icon; the env var wins."""
+    assert backend_candidates("linux", None, ["StatusNotifierItem host"]) == ["appindicator", "gtk"]
+    assert backend_candidates("linux", None, ["XEmbed system tray"]) == ["gtk", "appindicator"]
+    assert backend_candidates("linux", None, []) == ["gtk", "appindicator"]
+    assert backend_candidates("linux", "gtk", ["StatusNotifierItem host"]) == ["gtk"]
+    assert backend_candidates("win32", None, []) == ["win32"]
+    assert backend_candidates("darwin", None, []) == ["darwin"]
 
 
 def test_opener_commands() -> None:
@@ -245,24 +245,6 @@ def test_opener_commands() -> None:
     assert open_command("linux", Path("/x.toml")) == ["xdg-open", "/x.toml"]
     assert open_command("darwin", Path("/x.toml")) == ["open", "/x.toml"]
     assert open_command("win32", Path("/x.toml")) is None
-
-
-def test_every_look_draws_a_distinct_icon() -> None:
-    """Each state has its own look; progress and countdown change the picture."""
-    looks = [
-        IconLook("working", 0),
-        IconLook("working", 6),
-        IconLook("due"),
-        IconLook("snoozed"),
-        IconLook("stretching", 9),
-        IconLook("stretching", 8),
-        IconLook("paused"),
-    ]
-    images = [draw_icon(look) for look in looks]
-    assert all(image.size == (SIZE, SIZE) for image in images)
-    assert len({image.tobytes() for image in images}) == len(looks)
-    red, green, blue = images[-1].convert("RGB").split()
-    assert red.tobytes() == green.tobytes() == blue.tobytes()
 
 
 class RecordingMsvcrt:

@@ -208,3 +208,22 @@ def test_how_to_do_it_from_the_tray_menu(desktop: Desktop) -> None:
     assert "Careful: Stop if it hurts." in shown[0]["body"]
     assert desktop.status()["state"] == "working"  # showing how changes nothing
     assert stop_daemon(process) == 0
+
+
+def test_a_left_click_on_the_icon_shows_how_to_do_the_due_stretch(desktop: Desktop) -> None:
+    """The icon's default action shows the stretch with the buttons that fit the moment."""
+    from desktop import docked_icon_centre, docked_icon_name
+
+    process = start_daemon(desktop, config=quick_config(desktop, snooze="10m"))
+    wait_for(lambda: desktop.status()["state"] == "due", 15, "due")
+    wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
+    x, y = docked_icon_centre(desktop.env)
+    desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
+    shown = wait_for(
+        lambda: [n for n in desktop.notifications() if n["summary"].startswith("How to do it")],
+        10,
+        "the how-to notification",
+    )
+    assert "2. Lower it slowly." in shown[0]["body"]
+    assert desktop.status()["state"] == "due"  # a click shows; it does not answer
+    assert stop_daemon(process) == 0

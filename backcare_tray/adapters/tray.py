@@ -4,18 +4,26 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from backcare_tray.adapters.tray_host import SNI_HOST, tray_hosts
 from backcare_tray.menu import Command, MenuEntry
 from backcare_tray.view import TrayView
 
 log = logging.getLogger(__name__)
 
 OnCommand = Callable[[Command], None]
+HOST_RECHECK = 60.0  # seconds between looks for a tray host while none is known
+NO_HOST_WARNING = (
+    "No tray host found (no StatusNotifierItem host on D-Bus and no XEmbed system tray): "
+    "the icon cannot be seen. Reminders, notifications and the command line still work; "
+    "on GNOME, enable the AppIndicator extension."
+)
 
 
-def backend_candidates(platform: str, env_value: str | None) -> list[str]:
+def backend_candidates(platform: str, env_value: str | None, hosts: list[str]) -> list[str]:
     """Return the pystray backends to try in order; never xorg, which has no menu or clicks."""
     if env_value:
         return [env_value]
@@ -23,7 +31,11 @@ def backend_candidates(platform: str, env_value: str | None) -> list[str]:
         return ["darwin"]
     if platform == "win32":
         return ["win32"]
-    return ["appindicator", "gtk"]
+    if SNI_HOST in hosts:
+        return ["appindicator", "gtk"]
+    # An XEmbed-only tray (or none yet): GTK's own status icon, which shows the tooltip;
+    # libappindicator's fallback to XEmbed prints a Gdk-CRITICAL at every start.
+    return ["gtk", "appindicator"]
 
 
 def import_pystray(candidates: list[str]) -> tuple[Any, str]:
@@ -56,6 +68,8 @@ class TrayIcon:
         self._pending: TrayView | None = None
         self._thread = threading.Thread(target=self._run, name="tray", daemon=True)
         self.backend: str | None = None
+        self._without_host = False
+        self._hosts_checked_at = 0.0
 
     def start(self) -> None:
         """Start the icon's thread; failures are logged there, never raised."""
@@ -63,9 +77,10 @@ class TrayIcon:
 
     def _run(self) -> None:
         """Import the backend, create the icon and run its loop until stopped."""
+        hosts = self._look_for_hosts() if sys.platform.startswith("linux") else []
         try:
             pystray, self.backend = import_pystray(
-                backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"))
+                backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"), hosts)
             )
             icon = pystray.Icon("backcare-tray", title="backcare-tray")
         except Exception as error:
@@ -74,8 +89,6 @@ class TrayIcon:
             )
             return
         log.info("Tray icon uses the %s backend.", self.backend)
-        if self.backend in ("appindicator", "gtk"):
-            _warn_without_host()
         with self._lock:
             self._pystray, self._created = pystray, icon
         try:
@@ -83,8 +96,27 @@ class TrayIcon:
         except Exception:
             log.exception("The tray icon stopped with an error; carrying on without it.")
 
+    def _look_for_hosts(self) -> list[str]:
+        """Return the tray hosts there are; say loudly when none is, and when one comes."""
+        self._hosts_checked_at = time.monotonic()
+        hosts = tray_hosts()
+        if not hosts:
+            if not self._without_host:
+                log.warning(NO_HOST_WARNING)
+            self._without_host = True
+        elif self._without_host:
+            log.info("Tray host found now: %s; the icon can be seen.", ", ".join(hosts))
+            self._without_host = False
+        else:
+            log.info("Tray host found: %s.", ", ".join(hosts))
+        return hosts
+
     def _setup(self, icon: Any) -> None:
         """Show the latest view once the loop runs."""
+        # This app shows its own notifications; pystray's would close a notification that
+        # never existed on quit, which raises (InvalidId, or ServiceUnknown with no server).
+        if hasattr(icon, "_notifier"):
+            icon._notifier = _NoNotifications()
         with self._lock:
             self._icon = icon
             if self._pending is not None:
@@ -99,6 +131,10 @@ class TrayIcon:
                 self._pending = view
             else:
                 self._apply(view)
+        # With no host at start, look again now and then (the redraws come once a minute),
+        # so the log does not keep saying the icon cannot be seen once a panel has come.
+        if self._without_host and time.monotonic() - self._hosts_checked_at >= HOST_RECHECK:
+            self._look_for_hosts()
 
     def _apply(self, view: TrayView) -> None:
         """Push the changed parts of view to pystray; the caller holds the lock."""
@@ -109,6 +145,8 @@ class TrayIcon:
             self._icon.icon = draw_icon(view.look)
         if shown is None or shown.tooltip != view.tooltip:
             self._icon.title = view.tooltip
+            if self.backend == "gtk":
+                _set_gtk_tooltip(self._icon, view.tooltip)
         if shown is None or shown.menu != view.menu:
             self._icon.menu = self._pystray.Menu(*(self._item(e) for e in view.menu))
         self._shown = view
@@ -143,16 +181,20 @@ class TrayIcon:
         self._thread.join(timeout=1.5)
 
 
-def _warn_without_host() -> None:
-    """Log loudly when no tray host can show the icon (checked once, at start)."""
-    from backcare_tray.adapters.tray_host import tray_hosts
+def _set_gtk_tooltip(icon: Any, text: str) -> None:
+    """Show text as the tooltip: pystray's gtk backend sets only the accessible title."""
+    from gi.repository import GLib
 
-    hosts = tray_hosts()
-    if hosts:
-        log.info("Tray host found: %s.", ", ".join(hosts))
-        return
-    log.warning(
-        "No tray host found (no StatusNotifierItem host on D-Bus and no XEmbed system tray): "
-        "the icon cannot be seen. Reminders, notifications and the command line still work; "
-        "on GNOME, enable the AppIndicator extension."
-    )
+    status_icon = getattr(icon, "_status_icon", None)
+    if status_icon is not None:  # GTK objects are touched on GTK's own thread only
+        GLib.idle_add(lambda: status_icon.set_tooltip_text(text))
+
+
+class _NoNotifications:
+    """Stands in for pystray's notifier: notify and hide do nothing."""
+
+    def notify(self, *_: object) -> None:
+        """Show nothing."""
+
+    def hide(self) -> None:
+        """Close nothing."""

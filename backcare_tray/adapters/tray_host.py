@@ -6,25 +6,18 @@ import os
 log = logging.getLogger(__name__)
 
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
+SNI_HOST = "StatusNotifierItem host"
+XEMBED_HOST = "XEmbed system tray"
 
 
 def _sni_watcher_present() -> bool:
     """Return True when a StatusNotifierItem watcher owns its name on the session bus."""
-    from gi.repository import Gio, GLib
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
 
-    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-    reply = bus.call_sync(
-        "org.freedesktop.DBus",
-        "/org/freedesktop/DBus",
-        "org.freedesktop.DBus",
-        "NameHasOwner",
-        GLib.Variant("(s)", (SNI_WATCHER,)),
-        GLib.VariantType("(b)"),
-        Gio.DBusCallFlags.NONE,
-        2000,
-        None,
-    )
-    return bool(reply.unpack()[0])
+    with open_dbus_connection(bus="SESSION") as connection:
+        reply = connection.send_and_get_reply(message_bus.NameHasOwner(SNI_WATCHER), timeout=2)
+    return bool(reply.body == (True,))
 
 
 def _xembed_tray_present() -> bool:
@@ -42,9 +35,9 @@ def _xembed_tray_present() -> bool:
 def tray_hosts() -> list[str]:
     """Return the kinds of tray host found; errors while looking count as not found."""
     found = []
-    probes = [("StatusNotifierItem host", _sni_watcher_present)]
+    probes = [(SNI_HOST, _sni_watcher_present)]
     if os.environ.get("DISPLAY"):
-        probes.append(("XEmbed system tray", _xembed_tray_present))
+        probes.append((XEMBED_HOST, _xembed_tray_present))
     for name, probe in probes:
         try:
             if probe():
