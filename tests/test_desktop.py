@@ -196,13 +196,18 @@ def test_without_a_notification_server_it_keeps_running(tmp_path: Path) -> None:
 
 
 def test_without_a_tray_host_it_says_so_and_keeps_running(tmp_path: Path) -> None:
-    """No tray host: a warning naming the problem, and everything else still works."""
+    """No tray host: a warning, everything else works, and a panel that comes later is used."""
     with virtual_desktop(tmp_path, tray=False) as desktop:
         process = start_daemon(desktop)
         log = desktop.home / "daemon.log"
         wait_for(lambda: "No tray host found" in log.read_text(), 10, "the warning")
         assert desktop.run("done").returncode == 0
         assert desktop.status()["today"]["done"] == 1
+        # A panel that comes later takes the icon, and the log says so (no stale warning).
+        trayer = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
+        desktop.processes.append(subprocess.Popen(trayer, env=desktop.env))
+        wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock in the new panel")
+        wait_for(lambda: "it can be seen now" in log.read_text(), 10, "the log to say so")
         assert stop_daemon(process) == 0
         assert log.read_text().count("No tray host found") == 1
 

@@ -4,7 +4,6 @@ import logging
 import os
 import sys
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,6 @@ from backcare_tray.view import TrayView
 log = logging.getLogger(__name__)
 
 OnCommand = Callable[[Command], None]
-HOST_RECHECK = 60.0  # seconds between looks for a tray host while none is known
 NO_HOST_WARNING = (
     "No tray host found (no StatusNotifierItem host on D-Bus and no XEmbed system tray): "
     "the icon cannot be seen. Reminders, notifications and the command line still work; "
@@ -68,8 +66,6 @@ class TrayIcon:
         self._pending: TrayView | None = None
         self._thread = threading.Thread(target=self._run, name="tray", daemon=True)
         self.backend: str | None = None
-        self._without_host = False
-        self._hosts_checked_at = 0.0
 
     def start(self) -> None:
         """Start the icon's thread; failures are logged there, never raised."""
@@ -97,18 +93,12 @@ class TrayIcon:
             log.exception("The tray icon stopped with an error; carrying on without it.")
 
     def _look_for_hosts(self) -> list[str]:
-        """Return the tray hosts there are; say loudly when none is, and when one comes."""
-        self._hosts_checked_at = time.monotonic()
+        """Return the tray hosts there are; say loudly when there is none."""
         hosts = tray_hosts()
-        if not hosts:
-            if not self._without_host:
-                log.warning(NO_HOST_WARNING)
-            self._without_host = True
-        elif self._without_host:
-            log.info("Tray host found now: %s; the icon can be seen.", ", ".join(hosts))
-            self._without_host = False
-        else:
+        if hosts:
             log.info("Tray host found: %s.", ", ".join(hosts))
+        else:
+            log.warning(NO_HOST_WARNING)
         return hosts
 
     def _setup(self, icon: Any) -> None:
@@ -117,6 +107,8 @@ class TrayIcon:
         # never existed on quit, which raises (InvalidId, or ServiceUnknown with no server).
         if hasattr(icon, "_notifier"):
             icon._notifier = _NoNotifications()
+        if self.backend == "gtk":
+            _report_docking(icon)
         with self._lock:
             self._icon = icon
             if self._pending is not None:
@@ -131,10 +123,6 @@ class TrayIcon:
                 self._pending = view
             else:
                 self._apply(view)
-        # With no host at start, look again now and then (the redraws come once a minute),
-        # so the log does not keep saying the icon cannot be seen once a panel has come.
-        if self._without_host and time.monotonic() - self._hosts_checked_at >= HOST_RECHECK:
-            self._look_for_hosts()
 
     def _apply(self, view: TrayView) -> None:
         """Push the changed parts of view to pystray; the caller holds the lock."""
@@ -188,6 +176,23 @@ def _set_gtk_tooltip(icon: Any, text: str) -> None:
     status_icon = getattr(icon, "_status_icon", None)
     if status_icon is not None:  # GTK objects are touched on GTK's own thread only
         GLib.idle_add(lambda: status_icon.set_tooltip_text(text))
+
+
+def _report_docking(icon: Any) -> None:
+    """Log when GTK's icon docks in a tray that came after the start, or loses it."""
+    from gi.repository import GLib
+
+    status_icon = getattr(icon, "_status_icon", None)
+    if status_icon is None:
+        return
+
+    def changed(*_: object) -> None:
+        if status_icon.is_embedded():
+            log.info("A tray host has taken the icon: it can be seen now.")
+        else:
+            log.warning("The tray host went away: the icon cannot be seen until one comes back.")
+
+    GLib.idle_add(lambda: status_icon.connect("notify::embedded", changed) and False)
 
 
 class _NoNotifications:
