@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("resume", help="resume reminders")
     sub.add_parser("cancel", help="stop a guided stretch without counting it")
+    sub.add_parser("reload", help="read the config file again (also: SIGHUP)")
     sub.add_parser("quit", help="stop the daemon")
     exercises = sub.add_parser("exercises", help="list the rotation, marking the next stretch")
     exercises.add_argument("--config", help="config file (default: the user config dir)")
@@ -361,10 +362,11 @@ def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
         print(json.dumps(reply.get("status", reply), indent=2))
     elif not reply.get("ok"):
         print(f"backcare-tray: {reply.get('error')}", file=sys.stderr)
-    elif "status" in reply:
-        _print_status(reply["status"])
     else:
-        print(reply.get("message", "ok"))
+        if "message" in reply or "status" not in reply:
+            print(reply.get("message", "ok"))
+        if "status" in reply:
+            _print_status(reply["status"])
     return 0 if reply.get("ok") else EXIT_REFUSED
 
 
@@ -469,6 +471,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
             paths,
             lambda on_action: choose_notifier(sys.platform, app_icon_path(), on_action),
             with_tray=not no_tray,
+            reload_settings=lambda: load_settings(paths.config, required=config is not None),
             open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
             open_file=open_with_default_app,
         )

@@ -30,7 +30,6 @@ from backcare_tray.menu import Command
 from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, Presence, status_report
-from backcare_tray.rotation import reconcile
 from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
@@ -91,6 +90,7 @@ class _Request:
 
 _TICK = "tick"
 _STOP = "stop"
+_RELOAD = "reload"
 
 
 class Daemon:
@@ -102,10 +102,12 @@ class Daemon:
         paths: AppPaths,
         make_notifier: Callable[[OnAction], Notifier],
         with_tray: bool,
+        reload_settings: Callable[[], Settings] | None = None,
         open_settings: Callable[[], object] | None = None,
         open_file: Callable[[Path], object] | None = None,
     ) -> None:
         self.settings = settings
+        self._reload_settings = reload_settings
         self.paths = paths
         self.notifier = make_notifier(self._answer_from_notification)
         # What the break's notification shows now (None: nothing of ours is shown).
@@ -143,11 +145,7 @@ class Daemon:
                 local_date(at.wall)
             )
         state, today = saved
-        rotation = reconcile(state.rotation, self.settings.rotation, self.settings.rotation_order)
-        latest = at.mono + self.settings.sitting_interval
-        if state.mode == "working" and state.deadline is not None and state.deadline > latest:
-            state = replace(state, deadline=latest)
-        return replace(state, rotation=rotation), today
+        return engine.adapt_to_settings(state, at.mono, self.settings), today
 
     def _today_from_history(self, at: Moment) -> DayCounts:
         """Return today's counters as the history tells them (the state file's if it cannot)."""
@@ -223,6 +221,8 @@ class Daemon:
         self.control = ControlServer(endpoint_for(self.paths.runtime, sys.platform), self.request)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self.stop_soon)
+        if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
+            signal.signal(signal.SIGHUP, lambda *_: self._queue.put(_RELOAD))
         self.probe = choose_probe(self.settings.idle_probe, sys.platform)
         if self.probe is None:
             self.settings = replace(self.settings, idle_probe="none")
@@ -249,6 +249,8 @@ class Daemon:
             try:
                 if item == _TICK:
                     self._apply(self._sensed_tick())
+                elif item == _RELOAD:
+                    self._reload()
                 elif isinstance(item, _Request):
                     stop = self._answer(item)
                     if stop:
@@ -302,7 +304,9 @@ class Daemon:
             request.reply = {"ok": True, "message": "backcare-tray is stopping"}
             request.answered.set()
             return True
-        if command.name == "settings":
+        if command.name == "reload":
+            reply = self._reload()
+        elif command.name == "settings":
             if self.open_settings is not None:
                 self.open_settings()
         elif command.name == "progress":
@@ -354,6 +358,24 @@ class Daemon:
         self._refresh_streak(at)
         self._show(at, notice_after(before[0], self.state, effects, how))
         return refusal
+
+    def _reload(self) -> Reply:
+        """Read the config again, keeping the state; a broken config keeps the old settings."""
+        if self._reload_settings is None:
+            return {"ok": False, "error": "this daemon has no config file to read again"}
+        try:
+            settings = self._reload_settings()
+        except Exception as error:  # ConfigError names the file, the key and the value
+            log.error("Config not reloaded, the old settings stay: %s", error)
+            return {"ok": False, "error": f"{error}; the old settings stay"}
+        if self.probe is None and settings.idle_probe != "none":
+            settings = replace(settings, idle_probe="none")  # no probe answered at start
+        self.settings = settings
+        self.state = engine.adapt_to_settings(self.state, clock_now().mono, settings)
+        self._cadence = None  # replan the redraw for the new interval
+        log.info("Config reloaded.")
+        self._apply(self._sensed_tick())
+        return {"ok": True, "message": "config reloaded"}
 
     def _today(self, at: Moment) -> DayCounts:
         """Return today's counters, zero once the date has changed."""

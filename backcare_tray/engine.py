@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from backcare_tray.exercises import Phase, phases
-from backcare_tray.rotation import Rotation, advance, start_rotation
+from backcare_tray.rotation import Rotation, advance, reconcile, start_rotation
 from backcare_tray.settings import Settings
 
 Mode = Literal["working", "due", "snoozed", "stretching", "paused", "off"]
@@ -423,6 +423,17 @@ def _next_phase(
     phase = routine_phases[index]
     routine = replace(state.routine, phase_index=index, phase_ends_at=now + phase.seconds)
     return replace(state, routine=routine), [Notify("phase", exercise_id, phase)]
+
+
+def adapt_to_settings(state: EngineState, now: float, settings: Settings) -> EngineState:
+    """Return a restored or kept state made valid for settings: its rotation, its interval."""
+    rotation = reconcile(state.rotation, settings.rotation, settings.rotation_order)
+    state = replace(state, rotation=rotation)
+    if state.mode == "working" and state.deadline is not None:  # a shorter interval applies
+        latest = min(state.interval_started_at, now) + settings.sitting_interval
+        if state.deadline > latest:
+            state = replace(state, deadline=latest)
+    return state
 
 
 def for_saving(state: EngineState) -> EngineState:

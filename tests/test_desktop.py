@@ -315,3 +315,28 @@ def test_show_progress_draws_the_week(desktop: Desktop) -> None:
     wait_for(lambda: chart.exists() and chart.stat().st_size > 1000, 30, "the chart")
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert stop_daemon(process) == 0
+
+
+def test_reload_and_sighup_read_the_config_again_and_a_broken_one_is_refused(
+    desktop: Desktop,
+) -> None:
+    """A shorter interval applies at once; a bad file is named and the old settings stay."""
+    config = write_config(desktop, "45m")
+    process = start_daemon(desktop, config=config)
+    assert desktop.status()["seconds_until_break"] > 2000
+    config.write_text('[schedule]\nsitting_interval = "banana"\n', encoding="utf-8")
+    refused = desktop.run("reload")
+    assert refused.returncode == 1
+    assert "schedule.sitting_interval: 'banana'" in refused.stderr
+    assert "the old settings stay" in refused.stderr
+    assert desktop.status()["seconds_until_break"] > 2000
+    assert config.read_text(encoding="utf-8").endswith('"banana"\n')  # never rewritten
+    config.write_text('[schedule]\nsitting_interval = "20m"\n', encoding="utf-8")
+    reloaded = desktop.run("reload")
+    assert reloaded.returncode == 0 and "config reloaded" in reloaded.stdout
+    assert 1100 < desktop.status()["seconds_until_break"] <= 1200
+    config.write_text('[schedule]\nsitting_interval = "2s"\n', encoding="utf-8")
+    process.send_signal(signal.SIGHUP)
+    wait_for(lambda: desktop.status()["state"] == "due", 10, "due after SIGHUP")
+    assert process.poll() is None
+    assert stop_daemon(process) == 0

@@ -19,6 +19,7 @@ from backcare_tray.engine import (
     StartStretch,
     Tick,
     Wake,
+    adapt_to_settings,
     initial_state,
     step,
     wake_time,
@@ -272,3 +273,15 @@ def test_simulated_day_in_milliseconds() -> None:
     assert notified == due_count
     # Done stretches walked the rotation in order.
     assert state.rotation.index == done % len(settings.rotation)
+
+
+def test_a_kept_state_adapts_to_new_settings() -> None:
+    """A shorter interval moves the deadline in; a longer one leaves it; a removed stretch goes."""
+    state = initial_state(1000.0, Settings(), 0)
+    shorter = replace(Settings(), sitting_interval=600)
+    assert adapt_to_settings(state, 1200.0, shorter).deadline == 1600.0
+    assert adapt_to_settings(state, 1200.0, replace(Settings(), sitting_interval=7200)) == state
+    fewer = replace(Settings(), rotation=("ball-squat", "calf-stretch"))
+    assert adapt_to_settings(state, 1200.0, fewer).rotation.current in fewer.rotation
+    paused, _ = step(state, Pause(1100.0, 3600), Settings())
+    assert adapt_to_settings(paused, 1200.0, shorter).deadline == paused.deadline

@@ -30,6 +30,7 @@ COMMANDS = {
     "pause-tomorrow",
     "resume",
     "cancel",
+    "reload",
     "quit",
 }
 TAKES_SECONDS = {"snooze", "pause"}
