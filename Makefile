@@ -34,6 +34,7 @@ bench: system-test $(BIN)/python
 	$(BIN)/pip install -q '.[test]'
 	$(BIN)/python benchmarks/idle_footprint.py
 	$(BIN)/python benchmarks/stats_speed.py
+	$(BIN)/python benchmarks/answer_latency.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 """A notification server on the test bus that records every call and clicks like a person."""
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ class NotifyCall:
     hints: dict[str, Any]
     timeout_ms: int
     answered_id: int
+    at: float  # time.monotonic() when it arrived
 
 
 class RecordingNotificationServer:
@@ -66,7 +68,9 @@ class RecordingNotificationServer:
         self.open_ids.add(answered)
         pairs = dict(zip(actions[::2], actions[1::2], strict=True))
         self.notify_calls.append(
-            NotifyCall(replaces_id, summary, text, pairs, hints, timeout, answered)
+            NotifyCall(
+                replaces_id, summary, text, pairs, hints, timeout, answered, time.monotonic()
+            )
         )
         return answered
 
@@ -79,13 +83,15 @@ class RecordingNotificationServer:
         with self._lock:
             return list(self.notify_calls)
 
-    def click(self, key: str) -> None:
-        """Press a button of the newest notification, then close it, as servers do."""
+    def click(self, key: str) -> float:
+        """Press a button of the newest notification, then close it; return when it was pressed."""
         with self._lock:
+            pressed = time.monotonic()
             shown = self.notify_calls[-1].answered_id
             self._signal("ActionInvoked", "us", (shown, key))
             self.open_ids.discard(shown)
             self._signal("NotificationClosed", "uu", (shown, 2))
+        return pressed
 
     def dismiss(self) -> None:
         """Close the newest notification as a person would (reason 2), without an answer."""
