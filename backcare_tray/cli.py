@@ -5,7 +5,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from backcare_tray import __version__
 from backcare_tray.config_file import ConfigError, config_or_example, load_settings
 from backcare_tray.durations import parse_duration
 from backcare_tray.menu import Command
-from backcare_tray.paths import AppPaths, app_icon_path, app_paths
+from backcare_tray.paths import AppPaths, NoHome, app_icon_path, app_paths
 from backcare_tray.settings import Settings
 from backcare_tray.wording import dose
 
@@ -40,15 +40,19 @@ exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
 """
 
 
-def _duration_arg(text: str) -> int:
-    """Parse a positive duration argument for argparse."""
-    try:
-        seconds = parse_duration(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
-    return seconds
+def _duration_arg(kind: str) -> Callable[[str], int]:
+    """Return an argparse type for a positive duration of a kind (snooze, pause)."""
+
+    def parse(text: str) -> int:
+        try:
+            seconds = parse_duration(text, kind)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        if seconds <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
+        return seconds
+
+    return parse
 
 
 def _date_arg(text: str) -> date:
@@ -61,7 +65,7 @@ def _date_arg(text: str) -> date:
 
 def _pause_arg(text: str) -> int | str:
     """Parse a pause length: a duration, or "tomorrow" (the next morning's working hours)."""
-    return text if text == "tomorrow" else _duration_arg(text)
+    return text if text == "tomorrow" else _duration_arg("pause")(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("start", help="start the guided stretch now")
     snooze = sub.add_parser("snooze", help="postpone the due stretch")
     snooze.add_argument(
-        "duration", nargs="?", type=_duration_arg, help="e.g. 10m (default: config)"
+        "duration", nargs="?", type=_duration_arg("snooze"), help="e.g. 10m (default: config)"
     )
     sub.add_parser("done", help="mark the stretch done")
     sub.add_parser("skip", help="skip the stretch")
@@ -131,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except NoHome as error:
+        return _fail(str(error), EXIT_USAGE)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command; return the exit status."""
     command = args.command or "run"
     if command == "run":
         return _run(

@@ -36,7 +36,7 @@ from backcare_tray.view import Cadence, redraw_cadence, tray_view
 from backcare_tray.wording import Moment
 
 log = logging.getLogger(__name__)
-REPLY_TIMEOUT = 5.0
+REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
 
 
 def local_date(wall: float) -> str:
@@ -86,6 +86,18 @@ class _Request:
     how: str
     reply: Reply | None = None
     answered: threading.Event = field(default_factory=threading.Event)
+    # "waiting" until the loop takes it or its asker gives up ("withdrawn"): whichever comes
+    # first wins, so a command nobody waits for any more is never carried out later.
+    stage: str = "waiting"
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def move(self, from_stage: str, to_stage: str) -> bool:
+        """Move to to_stage if still at from_stage; return whether it moved."""
+        with self._lock:
+            if self.stage != from_stage:
+                return False
+            self.stage = to_stage
+            return True
 
 
 _TICK = "tick"
@@ -124,6 +136,7 @@ class Daemon:
         self._view_lock = threading.Lock()
         self.probe: IdleProbe | None = None
         self._probe_failing = False
+        self._save_failing = False
         self._sleep_meter = SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK)
         self._sleep_signal = SleepSignalListener(lambda: self._queue.put(_TICK))
         self._dnd = DndSensor()
@@ -208,8 +221,10 @@ class Daemon:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
         pending = _Request(command, how)
         self._queue.put(pending)
-        if not pending.answered.wait(REPLY_TIMEOUT) or pending.reply is None:
-            return {"ok": False, "error": "the daemon did not answer in time"}
+        if not pending.answered.wait(REPLY_TIMEOUT) and pending.move("waiting", "withdrawn"):
+            return {"ok": False, "error": "the daemon was busy; the command was not carried out"}
+        pending.answered.wait()  # taken by the loop just now: its answer is coming
+        assert pending.reply is not None
         return pending.reply
 
     def stop_soon(self, *_: object) -> None:
@@ -251,8 +266,13 @@ class Daemon:
                     self._apply(self._sensed_tick())
                 elif item == _RELOAD:
                     self._reload()
-                elif isinstance(item, _Request):
-                    stop = self._answer(item)
+                elif isinstance(item, _Request) and item.move("waiting", "taken"):
+                    try:
+                        stop = self._answer(item)
+                    finally:
+                        if not item.answered.is_set():  # it failed: the asker still hears
+                            item.reply = {"ok": False, "error": "internal error, see the log"}
+                            item.answered.set()
                     if stop:
                         return
             except Exception:
@@ -442,7 +462,13 @@ class Daemon:
         try:
             save_state(self.paths.state, self.state, self.today, at)
         except OSError as error:
-            log.error("Could not save state to %s: %s", self.paths.state, error)
+            if not self._save_failing:  # once per outage, not on every change
+                log.error("Could not save state to %s: %s", self.paths.state, error)
+            self._save_failing = True
+        else:
+            if self._save_failing:
+                log.warning("State is saved again to %s.", self.paths.state)
+            self._save_failing = False
 
     def _shutdown(self) -> None:
         """Save, remove the socket, stop the scheduler and the icon."""

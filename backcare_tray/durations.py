@@ -4,9 +4,22 @@ import re
 
 _PART = re.compile(r"(\d+)([hms])")
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+DAY = 24 * 3600
+WEEK = 7 * DAY
+# The longest a duration may be, by what it is for: enough for any real use, and no value can
+# push a deadline out of reach. Config, command line and control socket all check these.
+LONGEST = {"setting": DAY, "snooze": DAY, "pause": WEEK}
 
 
-def parse_duration(text: str) -> int:
+def check_length(seconds: int, kind: str, shown: object) -> int:
+    """Return seconds if a duration of this kind may be that long; else raise ValueError."""
+    if seconds > LONGEST[kind]:
+        longest = format_duration(LONGEST[kind])
+        raise ValueError(f"{shown!r} is longer than {longest}, the longest allowed")
+    return seconds
+
+
+def parse_duration(text: str, kind: str = "setting") -> int:
     """Return the whole seconds in a duration like "1h30m"; raise ValueError if malformed."""
     compact = text.strip().lower().replace(" ", "")
     parts = _PART.findall(compact)
@@ -15,7 +28,7 @@ def parse_duration(text: str) -> int:
     units = [u for _, u in parts]
     if len(set(units)) != len(units) or units != sorted(units, key="hms".index):
         raise ValueError(f"{text!r} is not a duration like '45m'")
-    return sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
+    return check_length(sum(int(n) * _UNIT_SECONDS[u] for n, u in parts), kind, text)
 
 
 def format_duration(seconds: int) -> str:

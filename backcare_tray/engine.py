@@ -374,8 +374,10 @@ def _finish(
     effects: list[Effect] = [record]
     if record.kind == "done" and state.routine is not None:
         effects.append(Notify("finished", record.exercise_id))
-    if state.mode in ("paused", "off"):
-        return replace(state, rotation=rotation), effects
+    # A routine started while paused or off hours goes back there: finishing is no resume.
+    before = state.routine.before if state.routine is not None else state
+    if before.mode in ("paused", "off"):
+        return replace(before, rotation=rotation), effects
     return _fresh_interval(rotation, now, settings), effects
 
 

@@ -38,8 +38,18 @@ def resolve_config_path(*, cli_value: str | None, env_value: str | None, default
     return default
 
 
+class NoHome(Exception):
+    """No home directory is known, so there is nowhere of the user's own to keep files."""
+
+
 def app_paths(config_override: str | None = None) -> AppPaths:
     """Return this user's paths, honouring --config and BACKCARE_TRAY_CONFIG."""
+    if os.name == "posix" and not os.environ.get("HOME"):
+        # Without HOME, the fallbacks can point at another user's folders: say so instead.
+        raise NoHome(
+            "HOME is not set, so there is no home directory to keep the config, state and "
+            "history in; set HOME to your home directory"
+        )
     dirs = platformdirs.PlatformDirs(APP, appauthor=False)
     config = resolve_config_path(
         cli_value=config_override,

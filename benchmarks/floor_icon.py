@@ -4,6 +4,10 @@ import os
 import signal
 
 os.environ.setdefault("GDK_GL", "disable")  # the same setting the daemon uses
+if os.environ.get("PYSTRAY_BACKEND") == "gtk":  # GTK names the docked window's class after it
+    from gi.repository import GLib
+
+    GLib.set_prgname("floor")
 
 import pystray
 from apscheduler.schedulers.background import BackgroundScheduler

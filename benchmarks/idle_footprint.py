@@ -6,6 +6,7 @@
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,12 @@ from desktop import command_path, docked_icon_name, virtual_desktop  # noqa: E40
 from waiting import wait_for  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def chosen_backend(log: Path) -> str | None:
+    """Return the pystray backend the daemon says it uses, once it has said so."""
+    found = re.search(r"Tray icon uses the (\w+) backend", log.read_text(errors="replace"))
+    return found.group(1) if found else None
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -99,19 +106,22 @@ def main() -> None:
         processes: dict[str, subprocess.Popen[bytes]] = {}
 
         started = time.monotonic()
-        daemon = subprocess.Popen(
-            [command_path(), "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        daemon_log = Path(tmp) / "daemon.log"
+        with open(daemon_log, "wb") as log:
+            daemon = subprocess.Popen(
+                [command_path(), "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         processes["daemon"] = daemon
         wait_for(lambda: desktop.run("status").returncode == 0, 30, "daemon status")
         status_seconds = time.monotonic() - started
         wait_for(lambda: docked_icon_name(env), 30, "daemon icon")
         results["daemon"] = {"docked_s": time.monotonic() - started, "status_s": status_seconds}
+        backend = wait_for(lambda: chosen_backend(daemon_log), 10, "the daemon's backend") or ""
 
         started = time.monotonic()
         floor = subprocess.Popen(
             [sys.executable, str(Path(__file__).parent / "floor_icon.py")],
-            env=env,
+            env={**env, "PYSTRAY_BACKEND": backend},  # the floor draws its icon the same way
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -156,7 +166,7 @@ def main() -> None:
         f"idle window {args.idle_seconds:.0f} s "
         f"({'someone' if args.present else 'nobody'} at the desk) "
         f"after {args.settle_seconds:.0f} s settling; "
-        f"backend {os.environ.get('PYSTRAY_BACKEND', 'appindicator (default)')}"
+        f"backend {backend} (the daemon's choice, used by the floor too)"
     )
     print(f"{'figure':30} {'daemon':>10} {'floor':>10} {'ratio':>8}")
     for label, key, fmt in rows:

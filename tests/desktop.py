@@ -178,15 +178,16 @@ def docked_icon_centre(env: dict[str, str], wm_class: str = "backcare-tray") -> 
     return x + width // 2, y + height // 2
 
 
-def top_level_windows(env: dict[str, str], wm_class: str) -> int:
-    """Return how many windows of this class sit directly on the root (menus, tooltips)."""
-    lines = [line for line in window_tree(env).splitlines() if line.strip().startswith("0x")]
-    if not lines:
-        return 0
-    top = min(len(line) - len(line.lstrip()) for line in lines)
-    return sum(
-        1 for line in lines if len(line) - len(line.lstrip()) == top and f'"{wm_class}")' in line
+def visible_windows(env: dict[str, str], wm_class: str) -> int:
+    """Return how many mapped windows of this class there are (a menu once it is up)."""
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--class", wm_class],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    return len(found.stdout.split())
 
 
 def _x_answers(display: str) -> bool:

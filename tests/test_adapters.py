@@ -94,7 +94,15 @@ def test_stale_socket_from_a_crash_is_replaced(tmp_path: Path) -> None:
         (b'{"command": "pause", "seconds": "1h"}', "seconds"),
         (b'{"command": "pause", "seconds": true}', "seconds"),
         (b'{"command": "status", "extra": 1}', "unknown fields"),
-        (b"\xff\xfe", "not JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"[" * 50_000, "longer than"),
+        (b"[" * 3000, "nests deeper"),
+        (b'{"command": []}', "unknown command"),
+        (b'{"command": {"a": 1}}', "unknown command"),
+        (b'{"command": "snooze", "seconds": 86401}', "longer than 24h"),
+        (b'{"command": "pause", "seconds": 604801}', "longer than 168h"),
+        (b'{"command": "snooze", "seconds": 0}', "more than zero"),
+        (b'{"command": "snooze", "seconds": 1e400}', "whole number"),
     ],
 )
 def test_parse_request_rejects(line: bytes, problem: str) -> None:
@@ -137,6 +145,67 @@ def test_unusable_state_file_is_ignored_and_kept(tmp_path: Path) -> None:
     kept = list(tmp_path.glob("state.json.unusable-*"))
     assert len(kept) == 1 and kept[0].read_text() == "{ broken"
     assert load_state(tmp_path / "absent.json", Moment(0.0, 0.0)) is None
+
+
+GOOD_STATE = {
+    "format": 1,
+    "mode": "working",
+    "interval_started_at": 1000.0,
+    "deadline": 3700.0,
+    "remind_at": None,
+    "rotation": {"ids": ["ball-squat"], "index": 0, "cycle": 0, "seed": 0},
+    "today": {"date": "2026-11-23", "done": 1, "snoozed": 0, "skipped": 0},
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        "null",
+        "NaN",
+        "7",
+        '"state"',
+        "[" * 100_000,
+        json.dumps({**GOOD_STATE, "deadline": None}),
+        json.dumps({**GOOD_STATE, "mode": "dancing"}),
+        json.dumps({**GOOD_STATE, "today": {"date": 5, "done": -1, "snoozed": 0, "skipped": 0}}),
+        json.dumps({**GOOD_STATE, "rotation": {"ids": [], "index": 0, "cycle": 0, "seed": 0}}),
+        json.dumps(GOOD_STATE).replace("3700.0", "NaN"),
+        json.dumps(GOOD_STATE).replace("3700.0", "Infinity"),
+        json.dumps(GOOD_STATE).replace("3700.0", "true"),
+    ],
+)
+def test_damaged_state_files_are_set_aside_never_a_crash(tmp_path: Path, text: str) -> None:
+    """Whatever the state file holds, loading gives a state or None, and keeps the file."""
+    path = tmp_path / "state.json"
+    path.write_text(text)
+    assert load_state(path, Moment(0.0, 0.0)) is None
+    assert [p.read_text() for p in tmp_path.glob("state.json.unusable-*")] == [text]
+
+
+def test_the_good_state_above_loads(tmp_path: Path) -> None:
+    """The base the damaged files are made from is itself fine (so each damage is the cause)."""
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(GOOD_STATE))
+    loaded = load_state(path, Moment(0.0, 1000.0))
+    assert loaded is not None and loaded[0].deadline == 2700.0
+
+
+def test_off_hours_and_a_held_stretch_survive_a_restart(tmp_path: Path) -> None:
+    """Stopped outside working hours it comes back off; a stretch held for DND stays held."""
+    path = tmp_path / "state.json"
+    state = initial_state(0.0, SETTINGS, 3)
+    off, _ = step(state, Tick(10.0, active=False, active_change_at=5000.0), SETTINGS)
+    save_state(path, off, DayCounts("d"), Moment(10.0, 1010.0))
+    loaded = load_state(path, Moment(0.0, 1010.0))
+    assert loaded is not None
+    assert loaded[0].mode == "off" and loaded[0].rotation == off.rotation
+    held, _ = step(state, Tick(SETTINGS.sitting_interval, dnd=True), SETTINGS)
+    assert held.held_until is not None
+    save_state(path, held, DayCounts("d"), Moment(held.held_until - 60, 1000.0))
+    loaded = load_state(path, Moment(0.0, 1000.0))
+    assert loaded is not None and loaded[0].held_until == pytest.approx(60.0)
 
 
 def test_atomic_write_survives_a_kill_mid_burst(tmp_path: Path) -> None:

@@ -112,3 +112,15 @@ def test_installed_package_finds_its_files() -> None:
     assert "site-packages" in backcare_tray.__file__
     assert app_icon_path().is_file()
     assert shipped_path("config.example.toml").is_file()
+
+
+def test_without_home_it_says_so_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No HOME: a clear error and exit 2, instead of files in somebody else's folders."""
+    monkeypatch.delenv("HOME")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 2
+    assert "HOME is not set" in capsys.readouterr().err
+    assert main(["run", "--no-tray"]) == 2
+    assert list(tmp_path.iterdir()) == []

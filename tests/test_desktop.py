@@ -14,8 +14,8 @@ from desktop import (
     Desktop,
     docked_icon_centre,
     docked_icon_name,
-    top_level_windows,
     virtual_desktop,
+    visible_windows,
 )
 from waiting import wait_for
 
@@ -77,12 +77,11 @@ def open_tray_menu(desktop: Desktop) -> None:
     """Right-click the docked icon and wait for its menu to open."""
     wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
     x, y = docked_icon_centre(desktop.env)
-    before = top_level_windows(desktop.env, "Backcare-tray")
+    before = visible_windows(desktop.env, "Backcare-tray")
     desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "3")
-    # GTK's popup menu is a new top-level window of the app's class.
-    wait_for(
-        lambda: top_level_windows(desktop.env, "Backcare-tray") > before, 5, "the menu to open"
-    )
+    # GTK's popup menu is a new window of the app's class; GTK grabs the keyboard before
+    # mapping it, so once it is visible the keys below reach it.
+    wait_for(lambda: visible_windows(desktop.env, "Backcare-tray") > before, 5, "the menu")
 
 
 def test_right_click_and_first_item_starts_the_stretch(desktop: Desktop) -> None:
@@ -340,3 +339,20 @@ def test_reload_and_sighup_read_the_config_again_and_a_broken_one_is_refused(
     wait_for(lambda: desktop.status()["state"] == "due", 10, "due after SIGHUP")
     assert process.poll() is None
     assert stop_daemon(process) == 0
+
+
+def test_a_failing_state_save_is_logged_once_per_outage(desktop: Desktop) -> None:
+    """Where the state cannot be written, one error; when it can again, one line saying so."""
+    blocker = desktop.home / ".local/state/backcare-tray"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the state folder should be")
+    process = start_daemon(desktop, "--no-tray", config=write_config(desktop, "45m"))
+    for command in ("done", "skip", "pause", "resume", "done"):
+        assert desktop.run(command).returncode == 0
+    log = desktop.home / "daemon.log"
+    assert log.read_text().count("Could not save state") == 1
+    blocker.unlink()
+    assert desktop.run("skip").returncode == 0
+    wait_for(lambda: "State is saved again" in log.read_text(), 5, "the recovery line")
+    assert stop_daemon(process) == 0
+    assert (blocker / "state.json").exists()

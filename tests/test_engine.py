@@ -285,3 +285,21 @@ def test_a_kept_state_adapts_to_new_settings() -> None:
     assert adapt_to_settings(state, 1200.0, fewer).rotation.current in fewer.rotation
     paused, _ = step(state, Pause(1100.0, 3600), Settings())
     assert adapt_to_settings(paused, 1200.0, shorter).deadline == paused.deadline
+
+
+@pytest.mark.parametrize("finish", ["done", "guided"])
+def test_a_stretch_started_while_paused_leaves_it_paused(finish: str) -> None:
+    """Start then Done (or the routine's end) while paused: counted, and still paused."""
+    state = initial_state(1000.0, SETTINGS, 0)
+    paused, _ = step(state, Pause(1100.0, 3600), SETTINGS)
+    stretching, _ = step(paused, StartStretch(1200.0), SETTINGS)
+    if finish == "done":
+        after, effects = step(stretching, MarkDone(1210.0), SETTINGS)
+    else:
+        after = stretching
+        while after.mode == "stretching":
+            assert after.routine is not None
+            after, effects = step(after, Tick(after.routine.phase_ends_at), SETTINGS)
+    assert after.mode == "paused" and after.deadline == paused.deadline
+    assert after.rotation.current != paused.rotation.current  # counted: the rotation moved on
+    assert any(isinstance(e, engine.Record) and e.kind == "done" for e in effects)

@@ -8,14 +8,17 @@ import json
 import logging
 import os
 import secrets
+import selectors
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from backcare_tray.adapters.state_file import write_atomically
+from backcare_tray.durations import LONGEST, check_length
 from backcare_tray.menu import Command
 
 log = logging.getLogger(__name__)
@@ -33,13 +36,29 @@ COMMANDS = {
     "reload",
     "quit",
 }
-TAKES_SECONDS = {"snooze", "pause"}
-MAX_REQUEST = 64 * 1024
+MAX_REQUEST = 4096  # a request is one short line
+MAX_DEPTH = 2
+READ_LIMIT = 2.0  # seconds a client has to send its whole request
+MAX_CLIENTS = 64  # connections read at once; more are turned away at once
+MAX_ANSWERING = 8  # requests handed to the daemon at once; more are answered "busy"
 CLIENT_TIMEOUT = 5.0
 LOOPBACK = "127.0.0.1"
 
 Reply = dict[str, Any]
 Handler = Callable[[Command], Reply]
+
+
+def _connect_patiently(client: socket.socket, address: Any, timeout: float) -> None:
+    """Connect, waiting out a moment when the daemon's queue of new connections is full."""
+    give_up = time.monotonic() + timeout
+    while True:
+        try:
+            client.connect(address)
+            return
+        except BlockingIOError:  # a Unix socket says so at once instead of waiting
+            if time.monotonic() > give_up:
+                raise
+            time.sleep(0.05)
 
 
 class NotRunning(Exception):
@@ -61,30 +80,55 @@ def endpoint_for(runtime_dir: Path, platform: str) -> Endpoint:
     return Endpoint("unix", runtime_dir / "control.sock")
 
 
+def _nesting(text: str) -> int:
+    """Return how deep brackets nest in JSON text, outside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped = char == "\\" and not escaped
+            in_string = escaped or char != '"'
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def parse_request(line: bytes, token: str | None = None) -> Command:
     """Return the command in a request line; raise ValueError with a reason if malformed."""
+    if len(line) > MAX_REQUEST:
+        raise ValueError(f"request longer than {MAX_REQUEST} bytes")
     try:
-        request = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"request is not UTF-8: {error}") from None
+    if _nesting(text) > MAX_DEPTH:  # a request is one flat object
+        raise ValueError(f"request nests deeper than {MAX_DEPTH}")
+    try:
+        request = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
         raise ValueError(f"request is not JSON: {error}") from None
     if not isinstance(request, dict):
         raise ValueError("request must be a JSON object")
     if token is not None and not secrets.compare_digest(str(request.get("token", "")), token):
         raise ValueError("request does not carry this daemon's token")
     name = request.get("command")
-    if name not in COMMANDS:
-        raise ValueError(f"unknown command {name!r}")
+    if not isinstance(name, str) or name not in COMMANDS:
+        raise ValueError(f"unknown command {name!r}"[:200])
     seconds = request.get("seconds")
-    if seconds is not None and (
-        name not in TAKES_SECONDS
-        or isinstance(seconds, bool)
-        or not isinstance(seconds, int)
-        or seconds <= 0
-    ):
-        raise ValueError(f"{name}: seconds {seconds!r} is not a positive whole number here")
+    if seconds is not None:
+        if name not in LONGEST or isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise ValueError(f"{name}: seconds {seconds!r} is not a whole number here"[:200])
+        if seconds <= 0:
+            raise ValueError(f"{name}: seconds {seconds} must be more than zero"[:200])
+        check_length(seconds, name, f"{seconds} s")
     unknown = set(request) - {"command", "seconds", "token"}
     if unknown:
-        raise ValueError(f"unknown fields {sorted(unknown)!r}")
+        raise ValueError(f"unknown fields {sorted(unknown)!r}"[:200])
     return Command(name, seconds)
 
 
@@ -96,11 +140,11 @@ def _listen(endpoint: Endpoint) -> tuple[socket.socket, str | None]:
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(str(endpoint.path))
         os.chmod(endpoint.path, 0o600)
-        server.listen(8)
+        server.listen(socket.SOMAXCONN)
         return server, None
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind((LOOPBACK, 0))
-    server.listen(8)
+    server.listen(socket.SOMAXCONN)
     token = secrets.token_hex(16)
     write_atomically(endpoint.path, f"{server.getsockname()[1]} {token}\n")
     os.chmod(endpoint.path, 0o600)
@@ -120,7 +164,7 @@ def _connect(endpoint: Endpoint, timeout: float) -> tuple[socket.socket, str | N
             address = (LOOPBACK, int(port))
         client.settimeout(timeout)
         try:
-            client.connect(address)
+            _connect_patiently(client, address, timeout)
         except OSError:
             client.close()
             raise
@@ -129,14 +173,30 @@ def _connect(endpoint: Endpoint, timeout: float) -> tuple[socket.socket, str | N
     return client, token
 
 
+@dataclass
+class _Client:
+    """A connection whose request line is still being read."""
+
+    connection: socket.socket
+    deadline: float
+    data: bytes = b""
+
+
 class ControlServer:
-    """Serves requests from one thread, one client at a time, blocking in accept (no polling)."""
+    """Serves the control channel so that no client can hold up another."""
+
+    # One thread reads every client at once (a selector: it wakes on data or the next
+    # client's deadline, never on a timer); each whole request is answered on a thread of
+    # its own, at most MAX_ANSWERING at a time.
 
     def __init__(self, endpoint: Endpoint, handler: Handler) -> None:
         self._endpoint = endpoint
         self._handler = handler
-        self._stopping = threading.Event()
         self._socket, self._token = _listen(endpoint)
+        self._socket.setblocking(False)
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._answering = threading.BoundedSemaphore(MAX_ANSWERING)
+        self._clients: dict[socket.socket, _Client] = {}
         self._thread = threading.Thread(target=self._serve, name="control", daemon=True)
 
     def start(self) -> None:
@@ -144,46 +204,111 @@ class ControlServer:
         self._thread.start()
 
     def _serve(self) -> None:
-        """Accept clients until stopped."""
-        while True:
-            connection, _ = self._socket.accept()
-            if self._stopping.is_set():
-                connection.close()
-                return
-            with connection:
-                connection.settimeout(CLIENT_TIMEOUT)
-                try:
-                    self._answer(connection)
-                except OSError as error:
-                    log.debug("Control client went away: %s", error)
-
-    def _answer(self, connection: socket.socket) -> None:
-        """Read one request line and write one reply line."""
-        data = b""
-        while b"\n" not in data and len(data) <= MAX_REQUEST:
-            chunk = connection.recv(4096)
-            if not chunk:
-                break
-            data += chunk
+        """Read clients until stopped; a client that takes too long is told so and dropped."""
+        selector = selectors.DefaultSelector()
+        selector.register(self._socket, selectors.EVENT_READ)
+        selector.register(self._wake_reader, selectors.EVENT_READ)
         try:
-            if len(data) > MAX_REQUEST:
-                raise ValueError("request too long")
-            reply = self._handler(parse_request(data.split(b"\n", 1)[0], self._token))
-        except ValueError as error:
-            reply = {"ok": False, "error": str(error)}
-        connection.sendall(json.dumps(reply).encode() + b"\n")
+            while True:
+                now = time.monotonic()
+                deadlines = [c.deadline for c in self._clients.values()]
+                wait = max(0.0, min(deadlines) - now) if deadlines else None
+                for key, _ in selector.select(wait):
+                    if key.fileobj is self._wake_reader:
+                        return
+                    if key.fileobj is self._socket:
+                        self._accept(selector)
+                    else:
+                        self._read(selector, self._clients[key.fileobj])  # type: ignore[index]
+                now = time.monotonic()
+                for client in [c for c in self._clients.values() if c.deadline <= now]:
+                    self._drop(selector, client, f"no whole request within {READ_LIMIT:.0f} s")
+        except Exception:  # never reached by a client's doing; logged so it is not silent
+            log.exception("The control channel stopped")
+        finally:
+            for client in list(self._clients.values()):
+                self._drop(selector, client, None)
+            selector.close()
+
+    def _accept(self, selector: selectors.BaseSelector) -> None:
+        """Take a new client, or turn it away at once when too many are being read."""
+        try:
+            connection, _ = self._socket.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        connection.setblocking(False)
+        client = _Client(connection, time.monotonic() + READ_LIMIT)
+        if len(self._clients) >= MAX_CLIENTS:
+            _reply_and_close(connection, {"ok": False, "error": "busy: too many clients"})
+            return
+        self._clients[connection] = client
+        selector.register(connection, selectors.EVENT_READ)
+
+    def _read(self, selector: selectors.BaseSelector, client: _Client) -> None:
+        """Read what a client sent; hand a whole line to an answering thread."""
+        try:
+            chunk = client.connection.recv(4096)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        client.data += chunk
+        if b"\n" not in client.data and len(client.data) > MAX_REQUEST:
+            self._drop(selector, client, f"request longer than {MAX_REQUEST} bytes")
+        elif b"\n" in client.data or not chunk:  # a line, or the client closed its side
+            selector.unregister(client.connection)
+            del self._clients[client.connection]
+            if not self._answering.acquire(blocking=False):
+                _reply_and_close(client.connection, {"ok": False, "error": "busy, try again"})
+                return
+            line = client.data.split(b"\n", 1)[0]
+            threading.Thread(
+                target=self._answer, args=(client.connection, line), name="control-answer"
+            ).start()
+
+    def _drop(self, selector: selectors.BaseSelector, client: _Client, why: str | None) -> None:
+        """Stop reading a client, telling it why when there is a reason."""
+        selector.unregister(client.connection)
+        del self._clients[client.connection]
+        if why is None:
+            client.connection.close()
+        else:
+            _reply_and_close(client.connection, {"ok": False, "error": why})
+
+    def _answer(self, connection: socket.socket, line: bytes) -> None:
+        """Answer one request; whatever goes wrong, the client gets an error and others go on."""
+        try:
+            try:
+                reply = self._handler(parse_request(line, self._token))
+            except ValueError as error:
+                reply = {"ok": False, "error": str(error)}
+            except Exception as error:
+                log.exception("Control request %r failed", line[:200])
+                reply = {"ok": False, "error": f"internal error: {type(error).__name__}"}
+            connection.setblocking(True)
+            connection.settimeout(CLIENT_TIMEOUT)
+            _reply_and_close(connection, reply)
+        finally:
+            self._answering.release()
 
     def stop(self) -> None:
         """Stop serving and remove the socket or port file."""
-        self._stopping.set()
-        try:
-            waker, _ = _connect(self._endpoint, 1.0)
-            waker.close()
-        except (NotRunning, OSError):
-            pass
+        self._wake_writer.send(b"x")
         self._thread.join(timeout=1.0)
         self._socket.close()
+        self._wake_reader.close()
+        self._wake_writer.close()
         self._endpoint.path.unlink(missing_ok=True)
+
+
+def _reply_and_close(connection: socket.socket, reply: Reply) -> None:
+    """Send one reply line (as much as the client takes) and close the connection."""
+    try:
+        connection.sendall(json.dumps(reply).encode() + b"\n")
+    except OSError as error:
+        log.debug("Control client went away: %s", error)
+    finally:
+        connection.close()
 
 
 def send_request(endpoint: Endpoint, command: Command, timeout: float = CLIENT_TIMEOUT) -> Reply:

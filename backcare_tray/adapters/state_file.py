@@ -43,6 +43,23 @@ def _to_mono(value: float | None, at: Moment) -> float | None:
     return None if value is None else at.mono + (value - at.wall)
 
 
+def _no_constant(name: str) -> float:
+    """Refuse NaN and Infinity, which JSON does not have."""
+    raise ValueError(f"{name} is not a time")
+
+
+def _time(value: object) -> float:
+    """Return a saved wall-clock time, refusing anything that is not a plain number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a time")
+    return float(value)
+
+
+def _time_or_none(value: object) -> float | None:
+    """Return a saved time, or None where none was saved."""
+    return None if value is None else _time(value)
+
+
 def save_state(path: Path, state: EngineState, today: DayCounts, at: Moment) -> None:
     """Write the state (times as wall clock) and today's counters."""
     saved = for_saving(state)
@@ -52,6 +69,7 @@ def save_state(path: Path, state: EngineState, today: DayCounts, at: Moment) -> 
         "interval_started_at": _to_wall(saved.interval_started_at, at),
         "deadline": _to_wall(saved.deadline, at),
         "remind_at": _to_wall(saved.remind_at, at),
+        "held_until": _to_wall(saved.held_until, at),
         "rotation": asdict(saved.rotation),
         "today": asdict(today),
     }
@@ -61,7 +79,11 @@ def save_state(path: Path, state: EngineState, today: DayCounts, at: Moment) -> 
 def load_state(path: Path, at: Moment) -> tuple[EngineState, DayCounts] | None:
     """Return the saved state, or None when there is none or it cannot be used."""
     try:
-        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        payload: dict[str, Any] = json.loads(
+            path.read_text(encoding="utf-8"), parse_constant=_no_constant
+        )
+        if not isinstance(payload, dict):
+            raise ValueError(f"a JSON object was expected, not {type(payload).__name__}")
         if payload.get("format") != FORMAT:
             raise ValueError(f"unknown format {payload.get('format')!r}")
         rotation = Rotation(
@@ -71,22 +93,29 @@ def load_state(path: Path, at: Moment) -> tuple[EngineState, DayCounts] | None:
             seed=int(payload["rotation"]["seed"]),
         )
         mode = payload["mode"]
-        if mode not in ("working", "due", "snoozed", "paused"):
+        if mode not in ("working", "due", "snoozed", "paused", "off"):
             raise ValueError(f"unknown mode {mode!r}")
-        started = _to_mono(float(payload["interval_started_at"]), at)
+        started = _to_mono(_time(payload["interval_started_at"]), at)
         assert started is not None
         state = EngineState(
             mode=mode,
             rotation=rotation,
             interval_started_at=started,
-            deadline=_to_mono(payload["deadline"], at),
-            remind_at=_to_mono(payload["remind_at"], at),
+            deadline=_to_mono(_time_or_none(payload["deadline"]), at),
+            remind_at=_to_mono(_time_or_none(payload["remind_at"]), at),
+            held_until=_to_mono(_time_or_none(payload.get("held_until")), at),
         )
+        if mode in ("working", "snoozed") and state.deadline is None:
+            raise ValueError(f"mode {mode!r} without a deadline")
         today = DayCounts(**payload["today"])
+        if not isinstance(today.date, str) or not all(
+            isinstance(n, int) and n >= 0 for n in (today.done, today.snoozed, today.skipped)
+        ):
+            raise ValueError(f"today's counts {payload['today']!r} are not counts")
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError, AssertionError) as error:
-        _set_aside(path, str(error))
+    except (OSError, ValueError, KeyError, TypeError, AssertionError, RecursionError) as error:
+        _set_aside(path, str(error)[:200])
         return None
     if not rotation.ids or not 0 <= rotation.index < len(rotation.ids):
         _set_aside(path, "rotation position out of range")
