@@ -3,7 +3,6 @@
 import logging
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ from backcare_tray import engine
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.dnd import DndSensor
-from backcare_tray.adapters.history import History, read_events
+from backcare_tray.adapters.history import History
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
 from backcare_tray.adapters.local_time import local_now, seconds_until
 from backcare_tray.adapters.notifications import Notifier, OnAction
@@ -179,12 +178,7 @@ class Daemon:
         if self._streak_day == today.isoformat():
             return
         self._streak_day = today.isoformat()
-        try:
-            events = read_events(self.paths.history) if self.paths.history.exists() else []
-            met = days_meeting_goal(events, self.settings.daily_goal)
-        except sqlite3.Error as error:
-            log.warning("Cannot read the history for the streak: %s", error)
-            met = set()
+        met = days_meeting_goal(self.history.done_per_day(), self.settings.daily_goal)
         self._streak_until_yesterday = streak_ending(met, today - timedelta(days=1))
 
     def _streak(self, at: Moment) -> int:

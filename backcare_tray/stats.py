@@ -1,6 +1,6 @@
 """Progress from the history: per day, per stretch, and streaks of days meeting the goal (pure)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -115,12 +115,17 @@ def _streaks(per_day: dict[str, DayStats], today: date, goal: int) -> tuple[int,
     return current, best
 
 
-def days_meeting_goal(events: Iterable[Event], goal: int) -> set[str]:
-    """Return the local dates on which at least goal stretches were done."""
+def done_per_day(events: Iterable[Event]) -> dict[str, int]:
+    """Return how many stretches were done on each local date."""
     done: dict[str, int] = {}
     for event in events:
         if event.kind == "done":
             done[event.local_date] = done.get(event.local_date, 0) + 1
+    return done
+
+
+def days_meeting_goal(done: Mapping[str, int], goal: int) -> set[str]:
+    """Return the local dates on which at least goal stretches were done."""
     return {on for on, count in done.items() if count >= goal}
 
 

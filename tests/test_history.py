@@ -37,6 +37,8 @@ def test_day_counts_and_since(tmp_path: Path) -> None:
     assert history.day_counts(on) == {"done": 2, "snoozed": 1, "skipped": 1}
     later = date.fromtimestamp(1_795_000_000.0 + 3 * 86400)
     assert [e.local_date for e in read_events(tmp_path / "h.sqlite3", later)] == [later.isoformat()]
+    # What the daemon reads for the streak: one number a day, not every event.
+    assert history.done_per_day() == {on.isoformat(): 2, later.isoformat(): 1}
 
 
 def test_wal_mode_and_schema_version(tmp_path: Path) -> None:

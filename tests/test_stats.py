@@ -157,7 +157,7 @@ def test_the_daemon_never_imports_matplotlib() -> None:
 
 def test_tray_tally_and_streak_helpers() -> None:
     """The tray says "Today: 4 of 6 - streak 3 days"; streaks count back from a given day."""
-    from backcare_tray.stats import days_meeting_goal, streak_ending
+    from backcare_tray.stats import days_meeting_goal, done_per_day, streak_ending
     from backcare_tray.wording import today_line
 
     assert today_line(4, 6, 3) == "Today: 4 of 6 - streak 3 days"
@@ -167,7 +167,7 @@ def test_tray_tally_and_streak_helpers() -> None:
         for d in (20, 21, 22)
         for _ in range(6)
     ]
-    met = days_meeting_goal(events, 6)
+    met = days_meeting_goal(done_per_day(events), 6)
     assert met == {"2026-11-20", "2026-11-21", "2026-11-22"}
     assert streak_ending(met, date(2026, 11, 22)) == 3
     assert streak_ending(met, date(2026, 11, 23)) == 0

@@ -152,6 +152,19 @@ class History:
             return {}
         return {kind: number for kind, number in rows}
 
+    def done_per_day(self) -> dict[str, int]:
+        """Return how many stretches were done on each local date (one row a day is read)."""
+        if self._connection is None:
+            return {}
+        try:
+            rows = self._connection.execute(
+                "SELECT local_date, count(*) FROM events WHERE kind = 'done' GROUP BY local_date"
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
+        return {on: number for on, number in rows}
+
     def close(self) -> None:
         """Close the database."""
         if self._connection is not None:
