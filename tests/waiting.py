@@ -17,3 +17,12 @@ def wait_for(check: Callable[[], T], timeout: float = 10.0, what: str = "conditi
         time.sleep(0.05)
         last = check()
     return last
+
+
+def holds_within(check: Callable[[], object], timeout: float) -> bool:
+    """Return whether check() becomes true within timeout seconds (False instead of failing)."""
+    try:
+        wait_for(check, timeout)
+    except AssertionError:
+        return False
+    return True

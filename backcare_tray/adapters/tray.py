@@ -114,7 +114,6 @@ class TrayIcon:
             if self._pending is not None:
                 self._apply(self._pending)
                 self._pending = None
-        icon.visible = True
 
     def show(self, view: TrayView) -> None:
         """Show a view, changing only the parts that differ from what is shown."""
@@ -137,6 +136,8 @@ class TrayIcon:
                 _set_gtk_tooltip(self._icon, view.tooltip)
         if shown is None or shown.menu != view.menu:
             self._icon.menu = self._pystray.Menu(*(self._item(e) for e in view.menu))
+        if shown is None:  # only now: an icon never appears without its picture and menu
+            self._icon.visible = True
         self._shown = view
 
     def _item(self, entry: MenuEntry) -> Any:
