@@ -14,6 +14,7 @@ from queue import SimpleQueue
 from typing import Any, Literal
 
 from backcare_tray import engine
+from backcare_tray.adapters.clock_change import ClockChangeListener
 from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
 from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
 from backcare_tray.adapters.dnd import DndSensor
@@ -102,6 +103,7 @@ class _Request:
 _TICK = "tick"
 _STOP = "stop"
 _RELOAD = "reload"
+_CLOCK_SET = "clock set"
 
 
 class Daemon:
@@ -138,6 +140,7 @@ class Daemon:
         self._save_failing = False
         self._sleep_meter = SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK)
         self._sleep_signal = SleepSignalListener(lambda: self._queue.put(_TICK))
+        self._clock_change = ClockChangeListener(lambda: self._queue.put(_CLOCK_SET))
         self._dnd = DndSensor()
         self.presence = Presence()
         self.history = History(paths.history)
@@ -239,6 +242,7 @@ class Daemon:
         self.scheduler.start()
         self.control.start()
         self._sleep_signal.start()
+        self._clock_change.start()
         self.history.record("daemon_started", None)
         self._apply(self._sensed_tick())
         if self.tray is not None:
@@ -260,6 +264,9 @@ class Daemon:
                     self._apply(self._sensed_tick())
                 elif item == _RELOAD:
                     self._reload()
+                elif item == _CLOCK_SET:  # jobs wait for wall times: plan them all again
+                    self._cadence = None
+                    self._apply(self._sensed_tick())
                 elif isinstance(item, _Request) and item.move("waiting", "taken"):
                     try:
                         stop = self._answer(item)
@@ -472,6 +479,7 @@ class Daemon:
         self.scheduler.shutdown()
         self.notifier.stop()
         self._sleep_signal.stop()
+        self._clock_change.stop()
         if self.tray is not None:
             self.tray.stop()
         self.history.record("daemon_stopped", None)

@@ -1,0 +1,97 @@
+"""Hear the wall clock being set, so scheduled wake-ups can be planned again at once."""
+
+# APScheduler keeps its jobs in wall-clock time. The engine's deadlines are on the awake
+# clock, so the only risk is a job waiting for a wall time that a clock set moved: back an
+# hour, and a wake-up would come an hour late. Linux says when the clock is set: a timerfd
+# armed with TFD_TIMER_CANCEL_ON_SET fails its read with ECANCELED. One thread blocks on that
+# read and does nothing else. Elsewhere there is no such listener (the README says so).
+
+import ctypes
+import errno
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+CLOCK_REALTIME = 0
+TFD_CLOEXEC = 0o2000000
+TFD_TIMER_ABSTIME = 1
+TFD_TIMER_CANCEL_ON_SET = 2
+FAR_AWAY = 2**40  # seconds since the epoch: the timer itself never expires
+
+
+class _Timespec(ctypes.Structure):
+    _fields_ = (("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long))
+
+
+class _Itimerspec(ctypes.Structure):
+    _fields_ = (("it_interval", _Timespec), ("it_value", _Timespec))
+
+
+class ClockChangeListener:
+    """Calls on_change (from its own thread) each time the wall clock is set."""
+
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        self._on_change = on_change
+        self._fd: int | None = None
+        self._stopping = False
+
+    def start(self) -> bool:
+        """Start listening; return False (and log why) where the system cannot say."""
+        if not sys.platform.startswith("linux"):
+            log.info(
+                "Clock changes are not heard on %s; wake-ups follow the wall clock.", sys.platform
+            )
+            return False
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC)
+            if fd < 0:
+                raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+            self._fd, self._libc = fd, libc
+            self._arm()
+        except (OSError, AttributeError) as error:
+            log.warning("Cannot hear clock changes (%s); a clock set back delays wake-ups.", error)
+            return False
+        threading.Thread(target=self._listen, name="clock-change", daemon=True).start()
+        return True
+
+    def _arm(self, value: int = FAR_AWAY) -> None:
+        """Arm the timer to be cancelled by the next clock set (or to fire at value)."""
+        spec = _Itimerspec(_Timespec(0, 0), _Timespec(value, 0))
+        flags = TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET
+        if self._libc.timerfd_settime(self._fd, flags, ctypes.byref(spec), None) != 0:
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+    def _listen(self) -> None:
+        """Wait for clock sets until stopped."""
+        assert self._fd is not None
+        while True:
+            try:
+                os.read(self._fd, 8)
+            except OSError as error:
+                if error.errno != errno.ECANCELED:
+                    log.warning("Stopped hearing clock changes: %s", error)
+                    return
+                if self._stopping:
+                    return
+                log.info("The wall clock was set; planning wake-ups again.")
+                self._on_change()
+                self._arm()
+                continue
+            if self._stopping:  # stop() made the timer fire
+                os.close(self._fd)
+                return
+
+    def stop(self) -> None:
+        """End the listening thread (by letting the timer fire now)."""
+        if self._fd is None:
+            return
+        self._stopping = True
+        try:
+            self._arm(1)  # an absolute time long past: the read returns at once
+        except OSError as error:
+            log.debug("Could not stop the clock listener cleanly: %s", error)
