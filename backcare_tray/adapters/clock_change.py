@@ -80,7 +80,14 @@ class ClockChangeListener:
                     return
                 log.info("The wall clock was set; planning wake-ups again.")
                 self._on_change()
-                self._arm()
+                try:
+                    self._arm()
+                except OSError as rearm_error:
+                    if rearm_error.errno != errno.ECANCELED:
+                        log.warning("Stopped hearing clock changes: %s", rearm_error)
+                        return
+                    # Set again since the read: the timer is armed all the same (timerfd(2)).
+                    self._on_change()
                 continue
             if self._stopping:  # stop() made the timer fire
                 os.close(self._fd)
@@ -93,5 +100,6 @@ class ClockChangeListener:
         self._stopping = True
         try:
             self._arm(1)  # an absolute time long past: the read returns at once
-        except OSError as error:
-            log.debug("Could not stop the clock listener cleanly: %s", error)
+        except OSError as error:  # ECANCELED still arms it (timerfd(2))
+            if error.errno != errno.ECANCELED:
+                log.debug("Could not stop the clock listener cleanly: %s", error)
