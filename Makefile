@@ -6,7 +6,7 @@ VENV := .venv
 SYSTEM_PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean system-run system-test
+.PHONY: run test bench soak clean system-run system-test
 
 # System packages come first: on a fresh machine even `python3 -m venv` needs python3-venv.
 system-run:
@@ -35,6 +35,13 @@ bench: system-test $(BIN)/python
 	$(BIN)/python benchmarks/idle_footprint.py
 	$(BIN)/python benchmarks/stats_speed.py
 	$(BIN)/python benchmarks/answer_latency.py
+	$(BIN)/python benchmarks/soak.py
+
+# Memory over 1,000 fast break cycles, with the tray and without it.
+soak: system-test $(BIN)/python
+	$(BIN)/pip install -q '.[test]'
+	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/soak.py --no-tray
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

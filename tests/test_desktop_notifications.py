@@ -226,3 +226,33 @@ def test_a_left_click_on_the_icon_shows_how_to_do_the_due_stretch(desktop: Deskt
     assert "2. Lower it slowly." in shown[0]["body"]
     assert desktop.status()["state"] == "due"  # a click shows; it does not answer
     assert stop_daemon(process) == 0
+
+
+@pytest.mark.parametrize("server", ["none", "recorder"])
+def test_file_descriptors_stay_flat_over_many_breaks(
+    bare_desktop: Desktop, monkeypatch: pytest.MonkeyPatch, server: str
+) -> None:
+    """Many answered breaks, with or without a notification server: no descriptor is kept."""
+    from backcare_tray.adapters.control import Endpoint, send_request
+    from backcare_tray.menu import Command
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    recorder = RecordingNotificationServer() if server == "recorder" else None
+    process = start_daemon(bare_desktop, "--no-tray", config=quick_config(bare_desktop, "45m"))
+    socket_path = Path(bare_desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray" / "control.sock"
+    endpoint = Endpoint("unix", socket_path)
+
+    def cycles(count: int) -> int:
+        for _ in range(count):
+            for command in (Command("start"), Command("snooze", 60), Command("done")):
+                assert send_request(endpoint, command)["ok"]
+            assert bare_desktop.status()["state"] == "working"
+        return len(list(Path(f"/proc/{process.pid}/fd").iterdir()))
+
+    try:
+        warmed_up = cycles(5)
+        assert cycles(60) <= warmed_up
+        assert stop_daemon(process) == 0
+    finally:
+        if recorder is not None:
+            recorder.close()

@@ -13,8 +13,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Full, Queue
 from typing import Any, Literal
 
 from backcare_tray.adapters.state_file import write_atomically
@@ -40,7 +42,8 @@ MAX_REQUEST = 4096  # a request is one short line
 MAX_DEPTH = 2
 READ_LIMIT = 2.0  # seconds a client has to send its whole request
 MAX_CLIENTS = 64  # connections read at once; more are turned away at once
-MAX_ANSWERING = 8  # requests handed to the daemon at once; more are answered "busy"
+MAX_ANSWERING = 16  # whole requests waiting to be answered; more are answered "busy"
+ACCEPT_PAUSE = 1.0  # seconds without new clients after accept failed (no file descriptors)
 CLIENT_TIMEOUT = 5.0
 LOOPBACK = "127.0.0.1"
 
@@ -186,8 +189,9 @@ class ControlServer:
     """Serves the control channel so that no client can hold up another."""
 
     # One thread reads every client at once (a selector: it wakes on data or the next
-    # client's deadline, never on a timer); each whole request is answered on a thread of
-    # its own, at most MAX_ANSWERING at a time.
+    # client's deadline, never on a timer) and queues each whole request for a second thread
+    # that answers them in turn (the daemon applies commands one at a time anyway). At most
+    # MAX_ANSWERING wait; more are told the daemon is busy.
 
     def __init__(self, endpoint: Endpoint, handler: Handler) -> None:
         self._endpoint = endpoint
@@ -195,13 +199,17 @@ class ControlServer:
         self._socket, self._token = _listen(endpoint)
         self._socket.setblocking(False)
         self._wake_reader, self._wake_writer = socket.socketpair()
-        self._answering = threading.BoundedSemaphore(MAX_ANSWERING)
+        self._requests: Queue[tuple[socket.socket, bytes] | None] = Queue(MAX_ANSWERING)
         self._clients: dict[socket.socket, _Client] = {}
+        self._paused_until: float | None = None  # while accepting failed for want of fds
         self._thread = threading.Thread(target=self._serve, name="control", daemon=True)
+        self._answerer = threading.Thread(target=self._answer_all, name="control-answer")
+        self._answerer.daemon = True
 
     def start(self) -> None:
         """Start answering requests."""
         self._thread.start()
+        self._answerer.start()
 
     def _serve(self) -> None:
         """Read clients until stopped; a client that takes too long is told so and dropped."""
@@ -211,7 +219,12 @@ class ControlServer:
         try:
             while True:
                 now = time.monotonic()
+                if self._paused_until is not None and now >= self._paused_until:
+                    self._paused_until = None  # take new clients again
+                    selector.register(self._socket, selectors.EVENT_READ)
                 deadlines = [c.deadline for c in self._clients.values()]
+                if self._paused_until is not None:
+                    deadlines.append(self._paused_until)
                 wait = max(0.0, min(deadlines) - now) if deadlines else None
                 for key, _ in selector.select(wait):
                     if key.fileobj is self._wake_reader:
@@ -236,6 +249,11 @@ class ControlServer:
             connection, _ = self._socket.accept()
         except (BlockingIOError, InterruptedError):
             return
+        except OSError as error:  # out of file descriptors: wait a moment rather than spin
+            log.error("Cannot take control clients for a while: %s", error)
+            selector.unregister(self._socket)
+            self._paused_until = time.monotonic() + ACCEPT_PAUSE
+            return
         connection.setblocking(False)
         client = _Client(connection, time.monotonic() + READ_LIMIT)
         if len(self._clients) >= MAX_CLIENTS:
@@ -258,13 +276,11 @@ class ControlServer:
         elif b"\n" in client.data or not chunk:  # a line, or the client closed its side
             selector.unregister(client.connection)
             del self._clients[client.connection]
-            if not self._answering.acquire(blocking=False):
-                _reply_and_close(client.connection, {"ok": False, "error": "busy, try again"})
-                return
             line = client.data.split(b"\n", 1)[0]
-            threading.Thread(
-                target=self._answer, args=(client.connection, line), name="control-answer"
-            ).start()
+            try:
+                self._requests.put_nowait((client.connection, line))
+            except Full:
+                _reply_and_close(client.connection, {"ok": False, "error": "busy, try again"})
 
     def _drop(self, selector: selectors.BaseSelector, client: _Client, why: str | None) -> None:
         """Stop reading a client, telling it why when there is a reason."""
@@ -275,26 +291,30 @@ class ControlServer:
         else:
             _reply_and_close(client.connection, {"ok": False, "error": why})
 
+    def _answer_all(self) -> None:
+        """Answer queued requests in turn until stopped."""
+        while (request := self._requests.get()) is not None:
+            self._answer(*request)
+
     def _answer(self, connection: socket.socket, line: bytes) -> None:
         """Answer one request; whatever goes wrong, the client gets an error and others go on."""
         try:
-            try:
-                reply = self._handler(parse_request(line, self._token))
-            except ValueError as error:
-                reply = {"ok": False, "error": str(error)}
-            except Exception as error:
-                log.exception("Control request %r failed", line[:200])
-                reply = {"ok": False, "error": f"internal error: {type(error).__name__}"}
-            connection.setblocking(True)
-            connection.settimeout(CLIENT_TIMEOUT)
-            _reply_and_close(connection, reply)
-        finally:
-            self._answering.release()
+            reply = self._handler(parse_request(line, self._token))
+        except ValueError as error:
+            reply = {"ok": False, "error": str(error)}
+        except Exception as error:
+            log.exception("Control request %r failed", line[:200])
+            reply = {"ok": False, "error": f"internal error: {type(error).__name__}"}
+        connection.setblocking(True)
+        connection.settimeout(CLIENT_TIMEOUT)
+        _reply_and_close(connection, reply)
 
     def stop(self) -> None:
         """Stop serving and remove the socket or port file."""
         self._wake_writer.send(b"x")
         self._thread.join(timeout=1.0)
+        with suppress(Full):  # a full queue: the answerer is a daemon thread, it goes with us
+            self._requests.put_nowait(None)
         self._socket.close()
         self._wake_reader.close()
         self._wake_writer.close()

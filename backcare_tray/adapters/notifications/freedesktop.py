@@ -6,8 +6,10 @@
 # thread sends. No thread waits per notification.
 
 import logging
+import os
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,19 @@ class FreedesktopNotifier:
         if router is not None:
             router.close()
             router.conn.close()
+            # jeepney 0.9's threading connection leaves its stop pipe open on close.
+            for fd in (
+                getattr(router.conn, "_stop_r", None),
+                getattr(router.conn, "_stop_w", None),
+            ):
+                if fd is not None:
+                    with suppress(OSError):
+                        os.close(fd)
+
+    def _failed_call(self, error: BaseException) -> None:
+        """Drop the connection only when the bus itself failed (not when the server did)."""
+        if not isinstance(error, DBusErrorResponse):
+            self._drop_connection()
 
     def _look_up_server(self) -> None:
         """Ask the server its name and capabilities (nothing is known while none answers)."""
@@ -111,7 +126,7 @@ class FreedesktopNotifier:
             try:
                 self._ask_server(self._connect())
             except _FAILURES as error:
-                self._drop_connection()
+                self._failed_call(error)
                 log.debug("No notification server to describe: %s", error)
 
     def _ask_server(self, router: DBusRouter) -> None:
@@ -129,7 +144,7 @@ class FreedesktopNotifier:
                 self._ask_server(router)
                 self._send(router, notice)
             except _FAILURES as error:
-                self._drop_connection()
+                self._failed_call(error)
                 return self._failed(notice, error)
         self._recovered()
         return True
@@ -142,7 +157,7 @@ class FreedesktopNotifier:
             try:
                 self._send(self._router, notice)
             except _FAILURES as error:
-                self._drop_connection()
+                self._failed_call(error)
                 log.debug("Could not update the notification: %s", error)
 
     def _send(self, router: DBusRouter, notice: Notice) -> None:
