@@ -13,6 +13,7 @@ from waiting import wait_for
 
 from backcare_tray.adapters.dnd import (
     DndSensor,
+    dunst_paused,
     notifications_inhibited,
     windows_quiet,
     x11_fullscreen_active,
@@ -202,3 +203,35 @@ def test_dnd_is_only_looked_at_when_a_notification_could_show() -> None:
     assert wants_dnd(held, 2730.0)
     released, _ = step(held, Tick(2760.0), SETTINGS)
     assert not wants_dnd(released, 2800.0)  # due, next reminder not yet
+
+
+def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dunst paused: nothing is sent into the pause, status says so, delivery follows."""
+    from bus_monitor import BusMonitor
+    from conftest import start_daemon, stop_daemon
+    from waiting import wait_for
+
+    with virtual_desktop(tmp_path) as desktop:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        monkeypatch.delenv("DISPLAY", raising=False)
+        desktop.tool("dunstctl", "set-paused", "true")
+        assert dunst_paused() is True
+        monitor = BusMonitor("org.freedesktop.Notifications")
+        config = desktop.home / "dnd.toml"
+        config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
+        try:
+            process = start_daemon(desktop, "--no-tray", config=config)
+            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+            status = desktop.status()
+            assert status["state"] == "due" and status["status"].startswith("Held back")
+            assert monitor.calls("Notify") == []  # nothing went into the pause
+            desktop.tool("dunstctl", "set-paused", "false")
+            assert dunst_paused() is False
+            wait_for(lambda: monitor.calls("Notify"), 10, "the notification after the pause")
+            assert monitor.calls("Notify")[0].body[3] == "Time to stretch: Hamstring stretch"
+            assert desktop.status()["dnd"] is False
+            assert stop_daemon(process) == 0
+        finally:
+            monitor.close()

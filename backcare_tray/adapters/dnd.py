@@ -34,21 +34,31 @@ def x11_fullscreen_active(display: Any = None) -> bool:
             connection.close()
 
 
-def notifications_inhibited() -> bool:
-    """Return the notification server's Inhibited property (False where it has none)."""
+def _server_property(interface: str, name: str) -> object:
+    """Return a property of the notification server's object, or None where it has none."""
     from jeepney import DBusAddress, MessageType, Properties
     from jeepney.io.blocking import open_dbus_connection
 
     address = DBusAddress(
         "/org/freedesktop/Notifications",
         bus_name="org.freedesktop.Notifications",
-        interface="org.freedesktop.Notifications",
+        interface=interface,
     )
     with open_dbus_connection(bus="SESSION") as connection:
-        reply = connection.send_and_get_reply(Properties(address).get("Inhibited"), timeout=2)
+        reply = connection.send_and_get_reply(Properties(address).get(name), timeout=2)
     if reply.header.message_type == MessageType.error:
-        return False
-    return bool(reply.body[0][1])
+        return None  # another server, without this property
+    return reply.body[0][1]
+
+
+def notifications_inhibited() -> bool:
+    """Return the notification server's Inhibited property (False where it has none)."""
+    return bool(_server_property("org.freedesktop.Notifications", "Inhibited"))
+
+
+def dunst_paused() -> bool:
+    """Return True while dunst is paused (`dunstctl set-paused true`): it would queue ours."""
+    return bool(_server_property("org.dunstproject.cmd0", "paused"))
 
 
 def windows_quiet(shell32: Any = None) -> bool:
@@ -76,6 +86,7 @@ class DndSensor:
             checks.append(("Windows notification state", windows_quiet))
         elif self._platform != "darwin":
             checks.append(("notification server Inhibited", notifications_inhibited))
+            checks.append(("dunst paused", dunst_paused))
             if os.environ.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
         for name, check in checks:
