@@ -10,6 +10,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from backcare_tray.paths import app_icon_path
 from backcare_tray.view import PROGRESS_STEPS, IconLook
 
+__all__ = ["AMBER", "DISC", "SIZE", "TRACK", "TRAY_SIZES", "WHITE", "Colour", "draw_icon"]
+
 SIZE = 64  # what the tray backends are given; hosts scale it
 TRAY_SIZES = (16, 22, 24, 32)  # the sizes panels show it at
 

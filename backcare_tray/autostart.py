@@ -7,6 +7,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "LABEL",
+    "MARK",
+    "RUN_KEY",
+    "Place",
+    "command_path",
+    "desktop_entry",
+    "disable",
+    "enable",
+    "launch_agent",
+    "places",
+    "status",
+    "systemd_unit",
+    "windows_run_entry",
+]
+
 MARK = "X-Backcare-Tray-Written=true"  # only files carrying this are ever removed
 LABEL = "org.backcare-tray.daemon"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"

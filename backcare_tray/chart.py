@@ -6,6 +6,8 @@ from pathlib import Path
 
 from backcare_tray.stats import Event
 
+__all__ = ["EXTRA_HINT", "done_by_day_and_stretch", "write_chart"]
+
 EXTRA_HINT = "install the charts extra: pip install 'backcare-tray[charts]'"
 
 

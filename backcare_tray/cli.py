@@ -11,12 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from backcare_tray import __version__
+from backcare_tray.commands import COMMANDS, Command
 from backcare_tray.config_file import ConfigError, config_or_example, load_settings
 from backcare_tray.durations import parse_duration
-from backcare_tray.menu import Command
 from backcare_tray.paths import AppPaths, NoHome, app_icon_path, app_paths
 from backcare_tray.settings import Settings
 from backcare_tray.wording import dose
+
+__all__ = [
+    "EXAMPLES",
+    "EXIT_NOT_RUNNING",
+    "EXIT_REFUSED",
+    "EXIT_USAGE",
+    "LOG_BYTES",
+    "build_parser",
+    "main",
+]
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -82,26 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="config file (default: the user config dir)")
     run.add_argument("--no-tray", action="store_true", help="run without a tray icon")
     run.add_argument("--verbose", action="store_true", help="log debug messages")
-    status = sub.add_parser("status", help="show what the daemon is doing")
-    status.add_argument("--json", action="store_true", help="print JSON")
-    sub.add_parser("start", help="start the guided stretch now")
-    snooze = sub.add_parser("snooze", help="postpone the due stretch")
-    snooze.add_argument(
+    daemon_commands = {}  # the commands sent to the running daemon, from the one table
+    for name, spec in COMMANDS.items():
+        if spec.over_socket and name != "pause-tomorrow":  # that one is "pause tomorrow"
+            daemon_commands[name] = sub.add_parser(name, help=spec.help)
+    daemon_commands["status"].add_argument("--json", action="store_true", help="print JSON")
+    daemon_commands["snooze"].add_argument(
         "duration", nargs="?", type=_duration_arg("snooze"), help="e.g. 10m (default: config)"
     )
-    sub.add_parser("done", help="mark the stretch done")
-    sub.add_parser("skip", help="skip the stretch")
-    pause = sub.add_parser("pause", help="pause reminders")
-    pause.add_argument(
+    daemon_commands["pause"].add_argument(
         "duration",
         nargs="?",
         type=_pause_arg,
         help="e.g. 1h, or 'tomorrow' (default: until resumed)",
     )
-    sub.add_parser("resume", help="resume reminders")
-    sub.add_parser("cancel", help="stop a guided stretch without counting it")
-    sub.add_parser("reload", help="read the config file again (also: SIGHUP)")
-    sub.add_parser("quit", help="stop the daemon")
     exercises = sub.add_parser("exercises", help="list the rotation, marking the next stretch")
     exercises.add_argument("--config", help="config file (default: the user config dir)")
     show = sub.add_parser("show", help="how to do a stretch: dose, steps and safety note")

@@ -7,6 +7,8 @@ from backcare_tray.paths import shipped_path
 from backcare_tray.settings import Settings, settings_from_mapping
 from backcare_tray.validation import InvalidValue
 
+__all__ = ["ConfigError", "config_or_example", "example_config_text", "load_settings"]
+
 
 class ConfigError(Exception):
     """The config file cannot be used; the message names the file, the key and the value."""

@@ -26,7 +26,7 @@ from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.sleep_signal import SleepSignalListener
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import TrayIcon
-from backcare_tray.menu import Command
+from backcare_tray.commands import Command
 from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, Presence, status_report
@@ -34,6 +34,8 @@ from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
 from backcare_tray.wording import Moment
+
+__all__ = ["REPLY_TIMEOUT", "Daemon", "command_event", "count", "local_date"]
 
 log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why

@@ -2,6 +2,8 @@
 
 import re
 
+__all__ = ["DAY", "LONGEST", "WEEK", "check_length", "format_duration", "parse_duration"]
+
 _PART = re.compile(r"(\d+)([hms])")
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 DAY = 24 * 3600

@@ -9,6 +9,34 @@ from backcare_tray.exercises import Phase, phases
 from backcare_tray.rotation import Rotation, advance, reconcile, start_rotation
 from backcare_tray.settings import Settings
 
+__all__ = [
+    "PRESENCE_MATTERS",
+    "Cancel",
+    "Effect",
+    "EngineState",
+    "Event",
+    "MarkDone",
+    "Mode",
+    "Notify",
+    "Pause",
+    "Record",
+    "Refuse",
+    "Resume",
+    "Routine",
+    "Skip",
+    "Snooze",
+    "StartStretch",
+    "Tick",
+    "Wake",
+    "adapt_to_settings",
+    "current_phase",
+    "for_saving",
+    "initial_state",
+    "step",
+    "wake_time",
+    "wants_dnd",
+]
+
 Mode = Literal["working", "due", "snoozed", "stretching", "paused", "off"]
 
 

@@ -14,6 +14,16 @@ from backcare_tray.validation import (
     take_str_list,
 )
 
+__all__ = [
+    "MOVEMENT_SECONDS",
+    "REST_SECONDS",
+    "Exercise",
+    "Phase",
+    "builtin_exercises",
+    "exercise_from_table",
+    "phases",
+]
+
 # Seconds given to one repetition of a movement that has no hold (a squat up and down).
 MOVEMENT_SECONDS = 5
 # Seconds to release and get ready between two holds.

@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+__all__ = ["DAYS", "MORNING", "Window", "WorkingHours", "parse_window"]
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 # Where pause "until tomorrow" ends when no working hours are set.

@@ -2,19 +2,14 @@
 
 from dataclasses import dataclass
 
+from backcare_tray.commands import Command
 from backcare_tray.durations import format_duration
 from backcare_tray.engine import EngineState
 from backcare_tray.settings import Settings
 
+__all__ = ["PAUSE_CHOICES", "SEPARATOR", "MenuEntry", "build_menu", "duration_label"]
+
 PAUSE_CHOICES = (30 * 60, 60 * 60, 2 * 60 * 60)
-
-
-@dataclass(frozen=True)
-class Command:
-    """Something the person asked for: start, snooze, done, skip, pause, resume, cancel..."""
-
-    name: str
-    seconds: int | None = None
 
 
 @dataclass(frozen=True)

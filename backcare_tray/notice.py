@@ -5,11 +5,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from backcare_tray.commands import Command
 from backcare_tray.engine import EngineState, Notify, Record, current_phase
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise
-from backcare_tray.menu import Command
 from backcare_tray.settings import Settings
 from backcare_tray.wording import Moment, clock_text, dose, duration_text
+
+__all__ = [
+    "ACTION_COMMANDS",
+    "ANSWER_HINT",
+    "CONFIRMATION_SECONDS",
+    "ROUTINE_GRACE",
+    "Action",
+    "Notice",
+    "NoticeKind",
+    "Urgency",
+    "action_command",
+    "howto_text",
+    "notice_after",
+    "render_notice",
+    "steps_text",
+]
 
 # What the notification of the current break shows; "howto" is asked for from the menu.
 NoticeKind = Literal["due", "stretching", "counted", "snoozed", "howto"]

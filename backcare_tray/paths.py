@@ -8,6 +8,17 @@ from pathlib import Path
 
 import platformdirs
 
+__all__ = [
+    "APP",
+    "CONFIG_ENV",
+    "AppPaths",
+    "NoHome",
+    "app_icon_path",
+    "app_paths",
+    "resolve_config_path",
+    "shipped_path",
+]
+
 APP = "backcare-tray"
 CONFIG_ENV = "BACKCARE_TRAY_CONFIG"
 

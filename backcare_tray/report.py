@@ -8,6 +8,8 @@ from backcare_tray.engine import EngineState
 from backcare_tray.settings import Settings
 from backcare_tray.wording import Moment, status_line
 
+__all__ = ["DayCounts", "Presence", "next_break_at", "status_report"]
+
 
 @dataclass(frozen=True)
 class DayCounts:

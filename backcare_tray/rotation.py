@@ -4,6 +4,8 @@ import random
 from dataclasses import dataclass, replace
 from typing import Literal
 
+__all__ = ["Order", "Rotation", "advance", "reconcile", "start_rotation"]
+
 Order = Literal["sequential", "shuffle"]
 
 

@@ -18,6 +18,8 @@ from backcare_tray.validation import (
     take_table,
 )
 
+__all__ = ["DEFAULT_SNOOZE_CHOICES", "IDLE_PROBES", "KEYS", "Settings", "settings_from_mapping"]
+
 DEFAULT_SNOOZE_CHOICES = ("5m", "10m", "15m", "30m")
 # The keys of each table; [[exercises]] tables are checked by exercise_from_table.
 KEYS = {

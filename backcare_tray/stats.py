@@ -4,6 +4,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+__all__ = [
+    "ENDS",
+    "STARTS",
+    "DayStats",
+    "Event",
+    "ExerciseStats",
+    "Stats",
+    "compute_stats",
+    "days_meeting_goal",
+    "done_per_day",
+    "streak_ending",
+]
+
 # A sitting stretch starts at these events and ends at the next of ENDS.
 STARTS = {"daemon_started", "done", "skipped", "natural_break", "resumed", "hours_started"}
 ENDS = {"done", "skipped", "natural_break", "paused", "daemon_stopped", "hours_ended"}

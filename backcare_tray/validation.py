@@ -5,6 +5,19 @@ from typing import Any
 
 from backcare_tray.durations import parse_duration
 
+__all__ = [
+    "InvalidValue",
+    "Table",
+    "as_duration",
+    "reject_unknown",
+    "take_bool",
+    "take_duration",
+    "take_int",
+    "take_str",
+    "take_str_list",
+    "take_table",
+]
+
 
 class InvalidValue(Exception):
     """A value in a TOML table is missing, of the wrong type or out of range."""

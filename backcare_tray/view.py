@@ -14,6 +14,16 @@ from backcare_tray.wording import (
     today_line,
 )
 
+__all__ = [
+    "PROGRESS_STEPS",
+    "Cadence",
+    "IconLook",
+    "TrayView",
+    "icon_look",
+    "redraw_cadence",
+    "tray_view",
+]
+
 PROGRESS_STEPS = 12
 
 

@@ -8,6 +8,18 @@ from backcare_tray.engine import EngineState, current_phase
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase
 from backcare_tray.settings import Settings
 
+__all__ = [
+    "Moment",
+    "clock_text",
+    "dose",
+    "duration_text",
+    "menu_status_line",
+    "phase_text",
+    "side_word",
+    "status_line",
+    "today_line",
+]
+
 
 @dataclass(frozen=True)
 class Moment:

@@ -21,7 +21,7 @@ from idle_footprint import memory  # noqa: E402
 from waiting import wait_for  # noqa: E402
 
 from backcare_tray.adapters.control import Endpoint, send_request  # noqa: E402
-from backcare_tray.menu import Command  # noqa: E402
+from backcare_tray.commands import Command  # noqa: E402
 
 CYCLE = [Command("start"), Command("snooze", 60), Command("start"), Command("done")]
 

@@ -24,8 +24,8 @@ from backcare_tray.adapters.opener import open_command
 from backcare_tray.adapters.scheduler import WakeupScheduler
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import backend_candidates
+from backcare_tray.commands import Command
 from backcare_tray.engine import Pause, StartStretch, Tick, initial_state, step
-from backcare_tray.menu import Command
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.wording import Moment

@@ -16,7 +16,7 @@ from backcare_tray.adapters.control import (
     parse_request,
     send_request,
 )
-from backcare_tray.menu import Command
+from backcare_tray.commands import Command
 
 
 @pytest.fixture

@@ -234,7 +234,7 @@ def test_file_descriptors_stay_flat_over_many_breaks(
 ) -> None:
     """Many answered breaks, with or without a notification server: no descriptor is kept."""
     from backcare_tray.adapters.control import Endpoint, send_request
-    from backcare_tray.menu import Command
+    from backcare_tray.commands import Command
 
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
     recorder = RecordingNotificationServer() if server == "recorder" else None

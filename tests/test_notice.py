@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from backcare_tray.adapters.notifications import protocol
+from backcare_tray.commands import Command
 from backcare_tray.engine import (
     Cancel,
     EngineState,
@@ -19,7 +20,6 @@ from backcare_tray.engine import (
     step,
 )
 from backcare_tray.exercises import builtin_exercises
-from backcare_tray.menu import Command
 from backcare_tray.notice import (
     ANSWER_HINT,
     Notice,

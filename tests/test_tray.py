@@ -10,7 +10,8 @@ from desktop import Desktop, virtual_desktop
 from waiting import wait_for
 
 from backcare_tray.adapters.tray import TrayIcon
-from backcare_tray.menu import Command, MenuEntry
+from backcare_tray.commands import Command
+from backcare_tray.menu import MenuEntry
 from backcare_tray.view import IconLook, TrayView
 
 # GtkStatusIcon is deprecated in GTK 3 but is what XEmbed trays speak.

@@ -4,9 +4,10 @@ from dataclasses import replace
 
 import pytest
 
+from backcare_tray.commands import Command
 from backcare_tray.engine import MarkDone, Pause, StartStretch, Tick, initial_state, step
 from backcare_tray.exercises import Phase, builtin_exercises
-from backcare_tray.menu import Command, build_menu, duration_label
+from backcare_tray.menu import build_menu, duration_label
 from backcare_tray.report import DayCounts, status_report
 from backcare_tray.settings import Settings
 from backcare_tray.view import IconLook, icon_look, redraw_cadence, tray_view

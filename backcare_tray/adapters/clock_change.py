@@ -14,6 +14,15 @@ import sys
 import threading
 from collections.abc import Callable
 
+__all__ = [
+    "CLOCK_REALTIME",
+    "FAR_AWAY",
+    "TFD_CLOEXEC",
+    "TFD_TIMER_ABSTIME",
+    "TFD_TIMER_CANCEL_ON_SET",
+    "ClockChangeListener",
+]
+
 log = logging.getLogger(__name__)
 
 CLOCK_REALTIME = 0

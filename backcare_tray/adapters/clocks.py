@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from backcare_tray.wording import Moment
 
+__all__ = ["Clock", "SleepMeter", "clock_now", "platform_clocks"]
+
 Clock = Callable[[], float]
 
 

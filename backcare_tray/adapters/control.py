@@ -20,24 +20,30 @@ from queue import Full, Queue
 from typing import Any, Literal
 
 from backcare_tray.adapters.state_file import write_atomically
-from backcare_tray.durations import LONGEST, check_length
-from backcare_tray.menu import Command
+from backcare_tray.commands import COMMANDS, Command, socket_commands
+from backcare_tray.durations import check_length
+
+__all__ = [
+    "ACCEPT_PAUSE",
+    "CLIENT_TIMEOUT",
+    "LOOPBACK",
+    "MAX_ANSWERING",
+    "MAX_CLIENTS",
+    "MAX_DEPTH",
+    "MAX_REQUEST",
+    "READ_LIMIT",
+    "ControlServer",
+    "Endpoint",
+    "Handler",
+    "NotRunning",
+    "Reply",
+    "endpoint_for",
+    "parse_request",
+    "send_request",
+]
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {
-    "status",
-    "start",
-    "snooze",
-    "done",
-    "skip",
-    "pause",
-    "pause-tomorrow",
-    "resume",
-    "cancel",
-    "reload",
-    "quit",
-}
 MAX_REQUEST = 4096  # a request is one short line
 MAX_DEPTH = 2
 READ_LIMIT = 2.0  # seconds a client has to send its whole request
@@ -120,15 +126,16 @@ def parse_request(line: bytes, token: str | None = None) -> Command:
     if token is not None and not secrets.compare_digest(str(request.get("token", "")), token):
         raise ValueError("request does not carry this daemon's token")
     name = request.get("command")
-    if not isinstance(name, str) or name not in COMMANDS:
+    if not isinstance(name, str) or name not in socket_commands():
         raise ValueError(f"unknown command {name!r}"[:200])
     seconds = request.get("seconds")
     if seconds is not None:
-        if name not in LONGEST or isinstance(seconds, bool) or not isinstance(seconds, int):
+        kind = COMMANDS[name].duration
+        if kind is None or isinstance(seconds, bool) or not isinstance(seconds, int):
             raise ValueError(f"{name}: seconds {seconds!r} is not a whole number here"[:200])
         if seconds <= 0:
             raise ValueError(f"{name}: seconds {seconds} must be more than zero"[:200])
-        check_length(seconds, name, f"{seconds} s")
+        check_length(seconds, kind, f"{seconds} s")
     unknown = set(request) - {"command", "seconds", "token"}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)!r}"[:200])

@@ -6,6 +6,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+__all__ = [
+    "WINDOWS_QUIET_STATES",
+    "DndSensor",
+    "dunst_paused",
+    "notifications_inhibited",
+    "windows_quiet",
+    "x11_fullscreen_active",
+]
+
 log = logging.getLogger(__name__)
 
 # SHQueryUserNotificationState answers that mean "do not disturb": busy (a fullscreen app),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from backcare_tray.stats import Event
 
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "History", "NewerSchema", "read_events"]
+
 log = logging.getLogger(__name__)
 
 # Each entry takes the schema from the version before it; PRAGMA user_version says where a

@@ -6,6 +6,23 @@ import subprocess
 from collections.abc import Callable
 from typing import Any, Protocol
 
+__all__ = [
+    "PROBES",
+    "Call",
+    "DBusIdleProbe",
+    "IdleProbe",
+    "MacIdleProbe",
+    "NeverLocked",
+    "ProbeError",
+    "WindowsIdleProbe",
+    "X11IdleProbe",
+    "auto_order",
+    "choose_probe",
+    "freedesktop_probe",
+    "gnome_probe",
+    "parse_hid_idle",
+]
+
 log = logging.getLogger(__name__)
 
 

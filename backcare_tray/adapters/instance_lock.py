@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
+__all__ = ["AlreadyRunning", "InstanceLock"]
+
 
 class AlreadyRunning(Exception):
     """Another daemon holds the lock; its pid is in the message."""

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from tzlocal import get_localzone
 
+__all__ = ["local_now", "seconds_until"]
+
 
 def local_now() -> datetime:
     """Return the current local time, aware, in the system's zone (UTC if it has none)."""

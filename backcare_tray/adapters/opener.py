@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+__all__ = ["open_command", "open_with_default_app"]
+
 log = logging.getLogger(__name__)
 
 

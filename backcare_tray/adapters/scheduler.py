@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+__all__ = ["MAX_WAIT", "WakeupScheduler"]
+
 MAX_WAIT = 15 * 60
 
 

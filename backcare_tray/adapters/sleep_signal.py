@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+__all__ = ["LOGIND_INTERFACE", "LOGIND_PATH", "SleepSignalListener"]
+
 log = logging.getLogger(__name__)
 
 LOGIND_PATH = "/org/freedesktop/login1"

@@ -14,6 +14,8 @@ from backcare_tray.report import DayCounts
 from backcare_tray.rotation import Rotation
 from backcare_tray.wording import Moment
 
+__all__ = ["FORMAT", "load_state", "save_state", "write_atomically"]
+
 log = logging.getLogger(__name__)
 FORMAT = 1
 

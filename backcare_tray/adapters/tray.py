@@ -8,8 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from backcare_tray.adapters.tray_host import SNI_HOST, tray_hosts
-from backcare_tray.menu import Command, MenuEntry
+from backcare_tray.commands import Command
+from backcare_tray.menu import MenuEntry
 from backcare_tray.view import TrayView
+
+__all__ = ["NO_HOST_WARNING", "OnCommand", "TrayIcon", "backend_candidates", "import_pystray"]
 
 log = logging.getLogger(__name__)
 

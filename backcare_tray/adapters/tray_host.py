@@ -3,6 +3,8 @@
 import logging
 import os
 
+__all__ = ["SNI_HOST", "SNI_WATCHER", "XEMBED_HOST", "tray_hosts"]
+
 log = logging.getLogger(__name__)
 
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"

@@ -21,6 +21,8 @@ from jeepney.low_level import HeaderFields
 from backcare_tray.adapters.notifications import protocol
 from backcare_tray.notice import Notice
 
+__all__ = ["CALL_TIMEOUT", "FreedesktopNotifier", "OnAction"]
+
 log = logging.getLogger(__name__)
 
 OnAction = Callable[[str], None]

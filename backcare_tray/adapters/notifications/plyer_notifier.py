@@ -6,6 +6,8 @@ from typing import Any
 
 from backcare_tray.notice import Notice
 
+__all__ = ["PlyerNotifier"]
+
 log = logging.getLogger(__name__)
 
 

@@ -7,6 +7,25 @@ from jeepney import DBusAddress, MatchRule, Message, new_method_call
 
 from backcare_tray.notice import Notice
 
+__all__ = [
+    "ACTION_INVOKED",
+    "ADDRESS",
+    "APP_NAME",
+    "BUS_NAME",
+    "CLOSED_REASONS",
+    "DESKTOP_ENTRY",
+    "INTERFACE",
+    "NOTIFICATION_CLOSED",
+    "PATH",
+    "URGENCY",
+    "close_notification",
+    "get_capabilities",
+    "get_server_information",
+    "hints",
+    "notify",
+    "signal_rule",
+]
+
 BUS_NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 INTERFACE = "org.freedesktop.Notifications"
