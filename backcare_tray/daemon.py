@@ -422,7 +422,7 @@ class Daemon:
                 self._show_notice(notice, at)
             self._redraw_tray(at)
         cadence = redraw_cadence(self.state)
-        if self.tray is None and self.state.mode != "stretching":
+        if self.tray is None and not isinstance(self.state.mode, engine.Stretching):
             cadence = None  # without an icon only a routine's countdown changes by itself
         if cadence == self._cadence:
             return
@@ -449,7 +449,8 @@ class Daemon:
     def _redraw(self, at: Moment) -> None:
         """Redraw what changes with time; the redraw job calls this without waking the loop."""
         with self._view_lock:
-            if self.state.mode == "stretching" and self._notice_kind == "stretching":
+            stretching = isinstance(self.state.mode, engine.Stretching)
+            if stretching and self._notice_kind == "stretching":
                 self._show_notice("stretching", at)  # the hold's countdown
             self._redraw_tray(at)
 

@@ -3,71 +3,124 @@
 # Times are seconds on one monotonic clock supplied by the caller; the engine never reads a clock.
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import ClassVar
 
 from backcare_tray.exercises import Phase, phases
 from backcare_tray.rotation import Rotation, advance, reconcile, start_rotation
 from backcare_tray.settings import Settings
 
 __all__ = [
-    "PRESENCE_MATTERS",
+    "SITTING",
     "Cancel",
+    "Due",
     "Effect",
     "EngineState",
     "Event",
     "MarkDone",
     "Mode",
     "Notify",
+    "Off",
     "Pause",
+    "Paused",
+    "Presence",
     "Record",
     "Refuse",
     "Resume",
-    "Routine",
     "Skip",
     "Snooze",
+    "Snoozed",
     "StartStretch",
+    "Stretching",
     "Tick",
     "Wake",
+    "Working",
     "adapt_to_settings",
+    "coming_due_at",
     "current_phase",
     "for_saving",
     "initial_state",
+    "is_away",
+    "sitting_since",
     "step",
     "wake_time",
     "wants_dnd",
 ]
 
-Mode = Literal["working", "due", "snoozed", "stretching", "paused", "off"]
+
+@dataclass(frozen=True)
+class Working:
+    """Sitting: the next stretch falls due at deadline."""
+
+    name: ClassVar[str] = "working"
+    since: float  # when this sitting interval started
+    deadline: float
 
 
 @dataclass(frozen=True)
-class Routine:
-    """Progress through a guided stretch and the state to return to if it is cancelled."""
+class Due:
+    """A stretch is due: reminded at remind_at, or held back until held_until (do not disturb)."""
 
+    name: ClassVar[str] = "due"
+    since: float
+    remind_at: float | None = None
+    held_until: float | None = None  # the latest a held-back notification is shown
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """The due stretch comes back at until."""
+
+    name: ClassVar[str] = "snoozed"
+    since: float
+    until: float
+
+
+@dataclass(frozen=True)
+class Paused:
+    """No reminders until until (None: until resumed)."""
+
+    name: ClassVar[str] = "paused"
+    until: float | None = None
+
+
+@dataclass(frozen=True)
+class Off:
+    """Outside working hours, until they start again (None: not known)."""
+
+    name: ClassVar[str] = "off"
+    until: float | None = None
+
+
+@dataclass(frozen=True)
+class Stretching:
+    """A guided routine under way, and the mode to go back to if it is cancelled."""
+
+    name: ClassVar[str] = "stretching"
     phase_index: int
     phase_ends_at: float
     started_at: float
-    before: "EngineState"
+    returns_to: "Working | Due | Snoozed | Paused | Off"
+
+
+Mode = Working | Due | Snoozed | Stretching | Paused | Off
+SITTING = (Working, Due, Snoozed)  # the modes in which time at the desk counts
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Whether the person is at the desk: when they went away, and when to look next."""
+
+    away_since: float | None = None  # None while present
+    probe_at: float | None = None  # None when presence does not matter now
 
 
 @dataclass(frozen=True)
 class EngineState:
-    """Where the break cycle is, and when it next moves on by itself."""
+    """Where the break cycle is: the mode, the rotation and the person's presence."""
 
     mode: Mode
     rotation: Rotation
-    interval_started_at: float
-    # working: when the stretch falls due; snoozed: when the snooze ends;
-    # paused: when the pause ends (None until resumed); off: when working hours start.
-    deadline: float | None
-    remind_at: float | None = None
-    routine: Routine | None = None
-    # When the person went away (idle at least natural_break); None while present.
-    away_since: float | None = None
-    # When the idle probe should next be read; None when presence does not matter.
-    probe_at: float | None = None
-    # The latest a notification held back for do-not-disturb is delivered; None: none held.
-    held_until: float | None = None
+    presence: Presence = Presence()
 
 
 # Events: things that happened.
@@ -187,41 +240,71 @@ def initial_state(now: float, settings: Settings, seed: int) -> EngineState:
     return _fresh_interval(rotation, now, settings)
 
 
-PRESENCE_MATTERS = ("working", "due", "snoozed")
+def sitting_since(mode: Mode) -> float | None:
+    """Return when the current sitting interval started, None where none runs."""
+    if isinstance(mode, Stretching):
+        return sitting_since(mode.returns_to)
+    return mode.since if isinstance(mode, SITTING) else None
+
+
+def is_away(state: EngineState) -> bool:
+    """Return True when the person is away while time at the desk would count."""
+    return state.presence.away_since is not None and isinstance(state.mode, SITTING)
+
+
+def coming_due_at(mode: Mode) -> float | None:
+    """Return when the next stretch falls due while sitting or snoozed, else None."""
+    match mode:
+        case Working():
+            return mode.deadline
+        case Snoozed():
+            return mode.until
+    return None
 
 
 def _cycle_wake(state: EngineState) -> float | None:
     """Return when the break cycle itself moves on; nothing moves while the person is away."""
-    if state.mode == "stretching" and state.routine is not None:
-        return state.routine.phase_ends_at
-    if state.away_since is not None and state.mode in PRESENCE_MATTERS:
+    mode = state.mode
+    if isinstance(mode, Stretching):
+        return mode.phase_ends_at
+    if is_away(state):
         return None
-    if state.mode == "due" and state.held_until is not None:
-        return state.held_until  # _plan_probe adds earlier looks for the end of DND
-    if state.mode == "due":
-        return state.remind_at
-    return state.deadline
+    match mode:
+        case Due(held_until=float() as held):
+            return held  # _plan_probe adds earlier looks for the end of do-not-disturb
+        case Due():
+            return mode.remind_at
+        case Working():
+            return mode.deadline
+        case Snoozed() | Paused() | Off():
+            return mode.until
+    raise AssertionError(mode)  # pragma: no cover
 
 
 def wake_time(state: EngineState) -> float | None:
     """Return when the engine next needs a Tick: the cycle's next move or the next idle look."""
-    times = [t for t in (_cycle_wake(state), state.probe_at) if t is not None]
+    times = [t for t in (_cycle_wake(state), state.presence.probe_at) if t is not None]
     return min(times) if times else None
+
+
+def _held(mode: Mode) -> bool:
+    """Return True when a due stretch is held back for do-not-disturb."""
+    return isinstance(mode, Due) and mode.held_until is not None
 
 
 def wants_dnd(state: EngineState, now: float) -> bool:
     """Return True when a Tick at now may show a due notification, so DND must be known."""
-    if state.mode == "due" and state.held_until is not None:
+    if _held(state.mode):
         return True
     wake = _cycle_wake(state)
-    return state.mode in PRESENCE_MATTERS and wake is not None and now >= wake
+    return isinstance(state.mode, SITTING) and wake is not None and now >= wake
 
 
 def current_phase(state: EngineState, settings: Settings) -> Phase | None:
     """Return the phase of the guided routine under way, if any."""
-    if state.routine is None:
+    if not isinstance(state.mode, Stretching):
         return None
-    return phases(settings.exercise(state.rotation.current))[state.routine.phase_index]
+    return phases(settings.exercise(state.rotation.current))[state.mode.phase_index]
 
 
 def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineState, list[Effect]]:
@@ -244,23 +327,16 @@ def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineSt
 def _sense(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineState, list[Effect]]:
     """Apply working hours, then suspend and idle time: a long absence is a natural break."""
     exercise_id = state.rotation.current
-    if state.mode == "off":
+    if isinstance(state.mode, Off):
         if tick.active:
             return _fresh_interval(state.rotation, tick.now, settings), [
                 Record("hours_started", exercise_id)
             ]
-        return replace(state, deadline=tick.active_change_at), []
-    if state.mode not in PRESENCE_MATTERS:
+        return replace(state, mode=Off(tick.active_change_at)), []
+    if not isinstance(state.mode, SITTING):
         return state, []
     if not tick.active:
-        off = replace(
-            state,
-            mode="off",
-            deadline=tick.active_change_at,
-            remind_at=None,
-            away_since=None,
-            held_until=None,
-        )
+        off = EngineState(Off(tick.active_change_at), state.rotation)
         return off, [Record("hours_ended", exercise_id)]
     if tick.slept_seconds >= settings.natural_break:
         slept = round(tick.slept_seconds)
@@ -270,15 +346,16 @@ def _sense(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSt
     if tick.idle_seconds is None:
         return state, []
     last_input = tick.now - tick.idle_seconds
+    away_since = state.presence.away_since
     if tick.locked or tick.idle_seconds >= settings.natural_break:  # away
-        if state.away_since is None:
-            return replace(state, away_since=last_input), []
+        if away_since is None:
+            return replace(state, presence=replace(state.presence, away_since=last_input)), []
         return state, []
-    if state.away_since is None:
+    if away_since is None:
         return state, []
-    away = last_input - state.away_since
+    away = last_input - away_since
     if away < settings.natural_break:  # a short lock: away for a moment, not a break
-        return replace(state, away_since=None), []
+        return replace(state, presence=replace(state.presence, away_since=None)), []
     return _fresh_interval(state.rotation, last_input, settings), [
         Record("natural_break", exercise_id, seconds=round(away), how="idle")
     ]
@@ -288,32 +365,34 @@ def _plan_probe(
     state: EngineState, now: float, idle: float | None, settings: Settings
 ) -> EngineState:
     """Plan the next idle look: soonest when idle could reach natural_break, or while away."""
-    if state.held_until is not None and state.mode == "due":  # look for do-not-disturb to end
-        probe_at = now + settings.idle_check_every
-    elif settings.idle_probe == "none" or state.mode not in PRESENCE_MATTERS:
+    planned = state.presence.probe_at
+    if _held(state.mode):  # look for do-not-disturb to end
+        probe_at: float | None = now + settings.idle_check_every
+    elif settings.idle_probe == "none" or not isinstance(state.mode, SITTING):
         probe_at = None
-    elif state.away_since is not None:
+    elif state.presence.away_since is not None:
         probe_at = now + settings.idle_check_every
     elif idle is not None:
         probe_at = now + max(1.0, settings.natural_break - idle)
-    elif state.probe_at is None or state.probe_at <= now:  # no reading this time: look again
+    elif planned is None or planned <= now:  # no reading this time: look again
         probe_at = now + settings.idle_check_every
     else:
-        probe_at = state.probe_at
-    return state if probe_at == state.probe_at else replace(state, probe_at=probe_at)
+        probe_at = planned
+    if probe_at == planned:
+        return state
+    return replace(state, presence=replace(state.presence, probe_at=probe_at))
 
 
 def _fresh_interval(rotation: Rotation, now: float, settings: Settings) -> EngineState:
     """Return a working state whose sitting interval starts now."""
-    return EngineState("working", rotation, now, now + settings.sitting_interval)
+    return EngineState(Working(now, now + settings.sitting_interval), rotation)
 
 
 def _become_due(state: EngineState, now: float, settings: Settings) -> EngineState:
     """Return the due state with the first reminder planned."""
     remind_at = now + settings.remind_every if settings.remind_every else None
-    return replace(
-        state, mode="due", deadline=None, remind_at=remind_at, routine=None, held_until=None
-    )
+    since = sitting_since(state.mode)
+    return replace(state, mode=Due(now if since is None else since, remind_at))
 
 
 def _notify_due(
@@ -322,15 +401,10 @@ def _notify_due(
     """Notify a due stretch, or hold it back while do-not-disturb is on."""
     exercise_id = state.rotation.current
     if tick.dnd and settings.respect_dnd:
-        held = replace(
-            state,
-            mode="due",
-            deadline=None,
-            remind_at=None,
-            routine=None,
-            held_until=state.held_until or tick.now + settings.dnd_max_delay,
-        )
-        return held, []
+        since = sitting_since(state.mode)
+        held = state.mode.held_until if isinstance(state.mode, Due) else None
+        until = held or tick.now + settings.dnd_max_delay
+        return replace(state, mode=Due(tick.now if since is None else since, None, until)), []
     return _become_due(state, tick.now, settings), [
         Record("notified", exercise_id, how=kind),
         Notify(kind, exercise_id),
@@ -343,52 +417,45 @@ def _apply(
     """Return the state after event and its effects, without the Wake bookkeeping."""
     exercise_id = state.rotation.current
     now = event.now
+    mode = state.mode
     match event:
         case Tick():
             return _tick(state, event, settings)
         case StartStretch():
-            if state.mode == "stretching":
+            if isinstance(mode, Stretching):
                 return state, [Refuse("A stretch is already under way.")]
             first = phases(settings.exercise(exercise_id))[0]
-            routine = Routine(0, now + first.seconds, now, before=state)
+            stretching = Stretching(0, now + first.seconds, now, returns_to=mode)
             return (
-                replace(state, mode="stretching", routine=routine),
+                replace(state, mode=stretching),
                 [Record("started", exercise_id), Notify("phase", exercise_id, first)],
             )
         case Snooze(seconds=seconds):
-            if state.mode not in ("due", "snoozed", "stretching"):
+            if not isinstance(mode, Due | Snoozed | Stretching):
                 return state, [Refuse("Nothing to snooze: the next stretch is not due yet.")]
             length = seconds if seconds is not None else settings.snooze
-            snoozed = replace(
-                state,
-                mode="snoozed",
-                deadline=now + length,
-                remind_at=None,
-                routine=None,
-                held_until=None,
-            )
-            return snoozed, [Record("snoozed", exercise_id, seconds=length)]
+            since = sitting_since(mode)
+            snoozed = Snoozed(now if since is None else since, now + length)
+            return replace(state, mode=snoozed), [Record("snoozed", exercise_id, seconds=length)]
         case MarkDone(how=how):
             return _finish(state, now, settings, Record("done", exercise_id, how=how))
         case Skip():
             return _finish(state, now, settings, Record("skipped", exercise_id))
         case Pause(seconds=seconds):
             until = now + seconds if seconds is not None else None
-            paused = replace(
-                state, mode="paused", deadline=until, remind_at=None, routine=None, held_until=None
-            )
+            paused = replace(state, mode=Paused(until))
             return paused, [Record("paused", exercise_id, seconds=seconds)]
         case Resume():
-            if state.mode != "paused":
+            if not isinstance(mode, Paused):
                 return state, [Refuse("backcare-tray is not paused.")]
             return _fresh_interval(state.rotation, now, settings), [Record("resumed", exercise_id)]
         case Cancel():
-            if state.routine is None:
+            if not isinstance(mode, Stretching):
                 return state, [Refuse("No stretch is under way.")]
-            before = state.routine.before
-            if before.mode == "due":
-                before = _become_due(before, now, settings)
-            return before, [Record("cancelled", exercise_id)]
+            back = replace(state, mode=mode.returns_to)
+            if isinstance(mode.returns_to, Due):
+                back = _become_due(back, now, settings)
+            return back, [Record("cancelled", exercise_id)]
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 
@@ -397,24 +464,27 @@ def _finish(
 ) -> tuple[EngineState, list[Effect]]:
     """Count a done or skipped stretch, move the rotation on and restart the sitting timer."""
     rotation = advance(state.rotation, settings.rotation_order)
-    if record.kind == "done" and state.routine is not None:  # how long the stretching took
-        record = replace(record, seconds=round(now - state.routine.started_at))
+    mode = state.mode
+    stretching = isinstance(mode, Stretching)
+    if record.kind == "done" and isinstance(mode, Stretching):  # how long the stretching took
+        record = replace(record, seconds=round(now - mode.started_at))
     effects: list[Effect] = [record]
-    if record.kind == "done" and state.routine is not None:
+    if record.kind == "done" and stretching:
         effects.append(Notify("finished", record.exercise_id))
     # A routine started while paused or off hours goes back there: finishing is no resume.
-    before = state.routine.before if state.routine is not None else state
-    if before.mode in ("paused", "off"):
-        return replace(before, rotation=rotation), effects
+    before = mode.returns_to if isinstance(mode, Stretching) else mode
+    if isinstance(before, Paused | Off):
+        return replace(state, mode=before, rotation=rotation), effects
     return _fresh_interval(rotation, now, settings), effects
 
 
 def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineState, list[Effect]]:
     """Bring the state up to date with the time now."""
     now = tick.now
+    mode = state.mode
     exercise_id = state.rotation.current
-    if state.mode == "due" and state.held_until is not None and state.away_since is None:
-        if tick.dnd and now < state.held_until and settings.respect_dnd:
+    if isinstance(mode, Due) and mode.held_until is not None and not is_away(state):
+        if tick.dnd and now < mode.held_until and settings.respect_dnd:
             return state, []  # still held back
         return _become_due(state, now, settings), [
             Record("notified", exercise_id, how="due"),
@@ -423,53 +493,54 @@ def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSta
     wake = _cycle_wake(state)
     if wake is None or now < wake:
         return state, []
-    match state.mode:
-        case "working" | "snoozed":
+    match mode:
+        case Working() | Snoozed():
             return _notify_due(state, tick, settings, "due")
-        case "due":
+        case Due():
             return _notify_due(state, tick, settings, "reminder")
-        case "paused":
+        case Paused():
             resumed: list[Effect] = [Record("resumed", exercise_id)]
             if not tick.active:
-                return replace(state, mode="off", deadline=tick.active_change_at), resumed
+                return replace(state, mode=Off(tick.active_change_at)), resumed
             return _fresh_interval(state.rotation, now, settings), resumed
-        case "off":  # _sense already followed the working hours
+        case Off():  # _sense already followed the working hours
             return state, []
-        case "stretching":
-            return _next_phase(state, now, settings)
-    raise AssertionError(f"unhandled mode {state.mode!r}")  # pragma: no cover
+        case Stretching():
+            return _next_phase(state, mode, now, settings)
+    raise AssertionError(f"unhandled mode {mode!r}")  # pragma: no cover
 
 
 def _next_phase(
-    state: EngineState, now: float, settings: Settings
+    state: EngineState, mode: Stretching, now: float, settings: Settings
 ) -> tuple[EngineState, list[Effect]]:
     """Move a guided routine to its next phase, or finish it as done."""
-    assert state.routine is not None
     exercise_id = state.rotation.current
     routine_phases = phases(settings.exercise(exercise_id))
-    index = state.routine.phase_index + 1
+    index = mode.phase_index + 1
     if index >= len(routine_phases):
         return _finish(state, now, settings, Record("done", exercise_id, how="guided"))
     phase = routine_phases[index]
-    routine = replace(state.routine, phase_index=index, phase_ends_at=now + phase.seconds)
-    return replace(state, routine=routine), [Notify("phase", exercise_id, phase)]
+    moved = replace(mode, phase_index=index, phase_ends_at=now + phase.seconds)
+    return replace(state, mode=moved), [Notify("phase", exercise_id, phase)]
 
 
 def adapt_to_settings(state: EngineState, now: float, settings: Settings) -> EngineState:
     """Return a restored or kept state made valid for settings: its rotation, its interval."""
     rotation = reconcile(state.rotation, settings.rotation, settings.rotation_order)
     state = replace(state, rotation=rotation)
-    if state.mode == "working" and state.deadline is not None:  # a shorter interval applies
-        latest = min(state.interval_started_at, now) + settings.sitting_interval
-        if state.deadline > latest:
-            state = replace(state, deadline=latest)
+    if isinstance(state.mode, Working):  # a shorter interval applies
+        latest = min(state.mode.since, now) + settings.sitting_interval
+        if state.mode.deadline > latest:
+            state = replace(state, mode=replace(state.mode, deadline=latest))
     return state
 
 
 def for_saving(state: EngineState) -> EngineState:
-    """Return the state to persist: a routine cut short by a restart comes back as due."""
-    if state.routine is None:
+    """Return the state to persist: a routine cut short comes back as due (or paused, or off)."""
+    mode = state.mode
+    if not isinstance(mode, Stretching):
         return state
-    return replace(
-        state, mode="due", deadline=None, remind_at=state.routine.started_at, routine=None
-    )
+    if isinstance(mode.returns_to, Paused | Off):
+        return replace(state, mode=mode.returns_to)
+    since = sitting_since(mode)
+    return replace(state, mode=Due(mode.started_at if since is None else since, mode.started_at))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from backcare_tray.commands import Command
 from backcare_tray.durations import format_duration
-from backcare_tray.engine import EngineState
+from backcare_tray.engine import Due, EngineState, Paused, Snoozed, Stretching
 from backcare_tray.settings import Settings
 
 __all__ = ["PAUSE_CHOICES", "SEPARATOR", "MenuEntry", "build_menu", "duration_label"]
@@ -41,7 +41,7 @@ def build_menu(
 ) -> tuple[MenuEntry, ...]:
     """Return the menu for this state, top to bottom."""
     name = settings.exercise(state.rotation.current).name
-    stretching = state.mode == "stretching"
+    stretching = isinstance(state.mode, Stretching)
     first = (
         MenuEntry("Stop stretch (not counted)", Command("cancel"))
         if stretching
@@ -49,12 +49,12 @@ def build_menu(
     )
     snooze = MenuEntry(
         "Snooze",
-        enabled=state.mode in ("due", "snoozed", "stretching"),
+        enabled=isinstance(state.mode, Due | Snoozed | Stretching),
         children=tuple(
             MenuEntry(duration_label(s), Command("snooze", s)) for s in settings.snooze_choices
         ),
     )
-    if state.mode == "paused":
+    if isinstance(state.mode, Paused):
         pause = MenuEntry("Resume", Command("resume"))
     else:
         pause = MenuEntry(

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backcare_tray.commands import Command
-from backcare_tray.engine import EngineState, Notify, Record, current_phase
+from backcare_tray.engine import (
+    Due,
+    EngineState,
+    Notify,
+    Record,
+    Snoozed,
+    Stretching,
+    coming_due_at,
+    current_phase,
+)
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise
 from backcare_tray.settings import Settings
 from backcare_tray.wording import Moment, clock_text, dose, duration_text
@@ -90,10 +99,10 @@ def notice_after(
         if isinstance(effect, Notify):
             kind = _NOTIFY_KINDS.get(effect.kind, "due")
             return "close" if kind == "counted" and answered_elsewhere else kind
-    if after.mode == before.mode and after.rotation == before.rotation:
+    if after.mode.name == before.mode.name and after.rotation == before.rotation:
         return None
     if how == "notification":  # confirm the answer where it was given
-        if after.mode == "snoozed":
+        if isinstance(after.mode, Snoozed):
             return "snoozed"
         if any(isinstance(e, Record) and e.kind == "done" for e in effects):
             return "counted"
@@ -116,8 +125,9 @@ def howto_text(exercise: Exercise) -> str:
 def _next_break(state: EngineState, at: Moment, settings: Settings) -> str:
     """Return when and what the next stretch is, e.g. "Next: Calf stretch at 15:20"."""
     name = settings.exercise(state.rotation.current).name
-    if state.mode in ("working", "snoozed") and state.deadline is not None:
-        return f"Next: {name} at {clock_text(at.wall_of(state.deadline), at.wall)}."
+    due_at = coming_due_at(state.mode)
+    if due_at is not None:
+        return f"Next: {name} at {clock_text(at.wall_of(due_at), at.wall)}."
     return f"Next: {name}."
 
 
@@ -125,8 +135,8 @@ def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notic
     """Return the guided routine's notification: where you are, the countdown, the steps."""
     exercise = settings.exercise(state.rotation.current)
     phase = current_phase(state, settings)
-    assert phase is not None and state.routine is not None
-    left = max(0, math.ceil(state.routine.phase_ends_at - at.mono))
+    assert phase is not None and isinstance(state.mode, Stretching)
+    left = max(0, math.ceil(state.mode.phase_ends_at - at.mono))
     where = f"{phase.side}, " if phase.side else ""
     count = f"{where}{phase.rep} of {phase.reps}"
     if phase.kind == "rest":
@@ -183,7 +193,7 @@ def render_notice(
                 timeout=CONFIRMATION_SECONDS,
             )
         case "snoozed":
-            back = state.deadline or at.mono
+            back = coming_due_at(state.mode) or at.mono
             return Notice(
                 "snoozed",
                 f"Snoozed: {exercise.name}",
@@ -193,10 +203,11 @@ def render_notice(
                 timeout=CONFIRMATION_SECONDS,
             )
         case "howto":
-            if state.mode == "due":
+            if isinstance(state.mode, Due):
                 actions = render_notice("due", state, at, settings).actions[1:]
             else:
-                actions = () if state.mode == "stretching" else (Action("start", "Start"),)
+                stretching = isinstance(state.mode, Stretching)
+                actions = () if stretching else (Action("start", "Start"),)
             return Notice(
                 "howto",
                 f"How to do it: {exercise.name}",

@@ -4,7 +4,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from backcare_tray.engine import EngineState
+from backcare_tray.engine import (
+    SITTING,
+    Due,
+    EngineState,
+    Off,
+    Paused,
+    Snoozed,
+    Stretching,
+    Working,
+    coming_due_at,
+    is_away,
+    sitting_since,
+)
 from backcare_tray.settings import Settings
 from backcare_tray.wording import Moment, status_line
 
@@ -40,16 +52,17 @@ def _iso(wall: float | None) -> str | None:
 
 def next_break_at(state: EngineState, at: Moment, settings: Settings) -> float | None:
     """Return the engine time the next stretch is (or was) due, None while paused indefinitely."""
-    match state.mode:
-        case "working" | "snoozed":
-            return state.deadline
-        case "due" | "stretching":
+    mode = state.mode
+    match mode:
+        case Working() | Snoozed():
+            return coming_due_at(mode)
+        case Due() | Stretching():
             return at.mono
-        case "paused" | "off":
-            if state.deadline is None:
-                return None
-            return state.deadline + settings.sitting_interval
-    raise AssertionError(state.mode)  # pragma: no cover
+        case Paused(until=None) | Off(until=None):
+            return None
+        case Paused(until=float() as until) | Off(until=float() as until):
+            return until + settings.sitting_interval
+    raise AssertionError(mode)  # pragma: no cover
 
 
 def status_report(
@@ -62,9 +75,10 @@ def status_report(
     """Return the status as a JSON-ready mapping."""
     exercise = settings.exercise(state.rotation.current)
     due = next_break_at(state, at, settings)
-    counting = state.mode in ("working", "due", "snoozed") and state.away_since is None
+    since = sitting_since(state.mode)
+    counting = isinstance(state.mode, SITTING) and not is_away(state)
     return {
-        "state": state.mode,
+        "state": state.mode.name,
         "status": status_line(state, at, settings),
         "next_break_at": None if due is None else _iso(at.wall_of(due)),
         "seconds_until_break": None if due is None else max(0, round(due - at.mono)),
@@ -75,9 +89,9 @@ def status_report(
             "snoozed": today.snoozed,
             "skipped": today.skipped,
         },
-        "sitting_seconds": round(at.mono - state.interval_started_at) if counting else 0,
+        "sitting_seconds": round(at.mono - since) if counting and since is not None else 0,
         "idle_seconds": None if presence.idle_seconds is None else round(presence.idle_seconds),
-        "away": state.away_since is not None,
+        "away": is_away(state),
         "idle_probe": presence.probe,
         "last_natural_break_at": _iso(presence.last_natural_break_at),
         "dnd": presence.dnd,

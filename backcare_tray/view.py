@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from backcare_tray.engine import EngineState
+from backcare_tray.engine import EngineState, Stretching, Working, coming_due_at, is_away
 from backcare_tray.menu import MenuEntry, build_menu
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
@@ -46,19 +46,17 @@ class TrayView:
 
 def icon_look(state: EngineState, now: float) -> IconLook:
     """Return the icon look: working shows the share of the interval passed in 12 steps."""
-    if state.away_since is not None and state.mode in ("working", "due", "snoozed"):
+    if is_away(state):
         return IconLook("away")
-    match state.mode:
-        case "working":
-            assert state.deadline is not None
-            span = max(1.0, state.deadline - state.interval_started_at)
-            share = (now - state.interval_started_at) / span
+    mode = state.mode
+    match mode:
+        case Working():
+            span = max(1.0, mode.deadline - mode.since)
+            share = (now - mode.since) / span
             return IconLook("working", min(PROGRESS_STEPS, max(0, math.floor(share * 12))))
-        case "stretching":
-            assert state.routine is not None
-            return IconLook("stretching", max(0, math.ceil(state.routine.phase_ends_at - now)))
-        case mode:
-            return IconLook(mode)
+        case Stretching():
+            return IconLook("stretching", max(0, math.ceil(mode.phase_ends_at - now)))
+    return IconLook(mode.name)
 
 
 def tray_view(
@@ -93,9 +91,9 @@ def redraw_cadence(state: EngineState) -> Cadence | None:
     """Return when the view changes without an event: each minute, or each second stretching."""
     # The minutes left change at deadline - 60 k, a stretch's countdown each whole second
     # before its phase ends; other states change only on events.
-    if state.mode == "stretching" and state.routine is not None:
-        return Cadence(state.routine.phase_ends_at, 1.0)
-    away = state.away_since is not None
-    if state.mode in ("working", "snoozed") and state.deadline is not None and not away:
-        return Cadence(state.deadline, 60.0)
+    if isinstance(state.mode, Stretching):
+        return Cadence(state.mode.phase_ends_at, 1.0)
+    due_at = coming_due_at(state.mode)
+    if due_at is not None and not is_away(state):
+        return Cadence(due_at, 60.0)
     return None

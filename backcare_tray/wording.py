@@ -4,7 +4,18 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from backcare_tray.engine import EngineState, current_phase
+from backcare_tray.engine import (
+    Due,
+    EngineState,
+    Off,
+    Paused,
+    Snoozed,
+    Stretching,
+    Working,
+    coming_due_at,
+    current_phase,
+    is_away,
+)
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase
 from backcare_tray.settings import Settings
 
@@ -92,46 +103,43 @@ def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None
 def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     """Return the one-line status shown as the tray tooltip and the menu's first line."""
     name = settings.exercise(state.rotation.current).name
-    if state.away_since is not None and state.mode in ("working", "due", "snoozed"):
+    if is_away(state):
         return "Away: the sitting timer starts again when you are back"
-    match state.mode:
-        case "working":
-            assert state.deadline is not None
-            return f"Next stretch in {duration_text(state.deadline - at.mono)}: {name}"
-        case "due" if state.held_until is not None:
+    mode = state.mode
+    match mode:
+        case Working():
+            return f"Next stretch in {duration_text(mode.deadline - at.mono)}: {name}"
+        case Due(held_until=float()):
             return f"Held back: do not disturb ({name})"
-        case "due":
+        case Due():
             return f"Time to stretch: {name}"
-        case "snoozed":
-            assert state.deadline is not None
-            return f"Snoozed: {name} in {duration_text(state.deadline - at.mono)}"
-        case "stretching":
+        case Snoozed():
+            return f"Snoozed: {name} in {duration_text(mode.until - at.mono)}"
+        case Stretching():
             phase = current_phase(state, settings)
-            assert phase is not None and state.routine is not None
-            left = max(0, math.ceil(state.routine.phase_ends_at - at.mono))
+            assert phase is not None
+            left = max(0, math.ceil(mode.phase_ends_at - at.mono))
             return f"{name}: {phase_text(settings.exercise(state.rotation.current), phase, left)}"
-        case "paused":
-            if state.deadline is None:
-                return "Paused until you resume"
-            return f"Paused until {clock_text(at.wall_of(state.deadline), at.wall)}"
-        case "off":
-            if state.deadline is None:
-                return "Off hours"
-            return f"Off hours until {clock_text(at.wall_of(state.deadline), at.wall)}"
-    raise AssertionError(state.mode)  # pragma: no cover
+        case Paused(until=None):
+            return "Paused until you resume"
+        case Paused(until=float() as until):
+            return f"Paused until {clock_text(at.wall_of(until), at.wall)}"
+        case Off(until=None):
+            return "Off hours"
+        case Off(until=float() as until):
+            return f"Off hours until {clock_text(at.wall_of(until), at.wall)}"
+    raise AssertionError(mode)  # pragma: no cover
 
 
 def menu_status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     """Return the menu's status line, which names clock times so it only changes on events."""
     name = settings.exercise(state.rotation.current).name
-    match state.mode:
-        case "working" | "snoozed" if state.away_since is None:
-            assert state.deadline is not None
-            return f"Next stretch at {clock_text(at.wall_of(state.deadline))}: {name}"
-        case "stretching":
-            return f"Stretching: {name}"
-        case _:
-            return status_line(state, at, settings)
+    due_at = coming_due_at(state.mode)
+    if due_at is not None and not is_away(state):
+        return f"Next stretch at {clock_text(at.wall_of(due_at))}: {name}"
+    if isinstance(state.mode, Stretching):
+        return f"Stretching: {name}"
+    return status_line(state, at, settings)
 
 
 def today_line(done: int, goal: int, streak: int) -> str:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from engine_views import deadline, held_until
 
 from backcare_tray.adapters.control import (
     ControlServer,
@@ -120,8 +121,8 @@ def test_state_round_trip_converts_clocks(tmp_path: Path) -> None:
     loaded = load_state(path, Moment(9.0, 5100.0))  # 100 s later, after a restart
     assert loaded is not None
     restored, today = loaded
-    assert restored.mode == "paused"
-    assert restored.deadline == pytest.approx(9.0 - 100.0 + 600.0)
+    assert restored.mode.name == "paused"
+    assert deadline(restored) == pytest.approx(9.0 - 100.0 + 600.0)
     assert restored.rotation == state.rotation
     assert today == DayCounts("2026-11-23", 2, 1, 0)
 
@@ -132,7 +133,7 @@ def test_state_saved_mid_routine_comes_back_due(tmp_path: Path) -> None:
     state, _ = step(initial_state(0.0, SETTINGS, 1), StartStretch(10.0), SETTINGS)
     save_state(path, state, DayCounts("d"), Moment(11.0, 1011.0))
     loaded = load_state(path, Moment(0.0, 1020.0))
-    assert loaded is not None and loaded[0].mode == "due"
+    assert loaded is not None and loaded[0].mode.name == "due"
     _, effects = step(loaded[0], Tick(0.0), SETTINGS)
     assert any(getattr(e, "kind", None) == "reminder" for e in effects)
 
@@ -174,6 +175,11 @@ GOOD_STATE = {
         json.dumps(GOOD_STATE).replace("3700.0", "NaN"),
         json.dumps(GOOD_STATE).replace("3700.0", "Infinity"),
         json.dumps(GOOD_STATE).replace("3700.0", "true"),
+        json.dumps({**GOOD_STATE, "format": 2, "mode": {"name": "working", "since": 1.0}}),
+        json.dumps({**GOOD_STATE, "format": 2, "mode": {"name": "due", "since": 1, "x": 2}}),
+        json.dumps({**GOOD_STATE, "format": 2, "mode": {"name": "stretching", "since": 1}}),
+        json.dumps({**GOOD_STATE, "format": 2, "mode": ["working"]}),
+        json.dumps({**GOOD_STATE, "format": 3}),
     ],
 )
 def test_damaged_state_files_are_set_aside_never_a_crash(tmp_path: Path, text: str) -> None:
@@ -185,11 +191,11 @@ def test_damaged_state_files_are_set_aside_never_a_crash(tmp_path: Path, text: s
 
 
 def test_the_good_state_above_loads(tmp_path: Path) -> None:
-    """The base the damaged files are made from is itself fine (so each damage is the cause)."""
+    """The base of the damaged files (format 1, read for upgrades) is itself fine."""
     path = tmp_path / "state.json"
     path.write_text(json.dumps(GOOD_STATE))
     loaded = load_state(path, Moment(0.0, 1000.0))
-    assert loaded is not None and loaded[0].deadline == 2700.0
+    assert loaded is not None and deadline(loaded[0]) == 2700.0
 
 
 def test_off_hours_and_a_held_stretch_survive_a_restart(tmp_path: Path) -> None:
@@ -200,12 +206,13 @@ def test_off_hours_and_a_held_stretch_survive_a_restart(tmp_path: Path) -> None:
     save_state(path, off, DayCounts("d"), Moment(10.0, 1010.0))
     loaded = load_state(path, Moment(0.0, 1010.0))
     assert loaded is not None
-    assert loaded[0].mode == "off" and loaded[0].rotation == off.rotation
+    assert loaded[0].mode.name == "off" and loaded[0].rotation == off.rotation
     held, _ = step(state, Tick(SETTINGS.sitting_interval, dnd=True), SETTINGS)
-    assert held.held_until is not None
-    save_state(path, held, DayCounts("d"), Moment(held.held_until - 60, 1000.0))
+    held_at = held_until(held)
+    assert held_at is not None
+    save_state(path, held, DayCounts("d"), Moment(held_at - 60, 1000.0))
     loaded = load_state(path, Moment(0.0, 1000.0))
-    assert loaded is not None and loaded[0].held_until == pytest.approx(60.0)
+    assert loaded is not None and held_until(loaded[0]) == pytest.approx(60.0)
 
 
 def test_atomic_write_survives_a_kill_mid_burst(tmp_path: Path) -> None:

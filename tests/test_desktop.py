@@ -166,7 +166,7 @@ def test_missed_deadline_gives_one_notification_after_restart(desktop: Desktop) 
     # While it was off, its deadline passed an hour ago (the state file keeps wall times).
     state_file = desktop.home / ".local/state/backcare-tray/state.json"
     state = json.loads(state_file.read_text())
-    state["deadline"] = time.time() - 3600
+    state["mode"]["deadline"] = time.time() - 3600
     state_file.write_text(json.dumps(state))
     process = start_daemon(desktop, config=config, log_name="second.log")
     wait_for(lambda: desktop.status()["state"] == "due", 10, "due after restart")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from dbus_service import ExportedService
 from desktop import Desktop, virtual_desktop
+from engine_views import held_until, remind_at
 from waiting import wait_for
 
 from backcare_tray.adapters.dnd import (
@@ -34,14 +35,14 @@ def test_due_is_held_back_during_dnd_and_delivered_when_it_ends() -> None:
     """A fullscreen presentation at the deadline: nothing pops up until it ends."""
     state = initial_state(0.0, SETTINGS, 0)
     state, effects = step(state, Tick(2700.0, dnd=True), SETTINGS)
-    assert state.mode == "due" and notes(effects) == []
+    assert state.mode.name == "due" and notes(effects) == []
     assert status_line(state, Moment(2700.0, 0.0), SETTINGS).startswith("Held back")
     assert wake_time(state) == 2730.0  # looks for the end of do-not-disturb
     state, effects = step(state, Tick(2730.0, dnd=True), SETTINGS)
     assert notes(effects) == []
     state, effects = step(state, Tick(2760.0, dnd=False), SETTINGS)
     assert notes(effects) == ["due"]
-    assert state.held_until is None and state.remind_at == 2760.0 + 300
+    assert held_until(state) is None and remind_at(state) == 2760.0 + 300
 
 
 def test_held_back_at_most_dnd_max_delay() -> None:
@@ -61,9 +62,9 @@ def test_reminders_are_held_too_and_snooze_clears_the_hold() -> None:
     state = initial_state(0.0, SETTINGS, 0)
     state, _ = step(state, Tick(2700.0), SETTINGS)
     state, effects = step(state, Tick(3000.0, dnd=True), SETTINGS)
-    assert notes(effects) == [] and state.held_until == 3000.0 + 1800
+    assert notes(effects) == [] and held_until(state) == 3000.0 + 1800
     state, _ = step(state, Snooze(3010.0, 600), SETTINGS)
-    assert state.mode == "snoozed" and state.held_until is None
+    assert state.mode.name == "snoozed" and held_until(state) is None
 
 
 def test_respect_dnd_off_notifies_anyway() -> None:

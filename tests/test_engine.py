@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+from engine_views import deadline, remind_at, routine, since
 
 from backcare_tray import engine
 from backcare_tray.engine import (
@@ -55,23 +56,23 @@ def fresh() -> EngineState:
 
 def test_fresh_state_is_working_with_deadline_one_interval_away(fresh: EngineState) -> None:
     """A new day starts working, due one sitting interval later."""
-    assert fresh.mode == "working"
-    assert fresh.deadline == 1000.0 + 45 * 60
-    assert wake_time(fresh) == fresh.deadline
+    assert fresh.mode.name == "working"
+    assert deadline(fresh) == 1000.0 + 45 * 60
+    assert wake_time(fresh) == deadline(fresh)
 
 
 def test_tick_before_deadline_changes_nothing_but_rearms(fresh: EngineState) -> None:
     """An early wake-up (clock change, spurious fire) notifies nothing and re-arms the job."""
     state, effects = step(fresh, Tick(1000.0 + 100), SETTINGS)
     assert state == fresh
-    assert effects == [Wake(fresh.deadline)]
+    assert effects == [Wake(deadline(fresh))]
 
 
 def test_deadline_makes_it_due_and_notifies_once(fresh: EngineState) -> None:
     """Reaching the deadline notifies the next stretch and plans a reminder."""
     due_at = 1000.0 + 45 * 60
     state, effects = step(fresh, Tick(due_at), SETTINGS)
-    assert state.mode == "due"
+    assert state.mode.name == "due"
     assert effects == [
         Record("notified", "hamstring-stretch", how="due"),
         Notify("due", "hamstring-stretch"),
@@ -84,7 +85,7 @@ def test_reminders_repeat_every_remind_every(fresh: EngineState) -> None:
     due_at = 1000.0 + 45 * 60
     state, effects = run(fresh, Tick(due_at), Tick(due_at + 300), Tick(due_at + 600))
     assert kinds(effects, Notify) == ["due", "reminder", "reminder"]
-    assert state.remind_at == due_at + 900
+    assert remind_at(state) == due_at + 900
 
 
 def test_remind_every_zero_turns_reminders_off(fresh: EngineState) -> None:
@@ -99,18 +100,18 @@ def test_late_tick_after_long_gap_gives_one_notification(fresh: EngineState) -> 
     """A deadline that passed long ago (daemon off overnight) notifies once, not a burst."""
     state, effects = step(fresh, Tick(1000.0 + 10 * 3600), SETTINGS)
     assert kinds(effects, Notify) == ["due"]
-    assert state.remind_at == 1000.0 + 10 * 3600 + 300
+    assert remind_at(state) == 1000.0 + 10 * 3600 + 300
 
 
 def test_snooze_postpones_the_same_stretch(fresh: EngineState) -> None:
     """Snooze keeps the stretch and brings it back after the snooze."""
     due_at = 1000.0 + 2700
     state, effects = run(fresh, Tick(due_at), Snooze(due_at + 5, 900))
-    assert state.mode == "snoozed"
-    assert state.deadline == due_at + 5 + 900
+    assert state.mode.name == "snoozed"
+    assert deadline(state) == due_at + 5 + 900
     assert Record("snoozed", "hamstring-stretch", seconds=900) in effects
     state, effects = step(state, Tick(due_at + 905), SETTINGS)
-    assert state.mode == "due"
+    assert state.mode.name == "due"
     assert state.rotation.current == "hamstring-stretch"
     assert kinds(effects, Notify) == ["due"]
 
@@ -118,7 +119,7 @@ def test_snooze_postpones_the_same_stretch(fresh: EngineState) -> None:
 def test_snooze_without_length_uses_the_configured_default(fresh: EngineState) -> None:
     """A bare snooze lasts settings.snooze."""
     state, _ = run(fresh, Tick(3700.0), Snooze(3700.0))
-    assert state.deadline == 3700.0 + SETTINGS.snooze
+    assert deadline(state) == 3700.0 + SETTINGS.snooze
 
 
 def test_snooze_while_working_is_refused(fresh: EngineState) -> None:
@@ -134,10 +135,10 @@ def test_done_and_skip_move_on_and_restart_the_timer(
 ) -> None:
     """Done and skip advance the rotation and start a fresh sitting interval."""
     state, effects = run(fresh, Tick(3700.0), event)
-    assert state.mode == "working"
+    assert state.mode.name == "working"
     assert state.rotation.current == "calf-stretch"
-    assert state.interval_started_at == 4000.0
-    assert state.deadline == 4000.0 + 2700
+    assert since(state) == 4000.0
+    assert deadline(state) == 4000.0 + 2700
     assert kinds(effects, Record)[-1] == ("done" if isinstance(event, MarkDone) else "skipped")
 
 
@@ -150,11 +151,11 @@ def test_done_records_how(fresh: EngineState) -> None:
 def test_pause_for_a_while_then_a_fresh_interval(fresh: EngineState) -> None:
     """A timed pause ends by itself with a full new interval and no notification."""
     state, effects = run(fresh, Pause(2000.0, 1800))
-    assert state.mode == "paused"
+    assert state.mode.name == "paused"
     assert wake_time(state) == 3800.0
     state, effects = step(state, Tick(3800.0), SETTINGS)
-    assert state.mode == "working"
-    assert state.deadline == 3800.0 + 2700
+    assert state.mode.name == "working"
+    assert deadline(state) == 3800.0 + 2700
     assert kinds(effects, Notify) == []
 
 
@@ -164,8 +165,8 @@ def test_pause_until_resumed_never_wakes_and_resume_restarts(fresh: EngineState)
     assert wake_time(state) is None
     assert Wake(None) in effects
     state, _ = step(state, Resume(9000.0), SETTINGS)
-    assert state.mode == "working"
-    assert state.deadline == 9000.0 + 2700
+    assert state.mode.name == "working"
+    assert deadline(state) == 9000.0 + 2700
 
 
 def test_resume_when_not_paused_is_refused(fresh: EngineState) -> None:
@@ -183,12 +184,12 @@ def test_pause_silences_a_due_stretch(fresh: EngineState) -> None:
 def test_guided_routine_announces_every_phase_then_counts_done(fresh: EngineState) -> None:
     """Start runs each side and rep as a timed phase and ends as done."""
     state, effects = run(fresh, Tick(3700.0), StartStretch(3710.0))
-    assert state.mode == "stretching"
+    assert state.mode.name == "stretching"
     routine = phases(SETTINGS.exercise("hamstring-stretch"))
     assert len([p for p in routine if p.kind == "hold"]) == 6
     announced = [e.phase for e in effects if isinstance(e, Notify) and e.kind == "phase"]
     now = 3710.0
-    while state.mode == "stretching":
+    while state.mode.name == "stretching":
         now = wake_time(state) or now
         state, produced = step(state, Tick(now), SETTINGS)
         effects.extend(produced)
@@ -198,14 +199,14 @@ def test_guided_routine_announces_every_phase_then_counts_done(fresh: EngineStat
     routine_seconds = round(sum(p.seconds for p in routine))
     assert Record("done", "hamstring-stretch", seconds=routine_seconds, how="guided") in effects
     assert kinds(effects, Notify)[-1] == "finished"
-    assert state.mode == "working"
+    assert state.mode.name == "working"
     assert state.rotation.current == "calf-stretch"
 
 
 def test_done_while_stretching_ends_it_early_as_done(fresh: EngineState) -> None:
     """Mark done during a routine counts it and moves on."""
     state, effects = run(fresh, StartStretch(1500.0), MarkDone(1503.0, "menu"))
-    assert state.mode == "working"
+    assert state.mode.name == "working"
     assert Record("done", "hamstring-stretch", seconds=3, how="menu") in effects
 
 
@@ -220,8 +221,8 @@ def test_cancel_restores_the_state_before_the_routine(fresh: EngineState) -> Non
 def test_cancel_of_a_due_stretch_leaves_it_due_with_a_fresh_reminder(fresh: EngineState) -> None:
     """Cancelling a due stretch keeps it due; the next reminder is a full remind_every away."""
     state, _ = run(fresh, Tick(3700.0), StartStretch(3800.0), Cancel(3810.0))
-    assert state.mode == "due"
-    assert state.remind_at == 3810.0 + 300
+    assert state.mode.name == "due"
+    assert remind_at(state) == 3810.0 + 300
 
 
 def test_start_twice_and_cancel_without_routine_are_refused(fresh: EngineState) -> None:
@@ -236,7 +237,7 @@ def test_routine_cut_by_a_restart_is_saved_as_due(fresh: EngineState) -> None:
     """A routine cannot survive a restart; it comes back due and is notified once."""
     state, _ = step(fresh, StartStretch(1500.0), SETTINGS)
     saved = engine.for_saving(state)
-    assert saved.mode == "due" and saved.routine is None
+    assert saved.mode.name == "due"  # no routine: the type has no room for one
     _, effects = step(saved, Tick(2000.0), SETTINGS)
     assert kinds(effects, Notify) == ["reminder"]
 
@@ -254,7 +255,7 @@ def test_simulated_day_in_milliseconds() -> None:
         now = wake
         state, effects = step(state, Tick(now), settings)
         notified += kinds(effects, Notify).count("due")
-        if state.mode != "due":
+        if state.mode.name != "due":
             continue
         due_count += 1
         if due_count % 3 == 0:
@@ -262,11 +263,10 @@ def test_simulated_day_in_milliseconds() -> None:
             snoozed += 1
             continue
         state, _ = step(state, StartStretch(now + 60), settings)
-        while state.mode == "stretching":
-            assert state.routine is not None
-            state, effects = step(state, Tick(state.routine.phase_ends_at), settings)
+        while state.mode.name == "stretching":
+            state, effects = step(state, Tick(routine(state).phase_ends_at), settings)
             done += kinds(effects, Record).count("done")
-            now = max(now, state.interval_started_at)
+            now = max(now, since(state) or now)
     # 9 hours of 45-minute intervals plus short routines: about 10 breaks, a third snoozed.
     assert 8 <= done <= 11
     assert snoozed == (due_count // 3)
@@ -279,12 +279,12 @@ def test_a_kept_state_adapts_to_new_settings() -> None:
     """A shorter interval moves the deadline in; a longer one leaves it; a removed stretch goes."""
     state = initial_state(1000.0, Settings(), 0)
     shorter = replace(Settings(), sitting_interval=600)
-    assert adapt_to_settings(state, 1200.0, shorter).deadline == 1600.0
+    assert deadline(adapt_to_settings(state, 1200.0, shorter)) == 1600.0
     assert adapt_to_settings(state, 1200.0, replace(Settings(), sitting_interval=7200)) == state
     fewer = replace(Settings(), rotation=("ball-squat", "calf-stretch"))
     assert adapt_to_settings(state, 1200.0, fewer).rotation.current in fewer.rotation
     paused, _ = step(state, Pause(1100.0, 3600), Settings())
-    assert adapt_to_settings(paused, 1200.0, shorter).deadline == paused.deadline
+    assert deadline(adapt_to_settings(paused, 1200.0, shorter)) == deadline(paused)
 
 
 @pytest.mark.parametrize("finish", ["done", "guided"])
@@ -297,9 +297,8 @@ def test_a_stretch_started_while_paused_leaves_it_paused(finish: str) -> None:
         after, effects = step(stretching, MarkDone(1210.0), SETTINGS)
     else:
         after = stretching
-        while after.mode == "stretching":
-            assert after.routine is not None
-            after, effects = step(after, Tick(after.routine.phase_ends_at), SETTINGS)
-    assert after.mode == "paused" and after.deadline == paused.deadline
+        while after.mode.name == "stretching":
+            after, effects = step(after, Tick(routine(after).phase_ends_at), SETTINGS)
+    assert after.mode.name == "paused" and deadline(after) == deadline(paused)
     assert after.rotation.current != paused.rotation.current  # counted: the rotation moved on
     assert any(isinstance(e, engine.Record) and e.kind == "done" for e in effects)

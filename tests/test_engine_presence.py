@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
+from engine_views import deadline, since
 
 from backcare_tray.engine import (
     Effect,
@@ -45,18 +46,18 @@ def start() -> EngineState:
 def test_probe_is_read_only_when_idle_could_have_reached_natural_break() -> None:
     """Active, the next look is natural_break minus the idle seen; no fixed polling."""
     state = start()
-    assert state.probe_at == T0 + 300
+    assert state.presence.probe_at == T0 + 300
     state, _ = step(state, Tick(T0 + 300, idle_seconds=20.0), SETTINGS)
-    assert state.probe_at == T0 + 300 + 280
-    assert state.away_since is None
+    assert state.presence.probe_at == T0 + 300 + 280
+    assert state.presence.away_since is None
 
 
 def test_short_idle_keeps_counting_as_sitting() -> None:
     """Reading or thinking for four minutes is still sitting: the deadline stays."""
     state = start()
     state, effects = step(state, Tick(T0 + 1000, idle_seconds=240.0), SETTINGS)
-    assert state.away_since is None
-    assert state.deadline == T0 + 2700
+    assert state.presence.away_since is None
+    assert deadline(state) == T0 + 2700
     assert breaks(effects) == []
 
 
@@ -64,13 +65,13 @@ def test_long_idle_is_a_natural_break_taken_on_return() -> None:
     """Away ten minutes: the timer restarts from the return, nothing moves in the rotation."""
     state = start()
     state, _ = step(state, Tick(T0 + 1000, idle_seconds=310.0), SETTINGS)
-    assert state.away_since == T0 + 690
-    assert state.probe_at == T0 + 1030  # while away, look every check_every
+    assert state.presence.away_since == T0 + 690
+    assert state.presence.probe_at == T0 + 1030  # while away, look every check_every
     back_at = T0 + 1290
     state, effects = step(state, Tick(T0 + 1300, idle_seconds=10.0), SETTINGS)
-    assert state.away_since is None
-    assert state.interval_started_at == back_at
-    assert state.deadline == back_at + 2700
+    assert state.presence.away_since is None
+    assert since(state) == back_at
+    assert deadline(state) == back_at + 2700
     assert state.rotation.current == "hamstring-stretch"
     assert breaks(effects) == [
         Record("natural_break", "hamstring-stretch", seconds=600, how="idle")
@@ -81,7 +82,7 @@ def test_nothing_is_notified_into_an_empty_room() -> None:
     """A deadline passing while away notifies nothing; the return starts a fresh interval."""
     state = start()
     state, _ = step(state, Tick(T0 + 2500, idle_seconds=400.0), SETTINGS)
-    assert state.away_since is not None
+    assert state.presence.away_since is not None
     effects: list[Effect] = []
     now = T0 + 2500
     while now < T0 + 4000:  # wake-ups while away are only idle looks
@@ -90,8 +91,8 @@ def test_nothing_is_notified_into_an_empty_room() -> None:
         effects += produced
     assert notes(effects) == []
     state, effects = step(state, Tick(T0 + 4000, idle_seconds=1.0), SETTINGS)
-    assert state.mode == "working" and notes(effects) == []
-    assert state.deadline == T0 + 3999 + 2700
+    assert state.mode.name == "working" and notes(effects) == []
+    assert deadline(state) == T0 + 3999 + 2700
 
 
 def test_a_due_stretch_is_cleared_by_a_natural_break() -> None:
@@ -100,10 +101,10 @@ def test_a_due_stretch_is_cleared_by_a_natural_break() -> None:
     state, effects = step(state, Tick(T0 + 2700, idle_seconds=5.0), SETTINGS)
     assert notes(effects) == ["due"]
     state, _ = step(state, Tick(T0 + 3100, idle_seconds=350.0), SETTINGS)
-    assert state.mode == "due" and state.away_since is not None
+    assert state.mode.name == "due" and state.presence.away_since is not None
     assert wake_time(state) == T0 + 3130  # the next idle look, not a reminder
     state, effects = step(state, Tick(T0 + 3700, idle_seconds=2.0), SETTINGS)
-    assert state.mode == "working"
+    assert state.mode.name == "working"
     assert notes(effects) == []
     assert len(breaks(effects)) == 1
 
@@ -115,7 +116,7 @@ def test_snoozed_stretch_is_cleared_by_a_natural_break() -> None:
     state, _ = step(state, Snooze(T0 + 2710, 600), SETTINGS)
     state, _ = step(state, Tick(T0 + 3100, idle_seconds=390.0), SETTINGS)
     state, _ = step(state, Tick(T0 + 3400, idle_seconds=3.0), SETTINGS)
-    assert state.mode == "working"
+    assert state.mode.name == "working"
 
 
 @pytest.mark.parametrize(
@@ -126,7 +127,7 @@ def test_suspend_of_various_lengths(slept: float, is_break: bool) -> None:
     state = start()
     after, effects = step(state, Tick(T0 + 1000, idle_seconds=0.0, slept_seconds=slept), SETTINGS)
     assert bool(breaks(effects)) is is_break
-    assert after.deadline == (T0 + 1000 + 2700 if is_break else state.deadline)
+    assert deadline(after) == (T0 + 1000 + 2700 if is_break else deadline(state))
 
 
 def test_suspend_right_before_the_deadline_never_fires_on_return() -> None:
@@ -136,14 +137,14 @@ def test_suspend_right_before_the_deadline_never_fires_on_return() -> None:
     # is the deadline wake-up, carrying the sleep.
     state, effects = step(state, Tick(T0 + 2700, idle_seconds=0.0, slept_seconds=3600.0), SETTINGS)
     assert notes(effects) == []
-    assert state.mode == "working" and state.deadline == T0 + 2700 + 2700
+    assert state.mode.name == "working" and deadline(state) == T0 + 2700 + 2700
 
 
 def test_no_probe_counts_wall_time_and_never_plans_looks() -> None:
     """With the probe off every minute counts as sitting."""
     quiet = replace(SETTINGS, idle_probe="none")
     state, _ = step(initial_state(T0, quiet, 0), Tick(T0), quiet)
-    assert state.probe_at is None
+    assert state.presence.probe_at is None
     state, effects = step(state, Tick(T0 + 2700), quiet)
     assert notes(effects) == ["due"]
 
@@ -152,15 +153,15 @@ def test_a_failed_reading_looks_again_after_check_every() -> None:
     """A probe that fails once is tried again; it never leaves a look in the past."""
     state = start()
     state, _ = step(state, Tick(T0 + 300, idle_seconds=None), SETTINGS)
-    assert state.probe_at == T0 + 330
+    assert state.presence.probe_at == T0 + 330
 
 
 def test_no_looks_while_paused_or_stretching() -> None:
     """Presence does not matter while paused."""
     state, _ = step(start(), Pause(T0 + 5), SETTINGS)
-    assert state.probe_at is None
+    assert state.presence.probe_at is None
     state, _ = step(state, MarkDone(T0 + 6), SETTINGS)
-    assert state.probe_at is None
+    assert state.presence.probe_at is None
 
 
 def test_simulated_week_in_under_a_second() -> None:
@@ -187,7 +188,7 @@ def test_simulated_week_in_under_a_second() -> None:
                 idle = 0.0
             state, effects = step(state, Tick(now, idle_seconds=idle), SETTINGS)
             natural += len(breaks(effects))
-            if state.mode == "due" and idle == 0.0:
+            if state.mode.name == "due" and idle == 0.0:
                 state, _ = step(state, MarkDone(now + 1, "menu"), SETTINGS)
                 done += 1
         now = day_start + 86400 - 1
@@ -201,23 +202,23 @@ def test_a_locked_screen_counts_as_away_at_once() -> None:
     """Locked: nothing is notified even before natural_break; a long lock is a natural break."""
     state = start()
     state, _ = step(state, Tick(T0 + 2600, idle_seconds=20.0, locked=True), SETTINGS)
-    assert state.away_since == T0 + 2580
+    assert state.presence.away_since == T0 + 2580
     state, effects = step(state, Tick(T0 + 2700, idle_seconds=120.0, locked=True), SETTINGS)
     assert notes(effects) == []
     state, effects = step(state, Tick(T0 + 3300, idle_seconds=2.0), SETTINGS)
-    assert state.mode == "working" and state.deadline == T0 + 3298 + 2700
+    assert state.mode.name == "working" and deadline(state) == T0 + 3298 + 2700
     assert len(breaks(effects)) == 1
 
 
 def test_a_short_lock_is_not_a_break() -> None:
     """Locked for a minute: away meanwhile, but the sitting timer keeps its deadline."""
     state = start()
-    deadline = state.deadline
+    kept = deadline(state)
     state, _ = step(state, Tick(T0 + 1000, idle_seconds=5.0, locked=True), SETTINGS)
-    assert state.away_since is not None
+    assert state.presence.away_since is not None
     state, effects = step(state, Tick(T0 + 1060, idle_seconds=1.0), SETTINGS)
-    assert state.away_since is None
-    assert state.deadline == deadline
+    assert state.presence.away_since is None
+    assert deadline(state) == kept
     assert breaks(effects) == []
 
 

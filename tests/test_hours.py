@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from engine_views import deadline
 
 from backcare_tray.adapters.local_time import seconds_until
 from backcare_tray.engine import MarkDone, Pause, Resume, Snooze, Tick, initial_state, step
@@ -102,9 +103,9 @@ def test_engine_is_off_outside_hours_and_starts_fresh_when_they_begin() -> None:
     settings = Settings(idle_probe="none")
     state, _ = step(initial_state(0.0, settings, 0), Tick(0.0), settings)
     state, effects = step(state, Tick(2700.0, active=False, active_change_at=50_000.0), settings)
-    assert state.mode == "off"
+    assert state.mode.name == "off"
     assert not any(getattr(e, "kind", "") == "due" for e in effects)
-    assert state.deadline == 50_000.0
+    assert deadline(state) == 50_000.0
     moment = Moment(2700.0, 1_795_460_000.0)
     assert status_line(state, moment, settings).startswith("Off hours until ")
     _, effects = step(state, Snooze(2800.0), settings)
@@ -112,9 +113,9 @@ def test_engine_is_off_outside_hours_and_starts_fresh_when_they_begin() -> None:
     _, effects = step(state, Resume(2800.0), settings)
     assert getattr(effects[0], "reason", "") == "backcare-tray is not paused."
     done, _ = step(state, MarkDone(2900.0), settings)
-    assert done.mode == "off" and done.rotation.current == "calf-stretch"
+    assert done.mode.name == "off" and done.rotation.current == "calf-stretch"
     state, _ = step(state, Tick(50_000.0, active=True), settings)
-    assert state.mode == "working" and state.deadline == 50_000.0 + 2700
+    assert state.mode.name == "working" and deadline(state) == 50_000.0 + 2700
 
 
 def test_pause_ending_outside_hours_goes_off() -> None:
@@ -122,4 +123,4 @@ def test_pause_ending_outside_hours_goes_off() -> None:
     settings = Settings(idle_probe="none")
     state, _ = step(initial_state(0.0, settings, 0), Pause(10.0, 600), settings)
     state, _ = step(state, Tick(610.0, active=False, active_change_at=9000.0), settings)
-    assert state.mode == "off" and state.deadline == 9000.0
+    assert state.mode.name == "off" and deadline(state) == 9000.0

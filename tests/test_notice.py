@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from engine_views import routine
 
 from backcare_tray.adapters.notifications import protocol
 from backcare_tray.commands import Command
@@ -45,7 +46,7 @@ def at(mono: float) -> Moment:
 def due_state() -> EngineState:
     """Return the state just after the first stretch fell due."""
     state, _ = step(initial_state(T0, SETTINGS, 0), Tick(DUE_AT), SETTINGS)
-    assert state.mode == "due"
+    assert state.mode.name == "due"
     return state
 
 
@@ -109,9 +110,8 @@ def test_routine_steps_update_in_place_and_end_counted() -> None:
     state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
     kinds = []
     now = DUE_AT
-    while state.mode == "stretching":
-        assert state.routine is not None
-        now = state.routine.phase_ends_at
+    while state.mode.name == "stretching":
+        now = routine(state).phase_ends_at
         new_state, effects = step(state, Tick(now), SETTINGS)
         kinds.append(notice_after(state, new_state, effects, None))
         state = new_state
@@ -140,9 +140,8 @@ def test_the_routine_notice_shows_where_you_are_the_countdown_steps_and_safety()
         assert text in notice.body
     assert [a.key for a in notice.actions] == ["done", "cancel"]
     assert notice.timeout == 7 + 30  # outlives the phase only briefly if nobody updates it
-    assert state.routine is not None
-    rest, _ = step(state, Tick(state.routine.phase_ends_at), SETTINGS)
-    resting = render_notice("stretching", rest, at(state.routine.phase_ends_at), SETTINGS)
+    rest, _ = step(state, Tick(routine(state).phase_ends_at), SETTINGS)
+    resting = render_notice("stretching", rest, at(routine(state).phase_ends_at), SETTINGS)
     assert resting.title == "Hamstring stretch: rest"
     assert resting.body.startswith("Release and rest - 5 s\nNext: left leg, 2 of 3.")
 

@@ -5,11 +5,20 @@ import logging
 import os
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import MISSING, asdict, fields
 from pathlib import Path
 from typing import Any
 
-from backcare_tray.engine import EngineState, for_saving
+from backcare_tray.engine import (
+    Due,
+    EngineState,
+    Mode,
+    Off,
+    Paused,
+    Snoozed,
+    Working,
+    for_saving,
+)
 from backcare_tray.report import DayCounts
 from backcare_tray.rotation import Rotation
 from backcare_tray.wording import Moment
@@ -17,7 +26,7 @@ from backcare_tray.wording import Moment
 __all__ = ["FORMAT", "load_state", "save_state", "write_atomically"]
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2  # 1: one record for every mode (still read)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -62,16 +71,60 @@ def _time_or_none(value: object) -> float | None:
     return None if value is None else _time(value)
 
 
+_MODES: dict[str, type[Working | Due | Snoozed | Paused | Off]] = {
+    kind.name: kind for kind in (Working, Due, Snoozed, Paused, Off)
+}
+
+
+def _mode_payload(mode: Mode, at: Moment) -> dict[str, Any]:
+    """Return a mode as JSON data: its name and its times (every field is one) as wall clock."""
+    return {
+        "name": mode.name,
+        **{f.name: _to_wall(getattr(mode, f.name), at) for f in fields(mode)},
+    }
+
+
+def _mode_from(data: object, at: Moment) -> Mode:
+    """Return the mode saved as data; raise ValueError naming what is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError(f"mode {data!r} is not a record")
+    kind = _MODES.get(data.get("name"))  # type: ignore[arg-type]
+    if kind is None:
+        raise ValueError(f"unknown mode {data.get('name')!r}")
+    names = {f.name for f in fields(kind)}
+    if set(data) - names - {"name"}:
+        raise ValueError(f"unknown fields {sorted(set(data) - names - {'name'})!r} in the mode")
+    values = {name: _to_mono(_time_or_none(data.get(name)), at) for name in names}
+    for field in fields(kind):
+        if field.default is MISSING and values[field.name] is None:
+            raise ValueError(f"mode {kind.name!r} without {field.name}")
+    return kind(**values)  # type: ignore[arg-type]
+
+
+def _format_1_mode(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the mode of a format 1 file (one record for every mode) in today's shape."""
+    name = payload.get("mode")
+    since, deadline = payload.get("interval_started_at"), payload.get("deadline")
+    return {
+        "working": {"name": name, "since": since, "deadline": deadline},
+        "due": {
+            "name": name,
+            "since": since,
+            "remind_at": payload.get("remind_at"),
+            "held_until": payload.get("held_until"),
+        },
+        "snoozed": {"name": name, "since": since, "until": deadline},
+        "paused": {"name": name, "until": deadline},
+        "off": {"name": name, "until": deadline},
+    }.get(name, {"name": name})  # type: ignore[arg-type]
+
+
 def save_state(path: Path, state: EngineState, today: DayCounts, at: Moment) -> None:
-    """Write the state (times as wall clock) and today's counters."""
+    """Write the mode (times as wall clock), the rotation and today's counters."""
     saved = for_saving(state)
     payload = {
         "format": FORMAT,
-        "mode": saved.mode,
-        "interval_started_at": _to_wall(saved.interval_started_at, at),
-        "deadline": _to_wall(saved.deadline, at),
-        "remind_at": _to_wall(saved.remind_at, at),
-        "held_until": _to_wall(saved.held_until, at),
+        "mode": _mode_payload(saved.mode, at),
         "rotation": asdict(saved.rotation),
         "today": asdict(today),
     }
@@ -86,7 +139,7 @@ def load_state(path: Path, at: Moment) -> tuple[EngineState, DayCounts] | None:
         )
         if not isinstance(payload, dict):
             raise ValueError(f"a JSON object was expected, not {type(payload).__name__}")
-        if payload.get("format") != FORMAT:
+        if payload.get("format") not in (1, FORMAT):
             raise ValueError(f"unknown format {payload.get('format')!r}")
         rotation = Rotation(
             ids=tuple(payload["rotation"]["ids"]),
@@ -94,21 +147,8 @@ def load_state(path: Path, at: Moment) -> tuple[EngineState, DayCounts] | None:
             cycle=int(payload["rotation"]["cycle"]),
             seed=int(payload["rotation"]["seed"]),
         )
-        mode = payload["mode"]
-        if mode not in ("working", "due", "snoozed", "paused", "off"):
-            raise ValueError(f"unknown mode {mode!r}")
-        started = _to_mono(_time(payload["interval_started_at"]), at)
-        assert started is not None
-        state = EngineState(
-            mode=mode,
-            rotation=rotation,
-            interval_started_at=started,
-            deadline=_to_mono(_time_or_none(payload["deadline"]), at),
-            remind_at=_to_mono(_time_or_none(payload["remind_at"]), at),
-            held_until=_to_mono(_time_or_none(payload.get("held_until")), at),
-        )
-        if mode in ("working", "snoozed") and state.deadline is None:
-            raise ValueError(f"mode {mode!r} without a deadline")
+        saved_mode = payload["mode"] if payload["format"] == FORMAT else _format_1_mode(payload)
+        state = EngineState(_mode_from(saved_mode, at), rotation)
         today = DayCounts(**payload["today"])
         if not isinstance(today.date, str) or not all(
             isinstance(n, int) and n >= 0 for n in (today.done, today.snoozed, today.skipped)
