@@ -35,7 +35,7 @@ from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
 from backcare_tray.wording import Moment
 
-__all__ = ["REPLY_TIMEOUT", "Daemon", "command_event", "count", "local_date"]
+__all__ = ["REPLY_TIMEOUT", "Daemon", "command_event", "local_date"]
 
 log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
@@ -44,20 +44,6 @@ REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
 def local_date(wall: float) -> str:
     """Return the local calendar date of a wall-clock time."""
     return date.fromtimestamp(wall).isoformat()
-
-
-def count(today: DayCounts, record: engine.Record, on: str) -> DayCounts:
-    """Return today's counters after a record, starting afresh on a new date."""
-    if today.date != on:
-        today = DayCounts(on)
-    match record.kind:
-        case "done":
-            return replace(today, done=today.done + 1)
-        case "snoozed":
-            return replace(today, snoozed=today.snoozed + 1)
-        case "skipped":
-            return replace(today, skipped=today.skipped + 1)
-    return today
 
 
 def command_event(command: Command, now: float, how: str) -> engine.Event | None:
@@ -168,14 +154,7 @@ class Daemon:
         """Return today's counters as the history tells them (the state file's if it cannot)."""
         if not self.history.saving:
             return self._today(at)
-        on = date.fromtimestamp(at.wall)
-        counts = self.history.day_counts(on)
-        return DayCounts(
-            on.isoformat(),
-            counts.get("done", 0),
-            counts.get("snoozed", 0),
-            counts.get("skipped", 0),
-        )
+        return self.history.day_counts(date.fromtimestamp(at.wall))
 
     def _refresh_streak(self, at: Moment) -> None:
         """Once a day, count the days up to yesterday that met the goal, from the history."""
@@ -365,7 +344,7 @@ class Daemon:
                     self.history.record(
                         effect.kind, effect.exercise_id, effect.seconds, effect.how, at.wall
                     )
-                    self.today = count(self.today, effect, local_date(at.wall))
+                    self.today = self.today.after(effect.kind, local_date(at.wall))
                     if effect.kind == "natural_break":
                         self.presence = replace(self.presence, last_natural_break_at=at.wall)
                 case engine.Wake(at=wake):

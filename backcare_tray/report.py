@@ -1,6 +1,7 @@
 """The status report that `backcare-tray status` prints, as plain data."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +32,18 @@ class DayCounts:
     done: int = 0
     snoozed: int = 0
     skipped: int = 0
+
+    @classmethod
+    def of(cls, on: str, kinds: Mapping[str, int]) -> "DayCounts":
+        """Return the counts of a date from how many events of each kind it had."""
+        return cls(on, kinds.get("done", 0), kinds.get("snoozed", 0), kinds.get("skipped", 0))
+
+    def after(self, kind: str, on: str) -> "DayCounts":
+        """Return the counts after an event of kind on a date (a new date starts afresh)."""
+        counts = self if self.date == on else DayCounts(on)
+        if kind in ("done", "snoozed", "skipped"):
+            return replace(counts, **{kind: getattr(counts, kind) + 1})
+        return counts
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 
 from backcare_tray.adapters.history import SCHEMA_VERSION, History, read_events
 from backcare_tray.cli import main
+from backcare_tray.report import DayCounts
 
 
 def test_events_round_trip_with_dates_and_durations(tmp_path: Path) -> None:
@@ -34,7 +35,7 @@ def test_day_counts_and_since(tmp_path: Path) -> None:
         history.record(kind, "ball-squat", wall=1_795_000_000.0)
     history.record("done", "ball-squat", wall=1_795_000_000.0 + 3 * 86400)
     on = date.fromtimestamp(1_795_000_000.0)
-    assert history.day_counts(on) == {"done": 2, "snoozed": 1, "skipped": 1}
+    assert history.day_counts(on) == DayCounts(on.isoformat(), done=2, snoozed=1, skipped=1)
     later = date.fromtimestamp(1_795_000_000.0 + 3 * 86400)
     assert [e.local_date for e in read_events(tmp_path / "h.sqlite3", later)] == [later.isoformat()]
     # What the daemon reads for the streak: one number a day, not every event.

@@ -204,3 +204,13 @@ def test_short_interval_settings_still_word_sensibly() -> None:
     state = initial_state(T0, quick, 0)
     assert status_line(state, at(T0), quick).startswith("Next stretch in 1 min 30 s:")
     assert status_line(state, at(T0 + 31), quick).startswith("Next stretch in 59 s:")
+
+
+def test_day_counts_follow_the_records_and_start_afresh_on_a_new_date() -> None:
+    """Done, snoozed and skipped are counted; other events are not; a new date starts at 0."""
+    today = DayCounts("2026-11-29")
+    for kind in ("done", "snoozed", "notified", "skipped", "done"):
+        today = today.after(kind, "2026-11-29")
+    assert today == DayCounts("2026-11-29", done=2, snoozed=1, skipped=1)
+    assert today.after("done", "2026-11-30") == DayCounts("2026-11-30", done=1)
+    assert DayCounts.of("d", {"done": 3, "paused": 2}) == DayCounts("d", done=3)

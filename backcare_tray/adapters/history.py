@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from backcare_tray.report import DayCounts
 from backcare_tray.stats import Event
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "History", "NewerSchema", "read_events"]
@@ -140,10 +141,10 @@ class History:
             self.saving, self.note = True, None
         return True
 
-    def day_counts(self, on: date) -> dict[str, int]:
-        """Return how many events of each kind happened on a local date."""
+    def day_counts(self, on: date) -> DayCounts:
+        """Return the done, snoozed and skipped counts of a local date."""
         if self._connection is None:
-            return {}
+            return DayCounts(on.isoformat())
         try:
             rows = self._connection.execute(
                 "SELECT kind, count(*) FROM events WHERE local_date = ? GROUP BY kind",
@@ -151,8 +152,8 @@ class History:
             ).fetchall()
         except sqlite3.Error as error:
             self._failed(error)
-            return {}
-        return {kind: number for kind, number in rows}
+            return DayCounts(on.isoformat())
+        return DayCounts.of(on.isoformat(), dict(rows))
 
     def done_per_day(self) -> dict[str, int]:
         """Return how many stretches were done on each local date (one row a day is read)."""
