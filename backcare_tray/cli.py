@@ -472,7 +472,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
         )
 
     from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
-    from backcare_tray.adapters.notifications import choose_notifier
+    from backcare_tray.adapters.kit import real_adapters
     from backcare_tray.adapters.opener import open_with_default_app
     from backcare_tray.daemon import Daemon
 
@@ -485,8 +485,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
         daemon = Daemon(
             settings,
             paths,
-            lambda on_action: choose_notifier(sys.platform, app_icon_path(), on_action),
-            with_tray=not no_tray,
+            real_adapters(paths.runtime, app_icon_path(), with_tray=not no_tray),
             reload_settings=lambda: load_settings(paths.config, required=config is not None),
             open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
             open_file=open_with_default_app,

@@ -14,18 +14,11 @@ from queue import SimpleQueue
 from typing import Any, Literal
 
 from backcare_tray import engine
-from backcare_tray.adapters.clock_change import ClockChangeListener
-from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
-from backcare_tray.adapters.control import ControlServer, Reply, endpoint_for
-from backcare_tray.adapters.dnd import DndSensor
 from backcare_tray.adapters.history import History
-from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError, choose_probe
-from backcare_tray.adapters.local_time import local_now, seconds_until
-from backcare_tray.adapters.notifications import Notifier, OnAction
-from backcare_tray.adapters.scheduler import WakeupScheduler
-from backcare_tray.adapters.sleep_signal import SleepSignalListener
+from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError
+from backcare_tray.adapters.kit import Adapters, Listener, Reply
+from backcare_tray.adapters.local_time import seconds_until
 from backcare_tray.adapters.state_file import load_state, save_state
-from backcare_tray.adapters.tray import TrayIcon
 from backcare_tray.commands import Command
 from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
@@ -101,24 +94,26 @@ class Daemon:
         self,
         settings: Settings,
         paths: AppPaths,
-        make_notifier: Callable[[OnAction], Notifier],
-        with_tray: bool,
+        adapters: Adapters,
         reload_settings: Callable[[], Settings] | None = None,
         open_settings: Callable[[], object] | None = None,
         open_file: Callable[[Path], object] | None = None,
     ) -> None:
         self.settings = settings
+        self.adapters = adapters
+        self._clock = adapters.clock
         self._reload_settings = reload_settings
         self.paths = paths
-        self.notifier = make_notifier(self._answer_from_notification)
+        self.notifier = adapters.make_notifier(self._answer_from_notification)
         # What the break's notification shows now (None: nothing of ours is shown).
         self._notice_kind: NoticeKind | None = None
         self.open_settings = open_settings
         self.open_file = open_file
         self._queue: SimpleQueue[str | _Request] = SimpleQueue()
-        self.scheduler = WakeupScheduler()
-        self.tray = TrayIcon(lambda c: self._queue.put(_Request(c, "menu"))) if with_tray else None
-        self.control: ControlServer | None = None
+        self.scheduler = adapters.scheduler
+        make_tray = adapters.make_tray
+        self.tray = make_tray(lambda c: self._queue.put(_Request(c, "menu"))) if make_tray else None
+        self.control: Listener | None = None
         self._cadence: Cadence | None = None
         # Serialises tray updates from the loop and from the periodic redraw job, so the
         # last view shown is always the latest state's.
@@ -126,13 +121,11 @@ class Daemon:
         self.probe: IdleProbe | None = None
         self._probe_failing = False
         self._save_failing = False
-        self._sleep_meter = SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK)
-        self._sleep_signal = SleepSignalListener(lambda: self._queue.put(_TICK))
-        self._clock_change = ClockChangeListener(lambda: self._queue.put(_CLOCK_SET))
-        self._dnd = DndSensor()
+        self._sleep_signal = adapters.make_sleep_signal(lambda: self._queue.put(_TICK))
+        self._clock_change = adapters.make_clock_change(lambda: self._queue.put(_CLOCK_SET))
         self.presence = Presence()
         self.history = History(paths.history)
-        at = clock_now()
+        at = self._clock()
         self.state, self.today = self._restore(at)
         self.today = self._today_from_history(at)
         self._streak_day = ""
@@ -211,12 +204,13 @@ class Daemon:
 
     def run(self) -> None:
         """Start the adapters, run the loop until stopped, then shut down cleanly."""
-        self.control = ControlServer(endpoint_for(self.paths.runtime, sys.platform), self.request)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, self.stop_soon)
-        if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
-            signal.signal(signal.SIGHUP, lambda *_: self._queue.put(_RELOAD))
-        self.probe = choose_probe(self.settings.idle_probe, sys.platform)
+        self.control = self.adapters.make_control(self.request)
+        if self.adapters.install_signals:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, self.stop_soon)
+            if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
+                signal.signal(signal.SIGHUP, lambda *_: self._queue.put(_RELOAD))
+        self.probe = self.adapters.choose_probe(self.settings.idle_probe)
         if self.probe is None:
             self.settings = replace(self.settings, idle_probe="none")
         self.presence = replace(self.presence, probe=self.probe.name if self.probe else None)
@@ -228,7 +222,7 @@ class Daemon:
         self._apply(self._sensed_tick())
         if self.tray is not None:
             self.tray.start()
-        log.info("backcare-tray is running: %s", self._report(clock_now())["status"])
+        log.info("backcare-tray is running: %s", self._report(self._clock())["status"])
         try:
             self._loop()
         finally:
@@ -262,7 +256,7 @@ class Daemon:
 
     def _sensed_tick(self) -> engine.Tick:
         """Return a Tick carrying the sleep since the last one and the idle time, if readable."""
-        slept = self._sleep_meter.slept()
+        slept = self.adapters.slept()
         if slept:
             log.info("The machine was suspended for %.0f s.", slept)
         idle = None
@@ -281,11 +275,12 @@ class Daemon:
                     log.info("The %s idle probe works again.", self.probe.name)
                 self._probe_failing = False
                 locked = self.probe.locked()
-        now = clock_now().mono
+        now = self._clock().mono
         # Do-not-disturb is only looked at when a notification could be shown now.
-        dnd = self.settings.respect_dnd and engine.wants_dnd(self.state, now) and self._dnd.active()
+        wanted = self.settings.respect_dnd and engine.wants_dnd(self.state, now)
+        dnd = wanted and self.adapters.dnd_active()
         self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd)
-        local = local_now()
+        local = self.adapters.local_clock()
         change = self.settings.hours.next_change(local)
         return engine.Tick(
             now,
@@ -300,7 +295,7 @@ class Daemon:
     def _answer(self, request: _Request) -> bool:
         """Carry out a command, fill in its reply, and return True if the daemon should stop."""
         command = request.command
-        at = clock_now()
+        at = self._clock()
         reply: Reply = {"ok": True}
         if command.name == "quit":
             request.reply = {"ok": True, "message": "backcare-tray is stopping"}
@@ -318,7 +313,7 @@ class Daemon:
                 self._show_notice("howto", at)
         else:
             if command.name == "pause-tomorrow":
-                local = local_now()
+                local = self.adapters.local_clock()
                 until = seconds_until(self.settings.hours.next_start(local), local)
                 command = Command("pause", max(1, round(until)))
             event = command_event(command, at.mono, request.how)
@@ -326,14 +321,14 @@ class Daemon:
                 refusal = self._apply(event, request.how)
                 if refusal:
                     reply = {"ok": False, "error": refusal}
-        reply["status"] = self._report(clock_now())
+        reply["status"] = self._report(self._clock())
         request.reply = reply
         request.answered.set()
         return False
 
     def _apply(self, event: engine.Event, how: str | None = None) -> str | None:
         """Step the engine, carry out its effects, save and redraw; return a refusal if any."""
-        at = clock_now()
+        at = self._clock()
         before = (self.state, self.today)
         self.state, effects = engine.step(self.state, event, self.settings)
         refusal = None
@@ -373,7 +368,7 @@ class Daemon:
         if self.probe is None and settings.idle_probe != "none":
             settings = replace(settings, idle_probe="none")  # no probe answered at start
         self.settings = settings
-        self.state = engine.adapt_to_settings(self.state, clock_now().mono, settings)
+        self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
         self._cadence = None  # replan the redraw for the new interval
         log.info("Config reloaded.")
         self._apply(self._sensed_tick())
@@ -413,7 +408,7 @@ class Daemon:
                 "redraw",
                 cadence.next_after(at.mono) - at.mono,
                 cadence.period,
-                lambda: self._redraw(clock_now()),
+                lambda: self._redraw(self._clock()),
             )
 
     def _show_notice(self, kind: NoticeKind, at: Moment) -> None:
@@ -455,7 +450,7 @@ class Daemon:
 
     def _shutdown(self) -> None:
         """Save, remove the socket, stop the scheduler and the icon."""
-        self._save(clock_now())
+        self._save(self._clock())
         if self.control is not None:
             self.control.stop()
         self.scheduler.shutdown()

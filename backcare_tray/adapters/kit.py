@@ -1,0 +1,115 @@
+"""Everything the daemon needs from the world, in one place: the real kit, or a test's fakes."""
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from backcare_tray.adapters.idle_probes import IdleProbe
+from backcare_tray.adapters.notifications import Notifier, OnAction
+from backcare_tray.commands import Command
+from backcare_tray.view import TrayView
+from backcare_tray.wording import Moment
+
+__all__ = ["Adapters", "Listener", "Reply", "Scheduler", "Tray", "real_adapters"]
+
+Reply = dict[str, Any]
+
+
+class Scheduler(Protocol):
+    """Runs callbacks after delays (APScheduler in real life)."""
+
+    def start(self) -> None:
+        """Start running jobs."""
+        ...
+
+    def plan(self, name: str, delay: float | None, callback: Callable[[], None]) -> None:
+        """Run callback once after delay seconds, replacing the job of that name; None cancels."""
+        ...
+
+    def plan_every(
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], None]
+    ) -> None:
+        """Run callback after first_delay, then every period; None cancels."""
+        ...
+
+    def shutdown(self) -> None:
+        """Stop running jobs."""
+        ...
+
+
+class Tray(Protocol):
+    """The tray icon."""
+
+    def start(self) -> None:
+        """Show the icon."""
+        ...
+
+    def show(self, view: TrayView) -> None:
+        """Show a view."""
+        ...
+
+    def stop(self) -> None:
+        """Remove the icon."""
+        ...
+
+
+class Listener(Protocol):
+    """Something that starts listening for events and can be stopped."""
+
+    def start(self) -> Any:
+        """Start listening."""
+        ...
+
+    def stop(self) -> None:
+        """Stop listening."""
+        ...
+
+
+@dataclass
+class Adapters:
+    """The daemon's outside world: clocks, scheduler, notifier, tray, sensors and channels."""
+
+    clock: Callable[[], Moment]
+    local_clock: Callable[[], datetime]
+    scheduler: Scheduler
+    make_notifier: Callable[[OnAction], Notifier]
+    make_tray: Callable[[Callable[[Command], None]], Tray] | None
+    make_control: Callable[[Callable[[Command], Reply]], Listener]
+    choose_probe: Callable[[str], IdleProbe | None]
+    slept: Callable[[], float]  # seconds suspended since the previous call
+    dnd_active: Callable[[], bool]
+    make_sleep_signal: Callable[[Callable[[], None]], Listener]
+    make_clock_change: Callable[[Callable[[], None]], Listener]
+    install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
+
+
+def real_adapters(runtime_dir: Path, app_icon: Path, with_tray: bool) -> Adapters:
+    """Return the real kit for this platform."""
+    from backcare_tray.adapters.clock_change import ClockChangeListener
+    from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
+    from backcare_tray.adapters.control import ControlServer, endpoint_for
+    from backcare_tray.adapters.dnd import DndSensor
+    from backcare_tray.adapters.idle_probes import choose_probe
+    from backcare_tray.adapters.local_time import local_now
+    from backcare_tray.adapters.notifications import choose_notifier
+    from backcare_tray.adapters.scheduler import WakeupScheduler
+    from backcare_tray.adapters.sleep_signal import SleepSignalListener
+    from backcare_tray.adapters.tray import TrayIcon
+
+    endpoint = endpoint_for(runtime_dir, sys.platform)
+    return Adapters(
+        clock=clock_now,
+        local_clock=local_now,
+        scheduler=WakeupScheduler(),
+        make_notifier=lambda on_action: choose_notifier(sys.platform, app_icon, on_action),
+        make_tray=TrayIcon if with_tray else None,
+        make_control=lambda handler: ControlServer(endpoint, handler),
+        choose_probe=lambda setting: choose_probe(setting, sys.platform),
+        slept=SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK).slept,
+        dnd_active=DndSensor().active,
+        make_sleep_signal=SleepSignalListener,
+        make_clock_change=ClockChangeListener,
+    )
