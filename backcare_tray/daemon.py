@@ -102,6 +102,7 @@ class Daemon:
         self.settings = settings
         self.adapters = adapters
         self._clock = adapters.clock
+        self.reply_timeout = REPLY_TIMEOUT
         self._reload_settings = reload_settings
         self.paths = paths
         self.notifier = adapters.make_notifier(self._answer_from_notification)
@@ -192,7 +193,7 @@ class Daemon:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
         pending = _Request(command, how)
         self._queue.put(pending)
-        if not pending.answered.wait(REPLY_TIMEOUT) and pending.move("waiting", "withdrawn"):
+        if not pending.answered.wait(self.reply_timeout) and pending.move("waiting", "withdrawn"):
             return {"ok": False, "error": "the daemon was busy; the command was not carried out"}
         pending.answered.wait()  # taken by the loop just now: its answer is coming
         assert pending.reply is not None

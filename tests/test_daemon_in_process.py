@@ -1,0 +1,262 @@
+"""The whole daemon in this process, on fakes and a virtual clock: a day of breaks in moments."""
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backcare_tray.adapters.kit import Adapters
+from backcare_tray.commands import Command
+from backcare_tray.daemon import Daemon
+from backcare_tray.notice import Notice
+from backcare_tray.paths import AppPaths
+from backcare_tray.settings import Settings
+from backcare_tray.wording import Moment
+
+START_WALL = 1_795_000_000.0  # a weekday morning, local time whatever it is
+
+
+class VirtualClock:
+    """The engine's clock and the wall clock, moved on only by the test."""
+
+    def __init__(self) -> None:
+        self.mono = 100.0
+        self.wall = START_WALL
+
+    def __call__(self) -> Moment:
+        """Return the moment now."""
+        return Moment(self.mono, self.wall)
+
+    def advance(self, seconds: float) -> None:
+        """Let time pass."""
+        self.mono += seconds
+        self.wall += seconds
+
+
+class VirtualScheduler:
+    """Keeps the daemon's jobs on the virtual clock; the test runs the ones that are due."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+        self.jobs: dict[str, tuple[float, float | None, Callable[[], None]]] = {}
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def plan(self, name: str, delay: float | None, callback: Callable[[], None]) -> None:
+        """Keep one job per name; None cancels it."""
+        if delay is None:
+            self.jobs.pop(name, None)
+        else:
+            self.jobs[name] = (self._clock.mono + max(0.0, delay), None, callback)
+
+    def plan_every(
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], None]
+    ) -> None:
+        """Keep a repeating job; None cancels it."""
+        if first_delay is None:
+            self.jobs.pop(name, None)
+        else:
+            self.jobs[name] = (self._clock.mono + max(0.0, first_delay), period, callback)
+
+    def run_due(self) -> int:
+        """Run every job whose time has come (a repeating one once); return how many ran."""
+        ran = 0
+        for name, (at, period, callback) in list(self.jobs.items()):
+            if at > self._clock.mono:
+                continue
+            if period is None:
+                del self.jobs[name]
+            else:
+                while at <= self._clock.mono:
+                    at += period
+                self.jobs[name] = (at, period, callback)
+            callback()
+            ran += 1
+        return ran
+
+    def shutdown(self) -> None:
+        """Forget every job."""
+        self.jobs.clear()
+
+
+class RecordingNotifier:
+    """Records what the daemon shows and closes, as a notification server would see it."""
+
+    def __init__(self, on_action: Callable[[str], None]) -> None:
+        self.press = on_action  # what a click on a button does
+        self.shown: list[Notice] = []
+        self.closed = 0
+
+    def show(self, notice: Notice) -> bool:
+        """Record notice."""
+        self.shown.append(notice)
+        return True
+
+    def refresh(self, notice: Notice) -> None:
+        """Record an update."""
+        self.shown.append(notice)
+
+    def close(self) -> None:
+        """Count a close."""
+        self.closed += 1
+
+    def stop(self) -> None:
+        """Nothing to release."""
+
+    def describe(self) -> dict[str, Any]:
+        """Say what this is."""
+        return {"via": "recording"}
+
+
+class Idle:
+    """A listener or channel that never hears anything."""
+
+    def start(self) -> bool:
+        """Nothing to start."""
+        return True
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+class InProcess:
+    """A daemon running on its own thread with fakes, and the test's handles on it."""
+
+    def __init__(self, tmp: Path, settings: Settings) -> None:
+        self.clock = VirtualClock()
+        self.scheduler = VirtualScheduler(self.clock)
+        # Cleared, the local clock keeps whoever reads it waiting: a loop stuck in a slow call.
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.stuck = threading.Event()  # set while someone waits in the local clock
+
+        def local_clock() -> datetime:
+            if not self.flowing.is_set():
+                self.stuck.set()
+                self.flowing.wait(10)
+            return datetime.fromtimestamp(self.clock.wall).astimezone()
+
+        self.notifiers: list[RecordingNotifier] = []
+
+        def make_notifier(on_action: Callable[[str], None]) -> RecordingNotifier:
+            self.notifiers.append(RecordingNotifier(on_action))
+            return self.notifiers[-1]
+
+        adapters = Adapters(
+            clock=self.clock,
+            local_clock=local_clock,
+            scheduler=self.scheduler,
+            make_notifier=make_notifier,
+            make_tray=None,
+            make_control=lambda handler: Idle(),
+            choose_probe=lambda setting: None,
+            slept=lambda: 0.0,
+            dnd_active=lambda: False,
+            make_sleep_signal=lambda on_resume: Idle(),
+            make_clock_change=lambda on_change: Idle(),
+            install_signals=False,
+        )
+        paths = AppPaths(
+            config=tmp / "config.toml",
+            state=tmp / "state" / "state.json",
+            runtime=tmp / "run",
+            history=tmp / "data" / "history.sqlite3",
+            log=tmp / "log" / "daemon.log",
+            cache=tmp / "cache",
+        )
+        self.daemon = Daemon(settings, paths, adapters)
+        self.thread = threading.Thread(target=self.daemon.run, name="daemon")
+        self.thread.start()
+
+    @property
+    def notifier(self) -> RecordingNotifier:
+        """Return the daemon's notifier."""
+        return self.notifiers[0]
+
+    def status(self) -> dict[str, Any]:
+        """Return status; it is answered after everything queued before it."""
+        reply = self.daemon.request(Command("status"))
+        assert reply["ok"], reply
+        status: dict[str, Any] = reply["status"]
+        return status
+
+    def wait(self, seconds: float) -> dict[str, Any]:
+        """Let seconds pass, run the jobs that fell due, and return the status after them."""
+        self.clock.advance(seconds)
+        while self.scheduler.run_due():
+            pass
+        return self.status()
+
+    def titles(self) -> list[str]:
+        """Return the titles of everything shown so far."""
+        return [notice.title for notice in self.notifier.shown]
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[InProcess]:
+    """A daemon with a 45 min interval, 10 min snooze, reminders every 5 min."""
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
+    daemon = InProcess(tmp_path, settings)
+    yield daemon
+    if daemon.thread.is_alive():
+        daemon.daemon.request(Command("quit"))
+    daemon.thread.join(10)
+    assert not daemon.thread.is_alive()
+
+
+def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
+    """Due, reminded, snoozed by CLI, done by button, a guided routine, quit: all in-process."""
+    assert running.status()["state"] == "working"
+    assert running.wait(45 * 60)["state"] == "due"
+    assert running.titles() == ["Time to stretch: Hamstring stretch"]
+    assert running.wait(5 * 60)["state"] == "due"  # unanswered: reminded
+    assert running.titles()[-1] == "Time to stretch: Hamstring stretch"
+
+    closed_before = running.notifier.closed
+    assert running.daemon.request(Command("snooze"))["status"]["state"] == "snoozed"
+    assert running.notifier.closed == closed_before + 1  # answered elsewhere: closed
+    assert running.wait(10 * 60)["state"] == "due"
+
+    running.notifier.press("done")  # a click on the notification's Done
+    status = running.status()
+    assert status["state"] == "working" and status["today"]["done"] == 1
+    assert running.titles()[-1] == "Stretch counted"
+    assert status["next_exercise"]["id"] == "calf-stretch"
+
+    assert running.wait(45 * 60)["state"] == "due"
+    running.notifier.press("default")  # a click on the body starts the routine
+    assert running.status()["state"] == "stretching"
+    for _ in range(40):  # every phase of the routine, one wake-up at a time
+        if running.wait(30)["state"] != "stretching":
+            break
+    status = running.status()
+    assert status["state"] == "working" and status["today"]["done"] == 2
+    assert "Calf stretch: left leg, 1 of 3" in running.titles()
+    assert running.titles()[-1] == "Stretch counted"
+
+    assert running.daemon.request(Command("quit"))["ok"]
+    running.thread.join(10)
+    assert not running.thread.is_alive()
+    saved = running.daemon.paths.state.read_text()
+    assert '"format": 2' in saved and '"name": "working"' in saved
+
+
+def test_a_command_nobody_waits_for_is_never_applied(running: InProcess) -> None:
+    """The loop is busy past the asker's patience: the command is withdrawn, not run later."""
+    running.flowing.clear()  # the next command that reads the local clock gets stuck in it
+    stuck = threading.Thread(target=running.daemon.request, args=(Command("pause-tomorrow"),))
+    stuck.start()
+    assert running.stuck.wait(10)  # the loop is inside that command now
+    running.daemon.reply_timeout = 0.2
+    reply = running.daemon.request(Command("done"))
+    running.flowing.set()
+    stuck.join(10)
+    running.daemon.reply_timeout = 4.0
+    assert reply["ok"] is False and "not carried out" in reply["error"]
+    status = running.status()
+    assert status["state"] == "paused"  # the command that was under way did finish
+    assert status["today"]["done"] == 0  # the withdrawn "done" never ran
