@@ -113,18 +113,13 @@ def _per_day(events: list[Event]) -> dict[str, DayStats]:
 
 def _streaks(per_day: dict[str, DayStats], today: date, goal: int) -> tuple[int, int]:
     """Return (current, best) runs of consecutive days with at least goal stretches done."""
-    met = {on for on, day in per_day.items() if day.done >= goal}
-    best = run = 0
-    if per_day:
-        first = min(date.fromisoformat(on) for on in per_day)
-        for offset in range((today - first).days + 1):
-            run = run + 1 if (first + timedelta(days=offset)).isoformat() in met else 0
-            best = max(best, run)
-    current = 0
-    day = today if today.isoformat() in met else today - timedelta(days=1)  # today may be young
-    while day.isoformat() in met:
-        current += 1
-        day -= timedelta(days=1)
+    met = days_meeting_goal({on: day.done for on, day in per_day.items()}, goal)
+    # Each run is counted once, from its last day (a met day whose next day was not met).
+    days = (date.fromisoformat(on) for on in met)
+    ends = [day for day in days if (day + timedelta(days=1)).isoformat() not in met]
+    best = max((streak_ending(met, end) for end in ends), default=0)
+    young = today.isoformat() not in met  # today may be young: the run up to yesterday counts
+    current = streak_ending(met, today - timedelta(days=1) if young else today)
     return current, best
 
 
