@@ -44,6 +44,7 @@ examples:
   backcare-tray stats --days 14
   backcare-tray history --since 2026-11-01 --csv
   backcare-tray check-config ~/my.toml
+  backcare-tray doctor               what this desktop offers, for bug reports
 
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
 3 backcare-tray is not running
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     autostart.add_argument(
         "--menu", action="store_true", help="Linux: also an entry in the application menu"
     )
+    sub.add_parser("doctor", help="what this desktop offers: idle, tray, notifications, ...")
     logs = sub.add_parser("logs", help="print the log file's path and its last lines")
     logs.add_argument("--lines", type=int, default=40, help="how many lines (default 40)")
     history = sub.add_parser("history", help="print the recorded events (works without the daemon)")
@@ -166,6 +168,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _autostart(args.action, args.systemd, args.menu)
     if command == "logs":
         return _logs(args.lines)
+    if command == "doctor":
+        return _doctor()
     if command == "stats":
         return _stats(args.days, args.config, args.json, args.csv, args.chart)
     seconds = getattr(args, "duration", None)
@@ -435,6 +439,17 @@ def _autostart(action: str, systemd: bool, menu: bool) -> int:
     print("\n".join(lines) if lines else "nothing to do")
     if action == "enable" and systemd:
         print("To start it with systemd: systemctl --user enable --now backcare-tray.service")
+    return 0
+
+
+def _doctor() -> int:
+    """Print what this desktop offers the daemon."""
+    from backcare_tray.doctor import report
+
+    for title, lines in report():
+        print(f"{title}:")
+        for line in lines:
+            print(f"  {line}")
     return 0
 
 

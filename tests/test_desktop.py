@@ -370,3 +370,19 @@ def test_a_failing_state_save_is_logged_once_per_outage(desktop: Desktop) -> Non
     wait_for(lambda: "State is saved again" in log.read_text(), 5, "the recovery line")
     assert stop_daemon(process) == 0
     assert (blocker / "state.json").exists()
+
+
+def test_doctor_says_what_this_desktop_offers(desktop: Desktop) -> None:
+    """Idle probes, tray host, notification server and buttons, do-not-disturb, autostart."""
+    desktop.tool("dunstctl", "set-paused", "true")
+    result = desktop.run("doctor")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "x11: works (idle now" in text
+    assert "gnome: unavailable" in text  # no GNOME on this desktop
+    assert "found: XEmbed system tray" in text
+    assert "dunst 1." in text and "offers buttons" in text and "capabilities: actions" in text
+    assert "dunst paused: on" in text and "X11 fullscreen window: off" in text
+    assert "XDG autostart entry" in text and "(not installed)" in text
+    desktop.tool("dunstctl", "set-paused", "false")
+    assert "dunst paused: off" in desktop.run("doctor").stdout

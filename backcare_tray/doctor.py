@@ -1,0 +1,123 @@
+"""`backcare-tray doctor`: what this desktop offers the daemon, for setting up and bug reports."""
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["report"]
+
+
+def _session() -> list[str]:
+    """Return what kind of session this is."""
+    names = ("XDG_CURRENT_DESKTOP", "XDG_SESSION_TYPE", "WAYLAND_DISPLAY", "DISPLAY")
+    return [f"{name}: {os.environ.get(name) or '-'}" for name in names] + [
+        f"platform: {sys.platform}, Python {sys.version.split()[0]}"
+    ]
+
+
+def _idle_probes() -> list[str]:
+    """Return each idle probe of this platform, in the order "auto" tries them, and its answer."""
+    from backcare_tray.adapters.idle_probes import PROBES, auto_order
+
+    lines = []
+    for name in auto_order(sys.platform):
+        try:
+            probe = PROBES[name]()
+            lines.append(f"{name}: works (idle now {probe.idle_seconds():.0f} s)")
+        except Exception as error:  # a probe may fail in any way (ProbeError or other): say how
+            lines.append(f"{name}: unavailable ({type(error).__name__}: {error})")
+    return lines
+
+
+def _tray() -> list[str]:
+    """Return the tray hosts found."""
+    if not sys.platform.startswith("linux"):
+        return [f"{sys.platform}: the system tray is always there"]
+    from backcare_tray.adapters.tray_host import tray_hosts
+
+    hosts = tray_hosts()
+    return [f"found: {', '.join(hosts)}"] if hosts else ["none found: the icon cannot be seen"]
+
+
+def _notifications() -> list[str]:
+    """Return the notification server and whether it offers buttons."""
+    from backcare_tray.adapters.notifications import choose_notifier
+    from backcare_tray.paths import app_icon_path
+
+    notifier = choose_notifier(sys.platform, app_icon_path(), lambda key: None)
+    try:
+        facts = notifier.describe()
+    finally:
+        notifier.stop()
+    if facts["via"] == "freedesktop" and not facts["server"]:
+        return ["freedesktop: no notification server answers on the session bus"]
+    buttons = "offers buttons" if facts["actions"] else "no buttons (the text says how to answer)"
+    server = facts["server"] or facts["via"]
+    lines = [f"{server}: {buttons}"]
+    if facts["capabilities"]:
+        lines.append(f"capabilities: {', '.join(facts['capabilities'])}")
+    return lines
+
+
+def _do_not_disturb() -> list[str]:
+    """Return each do-not-disturb source and what it says now."""
+    from backcare_tray.adapters import dnd
+
+    checks: list[tuple[str, Callable[[], bool]]]
+    if sys.platform == "win32":
+        checks = [("Windows notification state", dnd.windows_quiet)]
+    elif sys.platform == "darwin":
+        return ["macOS: not read (the system's Focus holds notifications itself)"]
+    else:
+        checks = [
+            ("notification server Inhibited", dnd.notifications_inhibited),
+            ("dunst paused", dnd.dunst_paused),
+        ]
+        if os.environ.get("DISPLAY"):
+            checks.append(("X11 fullscreen window", dnd.x11_fullscreen_active))
+    lines = []
+    for name, check in checks:
+        try:
+            lines.append(f"{name}: {'on' if check() else 'off'}")
+        except Exception as error:  # no bus, no display: say so
+            lines.append(f"{name}: cannot be read ({type(error).__name__}: {error})")
+    return lines
+
+
+def _autostart() -> list[str]:
+    """Return which start-up entries are installed."""
+    if sys.platform == "win32":
+        return ["Windows: see `backcare-tray autostart status`"]
+    from backcare_tray import autostart
+    from backcare_tray.paths import app_icon_path
+
+    found = autostart.places(
+        sys.platform,
+        Path.home(),
+        autostart.command_path(),
+        app_icon_path(),
+        systemd=True,
+        menu=True,
+    )
+    return autostart.status(found)
+
+
+def report() -> list[tuple[str, list[str]]]:
+    """Return every section of the report, each a title and its lines."""
+    sections: list[tuple[str, Callable[[], list[str]]]] = [
+        ("Session", _session),
+        ("Idle probes (tried in this order)", _idle_probes),
+        ("Tray host", _tray),
+        ("Notifications", _notifications),
+        ("Do not disturb", _do_not_disturb),
+        ("Start with the session", _autostart),
+    ]
+    result = []
+    for title, gather in sections:
+        try:
+            lines = gather()
+        except Exception as error:  # one failing section must not hide the others
+            lines = [f"could not be read ({type(error).__name__}: {error})"]
+        result.append((title, lines))
+    return result
