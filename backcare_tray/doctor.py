@@ -73,6 +73,7 @@ def _do_not_disturb() -> list[str]:
         checks = [
             ("notification server Inhibited", dnd.notifications_inhibited),
             ("dunst paused", dnd.dunst_paused),
+            ("xfce4-notifyd do-not-disturb", dnd.xfce_do_not_disturb),
         ]
         if os.environ.get("DISPLAY"):
             checks.append(("X11 fullscreen window", dnd.x11_fullscreen_active))

@@ -18,6 +18,7 @@ from backcare_tray.adapters.dnd import (
     notifications_inhibited,
     windows_quiet,
     x11_fullscreen_active,
+    xfce_do_not_disturb,
 )
 from backcare_tray.engine import Notify, Snooze, Tick, initial_state, step, wake_time
 from backcare_tray.settings import Settings
@@ -236,3 +237,19 @@ def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
             assert stop_daemon(process) == 0
         finally:
             monitor.close()
+
+
+def test_xfce4_notifyd_do_not_disturb_is_read_from_xfconf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The setting xfce4-notifyd keeps in xfconf (the real xfconfd, D-Bus activated) holds."""
+    with virtual_desktop(tmp_path) as desktop:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        monkeypatch.delenv("DISPLAY", raising=False)
+        assert xfce_do_not_disturb() is False  # never set: off
+        query = ["xfconf-query", "-c", "xfce4-notifyd", "-p", "/do-not-disturb"]
+        desktop.tool(*query, "-n", "-t", "bool", "-s", "true")
+        assert xfce_do_not_disturb() is True
+        assert DndSensor("linux").active() is True
+        desktop.tool(*query, "-s", "false")
+        assert xfce_do_not_disturb() is False

@@ -65,6 +65,22 @@ def notifications_inhibited() -> bool:
     return bool(_server_property("org.freedesktop.Notifications", "Inhibited"))
 
 
+def xfce_do_not_disturb() -> bool:
+    """Return xfce4-notifyd's do-not-disturb setting (xfconf), which drops notifications."""
+    from jeepney import DBusAddress, MessageType, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    xfconf = DBusAddress(
+        "/org/xfce/Xfconf", bus_name="org.xfce.Xfconf", interface="org.xfce.Xfconf"
+    )
+    call = new_method_call(xfconf, "GetProperty", "ss", ("xfce4-notifyd", "/do-not-disturb"))
+    with open_dbus_connection(bus="SESSION") as connection:
+        reply = connection.send_and_get_reply(call, timeout=2)
+    if reply.header.message_type == MessageType.error:
+        return False  # no xfconf, or the setting was never made
+    return bool(reply.body[0][1])
+
+
 def dunst_paused() -> bool:
     """Return True while dunst is paused (`dunstctl set-paused true`): it would queue ours."""
     return bool(_server_property("org.dunstproject.cmd0", "paused"))
@@ -96,6 +112,7 @@ class DndSensor:
         elif self._platform != "darwin":
             checks.append(("notification server Inhibited", notifications_inhibited))
             checks.append(("dunst paused", dunst_paused))
+            checks.append(("xfce4-notifyd do-not-disturb", xfce_do_not_disturb))
             if os.environ.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
         for name, check in checks:
