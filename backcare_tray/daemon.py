@@ -17,9 +17,9 @@ from backcare_tray import engine
 from backcare_tray.adapters.history import History
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError
 from backcare_tray.adapters.kit import Adapters, Listener, Reply
-from backcare_tray.adapters.local_time import seconds_until
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.commands import Command
+from backcare_tray.hours import seconds_until
 from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, Presence, status_report
@@ -314,9 +314,8 @@ class Daemon:
                 self._show_notice("howto", at)
         else:
             if command.name == "pause-tomorrow":
-                local = self.adapters.local_clock()
-                until = seconds_until(self.settings.hours.next_start(local), local)
-                command = Command("pause", max(1, round(until)))
+                until = self.settings.hours.seconds_to_next_start(self.adapters.local_clock())
+                command = Command("pause", until)
             event = command_event(command, at.mono, request.how)
             if event is not None:
                 refusal = self._apply(event, request.how)

@@ -2,9 +2,9 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-__all__ = ["DAYS", "MORNING", "Window", "WorkingHours", "parse_window"]
+__all__ = ["DAYS", "MORNING", "Window", "WorkingHours", "parse_window", "seconds_until"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
@@ -89,6 +89,10 @@ class WorkingHours:
                 return edge
         return None
 
+    def seconds_to_next_start(self, local: datetime) -> int:
+        """Return how long "pause until tomorrow" lasts from local (aware) now: at least 1 s."""
+        return max(1, round(seconds_until(self.next_start(local), local)))
+
     def next_start(self, local: datetime) -> datetime:
         """Return when "until tomorrow" ends (naive): the next morning's first active period."""
         # Before 06:00 "tomorrow" means the coming morning, after it the next calendar day.
@@ -105,3 +109,10 @@ class WorkingHours:
             if starts:
                 return min(starts)
         return datetime.combine(first_day, MORNING)
+
+
+def seconds_until(local_target: datetime, now: datetime) -> float:
+    """Return the real seconds from now until a naive local time in now's zone."""
+    # Through UTC: subtracting two times of one zone would ignore a DST change between them.
+    target = local_target.replace(tzinfo=now.tzinfo).astimezone(UTC)
+    return (target - now.astimezone(UTC)).total_seconds()

@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from engine_views import deadline
 
-from backcare_tray.adapters.local_time import seconds_until
 from backcare_tray.engine import MarkDone, Pause, Resume, Snooze, Tick, initial_state, step
-from backcare_tray.hours import WorkingHours, parse_window
+from backcare_tray.hours import WorkingHours, parse_window, seconds_until
 from backcare_tray.settings import Settings, settings_from_mapping
 from backcare_tray.wording import Moment, status_line
 
@@ -124,3 +123,11 @@ def test_pause_ending_outside_hours_goes_off() -> None:
     state, _ = step(initial_state(0.0, settings, 0), Pause(10.0, 600), settings)
     state, _ = step(state, Tick(610.0, active=False, active_change_at=9000.0), settings)
     assert state.mode.name == "off" and deadline(state) == 9000.0
+
+
+def test_pause_until_tomorrow_lasts_until_the_next_morning_in_real_seconds() -> None:
+    """From Friday 18:00 with weekday hours: until Monday 09:00, counted through the DST night."""
+    hours = WorkingHours((parse_window("09:00-17:00"),), (0, 1, 2, 3, 4))
+    zone = ZoneInfo("Europe/Berlin")
+    friday = datetime(2026, 10, 23, 18, 0, tzinfo=zone)  # the clocks go back on Sunday
+    assert hours.seconds_to_next_start(friday) == (2 * 24 + 15 + 1) * 3600
