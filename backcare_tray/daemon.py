@@ -241,8 +241,7 @@ class Daemon:
                 elif item == _RELOAD:
                     self._reload()
                 elif item == _CLOCK_SET:  # jobs wait for wall times: plan them all again
-                    self._cadence = None
-                    self._apply(self._sensed_tick())
+                    self._replan()
                 elif isinstance(item, _Request) and item.move("waiting", "taken"):
                     try:
                         stop = self._answer(item)
@@ -369,10 +368,14 @@ class Daemon:
             settings = replace(settings, idle_probe="none")  # no probe answered at start
         self.settings = settings
         self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
-        self._cadence = None  # replan the redraw for the new interval
         log.info("Config reloaded.")
-        self._apply(self._sensed_tick())
+        self._replan()
         return {"ok": True, "message": "config reloaded"}
+
+    def _replan(self) -> None:
+        """Plan every job again from now: the wake-up (a Tick always plans it) and the redraw."""
+        self._cadence = None
+        self._apply(self._sensed_tick())
 
     def _today(self, at: Moment) -> DayCounts:
         """Return today's counters, zero once the date has changed."""

@@ -33,6 +33,7 @@ class RecordingNotificationServer:
         self.capabilities = ["body", *(["actions"] if with_actions else [])]
         self.notify_calls: list[NotifyCall] = []
         self.closed_ids: list[int] = []
+        self.asked: list[str] = []  # the method of every call, in order
         self.open_ids: set[int] = set()
         self._lock = threading.Lock()
         self._next_id = 1
@@ -47,6 +48,7 @@ class RecordingNotificationServer:
             return None
         with self._lock:
             self._client = self._service.last_caller
+            self.asked.append(member)
             if member == "GetCapabilities":
                 return "as", (self.capabilities,)
             if member == "GetServerInformation":

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bus_monitor import BusMonitor
+from conftest import start_daemon, stop_daemon
 from dbus_service import ExportedService
 from desktop import Desktop, virtual_desktop
 from engine_views import held_until, remind_at
@@ -207,49 +209,47 @@ def test_dnd_is_only_looked_at_when_a_notification_could_show() -> None:
     assert not wants_dnd(released, 2800.0)  # due, next reminder not yet
 
 
+@pytest.fixture
+def on_desktop_bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    """A desktop with dunst whose session bus this process uses (and no display)."""
+    with virtual_desktop(tmp_path) as desktop:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        monkeypatch.delenv("DISPLAY", raising=False)
+        yield desktop
+
+
 def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    on_desktop_bus: Desktop,
 ) -> None:
     """Dunst paused: nothing is sent into the pause, status says so, delivery follows."""
-    from bus_monitor import BusMonitor
-    from conftest import start_daemon, stop_daemon
-    from waiting import wait_for
-
-    with virtual_desktop(tmp_path) as desktop:
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-        monkeypatch.delenv("DISPLAY", raising=False)
-        desktop.tool("dunstctl", "set-paused", "true")
-        assert dunst_paused() is True
-        monitor = BusMonitor("org.freedesktop.Notifications")
-        config = desktop.home / "dnd.toml"
-        config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
-        try:
-            process = start_daemon(desktop, "--no-tray", config=config)
-            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
-            status = desktop.status()
-            assert status["state"] == "due" and status["status"].startswith("Held back")
-            assert monitor.calls("Notify") == []  # nothing went into the pause
-            desktop.tool("dunstctl", "set-paused", "false")
-            assert dunst_paused() is False
-            wait_for(lambda: monitor.calls("Notify"), 10, "the notification after the pause")
-            assert monitor.calls("Notify")[0].body[3] == "Time to stretch: Hamstring stretch"
-            assert desktop.status()["dnd"] is False
-            assert stop_daemon(process) == 0
-        finally:
-            monitor.close()
+    desktop = on_desktop_bus
+    desktop.tool("dunstctl", "set-paused", "true")
+    assert dunst_paused() is True
+    monitor = BusMonitor("org.freedesktop.Notifications")
+    config = desktop.home / "dnd.toml"
+    config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
+    try:
+        process = start_daemon(desktop, "--no-tray", config=config)
+        wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+        status = desktop.status()
+        assert status["state"] == "due" and status["status"].startswith("Held back")
+        assert monitor.calls("Notify") == []  # nothing went into the pause
+        desktop.tool("dunstctl", "set-paused", "false")
+        assert dunst_paused() is False
+        wait_for(lambda: monitor.calls("Notify"), 10, "the notification after the pause")
+        assert monitor.calls("Notify")[0].body[3] == "Time to stretch: Hamstring stretch"
+        assert desktop.status()["dnd"] is False
+        assert stop_daemon(process) == 0
+    finally:
+        monitor.close()
 
 
-def test_xfce4_notifyd_do_not_disturb_is_read_from_xfconf(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_xfce4_notifyd_do_not_disturb_is_read_from_xfconf(on_desktop_bus: Desktop) -> None:
     """The setting xfce4-notifyd keeps in xfconf (the real xfconfd, D-Bus activated) holds."""
-    with virtual_desktop(tmp_path) as desktop:
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-        monkeypatch.delenv("DISPLAY", raising=False)
-        assert xfce_do_not_disturb() is False  # never set: off
-        query = ["xfconf-query", "-c", "xfce4-notifyd", "-p", "/do-not-disturb"]
-        desktop.tool(*query, "-n", "-t", "bool", "-s", "true")
-        assert xfce_do_not_disturb() is True
-        assert DndSensor("linux").active() is True
-        desktop.tool(*query, "-s", "false")
-        assert xfce_do_not_disturb() is False
+    assert xfce_do_not_disturb() is False  # never set: off
+    query = ["xfconf-query", "-c", "xfce4-notifyd", "-p", "/do-not-disturb"]
+    on_desktop_bus.tool(*query, "-n", "-t", "bool", "-s", "true")
+    assert xfce_do_not_disturb() is True
+    assert DndSensor("linux").active() is True
+    on_desktop_bus.tool(*query, "-s", "false")
+    assert xfce_do_not_disturb() is False

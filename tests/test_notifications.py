@@ -175,3 +175,23 @@ def test_only_the_buttons_offered_are_answered(
     server.click("snooze")
     wait_for(lambda: clicks, 5, "the click")
     assert clicks == ["snooze"]  # signals arrive in order: the skip was heard and dropped
+
+
+def test_status_without_a_server_looks_for_one_once_a_minute_not_every_time(
+    notifier: FreedesktopNotifier,
+) -> None:
+    """Five status requests with no server on the bus make one call, not five."""
+    from bus_monitor import BusMonitor
+
+    monitor = BusMonitor("org.freedesktop.Notifications")
+    try:
+        for _ in range(5):
+            assert notifier.describe()["server"] is None
+        wait_for(lambda: monitor.calls("GetCapabilities"), 5, "the one look-up")
+        for server in serve(with_actions=True):  # a break's show() asks at once
+            assert notifier.show(DUE)
+            assert server.asked.count("GetCapabilities") == 1
+        wait_for(lambda: len(monitor.calls("GetCapabilities")) >= 2, 5, "the break's look-up")
+        assert len(monitor.calls("GetCapabilities")) == 2  # the five statuses made only one
+    finally:
+        monitor.close()

@@ -8,6 +8,7 @@
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 OnAction = Callable[[str], None]
 CALL_TIMEOUT = 2.0  # a hung server must never hold up the daemon for long
+LOOK_UP_EVERY = 60.0  # seconds between status's looks for a missing server
 _FAILURES = (DBusErrorResponse, OSError, TimeoutError, EOFError, ValueError, RuntimeError)
 
 
@@ -71,11 +73,14 @@ class FreedesktopNotifier:
         self._offered: frozenset[str] = frozenset()  # the keys of the buttons it shows
         self._capabilities: frozenset[str] = frozenset()
         self._server = ""
+        self._next_look_up = 0.0  # monotonic time describe() may look for a server again
         self._failing = False
 
     def describe(self) -> dict[str, Any]:
         """Return the notification server and its capabilities, for status and bug reports."""
-        if not self._server:
+        # While no server is known, status asks at most once a minute (each show() asks too).
+        if not self._server and time.monotonic() >= self._next_look_up:
+            self._next_look_up = time.monotonic() + LOOK_UP_EVERY
             self._look_up_server()
         return {
             "via": "freedesktop",
