@@ -36,6 +36,22 @@ def test_the_listener_hears_the_clock_being_set_and_stops() -> None:
     wait_for(lambda: not any(t.name == "clock-change" for t in threading.enumerate()), 5, "stop")
 
 
+def test_stop_from_the_callback_still_ends_the_thread() -> None:
+    """A stop that lands while a clock set is being handled is not undone by the re-arm."""
+    listener: ClockChangeListener
+    heard = threading.Event()
+
+    def stop_at_once() -> None:
+        listener.stop()
+        heard.set()
+
+    listener = ClockChangeListener(stop_at_once)
+    assert listener.start()
+    announce_a_clock_set()
+    assert heard.wait(timeout=5)
+    wait_for(lambda: not any(t.name == "clock-change" for t in threading.enumerate()), 5, "stop")
+
+
 @pytest.mark.parametrize("jump", ["-90s", "-3h", "+2h"])
 def test_a_wall_clock_jump_moves_no_break(tmp_path: Path, jump: str) -> None:
     """The daemon's wall clock jumps; the stretch is still due after the sitting interval."""

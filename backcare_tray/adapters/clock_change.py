@@ -47,6 +47,8 @@ class ClockChangeListener:
         self._on_change = on_change
         self._fd: int | None = None
         self._stopping = False
+        # Held while arming the timer, so stop() can never be undone by a re-arm.
+        self._lock = threading.Lock()
 
     def start(self) -> bool:
         """Start listening; return False (and log why) where the system cannot say."""
@@ -61,54 +63,62 @@ class ClockChangeListener:
             if fd < 0:
                 raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
             self._fd, self._libc = fd, libc
-            self._arm()
+            self._arm(fd, FAR_AWAY)
         except (OSError, AttributeError) as error:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
             log.warning("Cannot hear clock changes (%s); a clock set back delays wake-ups.", error)
             return False
-        threading.Thread(target=self._listen, name="clock-change", daemon=True).start()
+        threading.Thread(target=self._listen, args=(fd,), name="clock-change", daemon=True).start()
         return True
 
-    def _arm(self, value: int = FAR_AWAY) -> None:
-        """Arm the timer to be cancelled by the next clock set (or to fire at value)."""
+    def _arm(self, fd: int, value: int) -> None:
+        """Arm the timer to fire at value, or to be cancelled by the next clock set."""
         spec = _Itimerspec(_Timespec(0, 0), _Timespec(value, 0))
         flags = TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET
-        if self._libc.timerfd_settime(self._fd, flags, ctypes.byref(spec), None) != 0:
-            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+        if self._libc.timerfd_settime(fd, flags, ctypes.byref(spec), None) != 0:
+            error = ctypes.get_errno()
+            if error != errno.ECANCELED:  # set again meanwhile: armed all the same (timerfd(2))
+                raise OSError(error, os.strerror(error))
 
-    def _listen(self) -> None:
-        """Wait for clock sets until stopped."""
-        assert self._fd is not None
-        while True:
-            try:
-                os.read(self._fd, 8)
-            except OSError as error:
-                if error.errno != errno.ECANCELED:
-                    log.warning("Stopped hearing clock changes: %s", error)
-                    return
-                if self._stopping:
-                    return
+    def _listen(self, fd: int) -> None:
+        """Call on_change for each clock set until stopped; then close the timer."""
+        try:
+            while self._wait_for_clock_set(fd):
                 log.info("The wall clock was set; planning wake-ups again.")
-                self._on_change()
+                self._on_change()  # after re-arming: a set from here on is heard next time
+        finally:
+            with self._lock:
+                os.close(fd)
+                self._fd = None
+
+    def _wait_for_clock_set(self, fd: int) -> bool:
+        """Block until the clock is set and re-arm (True), or until stopped (False)."""
+        try:
+            os.read(fd, 8)
+        except OSError as error:
+            if error.errno != errno.ECANCELED:
+                log.warning("Stopped hearing clock changes: %s", error)
+                return False
+            with self._lock:
+                if self._stopping:
+                    return False
                 try:
-                    self._arm()
+                    self._arm(fd, FAR_AWAY)
                 except OSError as rearm_error:
-                    if rearm_error.errno != errno.ECANCELED:
-                        log.warning("Stopped hearing clock changes: %s", rearm_error)
-                        return
-                    # Set again since the read: the timer is armed all the same (timerfd(2)).
-                    self._on_change()
-                continue
-            if self._stopping:  # stop() made the timer fire
-                os.close(self._fd)
-                return
+                    log.warning("Stopped hearing clock changes: %s", rearm_error)
+                    return False
+            return True
+        return False  # the timer fired: only stop() arms it to
 
     def stop(self) -> None:
         """End the listening thread (by letting the timer fire now)."""
-        if self._fd is None:
-            return
-        self._stopping = True
-        try:
-            self._arm(1)  # an absolute time long past: the read returns at once
-        except OSError as error:  # ECANCELED still arms it (timerfd(2))
-            if error.errno != errno.ECANCELED:
+        with self._lock:
+            self._stopping = True
+            if self._fd is None:
+                return
+            try:
+                self._arm(self._fd, 1)  # an absolute time long past: the read returns at once
+            except OSError as error:
                 log.debug("Could not stop the clock listener cleanly: %s", error)
