@@ -307,10 +307,13 @@ def test_scheduler_runs_a_past_time_at_once() -> None:
 
 
 def test_backends_never_include_xorg() -> None:
-    """Linux: appindicator where an SNI host is, else GTK's XEmbed icon; the env var wins."""
-    assert backend_candidates("linux", None, ["StatusNotifierItem host"]) == ["appindicator", "gtk"]
+    """Linux: our own SNI item where a watcher is, GTK only for XEmbed; the env var wins."""
+    both = ["StatusNotifierItem host", "XEmbed system tray"]
+    assert backend_candidates("linux", None, ["StatusNotifierItem host"]) == ["sni"]
+    assert backend_candidates("linux", None, both) == ["sni"]
     assert backend_candidates("linux", None, ["XEmbed system tray"]) == ["gtk", "appindicator"]
-    assert backend_candidates("linux", None, []) == ["gtk", "appindicator"]
+    assert backend_candidates("linux", None, []) == ["gtk", "appindicator"]  # X11: may dock later
+    assert backend_candidates("linux", None, [], x11=False) == ["sni"]  # Wayland: waits for a host
     assert backend_candidates("linux", "gtk", ["StatusNotifierItem host"]) == ["gtk"]
     assert backend_candidates("win32", None, []) == ["win32"]
     assert backend_candidates("darwin", None, []) == ["darwin"]

@@ -105,7 +105,9 @@ def real_adapters(runtime_dir: Path, app_icon: Path, with_tray: bool) -> Adapter
         local_clock=local_now,
         scheduler=WakeupScheduler(),
         make_notifier=lambda on_action: choose_notifier(sys.platform, app_icon, on_action),
-        make_tray=TrayIcon if with_tray else None,
+        make_tray=(lambda on_command: TrayIcon(on_command, runtime_dir / "icons"))
+        if with_tray
+        else None,
         make_control=lambda handler: ControlServer(endpoint, handler),
         choose_probe=lambda setting: choose_probe(setting, sys.platform),
         slept=SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK).slept,

@@ -5,6 +5,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from backcare_tray.adapters.tray_host import SNI_HOST, tray_hosts
@@ -24,18 +25,22 @@ NO_HOST_WARNING = (
 )
 
 
-def backend_candidates(platform: str, env_value: str | None, hosts: list[str]) -> list[str]:
-    """Return the pystray backends to try in order; never xorg, which has no menu or clicks."""
+def backend_candidates(
+    platform: str, env_value: str | None, hosts: list[str], x11: bool = True
+) -> list[str]:
+    """Return the tray backends to try in order; never xorg, which has no menu or clicks."""
     if env_value:
         return [env_value]
     if platform == "darwin":
         return ["darwin"]
     if platform == "win32":
         return ["win32"]
-    if SNI_HOST in hosts:
-        return ["appindicator", "gtk"]
-    # An XEmbed-only tray (or none yet): GTK's own status icon, which shows the tooltip;
-    # libappindicator's fallback to XEmbed prints a Gdk-CRITICAL at every start.
+    if SNI_HOST in hosts or (not hosts and not x11):
+        # Our own StatusNotifierItem over D-Bus: no GTK. With no host yet and no X11 display
+        # (Wayland), nothing but a StatusNotifierItem host can come, and the item waits for it.
+        return ["sni"]
+    # An XEmbed-only tray (or none yet on X11): GTK's own status icon, which shows the
+    # tooltip; libappindicator's fallback to XEmbed prints a Gdk-CRITICAL at every start.
     return ["gtk", "appindicator"]
 
 
@@ -45,8 +50,11 @@ def import_pystray(candidates: list[str]) -> tuple[Any, str]:
     os.environ.setdefault("GDK_GL", "disable")
     failures = []
     for name in candidates:
-        os.environ["PYSTRAY_BACKEND"] = name
         try:
+            if name == "sni":
+                import backcare_tray.adapters.sni.item  # noqa: F401 (imports pystray bare)
+            else:
+                os.environ["PYSTRAY_BACKEND"] = name
             import pystray
 
             return pystray, name
@@ -59,8 +67,9 @@ def import_pystray(candidates: list[str]) -> tuple[Any, str]:
 class TrayIcon:
     """A pystray icon run on its own thread; show() may be called from any thread."""
 
-    def __init__(self, on_command: OnCommand) -> None:
+    def __init__(self, on_command: OnCommand, icon_dir: Path | None = None) -> None:
         self._on_command = on_command
+        self._icon_dir = icon_dir
         self._lock = threading.Lock()
         self._icon: Any = None  # set once the icon's loop runs
         self._created: Any = None
@@ -77,11 +86,12 @@ class TrayIcon:
     def _run(self) -> None:
         """Import the backend, create the icon and run its loop until stopped."""
         hosts = self._look_for_hosts() if sys.platform.startswith("linux") else []
+        x11 = bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
         try:
             pystray, self.backend = import_pystray(
-                backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"), hosts)
+                backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"), hosts, x11)
             )
-            icon = pystray.Icon("backcare-tray", title="backcare-tray")
+            icon = self._make_icon(pystray)
         except Exception as error:
             log.error(
                 "No tray icon: %s. Reminders, notifications and the command line still work.", error
@@ -94,6 +104,14 @@ class TrayIcon:
             icon.run(setup=self._setup)
         except Exception:
             log.exception("The tray icon stopped with an error; carrying on without it.")
+
+    def _make_icon(self, pystray: Any) -> Any:
+        """Create the backend's icon (not shown yet)."""
+        if self.backend != "sni":
+            return pystray.Icon("backcare-tray", title="backcare-tray")
+        from backcare_tray.adapters.sni.item import Icon
+
+        return Icon("backcare-tray", title="backcare-tray", icon_dir=self._icon_dir)
 
     def _look_for_hosts(self) -> list[str]:
         """Return the tray hosts there are; say loudly when there is none."""
@@ -133,6 +151,8 @@ class TrayIcon:
         shown = self._shown
         if shown is None or shown.look != view.look:
             self._icon.icon = draw_icon(view.look)
+        if self.backend == "sni":  # a due stretch asks the host to show the icon
+            self._icon.status = "NeedsAttention" if view.look.kind == "due" else "Active"
         if shown is None or shown.tooltip != view.tooltip:
             self._icon.title = view.tooltip
             if self.backend == "gtk":

@@ -1,0 +1,1 @@
+"""The StatusNotifierItem tray backend: pystray icons shown over D-Bus, without GTK."""

@@ -1,0 +1,122 @@
+"""The tray picture in the two forms StatusNotifierItem hosts take: pixels and a themed name."""
+
+# Most hosts draw IconPixmap (ARGB32, big-endian, several sizes). Some look up IconName only
+# (swaybar), in IconThemePath as well as the installed themes, so the same picture is also
+# written there as PNG files, both flat and in a hicolor layout, named by a hash of its
+# pixels: a look seen before is not written again, and a file is never changed in place.
+
+import hashlib
+import logging
+import os
+import shutil
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PIXMAP_SIZES", "IconFiles", "Pixmap", "argb_pixmaps", "png_bytes"]
+
+log = logging.getLogger(__name__)
+
+PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)
+Pixmap = tuple[int, int, bytes]
+
+
+def _scaled(image: Any, size: int) -> Any:
+    """Return image as RGBA at size x size."""
+    from PIL import Image
+
+    rgba = image.convert("RGBA")
+    if rgba.size != (size, size):
+        rgba = rgba.resize((size, size), Image.Resampling.LANCZOS)
+    return rgba
+
+
+def argb_pixmaps(image: Any, sizes: tuple[int, ...] = PIXMAP_SIZES) -> list[Pixmap]:
+    """Return IconPixmap's a(iiay): the image at each size as ARGB32 in network byte order."""
+    from PIL import Image
+
+    pixmaps = []
+    for size in sizes:
+        red, green, blue, alpha = _scaled(image, size).split()
+        argb = Image.merge("RGBA", (alpha, red, green, blue)).tobytes()
+        pixmaps.append((size, size, argb))
+    return pixmaps
+
+
+def png_bytes(image: Any) -> bytes:
+    """Return an RGBA image as a PNG file (Pillow's own writer would load every plugin first)."""
+    width, height = image.size
+    pixels = image.tobytes()
+    stride = width * 4
+    rows = b"".join(b"\x00" + pixels[y * stride : (y + 1) * stride] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+class IconFiles:
+    """A private icon directory for IconThemePath, holding each picture shown as PNG files."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._given = directory
+        self.path: Path | None = None
+        self._written: set[str] = set()
+
+    def name_for(self, image: Any) -> str:
+        """Write image (once) and return its icon name; "" when it cannot be written."""
+        name = (
+            "backcare-tray-" + hashlib.sha1(image.tobytes(), usedforsecurity=False).hexdigest()[:16]
+        )
+        if name in self._written:
+            return name
+        try:
+            root = self._root()
+            self._write(root / f"{name}.png", _scaled(image, max(PIXMAP_SIZES)))
+            for size in PIXMAP_SIZES:
+                self._write(
+                    root / "hicolor" / f"{size}x{size}" / "apps" / f"{name}.png",
+                    _scaled(image, size),
+                )
+        except OSError as error:
+            log.warning(
+                "Cannot write the tray icon's files (%s); hosts that need a name show none.", error
+            )
+            return ""
+        self._written.add(name)
+        return name
+
+    def _root(self) -> Path:
+        """Return the icon directory, making it on first use."""
+        if self.path is None:
+            if self._given is not None:
+                self._given.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self.path = self._given
+            else:
+                self.path = Path(tempfile.mkdtemp(prefix="backcare-tray-icons-"))
+        return self.path
+
+    @staticmethod
+    def _write(path: Path, image: Any) -> None:
+        """Write a PNG atomically: a host never reads half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(png_bytes(image))
+        os.replace(partial, path)
+
+    def remove(self) -> None:
+        """Delete the directory and what was written into it."""
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path = None
+            self._written.clear()
