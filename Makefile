@@ -5,6 +5,9 @@ VENV := .venv
 # distribution's PyGObject (GTK tray) and dbus-python (notifications) are visible.
 SYSTEM_PYTHON := $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 BIN := $(VENV)/bin
+# The way pipx installs: no system site packages, so no GTK bindings. The tests check that
+# such an install still has its tray icon wherever a StatusNotifierItem host is.
+BARE := .venv-bare
 
 .PHONY: run test bench soak clean system-run system-test
 
@@ -18,13 +21,17 @@ system-test:
 $(BIN)/python:
 	$(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
 
+$(BARE)/bin/python:
+	$(SYSTEM_PYTHON) -m venv $(BARE)
+
 run: system-run $(BIN)/python
 	$(BIN)/pip install -q .
 	$(BIN)/backcare-tray run
 
 # Installs the package itself (not editable), so the tests use what a user would get.
-test: system-test $(BIN)/python
+test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/pip install -q '.[test]'
+	$(BARE)/bin/pip install -q .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backcare_tray tests benchmarks
@@ -44,4 +51,4 @@ soak: system-test $(BIN)/python
 	$(BIN)/python benchmarks/soak.py --no-tray
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BARE) build dist .pytest_cache .mypy_cache .ruff_cache

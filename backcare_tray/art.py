@@ -5,7 +5,7 @@
 
 from functools import cache
 
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont, PngImagePlugin
 
 from backcare_tray.paths import app_icon_path
 from backcare_tray.view import PROGRESS_STEPS, IconLook
@@ -32,7 +32,8 @@ DISC: dict[str, Colour] = {
 @cache
 def _base(size: int) -> Image.Image:
     """Return the base art (a teal disc with a white spine) at this size."""
-    with Image.open(app_icon_path()) as source:
+    # The PNG reader itself: Image.open would first load every common image format's plugin.
+    with PngImagePlugin.PngImageFile(app_icon_path()) as source:
         return source.convert("RGBA").resize((size, size), Image.Resampling.LANCZOS)
 
 

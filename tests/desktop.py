@@ -1,4 +1,4 @@
-"""A real virtual desktop for tests: Xvfb, a trayer system tray, a private D-Bus session, dunst."""
+"""A real virtual desktop for tests: Xvfb, a tray (trayer or xfce4-panel), a private bus, dunst."""
 
 import json
 import os
@@ -10,11 +10,46 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from waiting import wait_for
 
-TOOLS = ("Xvfb", "xdpyinfo", "trayer", "dunst", "dunstctl", "dbus-daemon", "xdotool", "xwininfo")
+TOOLS = (
+    "Xvfb",
+    "xdpyinfo",
+    "trayer",
+    "xfce4-panel",
+    "dunst",
+    "dunstctl",
+    "dbus-daemon",
+    "xdotool",
+    "xwininfo",
+)
+XFCONFD = next(iter(sorted(Path("/usr/lib").glob("*/xfce4/xfconf/xfconfd"))), None)
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"
+# One panel along the top holding only the system tray plugin, which hosts both
+# StatusNotifierItems (it owns org.kde.StatusNotifierWatcher) and XEmbed icons.
+XFCE_PANEL_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
+<channel name="xfce4-panel" version="1.0">
+  <property name="configver" type="int" value="2"/>
+  <property name="panels" type="array">
+    <value type="int" value="1"/>
+    <property name="panel-1" type="empty">
+      <property name="position" type="string" value="p=6;x=0;y=0"/>
+      <property name="length" type="uint" value="100"/>
+      <property name="position-locked" type="bool" value="true"/>
+      <property name="size" type="uint" value="32"/>
+      <property name="plugin-ids" type="array">
+        <value type="int" value="1"/>
+      </property>
+    </property>
+  </property>
+  <property name="plugins" type="empty">
+    <property name="plugin-1" type="string" value="systray"/>
+  </property>
+</channel>
+"""
+Tray = Literal["trayer", "xfce4-panel"]
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -71,11 +106,14 @@ class Desktop:
         status: dict[str, Any] = json.loads(result.stdout)
         return status
 
-    def spawn(self, *args: str, log: Path) -> subprocess.Popen[bytes]:
-        """Start the installed backcare-tray with args in the background."""
+    def spawn(self, *args: str, log: Path, command: str | None = None) -> subprocess.Popen[bytes]:
+        """Start the installed backcare-tray (or another install's) with args in the background."""
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [command_path(), *args], env=self.env, stdout=out, stderr=subprocess.STDOUT
+                [command or command_path(), *args],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self.processes.append(process)
         return process
@@ -268,11 +306,35 @@ def private_bus(tmp: Path) -> Iterator[str]:
             process.wait(timeout=5)
 
 
+def start_xfce_panel(desktop: "Desktop", log: Path) -> subprocess.Popen[bytes]:
+    """Start xfce4-panel and return it once its tray plugin owns the watcher name."""
+    panel = _start(["xfce4-panel", "--disable-wm-check"], desktop.env, desktop.processes, log)
+    wait_for(
+        lambda: bus_has(desktop.env, SNI_WATCHER) or panel.poll() is not None,
+        30,
+        "xfce4-panel's StatusNotifierWatcher",
+    )
+    if panel.poll() is not None:
+        raise RuntimeError(f"xfce4-panel did not start: {log.read_text(errors='replace')}")
+    return panel
+
+
+def _start_xfce_session(home: Path, env: dict[str, str], processes: list[Any], tmp: Path) -> None:
+    """Write the panel's settings where xfconfd reads them and start xfconfd by hand."""
+    if XFCONFD is None:
+        raise RuntimeError("desktop tests need xfconfd; run `make test` to install xfconf")
+    settings = home / ".config/xfce4/xfconf/xfce-perchannel-xml"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "xfce4-panel.xml").write_text(XFCE_PANEL_CONFIG, encoding="utf-8")
+    _start([str(XFCONFD)], env, processes, tmp / "xfconfd.log")
+    wait_for(lambda: bus_has(env, "org.xfce.Xfconf"), 10, "xfconfd on D-Bus")
+
+
 @contextmanager
 def virtual_desktop(
-    tmp: Path, *, notification_server: bool = True, tray: bool = True
+    tmp: Path, *, notification_server: bool = True, tray: Tray | None = "trayer"
 ) -> Iterator[Desktop]:
-    """Run Xvfb + a private session bus (+ trayer, + dunst) and yield the environment."""
+    """Run Xvfb + a private session bus (+ a tray, + dunst) and yield the environment."""
     require_tools()
     processes: list[subprocess.Popen[bytes]] = []
     home = tmp / "home"
@@ -295,9 +357,11 @@ def virtual_desktop(
         # The normal session config makes dunst D-Bus activatable too.
         activatable = notification_server
         env["DBUS_SESSION_BUS_ADDRESS"] = _start_bus(tmp, env, processes, activatable=activatable)
-        if tray:
+        if tray == "trayer":
             trayer = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
             _start([*trayer, "--height", "32"], env, processes, tmp / "trayer.log")
+        elif tray == "xfce4-panel":
+            _start_xfce_session(home, env, processes, tmp)
         if notification_server:
             dunst = _start(["dunst"], env, processes, tmp / "dunst.log")
             owned = wait_for(
@@ -307,9 +371,12 @@ def virtual_desktop(
             )
             if dunst.poll() is not None or not owned:
                 raise RuntimeError(f"dunst did not start: {(tmp / 'dunst.log').read_text()}")
-        if tray:
+        desktop = Desktop(env, home, processes)
+        if tray == "trayer":
             wait_for(lambda: '("panel" "trayer")' in window_tree(env), 10, "trayer's panel")
-        yield Desktop(env, home, processes)
+        elif tray == "xfce4-panel":
+            start_xfce_panel(desktop, tmp / "xfce4-panel.log")
+        yield desktop
     finally:
         for process in reversed(processes):
             if process.poll() is None:

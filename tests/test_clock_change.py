@@ -58,7 +58,7 @@ def test_a_wall_clock_jump_moves_no_break(tmp_path: Path, jump: str) -> None:
     assert LIBFAKETIME is not None, "make test installs the faketime package"
     offset_file = tmp_path / "faketime"
     offset_file.write_text("+0\n")
-    with virtual_desktop(tmp_path, notification_server=False, tray=False) as desktop:
+    with virtual_desktop(tmp_path, notification_server=False, tray=None) as desktop:
         desktop.env.update(
             LD_PRELOAD=str(LIBFAKETIME),
             FAKETIME_TIMESTAMP_FILE=str(offset_file),

@@ -212,7 +212,7 @@ def test_without_a_notification_server_it_keeps_running(tmp_path: Path) -> None:
 
 def test_without_a_tray_host_it_says_so_and_keeps_running(tmp_path: Path) -> None:
     """No tray host: a warning, everything else works, and a panel that comes later is used."""
-    with virtual_desktop(tmp_path, tray=False) as desktop:
+    with virtual_desktop(tmp_path, tray=None) as desktop:
         process = start_daemon(desktop)
         log = desktop.home / "daemon.log"
         wait_for(lambda: "No tray host found" in log.read_text(), 10, "the warning")

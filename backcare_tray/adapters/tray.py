@@ -45,16 +45,17 @@ def backend_candidates(
 
 
 def import_pystray(candidates: list[str]) -> tuple[Any, str]:
-    """Import pystray with the first backend that loads; raise RuntimeError naming each failure."""
+    """Return pystray (or our module offering its API) with the first backend that loads."""
     # GTK maps OpenGL drivers at start although a tray icon never draws with GL.
     os.environ.setdefault("GDK_GL", "disable")
     failures = []
     for name in candidates:
         try:
             if name == "sni":
-                import backcare_tray.adapters.sni.item  # noqa: F401 (imports pystray bare)
-            else:
-                os.environ["PYSTRAY_BACKEND"] = name
+                from backcare_tray.adapters.sni import item
+
+                return item, name
+            os.environ["PYSTRAY_BACKEND"] = name
             import pystray
 
             return pystray, name
@@ -107,11 +108,9 @@ class TrayIcon:
 
     def _make_icon(self, pystray: Any) -> Any:
         """Create the backend's icon (not shown yet)."""
-        if self.backend != "sni":
-            return pystray.Icon("backcare-tray", title="backcare-tray")
-        from backcare_tray.adapters.sni.item import Icon
-
-        return Icon("backcare-tray", title="backcare-tray", icon_dir=self._icon_dir)
+        if self.backend == "sni":
+            return pystray.Icon("backcare-tray", title="backcare-tray", icon_dir=self._icon_dir)
+        return pystray.Icon("backcare-tray", title="backcare-tray")
 
     def _look_for_hosts(self) -> list[str]:
         """Return the tray hosts there are; say loudly when there is none."""

@@ -1,7 +1,8 @@
 """A pystray Icon that is a StatusNotifierItem with a dbusmenu menu, over jeepney: no GTK."""
 
 # pystray chooses its backend when it is first imported; this backend needs none of them, so
-# pystray is imported with its dummy backend (which loads nothing) unless it is loaded.
+# only pystray's backend-free classes are loaded. This module offers Icon, Menu and MenuItem
+# as `pystray` does, so the tray adapter uses it in pystray's place.
 # Threads: jeepney's router reads the connection on its own thread and queues the calls
 # made to us; pystray's run() answers them on the tray thread, where menu callbacks run as
 # with every pystray backend. Updates (icon, title, menu, status) may come from any thread:
@@ -31,19 +32,28 @@ from backcare_tray.adapters.sni.interfaces import (
 from backcare_tray.adapters.sni.layout import MenuLayout, Properties, Variant, build_layout
 from backcare_tray.adapters.sni.pictures import IconFiles, Pixmap, argb_pixmaps
 
-if "pystray" not in sys.modules:
-    _chosen = os.environ.get("PYSTRAY_BACKEND")
-    os.environ["PYSTRAY_BACKEND"] = "dummy"
+
+def _import_pystray_base() -> None:
+    """Load pystray's backend-free classes without letting pystray pick a backend of its own."""
+    if "pystray._base" in sys.modules:
+        return
+    chosen = os.environ.get("PYSTRAY_BACKEND")
+    os.environ["PYSTRAY_BACKEND"] = "dummy"  # loads nothing
     try:
-        import pystray  # noqa: F401
+        import pystray._base  # noqa: F401
     finally:
-        if _chosen is None:
+        if chosen is None:
             del os.environ["PYSTRAY_BACKEND"]
         else:
-            os.environ["PYSTRAY_BACKEND"] = _chosen
-from pystray._base import Icon as BaseIcon
+            os.environ["PYSTRAY_BACKEND"] = chosen
+        sys.modules.pop("pystray", None)  # a later `import pystray` chooses as it always does
 
-__all__ = ["CALL_TIMEOUT", "STATUSES", "Icon"]
+
+_import_pystray_base()
+from pystray._base import Icon as BaseIcon  # noqa: E402
+from pystray._base import Menu, MenuItem  # noqa: E402
+
+__all__ = ["CALL_TIMEOUT", "STATUSES", "Icon", "Menu", "MenuItem"]
 
 log = logging.getLogger(__name__)
 

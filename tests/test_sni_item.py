@@ -1,0 +1,209 @@
+"""The StatusNotifierItem backend in process, on a private bus with a recording watcher."""
+
+import threading
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dbus_service import ExportedService
+from desktop import private_bus
+from jeepney import DBusAddress, new_method_call
+from PIL import Image
+from sni_client import SniClient
+from waiting import wait_for
+
+from backcare_tray.adapters.sni.item import Icon, Menu, MenuItem
+from backcare_tray.adapters.sni.layout import MenuLayout
+from backcare_tray.adapters.sni.pictures import argb_pixmaps, png_bytes
+from backcare_tray.art import DISC, draw_icon
+from backcare_tray.view import IconLook
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+class RecordingWatcher:
+    """A StatusNotifierWatcher that records each item registered with it."""
+
+    def __init__(self) -> None:
+        self.registered: list[str] = []
+        self._service = ExportedService(WATCHER, self._answer)
+
+    def _answer(
+        self, path: str, interface: str, member: str, body: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        if member == "RegisterStatusNotifierItem":
+            self.registered.append(body[0])
+            return "", ()
+        return None
+
+    def close(self) -> None:
+        """Leave the bus (the watcher's name goes with the connection)."""
+        self._service.close()
+
+
+@pytest.fixture
+def bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private session bus with nothing on it."""
+    with private_bus(tmp_path) as address:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        yield address
+
+
+@pytest.fixture
+def clicked() -> list[str]:
+    """The menu items whose actions ran."""
+    return []
+
+
+@pytest.fixture
+def icon(bus: str, tmp_path: Path, clicked: list[str]) -> Iterator[Icon]:
+    """A running item with a small menu, shown (no watcher yet)."""
+    menu = Menu(
+        MenuItem("Status", None, enabled=False),
+        MenuItem("Start", lambda: clicked.append("start"), default=True),
+        Menu.SEPARATOR,
+        MenuItem(
+            "Snooze",
+            Menu(MenuItem("5 min", lambda: clicked.append("snooze 5"))),
+        ),
+        MenuItem("Do_it", lambda: clicked.append("underscore")),
+    )
+    made = Icon("backcare-tray", draw_icon(IconLook("due")), "Due", menu, icon_dir=tmp_path / "i")
+    ready = threading.Event()
+
+    def setup(icon: Icon) -> None:
+        icon.visible = True
+        ready.set()
+
+    thread = threading.Thread(target=made.run, args=(setup,), daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    yield made
+    made.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+@pytest.fixture
+def client(bus: str) -> Iterator[SniClient]:
+    """A client on the private bus."""
+    made = SniClient(bus)
+    yield made
+    made.close()
+
+
+def item_of(icon: Icon) -> DBusAddress:
+    """Return the address of the icon's item object."""
+    return DBusAddress("/StatusNotifierItem", icon.bus_name, "org.kde.StatusNotifierItem")
+
+
+def test_it_registers_when_a_watcher_comes_and_again_after_a_restart(
+    icon: Icon, client: SniClient
+) -> None:
+    """No watcher at first: nothing breaks; each watcher that starts gets the item."""
+    for _ in range(2):
+        watcher = RecordingWatcher()
+        try:
+            registered = watcher.registered
+            wait_for(lambda: icon.bus_name in registered, 5, "the registration")  # noqa: B023
+        finally:
+            watcher.close()
+
+
+def test_the_menu_clicks_and_left_click(icon: Icon, client: SniClient, clicked: list[str]) -> None:
+    """Event "clicked" runs items (in submenus too); Activate runs the default item."""
+    _, root = client.layout(item_of(icon))
+    assert [e.label for e in root.children] == ["Status", "Start", "", "Snooze", "Do_it"]
+    assert root.named("Do_it").properties["label"] == "Do__it"  # not a mnemonic
+    client.click(item_of(icon), root.named("5 min").id)
+    client.click(item_of(icon), root.named("Status").id)  # disabled: nothing runs
+    client.activate(item_of(icon))
+    wait_for(lambda: len(clicked) == 2, 5, "two actions")
+    assert clicked == ["snooze 5", "start"]
+
+
+def test_a_click_on_a_stale_menu_runs_nothing(
+    icon: Icon, client: SniClient, clicked: list[str]
+) -> None:
+    """After the menu changed shape, an old id is refused rather than running another item."""
+    revision, old = client.layout(item_of(icon))
+    icon.menu = Menu(MenuItem("Stop", lambda: clicked.append("stop")))
+    new_revision, new = client.layout(item_of(icon))
+    assert new_revision == revision + 1
+    with pytest.raises(RuntimeError, match="InvalidArgs"):
+        client.click(item_of(icon), old.named("Start").id)
+    icon.menu = Menu(MenuItem("Stop", lambda: clicked.append("stop again")))
+    same_revision, same = client.layout(item_of(icon))
+    assert (same_revision, same.named("Stop").id) == (new_revision, new.named("Stop").id)
+    client.click(item_of(icon), same.named("Stop").id)
+    wait_for(lambda: clicked, 5, "the click")
+    assert clicked == ["stop again"]  # the newest action, under the unchanged id
+
+
+def test_bad_calls_get_errors_and_the_item_keeps_answering(icon: Icon, client: SniClient) -> None:
+    """Wrong arguments, unknown methods and objects are refused by name; introspection parses."""
+    item = item_of(icon)
+    menu = DBusAddress("/MenuBar", icon.bus_name, "com.canonical.dbusmenu")
+    bad = [
+        (new_method_call(menu, "GetLayout", "s", ("x",)), "InvalidArgs"),
+        (new_method_call(menu, "Explode", "", ()), "UnknownMethod"),
+        (new_method_call(DBusAddress("/nowhere", icon.bus_name, "a.b"), "X", "", ()), "Unknown"),
+        (new_method_call(menu, "GetLayout", "iias", (9999, -1, [])), "InvalidArgs"),
+    ]
+    for message, error in bad:
+        with pytest.raises(RuntimeError, match=error):
+            client.call(message)
+    for path in ("/", "/StatusNotifierItem", "/MenuBar"):
+        introspect = DBusAddress(path, icon.bus_name, "org.freedesktop.DBus.Introspectable")
+        ElementTree.fromstring(client.call(new_method_call(introspect, "Introspect"))[0])
+    assert client.properties(item)["Title"] == "Due"
+
+
+def test_status_title_and_icon_follow_the_icon(icon: Icon, client: SniClient) -> None:
+    """Status, Title and the pictures change when the pystray icon does; Status is checked."""
+    item = item_of(icon)
+    icon.status = "NeedsAttention"
+    icon.title = "Snoozed"
+    icon.icon = draw_icon(IconLook("snoozed"))
+    properties = client.properties(item)
+    assert (properties["Status"], properties["Title"]) == ("NeedsAttention", "Snoozed")
+    width, height, argb = properties["IconPixmap"][-1]
+    middle = (height // 2 * width + width // 3) * 4
+    assert tuple(argb[middle + 1 : middle + 4]) == DISC["snoozed"][:3]
+    assert properties["AttentionIconName"] == properties["IconName"]
+    with pytest.raises(ValueError):
+        icon.status = "Blinking"
+
+
+def test_pixmaps_are_argb_in_network_order() -> None:
+    """Alpha comes first, then red, green, blue, for every size."""
+    for colour, sizes in (((10, 20, 30, 40), (8,)), ((10, 20, 30, 255), (8, 16))):
+        image = Image.new("RGBA", (8, 8), colour)
+        for width, height, argb in argb_pixmaps(image, sizes):
+            assert len(argb) == width * height * 4
+            assert argb[:4] == bytes((colour[3], *colour[:3]))
+
+
+def test_png_bytes_round_trip() -> None:
+    """Our PNG writer's files read back as the same pixels."""
+    import io
+
+    image = draw_icon(IconLook("working", 5), 22)
+    with Image.open(io.BytesIO(png_bytes(image))) as back:
+        assert back.convert("RGBA").tobytes() == image.convert("RGBA").tobytes()
+
+
+def test_layout_keeps_ids_while_the_shape_holds() -> None:
+    """The same labels keep their ids and revision; any change gives fresh ids."""
+    layout = MenuLayout()
+    assert layout.update(Menu(MenuItem("A", None), MenuItem("B", None)))
+    first = [node.id for node in layout.nodes()]
+    assert not layout.update(Menu(MenuItem("A", None), MenuItem("B", None)))
+    assert [node.id for node in layout.nodes()] == first and layout.revision == 1
+    assert layout.update(Menu(MenuItem("A", None, checked=lambda item: True)))
+    ids = [node.id for node in layout.nodes()]
+    assert set(ids[1:]).isdisjoint(first[1:]) and layout.revision == 2
+    checked = layout.find(ids[1])
+    assert checked is not None and checked.properties["toggle-state"] == ("i", 1)
