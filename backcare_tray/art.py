@@ -5,7 +5,7 @@
 
 from functools import cache
 
-from PIL import Image, ImageChops, ImageDraw, ImageFont, PngImagePlugin
+from PIL import Image, ImageChops, ImageDraw, PngImagePlugin
 
 from backcare_tray.paths import app_icon_path
 from backcare_tray.view import PROGRESS_STEPS, IconLook
@@ -105,6 +105,8 @@ def _hollow(size: int) -> Image.Image:
 
 def _countdown(image: Image.Image, seconds: int) -> None:
     """Write the seconds left in the middle of the disc."""
+    from PIL import ImageFont  # FreeType is loaded only once a countdown is drawn
+
     size = image.width
     text = str(seconds)
     font = ImageFont.load_default(size * (0.62 if len(text) < 2 else 0.5))

@@ -488,8 +488,11 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
 
     from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
     from backcare_tray.adapters.kit import real_adapters
+    from backcare_tray.adapters.malloc_arenas import limit_malloc_arenas
     from backcare_tray.adapters.opener import open_with_default_app
     from backcare_tray.daemon import Daemon
+
+    limit_malloc_arenas()  # before any thread starts
 
     lock = InstanceLock(paths.lock)
     try:

@@ -3,7 +3,7 @@
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from backcare_tray.validation import (
     InvalidValue,
@@ -110,7 +110,7 @@ def exercise_from_table(table: Table, prefix: str) -> Exercise:
 @cache
 def builtin_exercises() -> tuple[Exercise, ...]:
     """Return the stretches that ship with the package."""
-    text = resources.files("backcare_tray").joinpath("data/stretches.toml").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / "stretches.toml").read_text("utf-8")
     tables = tomllib.loads(text)["exercises"]
     return tuple(exercise_from_table(t, f"exercises[{i}].") for i, t in enumerate(tables))
 

@@ -3,7 +3,6 @@
 import os
 import warnings
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -82,7 +81,7 @@ def app_paths(config_override: str | None = None) -> AppPaths:
 
 def shipped_path(name: str) -> Path:
     """Return a file shipped beside the package: in the wheel, or at the top of a checkout."""
-    packaged = Path(str(resources.files("backcare_tray").joinpath(name)))
+    packaged = Path(__file__).resolve().parent / name
     return packaged if packaged.exists() else Path(__file__).resolve().parent.parent / name
 
 

@@ -1,7 +1,12 @@
 """The bare floor the daemon is compared with: a pystray icon, a 4-item menu, an idle scheduler."""
 
+import importlib
 import os
 import signal
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from PIL import Image
 
 os.environ.setdefault("GDK_GL", "disable")  # the same setting the daemon uses
 if os.environ.get("PYSTRAY_BACKEND") == "gtk":  # GTK names the docked window's class after it
@@ -9,9 +14,9 @@ if os.environ.get("PYSTRAY_BACKEND") == "gtk":  # GTK names the docked window's 
 
     GLib.set_prgname("floor")
 
-import pystray
-from apscheduler.schedulers.background import BackgroundScheduler
-from PIL import Image
+# "sni" is the daemon's own StatusNotifierItem backend, which offers pystray's API.
+SNI = os.environ.get("PYSTRAY_BACKEND") == "sni"
+pystray: Any = importlib.import_module("backcare_tray.adapters.sni.item" if SNI else "pystray")
 
 
 def main() -> None:
@@ -22,7 +27,7 @@ def main() -> None:
     icon = pystray.Icon("floor", Image.new("RGBA", (64, 64), (40, 130, 140, 255)), "floor", menu)
     signal.signal(signal.SIGTERM, lambda *_: icon.stop())
 
-    def setup(running: pystray.Icon) -> None:
+    def setup(running: Any) -> None:
         running.visible = True
 
     icon.run(setup)

@@ -1,8 +1,10 @@
-"""Measure the daemon beside a bare pystray floor on a virtual desktop, and print the figures."""
+"""Measure the daemon beside a bare pystray floor or Workrave on a virtual desktop; print it."""
 
-# Run with `make bench`. Both run at once on one Xvfb + trayer + dunst desktop: seconds to the
-# icon docking (and to the first answered status), RSS/PSS/USS after settling, CPU seconds and
-# context switches over an idle window.
+# Run with `make bench`. Both run at once on one Xvfb + tray + dunst desktop: seconds to the
+# icon showing (and to the first answered status), RSS/PSS/USS after settling, CPU seconds and
+# context switches over an idle window. The tray is trayer (XEmbed only) or xfce4-panel
+# (StatusNotifierItem and XEmbed); beside the daemon runs the floor (a bare pystray icon with
+# an idle scheduler, drawn with the daemon's backend) or Workrave, when it is installed.
 
 import argparse
 import os
@@ -16,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from desktop import command_path, docked_icon_name, virtual_desktop  # noqa: E402
+from desktop import Desktop, command_path, docked_icon_name, virtual_desktop  # noqa: E402
+from sni_client import SniClient  # noqa: E402
 from waiting import wait_for  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -26,6 +29,29 @@ def chosen_backend(log: Path) -> str | None:
     """Return the pystray backend the daemon says it uses, once it has said so."""
     found = re.search(r"Tray icon uses the (\w+) backend", log.read_text(errors="replace"))
     return found.group(1) if found else None
+
+
+def icon_shown(desktop: Desktop, tray: str, name: str) -> bool:
+    """Return True once the tray shows name's icon (Workrave's is not looked for: always True)."""
+    if name == "workrave":
+        return True
+    if tray == "trayer":
+        return docked_icon_name(desktop.env, name) is not None
+    client = SniClient(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        return client.find(name) is not None
+    finally:
+        client.close()
+
+
+def start_beside(kind: str, env: dict[str, str], backend: str) -> subprocess.Popen[bytes]:
+    """Start what the daemon is compared with."""
+    if kind == "workrave":
+        args = ["workrave"]
+    else:
+        args = [sys.executable, str(Path(__file__).parent / "floor_icon.py")]
+        env = {**env, "PYSTRAY_BACKEND": backend}  # the floor draws its icon the same way
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -93,9 +119,15 @@ def main() -> None:
         help="nudge the mouse once a minute, so the daemon sees someone at the desk "
         "(without it nobody touches the virtual desktop and the daemon sees them away)",
     )
+    parser.add_argument("--tray", choices=["trayer", "xfce4-panel"], default="trayer")
+    parser.add_argument("--beside", choices=["floor", "workrave"], default="floor")
     args = parser.parse_args()
+    beside = "floor" if args.beside == "floor" else "workrave"
 
-    with tempfile.TemporaryDirectory() as tmp, virtual_desktop(Path(tmp)) as desktop:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        virtual_desktop(Path(tmp), tray=args.tray) as desktop,
+    ):
         if args.history_days:
             from stats_speed import fill
 
@@ -114,20 +146,15 @@ def main() -> None:
         processes["daemon"] = daemon
         wait_for(lambda: desktop.run("status").returncode == 0, 30, "daemon status")
         status_seconds = time.monotonic() - started
-        wait_for(lambda: docked_icon_name(env), 30, "daemon icon")
+        wait_for(lambda: icon_shown(desktop, args.tray, "backcare-tray"), 30, "daemon icon")
         results["daemon"] = {"docked_s": time.monotonic() - started, "status_s": status_seconds}
         backend = wait_for(lambda: chosen_backend(daemon_log), 10, "the daemon's backend") or ""
 
         started = time.monotonic()
-        floor = subprocess.Popen(
-            [sys.executable, str(Path(__file__).parent / "floor_icon.py")],
-            env={**env, "PYSTRAY_BACKEND": backend},  # the floor draws its icon the same way
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes["floor"] = floor
-        wait_for(lambda: docked_icon_name(env, "floor"), 30, "floor icon")
-        results["floor"] = {"docked_s": time.monotonic() - started, "status_s": float("nan")}
+        processes[beside] = start_beside(beside, env, backend)
+        wait_for(lambda: icon_shown(desktop, args.tray, beside), 30, f"{beside} icon")
+        shown_s = time.monotonic() - started if beside == "floor" else float("nan")
+        results[beside] = {"docked_s": shown_s, "status_s": float("nan")}
 
         time.sleep(args.settle_seconds)  # let both settle before measuring: what is measured
         before = {name: cpu_and_switches(p.pid) for name, p in processes.items()}
@@ -154,7 +181,7 @@ def main() -> None:
             process.wait(timeout=10)
 
     rows = [
-        ("seconds to icon docked", "docked_s", "{:.2f}"),
+        ("seconds to icon shown", "docked_s", "{:.2f}"),
         ("seconds to first status", "status_s", "{:.2f}"),
         ("RSS MiB", "rss", "{:.1f}"),
         ("PSS MiB", "pss", "{:.1f}"),
@@ -166,18 +193,20 @@ def main() -> None:
         f"idle window {args.idle_seconds:.0f} s "
         f"({'someone' if args.present else 'nobody'} at the desk) "
         f"after {args.settle_seconds:.0f} s settling; "
-        f"backend {backend} (the daemon's choice, used by the floor too)"
+        f"tray {args.tray}; daemon backend {backend}"
+        + (" (used by the floor too)" if beside == "floor" else "")
     )
-    print(f"{'figure':30} {'daemon':>10} {'floor':>10} {'ratio':>8}")
+    print(f"{'figure':30} {'daemon':>10} {beside:>10} {'ratio':>8}")
     for label, key, fmt in rows:
-        daemon_value, floor_value = results["daemon"][key], results["floor"][key]
-        ratio = daemon_value / floor_value if floor_value else float("nan")
+        daemon_value, other_value = results["daemon"][key], results[beside][key]
+        ratio = daemon_value / other_value if other_value else float("nan")
         print(
-            f"{label:30} {fmt.format(daemon_value):>10} {fmt.format(floor_value):>10} {ratio:>8.2f}"
+            f"{label:30} {fmt.format(daemon_value):>10} {fmt.format(other_value):>10} {ratio:>8.2f}"
         )
     print(
-        f"USS difference daemon - floor: {results['daemon']['uss'] - results['floor']['uss']:.1f}"
-        f" MiB; CPU resolution {1 / TICKS:.2f} s over the window"
+        f"USS difference daemon - {beside}: "
+        f"{results['daemon']['uss'] - results[beside]['uss']:.1f} MiB; "
+        f"CPU resolution {1 / TICKS:.2f} s over the window"
     )
 
 

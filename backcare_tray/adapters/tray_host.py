@@ -35,15 +35,14 @@ def _xembed_tray_present() -> bool:
 
 
 def tray_hosts() -> list[str]:
-    """Return the kinds of tray host found; errors while looking count as not found."""
-    found = []
+    """Return the first kind of tray host found (StatusNotifierItem first), or none."""
     probes = [(SNI_HOST, _sni_watcher_present)]
     if os.environ.get("DISPLAY"):
         probes.append((XEMBED_HOST, _xembed_tray_present))
     for name, probe in probes:
         try:
             if probe():
-                found.append(name)
+                return [name]  # a StatusNotifierItem host decides: no need to load Xlib
         except Exception as error:  # no bus, no display, missing library: not found
             log.debug("Looking for a %s failed: %s", name, error)
-    return found
+    return []
