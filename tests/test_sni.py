@@ -204,3 +204,19 @@ def test_installed_without_system_packages_it_still_has_its_icon(tmp_path: Path)
             assert "Tray icon uses the sni backend" in log.read_text()
         finally:
             assert stop_daemon(process) == 0
+
+
+def test_a_panel_that_starts_just_after_the_daemon_gets_the_item(tmp_path: Path) -> None:
+    """At login the daemon may win the race: it waits for the watcher instead of using GTK."""
+    with xfce_desktop(tmp_path) as (desktop, client):
+        panel = next(p for p in desktop.processes if "xfce4-panel" in str(p.args))
+        panel.terminate()
+        panel.wait(timeout=10)
+        wait_for(lambda: not client.registered(), 10, "the watcher to go")
+        process = start_daemon(desktop, config=write_config(desktop, "45m"))
+        start_xfce_panel(desktop, tmp_path / "xfce4-panel-later.log")
+        our_item(client)
+        log = (desktop.home / "daemon.log").read_text()
+        assert "Tray icon uses the sni backend" in log and "No tray host found" not in log
+        assert not maps_gtk(process.pid)
+        assert stop_daemon(process) == 0

@@ -7,7 +7,6 @@
 import json
 import logging
 import os
-import secrets
 import selectors
 import socket
 import threading
@@ -123,7 +122,7 @@ def parse_request(line: bytes, token: str | None = None) -> Command:
         raise ValueError(f"request is not JSON: {error}") from None
     if not isinstance(request, dict):
         raise ValueError("request must be a JSON object")
-    if token is not None and not secrets.compare_digest(str(request.get("token", "")), token):
+    if token is not None and not _same_secret(str(request.get("token", "")), token):
         raise ValueError("request does not carry this daemon's token")
     name = request.get("command")
     if not isinstance(name, str) or name not in socket_commands():
@@ -142,6 +141,13 @@ def parse_request(line: bytes, token: str | None = None) -> Command:
     return Command(name, seconds)
 
 
+def _same_secret(given: str, token: str) -> bool:
+    """Compare a request's token with ours in constant time."""
+    import secrets
+
+    return secrets.compare_digest(given, token)
+
+
 def _listen(endpoint: Endpoint) -> tuple[socket.socket, str | None]:
     """Open the listening socket; return it and the token requests must carry (if any)."""
     endpoint.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -155,6 +161,8 @@ def _listen(endpoint: Endpoint) -> tuple[socket.socket, str | None]:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind((LOOPBACK, 0))
     server.listen(socket.SOMAXCONN)
+    import secrets  # loads OpenSSL: only where a token is needed (loopback TCP)
+
     token = secrets.token_hex(16)
     write_atomically(endpoint.path, f"{server.getsockname()[1]} {token}\n")
     os.chmod(endpoint.path, 0o600)

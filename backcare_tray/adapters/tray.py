@@ -8,16 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from backcare_tray.adapters.tray_host import SNI_HOST, tray_hosts
+from backcare_tray.adapters.tray_host import SNI_HOST, tray_hosts, wait_for_sni_watcher
 from backcare_tray.commands import Command
 from backcare_tray.menu import MenuEntry
 from backcare_tray.view import TrayView
 
-__all__ = ["NO_HOST_WARNING", "OnCommand", "TrayIcon", "backend_candidates", "import_pystray"]
+__all__ = [
+    "HOST_GRACE_SECONDS",
+    "NO_HOST_WARNING",
+    "OnCommand",
+    "TrayIcon",
+    "backend_candidates",
+    "import_pystray",
+]
 
 log = logging.getLogger(__name__)
 
 OnCommand = Callable[[Command], None]
+# At login the daemon may start before the panel: this long for a StatusNotifierItem host.
+HOST_GRACE_SECONDS = 10.0
 NO_HOST_WARNING = (
     "No tray host found (no StatusNotifierItem host on D-Bus and no XEmbed system tray): "
     "the icon cannot be seen. Reminders, notifications and the command line still work; "
@@ -115,6 +124,8 @@ class TrayIcon:
     def _look_for_hosts(self) -> list[str]:
         """Return the tray hosts there are; say loudly when there is none."""
         hosts = tray_hosts()
+        if not hosts and wait_for_sni_watcher(HOST_GRACE_SECONDS):
+            hosts = [SNI_HOST]  # the panel started just after us
         if hosts:
             log.info("Tray host found: %s.", ", ".join(hosts))
         else:

@@ -2,8 +2,9 @@
 
 import logging
 import os
+import time
 
-__all__ = ["SNI_HOST", "SNI_WATCHER", "XEMBED_HOST", "tray_hosts"]
+__all__ = ["SNI_HOST", "SNI_WATCHER", "XEMBED_HOST", "tray_hosts", "wait_for_sni_watcher"]
 
 log = logging.getLogger(__name__)
 
@@ -46,3 +47,33 @@ def tray_hosts() -> list[str]:
         except Exception as error:  # no bus, no display, missing library: not found
             log.debug("Looking for a %s failed: %s", name, error)
     return []
+
+
+def wait_for_sni_watcher(timeout: float) -> bool:
+    """Wait (on the bus's NameOwnerChanged signal, no polling) for a watcher to start."""
+    from jeepney import MatchRule
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    rule = MatchRule(
+        type="signal",
+        sender="org.freedesktop.DBus",
+        interface="org.freedesktop.DBus",
+        member="NameOwnerChanged",
+    )
+    rule.add_arg_condition(0, SNI_WATCHER)
+    try:
+        with open_dbus_connection(bus="SESSION") as connection:
+            connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=2)
+            if connection.send_and_get_reply(
+                message_bus.NameHasOwner(SNI_WATCHER), timeout=2
+            ).body == (True,):
+                return True  # it came between the first look and the match
+            with connection.filter(rule) as changes:
+                deadline = time.monotonic() + timeout
+                while (left := deadline - time.monotonic()) > 0:
+                    if connection.recv_until_filtered(changes, timeout=left).body[2]:
+                        return True
+    except (OSError, TimeoutError, ConnectionError) as error:
+        log.debug("Waiting for a StatusNotifierItem watcher ended: %s", error)
+    return False

@@ -2,10 +2,9 @@
 
 # Most hosts draw IconPixmap (ARGB32, big-endian, several sizes). Some look up IconName only
 # (swaybar), in IconThemePath as well as the installed themes, so the same picture is also
-# written there as PNG files, both flat and in a hicolor layout, named by a hash of its
+# written there as PNG files, both flat and in a hicolor layout, named by a checksum of its
 # pixels: a look seen before is not written again, and a file is never changed in place.
 
-import hashlib
 import logging
 import os
 import shutil
@@ -75,9 +74,8 @@ class IconFiles:
 
     def name_for(self, image: Any) -> str:
         """Write image (once) and return its icon name; "" when it cannot be written."""
-        name = (
-            "backcare-tray-" + hashlib.sha1(image.tobytes(), usedforsecurity=False).hexdigest()[:16]
-        )
+        pixels = image.tobytes()  # CRC-32 and size: unique enough for a few dozen pictures
+        name = f"backcare-tray-{zlib.crc32(pixels):08x}-{image.width}x{image.height}"
         if name in self._written:
             return name
         try:
