@@ -48,6 +48,7 @@ bench: system-test $(BIN)/python
 soak: system-test $(BIN)/python
 	$(BIN)/pip install -q '.[test]'
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/soak.py --tray xfce4-panel
 	$(BIN)/python benchmarks/soak.py --no-tray
 
 clean:

@@ -1,10 +1,10 @@
 """Soak: many fast break cycles with the tray and notifications; memory must stay flat."""
 
 # Run with `make soak` (or `make bench`). The installed daemon runs on a virtual desktop with
-# trayer and dunst; each cycle starts the guided stretch, snoozes it, starts it again and marks
-# it done, over the control socket: every cycle redraws the icon, shows, updates and closes
-# the notification, writes the state and four history events. RSS and USS are read after a
-# warm-up and at the end.
+# dunst and trayer (GTK's icon) or xfce4-panel (the StatusNotifierItem backend); each cycle
+# starts the guided stretch, snoozes it, starts it again and marks it done, over the control
+# socket: every cycle redraws the icon, shows, updates and closes the notification, writes
+# the state and four history events. RSS and USS are read after a warm-up and at the end.
 
 import argparse
 import subprocess
@@ -40,8 +40,12 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--warm-up", type=int, default=100)
     parser.add_argument("--no-tray", action="store_true", help="without the icon, to compare")
+    parser.add_argument("--tray", choices=["trayer", "xfce4-panel"], default="trayer")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, virtual_desktop(Path(tmp)) as desktop:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        virtual_desktop(Path(tmp), tray=args.tray) as desktop,
+    ):
         command = [command_path(), "run", *(["--no-tray"] if args.no_tray else [])]
         with open(Path(tmp) / "daemon.log", "wb") as log:
             daemon = subprocess.Popen(command, env=desktop.env, stdout=log, stderr=log)
@@ -57,7 +61,7 @@ def main() -> None:
         finally:
             daemon.terminate()
             daemon.wait(timeout=10)
-    what = "notifications, no tray" if args.no_tray else "tray and notifications"
+    what = "notifications, no tray" if args.no_tray else f"{args.tray} tray and notifications"
     print(f"{args.cycles} break cycles after {args.warm_up} to warm up ({what})")
     for key in ("rss", "uss"):
         print(

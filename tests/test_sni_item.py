@@ -113,15 +113,16 @@ def test_it_registers_when_a_watcher_comes_and_again_after_a_restart(
 
 
 def test_the_menu_clicks_and_left_click(icon: Icon, client: SniClient, clicked: list[str]) -> None:
-    """Event "clicked" runs items (in submenus too); Activate runs the default item."""
+    """Event "clicked" runs items (in submenus too); Activate and ContextMenu the default."""
     _, root = client.layout(item_of(icon))
     assert [e.label for e in root.children] == ["Status", "Start", "", "Snooze", "Do_it"]
     assert root.named("Do_it").properties["label"] == "Do__it"  # not a mnemonic
     client.click(item_of(icon), root.named("5 min").id)
     client.click(item_of(icon), root.named("Status").id)  # disabled: nothing runs
     client.activate(item_of(icon))
-    wait_for(lambda: len(clicked) == 2, 5, "two actions")
-    assert clicked == ["snooze 5", "start"]
+    client.call(new_method_call(item_of(icon), "ContextMenu", "ii", (0, 0)))  # swaybar's right
+    wait_for(lambda: len(clicked) == 3, 5, "three actions")
+    assert clicked == ["snooze 5", "start", "start"]
 
 
 def test_a_click_on_a_stale_menu_runs_nothing(

@@ -87,7 +87,6 @@ class Icon(BaseIcon):  # type: ignore[misc]
         menu: Any = None,
         *,
         icon_dir: Path | None = None,
-        on_context_menu: Callable[[], None] | None = None,
     ) -> None:
         from jeepney import MatchRule
         from jeepney.io.threading import DBusRouter, open_dbus_connection
@@ -102,7 +101,6 @@ class Icon(BaseIcon):  # type: ignore[misc]
         self._calls: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_LENGTH)
         self._bus_name = f"org.kde.StatusNotifierItem-{os.getpid()}-1"
         self._owns_name = False
-        self.on_context_menu = on_context_menu
         super().__init__(name, icon, title, menu)
         self._connection = open_dbus_connection(bus="SESSION")
         self._router = DBusRouter(self._connection)
@@ -337,7 +335,9 @@ class Icon(BaseIcon):  # type: ignore[misc]
                 ),
                 (ITEM, "Activate"): ("ii", lambda x, y: self._activate()),
                 (ITEM, "SecondaryActivate"): ("ii", lambda x, y: (None, ())),
-                (ITEM, "ContextMenu"): ("ii", lambda x, y: self._context_menu()),
+                # Hosts with dbusmenu open the menu themselves; one without it (swaybar) asks
+                # the item to: the default item's answer (How to do it) is the useful one.
+                (ITEM, "ContextMenu"): ("ii", lambda x, y: self._activate()),
                 (ITEM, "Scroll"): ("is", lambda delta, orientation: (None, ())),
             }
         if path == MENU_PATH:
@@ -401,14 +401,8 @@ class Icon(BaseIcon):  # type: ignore[misc]
         return "a{sv}", ((properties() if asked == interface else {}),)
 
     def _activate(self) -> Reply:
-        """Answer a left click: do what the menu's default item does."""
+        """Answer a click on the icon: do what the menu's default item does."""
         self()
-        return None, ()
-
-    def _context_menu(self) -> Reply:
-        """Answer a host without dbusmenu (swaybar) asking the item to show its own menu."""
-        if self.on_context_menu is not None:
-            self.on_context_menu()
         return None, ()
 
     def _get_layout(self, parent_id: int, depth: int, names: list[str]) -> Reply:
