@@ -12,11 +12,12 @@ Answer = Callable[[str, str, str, tuple[Any, ...]], tuple[str, tuple[Any, ...]] 
 class ExportedService:
     """Owns a bus name and answers method calls on its own thread until closed."""
 
-    def __init__(self, bus_name: str, answer: Answer) -> None:
+    def __init__(self, bus_name: str, answer: Answer, *, answer_twice: bool = False) -> None:
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import open_dbus_connection
 
         self._answer = answer
+        self._answer_twice = answer_twice  # then an UnknownMethod error follows each reply
         self.last_caller: str | None = None  # the unique name of the latest caller
         self._connection = open_dbus_connection(bus="SESSION")
         reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
@@ -48,6 +49,9 @@ class ExportedService:
                 self._connection.send(new_error(message, "org.example.NoSuchMethod"))
             else:
                 self._connection.send(new_method_return(message, *answer))
+                if self._answer_twice:  # as mako 1.7 does, seen with dbus-monitor
+                    error = "org.freedesktop.DBus.Error.UnknownMethod"
+                    self._connection.send(new_error(message, error, "s", ("Unknown method",)))
 
     def emit(
         self,

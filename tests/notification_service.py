@@ -29,7 +29,7 @@ class NotifyCall:
 class RecordingNotificationServer:
     """Speaks the Desktop Notifications protocol; with_actions decides its capabilities."""
 
-    def __init__(self, *, with_actions: bool = True) -> None:
+    def __init__(self, *, with_actions: bool = True, answer_twice: bool = False) -> None:
         self.capabilities = ["body", *(["actions"] if with_actions else [])]
         self.notify_calls: list[NotifyCall] = []
         self.closed_ids: list[int] = []
@@ -38,7 +38,7 @@ class RecordingNotificationServer:
         self._lock = threading.Lock()
         self._next_id = 1
         self._client: str | None = None
-        self._service = ExportedService(BUS_NAME, self._answer)
+        self._service = ExportedService(BUS_NAME, self._answer, answer_twice=answer_twice)
 
     def _answer(
         self, path: str, interface: str, member: str, body: tuple[Any, ...]

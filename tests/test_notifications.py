@@ -93,6 +93,19 @@ def test_one_notification_replaced_in_place_then_closed(
     assert notifier.describe()["actions"] is True
 
 
+def test_a_server_that_answers_each_call_twice_does_not_end_the_notifier(
+    notifier: FreedesktopNotifier, bus: str, clicks: list[str]
+) -> None:
+    """A reply, then an error for the same call (mako 1.7): the first counts, all goes on."""
+    for server in serve(with_actions=True, answer_twice=True):
+        for _ in range(5):  # each call races its second answer against the reply's waiter
+            assert notifier.show(DUE)
+        server.click("snooze")
+        wait_for(lambda: clicks, 5, "the click")  # the reader thread is still alive
+        assert [c.replaces_id for c in server.calls()] == [0, 1, 1, 1, 1]
+        assert notifier.describe()["server"] == "recorder 1.0"
+
+
 def test_a_click_on_our_notification_is_reported(
     notifier: FreedesktopNotifier, server: RecordingNotificationServer, clicks: list[str]
 ) -> None:

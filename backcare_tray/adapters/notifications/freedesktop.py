@@ -16,9 +16,11 @@ from typing import Any
 
 from jeepney import DBusErrorResponse, Message, MessageType
 from jeepney.bus_messages import message_bus
+from jeepney.io.common import RouterClosed
 from jeepney.io.threading import DBusRouter, open_dbus_connection
 from jeepney.low_level import HeaderFields
 
+from backcare_tray.adapters.dbus_router import SturdyRouter
 from backcare_tray.adapters.notifications import protocol
 from backcare_tray.notice import Notice
 
@@ -29,7 +31,16 @@ log = logging.getLogger(__name__)
 OnAction = Callable[[str], None]
 CALL_TIMEOUT = 2.0  # a hung server must never hold up the daemon for long
 LOOK_UP_EVERY = 60.0  # seconds between status's looks for a missing server
-_FAILURES = (DBusErrorResponse, OSError, TimeoutError, EOFError, ValueError, RuntimeError)
+# RouterClosed: the connection's reader thread ended; the next call connects again.
+_FAILURES = (
+    DBusErrorResponse,
+    OSError,
+    TimeoutError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    RouterClosed,
+)
 
 
 class _Handoff:
@@ -94,7 +105,7 @@ class FreedesktopNotifier:
         if self._router is not None:
             return self._router
         connection = open_dbus_connection(bus=self._bus)
-        router = DBusRouter(connection)
+        router = SturdyRouter(connection)
         try:
             router.filter(protocol.signal_rule(), queue=_Handoff(self._on_signal))
             # Servers that broadcast their signals reach us only through a bus match rule.

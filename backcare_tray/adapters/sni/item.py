@@ -89,7 +89,9 @@ class Icon(BaseIcon):  # type: ignore[misc]
         icon_dir: Path | None = None,
     ) -> None:
         from jeepney import MatchRule
-        from jeepney.io.threading import DBusRouter, open_dbus_connection
+        from jeepney.io.threading import open_dbus_connection
+
+        from backcare_tray.adapters.dbus_router import SturdyRouter
 
         self._lock = threading.RLock()
         self._layout = MenuLayout()
@@ -103,7 +105,7 @@ class Icon(BaseIcon):  # type: ignore[misc]
         self._owns_name = False
         super().__init__(name, icon, title, menu)
         self._connection = open_dbus_connection(bus="SESSION")
-        self._router = DBusRouter(self._connection)
+        self._router = SturdyRouter(self._connection)
         self._filters = [
             self._router.filter(MatchRule(type="method_call"), queue=self._calls),
             self._router.filter(_watcher_rule(), queue=self._calls),
