@@ -32,6 +32,9 @@ __all__ = ["REPLY_TIMEOUT", "Daemon", "command_event", "local_date"]
 
 log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
+# An idle probe missing at start (a compositor or service that came later) is looked for
+# again at the daemon's own wake-ups, at most this often.
+PROBE_RETRY_SECONDS = 30 * 60
 
 
 def local_date(wall: float) -> str:
@@ -121,6 +124,8 @@ class Daemon:
         self._view_lock = threading.Lock()
         self.probe: IdleProbe | None = None
         self._probe_failing = False
+        self._wanted_probe = settings.idle_probe  # what the config asks for, found or not
+        self._probe_retry_at = 0.0
         self._save_failing = False
         self._sleep_signal = adapters.make_sleep_signal(lambda: self._queue.put(_TICK))
         self._clock_change = adapters.make_clock_change(lambda: self._queue.put(_CLOCK_SET))
@@ -212,6 +217,7 @@ class Daemon:
             if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
                 signal.signal(signal.SIGHUP, lambda *_: self._queue.put(_RELOAD))
         self.probe = self.adapters.choose_probe(self.settings.idle_probe)
+        self._probe_retry_at = self._clock().mono + PROBE_RETRY_SECONDS
         if self.probe is None:
             self.settings = replace(self.settings, idle_probe="none")
         self.presence = replace(self.presence, probe=self.probe.name if self.probe else None)
@@ -254,6 +260,17 @@ class Daemon:
             except Exception:
                 log.exception("Error while handling %r; carrying on", item)
 
+    def _look_again_for_a_probe(self) -> None:
+        """Choose an idle probe now if none answered before and the config wants one."""
+        now = self._clock().mono
+        if self.probe is not None or self._wanted_probe == "none" or now < self._probe_retry_at:
+            return
+        self._probe_retry_at = now + PROBE_RETRY_SECONDS
+        self.probe = self.adapters.choose_probe(self._wanted_probe)
+        if self.probe is not None:
+            self.settings = replace(self.settings, idle_probe=self._wanted_probe)
+            self.presence = replace(self.presence, probe=self.probe.name)
+
     def _sensed_tick(self) -> engine.Tick:
         """Return a Tick carrying the sleep since the last one and the idle time, if readable."""
         slept = self.adapters.slept()
@@ -261,6 +278,7 @@ class Daemon:
             log.info("The machine was suspended for %.0f s.", slept)
         idle = None
         locked = False
+        self._look_again_for_a_probe()
         if self.probe is not None:
             try:
                 idle = self.probe.idle_seconds()
@@ -364,8 +382,9 @@ class Daemon:
         except Exception as error:  # ConfigError names the file, the key and the value
             log.error("Config not reloaded, the old settings stay: %s", error)
             return {"ok": False, "error": f"{error}; the old settings stay"}
+        self._wanted_probe = settings.idle_probe
         if self.probe is None and settings.idle_probe != "none":
-            settings = replace(settings, idle_probe="none")  # no probe answered at start
+            settings = replace(settings, idle_probe="none")  # none answered: looked for later
         self.settings = settings
         self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
         log.info("Config reloaded.")

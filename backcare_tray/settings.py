@@ -36,7 +36,7 @@ KEYS = {
     "idle": {"natural_break", "check_every", "probe"},
     "goals": {"daily_stretches"},
 }
-IDLE_PROBES = ("auto", "gnome", "freedesktop", "x11", "windows", "macos", "none")
+IDLE_PROBES = ("auto", "gnome", "freedesktop", "wayland", "x11", "windows", "macos", "none")
 
 
 def _builtin_ids() -> tuple[str, ...]:

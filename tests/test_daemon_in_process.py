@@ -126,7 +126,12 @@ class Idle:
 class InProcess:
     """A daemon running on its own thread with fakes, and the test's handles on it."""
 
-    def __init__(self, tmp: Path, settings: Settings) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        settings: Settings,
+        choose_probe: Callable[[str], Any] = lambda setting: None,
+    ) -> None:
         self.clock = VirtualClock()
         self.scheduler = VirtualScheduler(self.clock)
         # Cleared, the local clock keeps whoever reads it waiting: a loop stuck in a slow call.
@@ -153,7 +158,7 @@ class InProcess:
             make_notifier=make_notifier,
             make_tray=None,
             make_control=lambda handler: Idle(),
-            choose_probe=lambda setting: None,
+            choose_probe=choose_probe,
             slept=lambda: 0.0,
             dnd_active=lambda: False,
             make_sleep_signal=lambda on_resume: Idle(),
@@ -260,3 +265,42 @@ def test_a_command_nobody_waits_for_is_never_applied(running: InProcess) -> None
     status = running.status()
     assert status["state"] == "paused"  # the command that was under way did finish
     assert status["today"]["done"] == 0  # the withdrawn "done" never ran
+
+
+class PresentProbe:
+    """An idle probe that always reads someone at the desk."""
+
+    name = "present"
+
+    def idle_seconds(self) -> float:
+        """Return no idle time."""
+        return 0.0
+
+    def locked(self) -> bool:
+        """Return False."""
+        return False
+
+
+def test_an_idle_probe_missing_at_start_is_looked_for_again(tmp_path: Path) -> None:
+    """No probe at start (a compositor that came later): found at a wake-up after 30 min."""
+    asked: list[str] = []
+    there = threading.Event()
+
+    def choose(setting: str) -> PresentProbe | None:
+        asked.append(setting)
+        return PresentProbe() if there.is_set() else None
+
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    running = InProcess(tmp_path, settings, choose_probe=choose)
+    try:
+        assert running.status()["idle_probe"] is None
+        there.set()
+        assert running.wait(20 * 60)["idle_probe"] is None  # no wake-up yet: nobody looked
+        status = running.wait(25 * 60)  # the break falls due: a wake-up, 45 min after start
+        assert (status["state"], status["idle_probe"]) == ("due", "present")
+        assert asked == ["auto", "auto"]  # at start, then once: not at every wake-up
+        running.wait(5 * 60)  # a reminder: another wake-up, nothing more to look for
+        assert asked == ["auto", "auto"]
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)

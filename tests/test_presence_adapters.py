@@ -186,7 +186,7 @@ class FixedProbe:
 
 def test_choice_order_and_none(caplog: pytest.LogCaptureFixture) -> None:
     """Auto tries in order; a named probe is used alone; none working says so once."""
-    assert auto_order("linux") == ["gnome", "freedesktop", "x11"]
+    assert auto_order("linux") == ["gnome", "freedesktop", "wayland", "x11"]
     assert auto_order("win32") == ["windows"] and auto_order("darwin") == ["macos"]
     factories: dict[str, Any] = {
         "gnome": BrokenProbe,

@@ -91,7 +91,7 @@ def test_user_exercises_join_the_library_and_default_rotation() -> None:
         ({"rotation": {"exercises": ["nope"]}}, "rotation.exercises", "'nope'"),
         ({"rotation": {"exercises": []}}, "rotation.exercises", "at least one"),
         ({"notifications": "loud"}, "notifications", "'loud' is not a table"),
-        ({"idle": {"probe": "wayland"}}, "idle.probe", "'wayland' is not one of"),
+        ({"idle": {"probe": "telepathy"}}, "idle.probe", "'telepathy' is not one of"),
         ({"schedule": {"active_hours": ["9-17"]}}, "schedule.active_hours", "'9-17'"),
         ({"schedule": {"active_hours": ["09:00-09:00"]}}, "schedule.active_hours", "empty"),
         ({"schedule": {"active_days": ["monday"]}}, "schedule.active_days", "'monday'"),

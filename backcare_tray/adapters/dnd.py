@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = [
+    "MAKO_QUIET_MODES",
     "WINDOWS_QUIET_STATES",
     "DndSensor",
     "dunst_paused",
+    "mako_do_not_disturb",
     "notifications_inhibited",
     "windows_quiet",
     "x11_fullscreen_active",
@@ -86,6 +88,24 @@ def dunst_paused() -> bool:
     return bool(_server_property("org.dunstproject.cmd0", "paused"))
 
 
+MAKO_QUIET_MODES = {"do-not-disturb", "dnd"}  # the mode name mako's manual uses, and its short form
+
+
+def mako_do_not_disturb() -> bool:
+    """Return True while mako is in a do-not-disturb mode (`makoctl mode -a do-not-disturb`)."""
+    from jeepney import DBusAddress, MessageType, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    mako = DBusAddress(
+        "/fr/emersion/Mako", bus_name="org.freedesktop.Notifications", interface="fr.emersion.Mako"
+    )
+    with open_dbus_connection(bus="SESSION") as connection:
+        reply = connection.send_and_get_reply(new_method_call(mako, "ListModes"), timeout=2)
+    if reply.header.message_type == MessageType.error:
+        return False  # another server
+    return bool(MAKO_QUIET_MODES & set(reply.body[0]))
+
+
 def windows_quiet(shell32: Any = None) -> bool:
     """Return True when Windows says notifications should not be shown now."""
     import ctypes
@@ -113,6 +133,7 @@ class DndSensor:
             checks.append(("notification server Inhibited", notifications_inhibited))
             checks.append(("dunst paused", dunst_paused))
             checks.append(("xfce4-notifyd do-not-disturb", xfce_do_not_disturb))
+            checks.append(("mako do-not-disturb mode", mako_do_not_disturb))
             if os.environ.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
         for name, check in checks:

@@ -21,6 +21,7 @@ __all__ = [
     "freedesktop_probe",
     "gnome_probe",
     "parse_hid_idle",
+    "wayland_probe",
 ]
 
 log = logging.getLogger(__name__)
@@ -204,9 +205,17 @@ class MacIdleProbe(NeverLocked):
             raise ProbeError(f"ioreg: {error}") from None
 
 
+def wayland_probe() -> IdleProbe:
+    """Return the probe hearing the Wayland compositor's idle notifications."""
+    from backcare_tray.adapters.wayland_idle import WaylandIdleProbe
+
+    return WaylandIdleProbe()
+
+
 PROBES: dict[str, Callable[[], IdleProbe]] = {
     "gnome": gnome_probe,
     "freedesktop": freedesktop_probe,
+    "wayland": wayland_probe,
     "x11": X11IdleProbe,
     "windows": WindowsIdleProbe,
     "macos": MacIdleProbe,
@@ -219,7 +228,7 @@ def auto_order(platform: str) -> list[str]:
         return ["windows"]
     if platform == "darwin":
         return ["macos"]
-    return ["gnome", "freedesktop", "x11"]
+    return ["gnome", "freedesktop", "wayland", "x11"]
 
 
 def choose_probe(

@@ -1,0 +1,104 @@
+"""On a real Wayland desktop (headless sway, swaybar, mako): idle time, the icon, do-not-disturb."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import start_daemon, stop_daemon, write_config
+from jeepney import DBusAddress, new_method_call
+from PIL import Image
+from sni_client import SniClient
+from waiting import wait_for
+from wayland import WaylandDesktop, sway_desktop
+
+from backcare_tray.adapters.idle_probes import ProbeError
+from backcare_tray.adapters.wayland_idle import WaylandIdleProbe
+
+TEAL = (83, 157, 164)  # the base art's disc, as swaybar draws it
+
+
+@pytest.fixture
+def sway(tmp_path: Path) -> Iterator[WaylandDesktop]:
+    """A headless sway with swaybar and mako."""
+    with sway_desktop(tmp_path) as desktop:
+        yield desktop
+
+
+def test_the_wayland_probe_hears_idle_and_input(sway: WaylandDesktop) -> None:
+    """Sway 1.7 offers KDE's idle protocol: idle counts after the wait, input resets it."""
+    probe = WaylandIdleProbe(Path(sway.env["WAYLAND_DISPLAY"]), idle_after_ms=500)
+    assert probe.idle_seconds() == 0.0
+    assert probe.protocol == "org_kde_kwin_idle"
+    wait_for(lambda: probe.idle_seconds() >= 0.5, 10, "the compositor to say idle")
+    sway.swaymsg("seat seat0 cursor move 5 5")  # input on the seat
+    wait_for(lambda: probe.idle_seconds() == 0.0, 10, "the compositor to say resumed")
+
+
+def test_outside_wayland_the_probe_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No socket: a ProbeError naming the problem, so auto goes on to the next probe."""
+    with pytest.raises(ProbeError, match="FileNotFoundError"):
+        WaylandIdleProbe(tmp_path / "wayland-9").idle_seconds()
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with pytest.raises(ProbeError, match="not a Wayland session"):
+        WaylandIdleProbe().idle_seconds()
+
+
+def test_on_sway_the_daemon_reads_idle_and_swaybar_shows_the_icon(sway: WaylandDesktop) -> None:
+    """The daemon picks the wayland probe; swaybar lists the item and draws it by its name."""
+    process = start_daemon(sway, config=write_config(sway, "45m"))
+    assert sway.status()["idle_probe"] == "wayland"
+    client = SniClient(sway.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        wait_for(lambda: client.find("backcare-tray"), 15, "swaybar's watcher to list the item")
+    finally:
+        client.close()
+
+    def teal_in_bar() -> int:
+        with Image.open(sway.screenshot(0, 0, 1024, 30)) as bar:
+            pixels = bar.convert("RGB").tobytes()
+        return sum(
+            1
+            for i in range(0, len(pixels), 3)
+            if all(abs(pixels[i + c] - TEAL[c]) < 40 for c in range(3))
+        )
+
+    wait_for(lambda: teal_in_bar() > 20, 15, "swaybar to draw the icon")
+    assert stop_daemon(process) == 0
+
+
+def set_mako_modes(desktop: WaylandDesktop, *modes: str) -> None:
+    """Set mako's modes, as `makoctl mode -s` does."""
+    mako = DBusAddress("/fr/emersion/Mako", "org.freedesktop.Notifications", "fr.emersion.Mako")
+    client = SniClient(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        client.call(new_method_call(mako, "SetModes", "as", (list(modes),)))
+    finally:
+        client.close()
+
+
+def mako_shown(desktop: WaylandDesktop) -> list[str]:
+    """Return the summaries of the notifications mako shows."""
+    mako = DBusAddress("/fr/emersion/Mako", "org.freedesktop.Notifications", "fr.emersion.Mako")
+    client = SniClient(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        (notifications,) = client.call(new_method_call(mako, "ListNotifications"))
+    finally:
+        client.close()
+    return [entry["summary"][1] for entry in notifications]
+
+
+def test_makos_do_not_disturb_mode_holds_the_stretch_back(sway: WaylandDesktop) -> None:
+    """In mako's do-not-disturb mode the due stretch waits; leaving it delivers the stretch."""
+    set_mako_modes(sway, "default", "do-not-disturb")
+    config = sway.home / "dnd.toml"
+    config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
+    process = start_daemon(sway, "--no-tray", config=config)
+    wait_for(lambda: sway.status()["dnd"] is True, 15, "the stretch to be held back")
+    assert sway.status()["state"] == "due"
+    assert mako_shown(sway) == []
+    set_mako_modes(sway, "default")
+    wait_for(lambda: mako_shown(sway), 10, "the stretch once do-not-disturb ends")
+    assert mako_shown(sway)[0].startswith("Time to stretch")
+    assert stop_daemon(process) == 0
