@@ -12,14 +12,16 @@ Answer = Callable[[str, str, str, tuple[Any, ...]], tuple[str, tuple[Any, ...]] 
 class ExportedService:
     """Owns a bus name and answers method calls on its own thread until closed."""
 
-    def __init__(self, bus_name: str, answer: Answer, *, answer_twice: bool = False) -> None:
+    def __init__(
+        self, bus_name: str, answer: Answer, *, answer_twice: bool = False, bus: str = "SESSION"
+    ) -> None:
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import open_dbus_connection
 
         self._answer = answer
         self._answer_twice = answer_twice  # then an UnknownMethod error follows each reply
         self.last_caller: str | None = None  # the unique name of the latest caller
-        self._connection = open_dbus_connection(bus="SESSION")
+        self._connection = open_dbus_connection(bus=bus)
         reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
         assert reply.body == (1,), reply.body  # primary owner
         self._thread = threading.Thread(target=self._serve, daemon=True)

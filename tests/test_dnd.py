@@ -10,13 +10,15 @@ import pytest
 from bus_monitor import BusMonitor
 from conftest import start_daemon, stop_daemon
 from dbus_service import ExportedService
-from desktop import Desktop, virtual_desktop
+from desktop import Desktop, private_bus, virtual_desktop
 from engine_views import held_until, remind_at
 from waiting import wait_for
 
 from backcare_tray.adapters.dnd import (
     DndSensor,
     dunst_paused,
+    gnome_idle_inhibited,
+    logind_idle_inhibited,
     notifications_inhibited,
     windows_quiet,
     x11_fullscreen_active,
@@ -253,3 +255,79 @@ def test_xfce4_notifyd_do_not_disturb_is_read_from_xfconf(on_desktop_bus: Deskto
     assert DndSensor("linux").active() is True
     on_desktop_bus.tool(*query, "-s", "false")
     assert xfce_do_not_disturb() is False
+
+
+def test_gnome_banners_off_holds_the_stretch_back_until_they_are_on(
+    on_desktop_bus: Desktop,
+) -> None:
+    """GNOME's do-not-disturb is show-banners = false, read through gsettings."""
+    desktop = on_desktop_bus
+    desktop.env.update(XDG_CURRENT_DESKTOP="ubuntu:GNOME", GSETTINGS_BACKEND="keyfile")
+
+    def gsettings(*args: str) -> None:
+        schema = "org.gnome.desktop.notifications"
+        subprocess.run(["gsettings", *args[:1], schema, *args[1:]], env=desktop.env, check=True)
+
+    gsettings("set", "show-banners", "false")
+    monitor = BusMonitor("org.freedesktop.Notifications")
+    config = desktop.home / "dnd.toml"
+    config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
+    try:
+        process = start_daemon(desktop, "--no-tray", config=config)
+        wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+        assert desktop.status()["state"] == "due" and monitor.calls("Notify") == []
+        gsettings("set", "show-banners", "true")
+        wait_for(lambda: monitor.calls("Notify"), 10, "the notification once banners are on")
+        assert stop_daemon(process) == 0
+    finally:
+        monitor.close()
+
+
+class InhibitorStandIn:
+    """gnome-session's IsInhibited or logind's BlockInhibited, answering as the real ones do."""
+
+    def __init__(self, kind: str, bus: str = "SESSION") -> None:
+        self.inhibited = True
+        self.kind = kind
+        name = "org.gnome.SessionManager" if kind == "gnome" else "org.freedesktop.login1"
+        self._service = ExportedService(name, self._answer, bus=bus)
+
+    def _answer(
+        self, path: str, interface: str, member: str, body: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        if self.kind == "gnome" and member == "IsInhibited":
+            return "b", (bool(self.inhibited and body[0] & 8),)
+        if self.kind == "logind" and body == ("org.freedesktop.login1.Manager", "BlockInhibited"):
+            return "v", (("s", "handle-lid-switch:idle:sleep" if self.inhibited else "sleep"),)
+        return None
+
+    def close(self) -> None:
+        """Leave the bus."""
+        self._service.close()
+
+
+def test_an_idle_inhibitor_held_in_gnome_or_logind_counts_as_do_not_disturb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone presenting or watching holds an idle inhibitor: the stretch waits."""
+    (tmp_path / "session").mkdir()
+    (tmp_path / "system").mkdir()
+    with private_bus(tmp_path / "session") as session, private_bus(tmp_path / "system") as system:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session)
+        monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", system)
+        monkeypatch.delenv("DISPLAY", raising=False)
+        monkeypatch.delenv("XDG_CURRENT_DESKTOP", raising=False)
+        assert not gnome_idle_inhibited() and not logind_idle_inhibited()  # neither there
+        for kind, bus, check in (
+            ("gnome", "SESSION", gnome_idle_inhibited),
+            ("logind", "SYSTEM", logind_idle_inhibited),
+        ):
+            stand_in = InhibitorStandIn(kind, bus)
+            try:
+                assert check() is True
+                assert DndSensor("linux").active() is True
+                stand_in.inhibited = False
+                assert check() is False
+                assert DndSensor("linux").active() is False
+            finally:
+                stand_in.close()

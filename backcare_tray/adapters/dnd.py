@@ -2,15 +2,20 @@
 
 import logging
 import os
+import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = [
+    "GNOME_INHIBIT_IDLE",
     "MAKO_QUIET_MODES",
     "WINDOWS_QUIET_STATES",
     "DndSensor",
     "dunst_paused",
+    "gnome_banners_off",
+    "gnome_idle_inhibited",
+    "logind_idle_inhibited",
     "mako_do_not_disturb",
     "notifications_inhibited",
     "windows_quiet",
@@ -106,6 +111,54 @@ def mako_do_not_disturb() -> bool:
     return bool(MAKO_QUIET_MODES & set(reply.body[0]))
 
 
+def gnome_banners_off(env: Mapping[str, str] = os.environ) -> bool:
+    """Return True in a GNOME session whose notification banners are off (its do-not-disturb)."""
+    if "GNOME" not in env.get("XDG_CURRENT_DESKTOP", "").upper():
+        return False  # the key is GNOME Shell's; elsewhere it means nothing
+    result = subprocess.run(
+        ["gsettings", "get", "org.gnome.desktop.notifications", "show-banners"],
+        capture_output=True,
+        text=True,
+        timeout=2,
+        check=True,
+    )
+    return result.stdout.strip() == "false"
+
+
+GNOME_INHIBIT_IDLE = 8  # GsmInhibitorFlag: "inhibit the session being marked as idle"
+
+
+def gnome_idle_inhibited() -> bool:
+    """Return True while an application keeps GNOME's session from going idle (a video, slides)."""
+    from jeepney import DBusAddress, MessageType, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    manager = DBusAddress(
+        "/org/gnome/SessionManager", "org.gnome.SessionManager", "org.gnome.SessionManager"
+    )
+    call = new_method_call(manager, "IsInhibited", "u", (GNOME_INHIBIT_IDLE,))
+    with open_dbus_connection(bus="SESSION") as connection:
+        reply = connection.send_and_get_reply(call, timeout=2)
+    if reply.header.message_type == MessageType.error:
+        return False  # not GNOME
+    return bool(reply.body[0])
+
+
+def logind_idle_inhibited() -> bool:
+    """Return True while logind holds a block inhibitor on idle (`systemd-inhibit --what=idle`)."""
+    from jeepney import DBusAddress, MessageType, Properties
+    from jeepney.io.blocking import open_dbus_connection
+
+    manager = DBusAddress(
+        "/org/freedesktop/login1", "org.freedesktop.login1", "org.freedesktop.login1.Manager"
+    )
+    with open_dbus_connection(bus="SYSTEM") as connection:
+        reply = connection.send_and_get_reply(Properties(manager).get("BlockInhibited"), timeout=2)
+    if reply.header.message_type == MessageType.error:
+        return False
+    return "idle" in str(reply.body[0][1]).split(":")
+
+
 def windows_quiet(shell32: Any = None) -> bool:
     """Return True when Windows says notifications should not be shown now."""
     import ctypes
@@ -134,6 +187,9 @@ class DndSensor:
             checks.append(("dunst paused", dunst_paused))
             checks.append(("xfce4-notifyd do-not-disturb", xfce_do_not_disturb))
             checks.append(("mako do-not-disturb mode", mako_do_not_disturb))
+            checks.append(("GNOME notification banners", gnome_banners_off))
+            checks.append(("GNOME idle inhibitor", gnome_idle_inhibited))
+            checks.append(("logind idle inhibitor", logind_idle_inhibited))
             if os.environ.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
         for name, check in checks:
