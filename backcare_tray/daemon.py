@@ -294,10 +294,19 @@ class Daemon:
                 self._probe_failing = False
                 locked = self.probe.locked()
         now = self._clock().mono
-        # Do-not-disturb is only looked at when a notification could be shown now.
-        wanted = self.settings.respect_dnd and engine.wants_dnd(self.state, now)
-        dnd = wanted and self.adapters.dnd_active()
-        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd)
+        # Do-not-disturb is only looked at when a notification could be shown now; a call
+        # also when the idle time would make a natural break (a call counts as sitting).
+        could_show = engine.wants_dnd(self.state, now)
+        dnd = self.settings.respect_dnd and could_show and self.adapters.dnd_active()
+        long_idle = idle is not None and idle >= self.settings.natural_break
+        in_call = (
+            self.settings.hold_during_calls
+            and (could_show or long_idle)
+            and self.adapters.in_call()
+        )
+        if in_call:
+            idle, locked = 0.0, False
+        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd, in_call=in_call)
         local = self.adapters.local_clock()
         change = self.settings.hours.next_change(local)
         return engine.Tick(
@@ -306,6 +315,7 @@ class Daemon:
             slept_seconds=slept,
             locked=locked,
             dnd=dnd,
+            in_call=in_call,
             active=self.settings.hours.is_active(local),
             active_change_at=None if change is None else now + seconds_until(change, local),
         )
@@ -454,7 +464,14 @@ class Daemon:
         """Show the current state's view in the tray; the caller holds the view lock."""
         if self.tray is not None:
             self.tray.show(
-                tray_view(self.state, at, self.settings, self._today(at), self._streak(at))
+                tray_view(
+                    self.state,
+                    at,
+                    self.settings,
+                    self._today(at),
+                    self._streak(at),
+                    self.presence.in_call,
+                )
             )
 
     def _save(self, at: Moment) -> None:

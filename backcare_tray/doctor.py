@@ -31,13 +31,17 @@ def _idle_probes() -> list[str]:
 
 
 def _tray() -> list[str]:
-    """Return the tray hosts found."""
+    """Return the tray host found and the backend the daemon would use for it."""
     if not sys.platform.startswith("linux"):
         return [f"{sys.platform}: the system tray is always there"]
+    from backcare_tray.adapters.tray import backend_candidates
     from backcare_tray.adapters.tray_host import tray_hosts
 
     hosts = tray_hosts()
-    return [f"found: {', '.join(hosts)}"] if hosts else ["none found: the icon cannot be seen"]
+    x11 = bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
+    backend = backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"), hosts, x11)[0]
+    found = f"found: {', '.join(hosts)}" if hosts else "none found: the icon cannot be seen yet"
+    return [found, f"backend: {backend}" + (" (needs GTK)" if backend == "gtk" else "")]
 
 
 def _notifications() -> list[str]:
@@ -62,21 +66,23 @@ def _notifications() -> list[str]:
 
 def _do_not_disturb() -> list[str]:
     """Return each do-not-disturb source and what it says now."""
-    from backcare_tray.adapters import dnd
+    from backcare_tray.adapters.dnd import DndSensor
 
-    checks: list[tuple[str, Callable[[], bool]]]
-    if sys.platform == "win32":
-        checks = [("Windows notification state", dnd.windows_quiet)]
-    elif sys.platform == "darwin":
+    if sys.platform == "darwin":
         return ["macOS: not read (the system's Focus holds notifications itself)"]
-    else:
-        checks = [
-            ("notification server Inhibited", dnd.notifications_inhibited),
-            ("dunst paused", dnd.dunst_paused),
-            ("xfce4-notifyd do-not-disturb", dnd.xfce_do_not_disturb),
-        ]
-        if os.environ.get("DISPLAY"):
-            checks.append(("X11 fullscreen window", dnd.x11_fullscreen_active))
+    return _each(DndSensor().checks())
+
+
+def _calls() -> list[str]:
+    """Return each way a call is sensed and what it says now."""
+    from backcare_tray.adapters.calls import CallSensor
+
+    checks = CallSensor().checks()
+    return _each(checks) if checks else [f"{sys.platform}: calls are not sensed"]
+
+
+def _each(checks: list[tuple[str, Callable[[], bool]]]) -> list[str]:
+    """Return one line per check: on, off, or why it cannot be read."""
     lines = []
     for name, check in checks:
         try:
@@ -112,6 +118,7 @@ def report() -> list[tuple[str, list[str]]]:
         ("Tray host", _tray),
         ("Notifications", _notifications),
         ("Do not disturb", _do_not_disturb),
+        ("Calls (camera or microphone in use)", _calls),
         ("Start with the session", _autostart),
     ]
     result = []

@@ -137,6 +137,8 @@ class Tick:
     locked: bool = False
     # Whether do-not-disturb is on (a fullscreen window, or the desktop's own setting).
     dnd: bool = False
+    # Whether another application uses the camera or the microphone (a call).
+    in_call: bool = False
     # Whether now is inside working hours, and when that next changes (engine time).
     active: bool = True
     active_change_at: float | None = None
@@ -395,12 +397,17 @@ def _become_due(state: EngineState, now: float, settings: Settings) -> EngineSta
     return replace(state, mode=Due(now if since is None else since, remind_at))
 
 
+def _holds(tick: Tick, settings: Settings) -> bool:
+    """Return True when a due notification must wait: do-not-disturb, or a call."""
+    return (tick.dnd and settings.respect_dnd) or (tick.in_call and settings.hold_during_calls)
+
+
 def _notify_due(
     state: EngineState, tick: Tick, settings: Settings, kind: str
 ) -> tuple[EngineState, list[Effect]]:
     """Notify a due stretch, or hold it back while do-not-disturb is on."""
     exercise_id = state.rotation.current
-    if tick.dnd and settings.respect_dnd:
+    if _holds(tick, settings):
         since = sitting_since(state.mode)
         held = state.mode.held_until if isinstance(state.mode, Due) else None
         until = held or tick.now + settings.dnd_max_delay
@@ -484,7 +491,7 @@ def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSta
     mode = state.mode
     exercise_id = state.rotation.current
     if isinstance(mode, Due) and mode.held_until is not None and not is_away(state):
-        if tick.dnd and now < mode.held_until and settings.respect_dnd:
+        if _holds(tick, settings) and now < mode.held_until:
             return state, []  # still held back
         return _become_due(state, now, settings), [
             Record("notified", exercise_id, how="due"),

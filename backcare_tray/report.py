@@ -54,6 +54,7 @@ class Presence:
     idle_seconds: float | None = None
     last_natural_break_at: float | None = None  # wall clock
     dnd: bool = False
+    in_call: bool = False
 
 
 def _iso(wall: float | None) -> str | None:
@@ -92,7 +93,7 @@ def status_report(
     counting = isinstance(state.mode, SITTING) and not is_away(state)
     return {
         "state": state.mode.name,
-        "status": status_line(state, at, settings),
+        "status": status_line(state, at, settings, presence.in_call),
         "next_break_at": None if due is None else _iso(at.wall_of(due)),
         "seconds_until_break": None if due is None else max(0, round(due - at.mono)),
         "next_exercise": {"id": exercise.id, "name": exercise.name},
@@ -108,4 +109,5 @@ def status_report(
         "idle_probe": presence.probe,
         "last_natural_break_at": _iso(presence.last_natural_break_at),
         "dnd": presence.dnd,
+        "in_call": presence.in_call,
     }

@@ -31,7 +31,7 @@ KEYS = {
         "active_hours",
         "active_days",
     },
-    "notifications": {"timeout", "respect_dnd", "dnd_max_delay"},
+    "notifications": {"timeout", "respect_dnd", "dnd_max_delay", "hold_during_calls"},
     "rotation": {"order", "exercises"},
     "idle": {"natural_break", "check_every", "probe"},
     "goals": {"daily_stretches"},
@@ -66,6 +66,7 @@ class Settings:
     hours: WorkingHours = field(default_factory=WorkingHours)
     respect_dnd: bool = True
     dnd_max_delay: int = 30 * 60
+    hold_during_calls: bool = True  # camera or microphone in use: hold, and count as sitting
     daily_goal: int = 6
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
@@ -148,5 +149,6 @@ def settings_from_mapping(data: Table) -> Settings:
         daily_goal=take_int(tables["goals"], "daily_stretches", "goals.", 6, minimum=1),
         respect_dnd=take_bool(notifications, "respect_dnd", "notifications.", True),
         dnd_max_delay=take_duration(notifications, "dnd_max_delay", "notifications.", "30m"),
+        hold_during_calls=take_bool(notifications, "hold_during_calls", "notifications.", True),
         hours=WorkingHours(tuple(windows), tuple(sorted({DAYS.index(d.lower()) for d in days}))),
     )

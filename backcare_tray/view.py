@@ -60,15 +60,20 @@ def icon_look(state: EngineState, now: float) -> IconLook:
 
 
 def tray_view(
-    state: EngineState, at: Moment, settings: Settings, today: DayCounts, streak: int = 0
+    state: EngineState,
+    at: Moment,
+    settings: Settings,
+    today: DayCounts,
+    streak: int = 0,
+    in_call: bool = False,
 ) -> TrayView:
     """Return the tray's icon look, tooltip and menu for this state."""
     return TrayView(
         look=icon_look(state, at.mono),
-        tooltip=status_line(state, at, settings),
+        tooltip=status_line(state, at, settings, in_call),
         menu=build_menu(
             state,
-            menu_status_line(state, at, settings),
+            menu_status_line(state, at, settings, in_call),
             today_line(today.done, settings.daily_goal, streak),
             settings,
         ),

@@ -100,7 +100,7 @@ def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None
     return f"{side}one slow repetition, about {MOVEMENT_SECONDS} s - {count}"
 
 
-def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
+def status_line(state: EngineState, at: Moment, settings: Settings, in_call: bool = False) -> str:
     """Return the one-line status shown as the tray tooltip and the menu's first line."""
     name = settings.exercise(state.rotation.current).name
     if is_away(state):
@@ -109,6 +109,8 @@ def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     match mode:
         case Working():
             return f"Next stretch in {duration_text(mode.deadline - at.mono)}: {name}"
+        case Due(held_until=float()) if in_call:
+            return f"In a call: the stretch waits until it ends ({name})"
         case Due(held_until=float()):
             return f"Held back: do not disturb ({name})"
         case Due():
@@ -131,7 +133,9 @@ def status_line(state: EngineState, at: Moment, settings: Settings) -> str:
     raise AssertionError(mode)  # pragma: no cover
 
 
-def menu_status_line(state: EngineState, at: Moment, settings: Settings) -> str:
+def menu_status_line(
+    state: EngineState, at: Moment, settings: Settings, in_call: bool = False
+) -> str:
     """Return the menu's status line, which names clock times so it only changes on events."""
     name = settings.exercise(state.rotation.current).name
     due_at = coming_due_at(state.mode)
@@ -139,7 +143,7 @@ def menu_status_line(state: EngineState, at: Moment, settings: Settings) -> str:
         return f"Next stretch at {clock_text(at.wall_of(due_at))}: {name}"
     if isinstance(state.mode, Stretching):
         return f"Stretching: {name}"
-    return status_line(state, at, settings)
+    return status_line(state, at, settings, in_call)
 
 
 def today_line(done: int, goal: int, streak: int) -> str:

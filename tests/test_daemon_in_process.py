@@ -131,6 +131,7 @@ class InProcess:
         tmp: Path,
         settings: Settings,
         choose_probe: Callable[[str], Any] = lambda setting: None,
+        in_call: Callable[[], bool] = lambda: False,
     ) -> None:
         self.clock = VirtualClock()
         self.scheduler = VirtualScheduler(self.clock)
@@ -164,6 +165,7 @@ class InProcess:
             make_sleep_signal=lambda on_resume: Idle(),
             make_clock_change=lambda on_change: Idle(),
             install_signals=False,
+            in_call=in_call,
         )
         paths = AppPaths(
             config=tmp / "config.toml",
@@ -301,6 +303,41 @@ def test_an_idle_probe_missing_at_start_is_looked_for_again(tmp_path: Path) -> N
         assert asked == ["auto", "auto"]  # at start, then once: not at every wake-up
         running.wait(5 * 60)  # a reminder: another wake-up, nothing more to look for
         assert asked == ["auto", "auto"]
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+
+
+class SettableProbe(PresentProbe):
+    """A probe reading whatever idle time the test sets."""
+
+    def __init__(self, idle: float) -> None:
+        self.idle = idle
+
+    def idle_seconds(self) -> float:
+        """Return the idle time set."""
+        return self.idle
+
+
+def test_a_call_holds_the_stretch_says_so_and_counts_as_sitting(tmp_path: Path) -> None:
+    """In a call: due is held with "In a call" in status; long idle is not a natural break."""
+    calling = threading.Event()
+    calling.set()
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    probe = SettableProbe(3600.0)  # an hour without input: listening, hands off the keyboard
+    running = InProcess(
+        tmp_path, settings, choose_probe=lambda setting: probe, in_call=calling.is_set
+    )
+    try:
+        status = running.wait(45 * 60)
+        assert (status["state"], status["in_call"], status["away"]) == ("due", True, False)
+        assert status["status"].startswith("In a call: the stretch waits")
+        assert running.notifiers == [] or running.titles() == []  # nothing shown in the call
+        calling.clear()  # the call ends and the person types again: the next look delivers
+        probe.idle = 0.0
+        status = running.wait(settings.idle_check_every)
+        assert status["in_call"] is False
+        assert running.titles() == ["Time to stretch: Hamstring stretch"]
     finally:
         running.daemon.request(Command("quit"))
         running.thread.join(10)

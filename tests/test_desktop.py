@@ -382,9 +382,11 @@ def test_doctor_says_what_this_desktop_offers(desktop: Desktop) -> None:
     text = result.stdout
     assert "x11: works (idle now" in text
     assert "gnome: unavailable" in text  # no GNOME on this desktop
-    assert "found: XEmbed system tray" in text
+    assert "found: XEmbed system tray" in text and "backend: gtk (needs GTK)" in text
     assert "dunst 1." in text and "offers buttons" in text and "capabilities: actions" in text
     assert "dunst paused: on" in text and "X11 fullscreen window: off" in text
+    assert "mako do-not-disturb mode: off" in text  # not mako: off, not an error
+    assert "camera: off" in text
     assert "XDG autostart entry" in text and "(not installed)" in text
     desktop.tool("dunstctl", "set-paused", "false")
     assert "dunst paused: off" in desktop.run("doctor").stdout

@@ -177,8 +177,8 @@ class DndSensor:
         self._platform = platform
         self._failed: set[str] = set()
 
-    def active(self) -> bool:
-        """Return True when a due notification should be held back now."""
+    def checks(self) -> list[tuple[str, Callable[[], bool]]]:
+        """Return this platform's do-not-disturb sources, each a name and its check."""
         checks: list[tuple[str, Callable[[], bool]]] = []
         if self._platform == "win32":
             checks.append(("Windows notification state", windows_quiet))
@@ -192,6 +192,11 @@ class DndSensor:
             checks.append(("logind idle inhibitor", logind_idle_inhibited))
             if os.environ.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
+        return checks
+
+    def active(self) -> bool:
+        """Return True when a due notification should be held back now."""
+        checks = self.checks()
         for name, check in checks:
             try:
                 if check():

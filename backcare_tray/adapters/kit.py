@@ -84,10 +84,12 @@ class Adapters:
     make_sleep_signal: Callable[[Callable[[], None]], Listener]
     make_clock_change: Callable[[Callable[[], None]], Listener]
     install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
+    in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
 
 
 def real_adapters(runtime_dir: Path, app_icon: Path, with_tray: bool) -> Adapters:
     """Return the real kit for this platform."""
+    from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
     from backcare_tray.adapters.control import ControlServer, endpoint_for
@@ -114,4 +116,5 @@ def real_adapters(runtime_dir: Path, app_icon: Path, with_tray: bool) -> Adapter
         dnd_active=DndSensor().active,
         make_sleep_signal=SleepSignalListener,
         make_clock_change=ClockChangeListener,
+        in_call=CallSensor().in_call,
     )
