@@ -261,15 +261,17 @@ class Daemon:
                 log.exception("Error while handling %r; carrying on", item)
 
     def _look_again_for_a_probe(self) -> None:
-        """Choose an idle probe now if none answered before and the config wants one."""
+        """Choose an idle probe again if none answered before, or the one in use fails."""
         now = self._clock().mono
-        if self.probe is not None or self._wanted_probe == "none" or now < self._probe_retry_at:
+        working = self.probe is not None and not self._probe_failing
+        if working or self._wanted_probe == "none" or now < self._probe_retry_at:
             return
         self._probe_retry_at = now + PROBE_RETRY_SECONDS
-        self.probe = self.adapters.choose_probe(self._wanted_probe)
-        if self.probe is not None:
+        found = self.adapters.choose_probe(self._wanted_probe)
+        if found is not None:  # else a failing probe stays: it may come back by itself
+            self.probe, self._probe_failing = found, False
             self.settings = replace(self.settings, idle_probe=self._wanted_probe)
-            self.presence = replace(self.presence, probe=self.probe.name)
+            self.presence = replace(self.presence, probe=found.name)
 
     def _sensed_tick(self) -> engine.Tick:
         """Return a Tick carrying the sleep since the last one and the idle time, if readable."""

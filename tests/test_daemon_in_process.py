@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from backcare_tray.adapters.idle_probes import ProbeError
 from backcare_tray.adapters.kit import Adapters
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon
@@ -338,6 +339,32 @@ def test_a_call_holds_the_stretch_says_so_and_counts_as_sitting(tmp_path: Path) 
         status = running.wait(settings.idle_check_every)
         assert status["in_call"] is False
         assert running.titles() == ["Time to stretch: Hamstring stretch"]
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+
+
+class BrokenProbe(PresentProbe):
+    """A probe whose source went away (a compositor restarted): every reading fails."""
+
+    name = "broken"
+
+    def idle_seconds(self) -> float:
+        """Fail, as a probe whose connection ended does."""
+        raise ProbeError("the Wayland connection ended")
+
+
+def test_a_probe_that_keeps_failing_is_replaced_by_one_that_works(tmp_path: Path) -> None:
+    """The probe in use fails: at a wake-up 30 min on, the probes are chosen again."""
+    probes: list[PresentProbe] = [BrokenProbe(), PresentProbe()]
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    running = InProcess(tmp_path, settings, choose_probe=lambda setting: probes.pop(0))
+    try:
+        assert running.status()["idle_probe"] == "broken"
+        assert running.wait(20 * 60)["idle_probe"] == "broken"  # no wake-up yet
+        # Due: the broken probe fails at one wake-up, the next one (at once) chooses again.
+        assert running.wait(25 * 60)["idle_probe"] == "present"
+        assert probes == []
     finally:
         running.daemon.request(Command("quit"))
         running.thread.join(10)

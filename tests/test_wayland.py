@@ -1,5 +1,8 @@
 """On a real Wayland desktop (headless sway, swaybar, mako): idle time, the icon, do-not-disturb."""
 
+import socket
+import struct
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +105,74 @@ def test_makos_do_not_disturb_mode_holds_the_stretch_back(sway: WaylandDesktop) 
     wait_for(lambda: mako_shown(sway), 10, "the stretch once do-not-disturb ends")
     assert mako_shown(sway)[0].startswith("Time to stretch")
     assert stop_daemon(process) == 0
+
+
+class StandInCompositor:
+    """A socket speaking just enough Wayland to offer ext-idle-notify-v1 at a version."""
+
+    def __init__(self, path: Path, version: int) -> None:
+        self.version = version
+        self.requests: list[tuple[int, int, bytes]] = []  # object, opcode, arguments
+        self.idled = threading.Event()
+        self.go = threading.Event()  # set by the test: send "idled" now
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(str(path))
+        self._server.listen(1)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        connection, _ = self._server.accept()
+        buffer = b""
+
+        def send(object_id: int, opcode: int, arguments: bytes) -> None:
+            connection.sendall(
+                struct.pack("=II", object_id, (8 + len(arguments)) << 16 | opcode) + arguments
+            )
+
+        def text(value: str) -> bytes:
+            data = value.encode() + b"\0"
+            return struct.pack("=I", len(data)) + data + b"\0" * (-len(data) % 4)
+
+        while len(self.requests) < 5:  # get_registry, sync, two binds, the notification
+            while len(buffer) < 8 or len(buffer) < struct.unpack_from("=II", buffer)[1] >> 16:
+                buffer += connection.recv(4096)
+            object_id, word = struct.unpack_from("=II", buffer)
+            size = word >> 16
+            self.requests.append((object_id, word & 0xFFFF, buffer[8:size]))
+            buffer = buffer[size:]
+            if len(self.requests) == 2:  # after sync: the globals, then "done"
+                send(2, 0, struct.pack("=I", 7) + text("wl_seat") + struct.pack("=I", 7))
+                manager = text("ext_idle_notifier_v1")
+                send(2, 0, struct.pack("=I", 8) + manager + struct.pack("=I", self.version))
+                send(3, 0, struct.pack("=I", 0))
+        self.go.wait(5)
+        send(6, 0, b"")  # the notification: idled
+        self.idled.set()
+        connection.recv(4096)  # until the client goes
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._server.close()
+
+
+@pytest.mark.parametrize(("version", "opcode"), [(1, 1), (2, 2)])
+def test_ext_idle_notify_is_asked_for_input_idle_where_offered(
+    tmp_path: Path, version: int, opcode: int
+) -> None:
+    """Version 2 offers input-only idle (not held off by inhibitors): asked for; else plain."""
+    compositor = StandInCompositor(tmp_path / "wayland-0", version)
+    try:
+        probe = WaylandIdleProbe(tmp_path / "wayland-0", idle_after_ms=4000)
+        assert probe.idle_seconds() == 0.0
+        compositor.go.set()
+        assert compositor.idled.wait(5)
+        wait_for(lambda: probe.idle_seconds() >= 4.0, 5, "the idled event")
+        object_id, sent_opcode, arguments = compositor.requests[-1]
+        assert (object_id, sent_opcode) == (5, opcode)  # on the manager
+        assert struct.unpack("=III", arguments) == (6, 4000, 4)  # id, timeout, then the seat
+        bind = compositor.requests[3][2]
+        assert struct.unpack_from("=I", bind, len(bind) - 8)[0] == version
+        assert probe.protocol.endswith("(input only)") == (version == 2)
+    finally:
+        compositor.close()

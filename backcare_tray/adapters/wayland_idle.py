@@ -18,7 +18,7 @@ from pathlib import Path
 
 from backcare_tray.adapters.idle_probes import NeverLocked, ProbeError
 
-__all__ = ["IDLE_AFTER_MS", "WaylandIdleProbe", "wayland_socket_path"]
+__all__ = ["EXT_INPUT_ONLY", "IDLE_AFTER_MS", "MANAGERS", "WaylandIdleProbe", "wayland_socket_path"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ MANAGERS = {
     "ext_idle_notifier_v1": (1, True),  # get_idle_notification(id, timeout, seat)
     "org_kde_kwin_idle": (0, False),  # get_idle_timeout(id, seat, timeout)
 }
+# ext-idle-notify-v1 version 2 adds get_input_idle_notification: idle from input alone, not
+# held off by another application's idle inhibitor (a video playing). Preferred when offered.
+EXT_INPUT_ONLY = ("ext_idle_notifier_v1", 2, 2)  # interface, version, opcode
 EVENT_IDLE, EVENT_RESUMED = 0, 1  # the same in both protocols
 
 
@@ -55,9 +58,9 @@ def _message(object_id: int, opcode: int, arguments: bytes) -> bytes:
     return struct.pack("=II", object_id, (8 + len(arguments)) << 16 | opcode) + arguments
 
 
-def _bind(name: int, interface: str, new_id: int) -> bytes:
-    """Encode wl_registry.bind(name, interface, version 1, new id)."""
-    arguments = struct.pack("=I", name) + _string(interface) + struct.pack("=II", 1, new_id)
+def _bind(name: int, interface: str, new_id: int, version: int = 1) -> bytes:
+    """Encode wl_registry.bind(name, interface, version, new id)."""
+    arguments = struct.pack("=I", name) + _string(interface) + struct.pack("=II", version, new_id)
     return _message(REGISTRY_ID, 0, arguments)
 
 
@@ -161,8 +164,12 @@ class WaylandIdleProbe(NeverLocked):
         if manager is None or "wl_seat" not in offered:
             raise ProbeError("the compositor offers neither ext-idle-notify-v1 nor KDE's idle")
         seat_name, _ = offered["wl_seat"]
-        manager_name, _ = offered[manager]
+        manager_name, offered_version = offered[manager]
         opcode, timeout_first = MANAGERS[manager]
+        version = 1
+        interface, input_only_version, input_only_opcode = EXT_INPUT_ONLY
+        if manager == interface and offered_version >= input_only_version:
+            version, opcode = input_only_version, input_only_opcode
         timeout = int(self._idle_after * 1000)
         arguments = (
             struct.pack("=III", NOTIFICATION_ID, timeout, SEAT_ID)
@@ -171,10 +178,10 @@ class WaylandIdleProbe(NeverLocked):
         )
         connection.sendall(
             _bind(seat_name, "wl_seat", SEAT_ID)
-            + _bind(manager_name, manager, MANAGER_ID)
+            + _bind(manager_name, manager, MANAGER_ID, version)
             + _message(MANAGER_ID, opcode, arguments)
         )
-        self.protocol = manager
+        self.protocol = manager if version == 1 else f"{manager} (input only)"
 
     def _listen(self) -> None:
         """Follow idle and resumed events until the compositor goes away."""
