@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from desktop import Desktop, virtual_desktop
+from desktop import Desktop, private_bus, virtual_desktop
 from waiting import wait_for
 
 QUICK_CONFIG = """\
@@ -57,3 +57,11 @@ def stop_daemon(process: subprocess.Popen[bytes], signum: int = signal.SIGTERM) 
     if process.poll() is None:
         process.send_signal(signum)
     return process.wait(timeout=10)
+
+
+@pytest.fixture
+def bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private session bus with nothing on it, used by this process."""
+    with private_bus(tmp_path) as address:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        yield address

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop import private_bus
 from notification_service import INTERFACE, PATH, RecordingNotificationServer
 from waiting import wait_for
 
@@ -33,14 +32,6 @@ class RecordingFallback:
         """Record notice and report failure, as plyer does with no server."""
         self.shown.append(notice)
         return False
-
-
-@pytest.fixture
-def bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A private session bus with no notification server on it."""
-    with private_bus(tmp_path) as address:
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        yield address
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from dbus_service import ExportedService
-from desktop import private_bus
 from jeepney import DBusAddress, new_method_call
 from PIL import Image
 from sni_client import SniClient
@@ -41,14 +40,6 @@ class RecordingWatcher:
     def close(self) -> None:
         """Leave the bus (the watcher's name goes with the connection)."""
         self._service.close()
-
-
-@pytest.fixture
-def bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A private session bus with nothing on it."""
-    with private_bus(tmp_path) as address:
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        yield address
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desktop import Desktop, bus_has
+from desktop import BUS_CONFIG, Desktop, bus_has, stop_processes
 from waiting import wait_for
 
 TOOLS = ("sway", "swaymsg", "grim", "mako", "setpriv", "dbus-daemon")
@@ -19,20 +19,6 @@ bar {
     status_command echo backcare-tray tests
     tray_output *
 }
-"""
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir={tmp}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
 """
 
 
@@ -146,12 +132,5 @@ def sway_desktop(tmp: Path, *, notifications: bool = True) -> Iterator[WaylandDe
         desktop.compositor_env = compositor_env
         yield desktop
     finally:
-        for process in reversed(processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in reversed(processes):
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
         shutil.rmtree(shared, ignore_errors=True)
