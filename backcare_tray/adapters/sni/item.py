@@ -124,8 +124,12 @@ class Icon(BaseIcon):  # type: ignore[misc]
             self._mark_ready()
             while not self._stopping.is_set():
                 message = self._calls.get()
-                if message is not None:
+                if message is None:
+                    continue
+                try:
                     self._handle(message)
+                except Exception:  # one odd message must not end the tray
+                    log.exception("Could not handle a message to the tray icon")
         finally:
             self._close()
 
