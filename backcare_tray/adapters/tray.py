@@ -169,7 +169,7 @@ class TrayIcon:
             self._apply(view)
 
     def _apply(self, view: TrayView) -> None:
-        """Push the changed parts of view to pystray; the caller holds the lock."""
+        """Push the changed parts of view to the icon; the caller holds the lock."""
         from backcare_tray.art import draw_icon
 
         shown = self._shown
