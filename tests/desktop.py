@@ -331,18 +331,11 @@ def _start_xfce_session(home: Path, env: dict[str, str], processes: list[Any], t
     wait_for(lambda: bus_has(env, "org.xfce.Xfconf"), 10, "xfconfd on D-Bus")
 
 
-@contextmanager
-def virtual_desktop(
-    tmp: Path, *, notification_server: bool = True, tray: Tray | None = "trayer"
-) -> Iterator[Desktop]:
-    """Run Xvfb + a private session bus (+ a tray, + dunst) and yield the environment."""
-    require_tools()
-    processes: list[subprocess.Popen[bytes]] = []
-    home = tmp / "home"
-    runtime = tmp / "runtime"
+def user_env(home: Path, runtime: Path) -> dict[str, str]:
+    """Return the environment of a person's session in home (the folders are made)."""
     for folder in (home, runtime):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    env = {
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "XDG_RUNTIME_DIR": str(runtime),
@@ -353,6 +346,17 @@ def virtual_desktop(
         "NO_AT_BRIDGE": "1",
         "LANG": "C.UTF-8",
     }
+
+
+@contextmanager
+def virtual_desktop(
+    tmp: Path, *, notification_server: bool = True, tray: Tray | None = "trayer"
+) -> Iterator[Desktop]:
+    """Run Xvfb + a private session bus (+ a tray, + dunst) and yield the environment."""
+    require_tools()
+    processes: list[subprocess.Popen[bytes]] = []
+    home = tmp / "home"
+    env = user_env(home, tmp / "runtime")
     try:
         env["DISPLAY"] = _start_xvfb(tmp, processes)
         # The normal session config makes dunst D-Bus activatable too.

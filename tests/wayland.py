@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desktop import BUS_CONFIG, Desktop, bus_has, stop_processes
+from desktop import BUS_CONFIG, Desktop, bus_has, stop_processes, user_env
 from waiting import wait_for
 
 TOOLS = ("sway", "swaymsg", "grim", "mako", "setpriv", "dbus-daemon")
@@ -77,9 +77,7 @@ def sway_desktop(tmp: Path, *, notifications: bool = True) -> Iterator[WaylandDe
         "WLR_RENDERER": "pixman",
         "LANG": "C.UTF-8",
     }
-    home, daemon_runtime = tmp / "home", tmp / "runtime"
-    for folder in (home, daemon_runtime):
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    home = tmp / "home"
 
     def start(args: list[str], log: str) -> subprocess.Popen[bytes]:
         with open(tmp / log, "wb") as out:
@@ -116,16 +114,9 @@ def sway_desktop(tmp: Path, *, notifications: bool = True) -> Iterator[WaylandDe
             start(["mako"], "mako.log")
             wait_for(lambda: bus_has(compositor_env, "org.freedesktop.Notifications"), 15, "mako")
         env = {
-            "PATH": compositor_env["PATH"],
-            "HOME": str(home),
-            "XDG_RUNTIME_DIR": str(daemon_runtime),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_STATE_HOME": str(home / ".local/state"),
-            "XDG_DATA_HOME": str(home / ".local/share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
+            **user_env(home, tmp / "runtime"),
             "WAYLAND_DISPLAY": str(wayland),  # an absolute path, as libwayland allows
             "DBUS_SESSION_BUS_ADDRESS": compositor_env["DBUS_SESSION_BUS_ADDRESS"],
-            "LANG": "C.UTF-8",
         }
         desktop = WaylandDesktop(env, home, processes)
         desktop.sway_socket = next(runtime.glob("sway-ipc.*.sock"))
