@@ -300,7 +300,13 @@ class Daemon:
         # also when the idle time would make a natural break (a call counts as sitting).
         could_show = engine.wants_dnd(self.state, now)
         dnd = self.settings.respect_dnd and could_show and self.adapters.dnd_active()
-        long_idle = idle is not None and idle >= self.settings.natural_break
+        # Only when the idle time would newly make a natural break: once the person is away
+        # there is nothing to decide, so nothing is run at every look for their return.
+        long_idle = (
+            idle is not None
+            and idle >= self.settings.natural_break
+            and not engine.is_away(self.state)
+        )
         in_call = (
             self.settings.hold_during_calls
             and (could_show or long_idle)

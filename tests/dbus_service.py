@@ -13,13 +13,20 @@ class ExportedService:
     """Owns a bus name and answers method calls on its own thread until closed."""
 
     def __init__(
-        self, bus_name: str, answer: Answer, *, answer_twice: bool = False, bus: str = "SESSION"
+        self,
+        bus_name: str,
+        answer: Answer,
+        *,
+        answer_twice: bool = False,
+        bus: str = "SESSION",
+        after_reply: Callable[[str], None] | None = None,
     ) -> None:
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import open_dbus_connection
 
         self._answer = answer
         self._answer_twice = answer_twice  # then an UnknownMethod error follows each reply
+        self._after_reply = after_reply  # called with the method's name once its reply is sent
         self.last_caller: str | None = None  # the unique name of the latest caller
         self._connection = open_dbus_connection(bus=bus)
         reply = self._connection.send_and_get_reply(message_bus.RequestName(bus_name))
@@ -54,6 +61,8 @@ class ExportedService:
                 if self._answer_twice:  # as mako 1.7 does, seen with dbus-monitor
                     error = "org.freedesktop.DBus.Error.UnknownMethod"
                     self._connection.send(new_error(message, error, "s", ("Unknown method",)))
+                if self._after_reply is not None:
+                    self._after_reply(fields.get(HeaderFields.member))
 
     def emit(
         self,

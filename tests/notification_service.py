@@ -29,7 +29,13 @@ class NotifyCall:
 class RecordingNotificationServer:
     """Speaks the Desktop Notifications protocol; with_actions decides its capabilities."""
 
-    def __init__(self, *, with_actions: bool = True, answer_twice: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        with_actions: bool = True,
+        answer_twice: bool = False,
+        instant_click: str | None = None,
+    ) -> None:
         self.capabilities = ["body", *(["actions"] if with_actions else [])]
         self.notify_calls: list[NotifyCall] = []
         self.closed_ids: list[int] = []
@@ -38,7 +44,10 @@ class RecordingNotificationServer:
         self._lock = threading.Lock()
         self._next_id = 1
         self._client: str | None = None
-        self._service = ExportedService(BUS_NAME, self._answer, answer_twice=answer_twice)
+        self._instant_click = instant_click  # pressed the moment each Notify is answered
+        self._service = ExportedService(
+            BUS_NAME, self._answer, answer_twice=answer_twice, after_reply=self._replied
+        )
 
     def _answer(
         self, path: str, interface: str, member: str, body: tuple[Any, ...]
@@ -75,6 +84,13 @@ class RecordingNotificationServer:
             )
         )
         return answered
+
+    def _replied(self, member: str) -> None:
+        """Press the instant-click button right behind Notify's reply, before anyone could."""
+        if member == "Notify" and self._instant_click is not None:
+            with self._lock:
+                shown = self.notify_calls[-1].answered_id
+            self._signal("ActionInvoked", "us", (shown, self._instant_click))
 
     def _signal(self, member: str, signature: str, body: tuple[Any, ...]) -> None:
         """Send a signal only to the client that called, as dunst does."""

@@ -368,3 +368,25 @@ def test_a_probe_that_keeps_failing_is_replaced_by_one_that_works(tmp_path: Path
     finally:
         running.daemon.request(Command("quit"))
         running.thread.join(10)
+
+
+def test_calls_are_not_looked_at_again_while_the_person_is_away(tmp_path: Path) -> None:
+    """Away, the look for their return every 30 s runs no call check (no /proc scan, no pactl)."""
+    looked: list[bool] = []
+    probe = SettableProbe(3600.0)
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+
+    def in_call() -> bool:
+        looked.append(True)
+        return False
+
+    running = InProcess(tmp_path, settings, choose_probe=lambda setting: probe, in_call=in_call)
+    try:
+        assert running.wait(45 * 60)["away"] is True
+        before = len(looked)
+        for _ in range(6):  # three minutes of looks for the person's return
+            assert running.wait(settings.idle_check_every)["away"] is True
+        assert len(looked) == before
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)

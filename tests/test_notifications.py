@@ -1,7 +1,7 @@
 """The freedesktop notifier against a real notification service on a private D-Bus session."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,25 @@ def test_a_server_that_answers_each_call_twice_does_not_end_the_notifier(
         wait_for(lambda: clicks, 5, "the click")  # the reader thread is still alive
         assert [c.replaces_id for c in server.calls()] == [0, 1, 1, 1, 1]
         assert notifier.describe()["server"] == "recorder 1.0"
+
+
+def test_a_click_right_behind_the_reply_to_notify_is_not_lost(
+    notifier: FreedesktopNotifier, bus: str, clicks: list[str]
+) -> None:
+    """The router may hand on the click before show() has the id: it is held, then answered."""
+    for server in serve(with_actions=True, instant_click="snooze"):
+
+        def clicked(count: int) -> Callable[[], bool]:
+            return lambda: len(clicks) >= count
+
+        for round_ in range(1, 21):  # a new notification each round, then one replaced
+            notifier.close()
+            assert notifier.show(DUE)
+            wait_for(clicked(2 * round_ - 1), 5, "the click on a new one")
+            assert notifier.show(DUE)
+            wait_for(clicked(2 * round_), 5, "the click on a replaced one")
+        assert clicks == ["snooze"] * 40
+        assert len(server.calls()) == 40
 
 
 def test_a_click_on_our_notification_is_reported(

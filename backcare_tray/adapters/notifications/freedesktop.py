@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -82,6 +83,11 @@ class FreedesktopNotifier:
         # router's thread only reads it (it must never wait on the lock: replies come that way).
         self._shown_id = 0
         self._offered: frozenset[str] = frozenset()  # the keys of the buttons it shows
+        # While a Notify is in flight its reply (with the id) reaches _send on the daemon's
+        # thread a moment after the router's thread may already hand on a click on it: such
+        # signals wait here and are handled once the id is known.
+        self._in_flight = False
+        self._early: deque[Message] = deque()
         self._capabilities: frozenset[str] = frozenset()
         self._server = ""
         self._next_look_up = 0.0  # monotonic time describe() may look for a server again
@@ -187,8 +193,16 @@ class FreedesktopNotifier:
             with_actions="actions" in self._capabilities,
             markup="body-markup" in self._capabilities,
         )
-        (self._shown_id,) = _call(router, message)
-        self._offered = frozenset(a.key for a in notice.actions)
+        offered, self._offered = self._offered, frozenset(a.key for a in notice.actions)
+        self._in_flight = True  # the server may answer a button as soon as it has the notice
+        try:
+            (self._shown_id,) = _call(router, message)
+        except BaseException:
+            self._offered = offered  # the old notification, if any, still shows
+            raise
+        finally:
+            self._in_flight = False
+            self._handle_early()
 
     def close(self) -> None:
         """Close our notification so no dead buttons remain (nothing to do when none is open)."""
@@ -208,6 +222,24 @@ class FreedesktopNotifier:
             self._drop_connection()
 
     def _on_signal(self, message: Message) -> None:
+        """Handle a signal now, or once the id of a notification being sent is known."""
+        if self._in_flight and (not message.body or message.body[0] != self._shown_id):
+            self._early.append(message)
+            if not self._in_flight:  # _send finished meanwhile and may have missed it
+                self._handle_early()
+            return
+        self._handle_signal(message)
+
+    def _handle_early(self) -> None:
+        """Handle the signals that came while a Notify was in flight (each exactly once)."""
+        while True:
+            try:
+                message = self._early.popleft()
+            except IndexError:
+                return
+            self._handle_signal(message)
+
+    def _handle_signal(self, message: Message) -> None:
         """Turn a click on our notification into an answer; forget it once it is closed."""
         member = message.header.fields.get(HeaderFields.member)
         if not message.body or message.body[0] != self._shown_id or not self._shown_id:
