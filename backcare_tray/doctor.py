@@ -70,26 +70,14 @@ def _do_not_disturb() -> list[str]:
 
     if sys.platform == "darwin":
         return ["macOS: not read (the system's Focus holds notifications itself)"]
-    return _each(DndSensor().checks())
+    return DndSensor().describe()
 
 
 def _calls() -> list[str]:
     """Return each way a call is sensed and what it says now."""
     from backcare_tray.adapters.calls import CallSensor
 
-    checks = CallSensor().checks()
-    return _each(checks) if checks else [f"{sys.platform}: calls are not sensed"]
-
-
-def _each(checks: list[tuple[str, Callable[[], bool]]]) -> list[str]:
-    """Return one line per check: on, off, or why it cannot be read."""
-    lines = []
-    for name, check in checks:
-        try:
-            lines.append(f"{name}: {'on' if check() else 'off'}")
-        except Exception as error:  # no bus, no display: say so
-            lines.append(f"{name}: cannot be read ({type(error).__name__}: {error})")
-    return lines
+    return CallSensor().describe() or [f"{sys.platform}: calls are not sensed"]
 
 
 def _autostart() -> list[str]:

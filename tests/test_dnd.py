@@ -140,23 +140,36 @@ def test_x11_fullscreen_window_is_seen(wm_desktop: Desktop) -> None:
     connection.close()
 
 
-class InhibitedService:
-    """A notification server stand-in on a private bus exposing only the Inhibited property."""
+# A notification server's Inhibited property, gnome-session's IsInhibited, logind's
+# BlockInhibited property: each service by the kind of stand-in.
+STAND_IN_NAMES = {
+    "server": "org.freedesktop.Notifications",
+    "gnome": "org.gnome.SessionManager",
+    "logind": "org.freedesktop.login1",
+}
 
-    def __init__(self, inhibited: bool) -> None:
-        self.inhibited = inhibited
-        self._service = ExportedService("org.freedesktop.Notifications", self._answer)
+
+class InhibitorStandIn:
+    """A service on the test bus answering as the real one does about being inhibited."""
+
+    def __init__(self, kind: str, bus: str = "SESSION") -> None:
+        self.inhibited = True
+        self.kind = kind
+        self._service = ExportedService(STAND_IN_NAMES[kind], self._answer, bus=bus)
 
     def _answer(
         self, path: str, interface: str, member: str, body: tuple[Any, ...]
     ) -> tuple[str, tuple[Any, ...]] | None:
-        """Answer Properties.Get for Inhibited."""
-        if member == "Get" and body == ("org.freedesktop.Notifications", "Inhibited"):
+        if self.kind == "server" and body == ("org.freedesktop.Notifications", "Inhibited"):
             return "v", (("b", self.inhibited),)
+        if self.kind == "gnome" and member == "IsInhibited":
+            return "b", (bool(self.inhibited and body[0] & 8),)
+        if self.kind == "logind" and body == ("org.freedesktop.login1.Manager", "BlockInhibited"):
+            return "v", (("s", "handle-lid-switch:idle:sleep" if self.inhibited else "sleep"),)
         return None
 
     def close(self) -> None:
-        """Stop answering."""
+        """Leave the bus."""
         self._service.close()
 
 
@@ -168,7 +181,7 @@ def test_notification_server_inhibited_property(
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
         monkeypatch.delenv("DISPLAY", raising=False)
         assert DndSensor("linux").active() is False  # no server: counts as off
-        service = InhibitedService(True)
+        service = InhibitorStandIn("server")
         try:
             assert notifications_inhibited() is True
             assert DndSensor("linux").active() is True
@@ -281,29 +294,6 @@ def test_gnome_banners_off_holds_the_stretch_back_until_they_are_on(
         assert stop_daemon(process) == 0
     finally:
         monitor.close()
-
-
-class InhibitorStandIn:
-    """gnome-session's IsInhibited or logind's BlockInhibited, answering as the real ones do."""
-
-    def __init__(self, kind: str, bus: str = "SESSION") -> None:
-        self.inhibited = True
-        self.kind = kind
-        name = "org.gnome.SessionManager" if kind == "gnome" else "org.freedesktop.login1"
-        self._service = ExportedService(name, self._answer, bus=bus)
-
-    def _answer(
-        self, path: str, interface: str, member: str, body: tuple[Any, ...]
-    ) -> tuple[str, tuple[Any, ...]] | None:
-        if self.kind == "gnome" and member == "IsInhibited":
-            return "b", (bool(self.inhibited and body[0] & 8),)
-        if self.kind == "logind" and body == ("org.freedesktop.login1.Manager", "BlockInhibited"):
-            return "v", (("s", "handle-lid-switch:idle:sleep" if self.inhibited else "sleep"),)
-        return None
-
-    def close(self) -> None:
-        """Leave the bus."""
-        self._service.close()
 
 
 def test_an_idle_inhibitor_held_in_gnome_or_logind_counts_as_do_not_disturb(

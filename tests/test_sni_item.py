@@ -15,7 +15,7 @@ from waiting import wait_for
 
 from backcare_tray.adapters.sni.item import Icon, Menu, MenuItem
 from backcare_tray.adapters.sni.layout import MenuLayout
-from backcare_tray.adapters.sni.pictures import argb_pixmaps, png_bytes
+from backcare_tray.adapters.sni.pictures import argb_pixmaps, png_bytes, scaled_sizes
 from backcare_tray.art import DISC, draw_icon
 from backcare_tray.view import IconLook
 
@@ -173,7 +173,7 @@ def test_pixmaps_are_argb_in_network_order() -> None:
     """Alpha comes first, then red, green, blue, for every size."""
     for colour, sizes in (((10, 20, 30, 40), (8,)), ((10, 20, 30, 255), (8, 16))):
         image = Image.new("RGBA", (8, 8), colour)
-        for width, height, argb in argb_pixmaps(image, sizes):
+        for width, height, argb in argb_pixmaps(scaled_sizes(image, sizes)):
             assert len(argb) == width * height * 4
             assert argb[:4] == bytes((colour[3], *colour[:3]))
 

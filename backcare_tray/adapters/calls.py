@@ -10,9 +10,10 @@ import json
 import logging
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from backcare_tray.adapters.sensor import Check, Sensor
 
 __all__ = ["CallSensor", "camera_in_use", "microphone_in_use"]
 
@@ -64,14 +65,13 @@ def microphone_in_use(run: Run = _pactl) -> bool:
     return False
 
 
-class CallSensor:
+class CallSensor(Sensor):
     """Says whether a call is going on; each failing check is logged once and counts as none."""
 
-    def __init__(self, platform: str = sys.platform) -> None:
-        self._platform = platform
-        self._failed: set[str] = set()
+    cannot = "Cannot tell whether the %s is in use: %s"
+    unsupported = "Calls are not sensed on %s: stretches are not held for them."
 
-    def checks(self) -> list[tuple[str, Callable[[], bool]]]:
+    def checks(self) -> list[Check]:
         """Return this platform's call checks, each a name and its check (none elsewhere)."""
         if not self._platform.startswith("linux"):
             return []
@@ -79,16 +79,4 @@ class CallSensor:
 
     def in_call(self) -> bool:
         """Return True while another application uses the camera or the microphone."""
-        checks = self.checks()
-        if not checks and "unsupported" not in self._failed:
-            log.info("Calls are not sensed on %s: stretches are not held for them.", self._platform)
-            self._failed.add("unsupported")
-        for name, check in checks:
-            try:
-                if check():
-                    return True
-            except Exception as error:  # no sound server, no pactl, odd output
-                if name not in self._failed:
-                    log.info("Cannot tell whether the %s is in use: %s", name, error)
-                self._failed.add(name)
-        return False
+        return self.active()

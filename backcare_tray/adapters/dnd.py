@@ -3,9 +3,10 @@
 import logging
 import os
 import subprocess
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+from backcare_tray.adapters.sensor import Check, Sensor
 
 __all__ = [
     "GNOME_INHIBIT_IDLE",
@@ -170,16 +171,14 @@ def windows_quiet(shell32: Any = None) -> bool:
     return state.value in WINDOWS_QUIET_STATES
 
 
-class DndSensor:
+class DndSensor(Sensor):
     """Says whether do-not-disturb is on; each failing check is logged once and counts as off."""
 
-    def __init__(self, platform: str = sys.platform) -> None:
-        self._platform = platform
-        self._failed: set[str] = set()
+    cannot = "Cannot check do-not-disturb by %s: %s"
 
-    def checks(self) -> list[tuple[str, Callable[[], bool]]]:
+    def checks(self) -> list[Check]:
         """Return this platform's do-not-disturb sources, each a name and its check."""
-        checks: list[tuple[str, Callable[[], bool]]] = []
+        checks: list[Check] = []
         if self._platform == "win32":
             checks.append(("Windows notification state", windows_quiet))
         elif self._platform != "darwin":
@@ -193,16 +192,3 @@ class DndSensor:
             if os.environ.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
         return checks
-
-    def active(self) -> bool:
-        """Return True when a due notification should be held back now."""
-        checks = self.checks()
-        for name, check in checks:
-            try:
-                if check():
-                    return True
-            except Exception as error:  # no bus, no display, no such call
-                if name not in self._failed:
-                    log.info("Cannot check do-not-disturb by %s: %s", name, error)
-                self._failed.add(name)
-        return False

@@ -29,13 +29,14 @@ log = logging.getLogger(__name__)
 FORMAT = 2  # 1: one record for every mode (still read)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace path with text so that a crash leaves either the old or the new file."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace path with content so that a crash leaves either the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

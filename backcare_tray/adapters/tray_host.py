@@ -3,12 +3,21 @@
 import logging
 import os
 import time
+from typing import Any
 
-__all__ = ["SNI_HOST", "SNI_WATCHER", "XEMBED_HOST", "tray_hosts", "wait_for_sni_watcher"]
+from backcare_tray.adapters.sni.interfaces import WATCHER as SNI_WATCHER
+
+__all__ = [
+    "SNI_HOST",
+    "SNI_WATCHER",
+    "XEMBED_HOST",
+    "tray_hosts",
+    "wait_for_sni_watcher",
+    "watcher_owner_rule",
+]
 
 log = logging.getLogger(__name__)
 
-SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 SNI_HOST = "StatusNotifierItem host"
 XEMBED_HOST = "XEmbed system tray"
 
@@ -49,19 +58,27 @@ def tray_hosts() -> list[str]:
     return []
 
 
-def wait_for_sni_watcher(timeout: float) -> bool:
-    """Wait (on the bus's NameOwnerChanged signal, no polling) for a watcher to start."""
+def watcher_owner_rule() -> Any:
+    """Return the match rule for the watcher's name changing owner (a panel starting or going)."""
     from jeepney import MatchRule
-    from jeepney.bus_messages import message_bus
-    from jeepney.io.blocking import open_dbus_connection
 
     rule = MatchRule(
         type="signal",
         sender="org.freedesktop.DBus",
         interface="org.freedesktop.DBus",
         member="NameOwnerChanged",
+        path="/org/freedesktop/DBus",
     )
     rule.add_arg_condition(0, SNI_WATCHER)
+    return rule
+
+
+def wait_for_sni_watcher(timeout: float) -> bool:
+    """Wait (on the bus's NameOwnerChanged signal, no polling) for a watcher to start."""
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    rule = watcher_owner_rule()
     try:
         with open_dbus_connection(bus="SESSION") as connection:
             connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=2)

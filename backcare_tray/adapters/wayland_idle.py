@@ -18,21 +18,21 @@ from pathlib import Path
 
 from backcare_tray.adapters.idle_probes import NeverLocked, ProbeError
 
-__all__ = ["EXT_INPUT_ONLY", "IDLE_AFTER_MS", "MANAGERS", "WaylandIdleProbe", "wayland_socket_path"]
+__all__ = ["IDLE_AFTER_MS", "REQUESTS", "WaylandIdleProbe", "wayland_socket_path"]
 
 log = logging.getLogger(__name__)
 
 IDLE_AFTER_MS = 5000  # idle shorter than this reads as 0, far below any natural break
 DISPLAY_ID, REGISTRY_ID, CALLBACK_ID, SEAT_ID, MANAGER_ID, NOTIFICATION_ID = range(1, 7)
-# Each manager's request creating a notification: its opcode and whether the timeout comes
-# before the seat in the arguments.
-MANAGERS = {
-    "ext_idle_notifier_v1": (1, True),  # get_idle_notification(id, timeout, seat)
-    "org_kde_kwin_idle": (0, False),  # get_idle_timeout(id, seat, timeout)
-}
-# ext-idle-notify-v1 version 2 adds get_input_idle_notification: idle from input alone, not
-# held off by another application's idle inhibitor (a video playing). Preferred when offered.
-EXT_INPUT_ONLY = ("ext_idle_notifier_v1", 2, 2)  # interface, version, opcode
+# The requests that create an idle notification, best first: (manager interface, the version
+# it must offer, the request's opcode, whether the timeout comes before the seat). Version 2
+# of ext-idle-notify-v1 tells idle from input alone, not held off by another application's
+# idle inhibitor (a video playing).
+REQUESTS = (
+    ("ext_idle_notifier_v1", 2, 2, True),  # get_input_idle_notification(id, timeout, seat)
+    ("ext_idle_notifier_v1", 1, 1, True),  # get_idle_notification(id, timeout, seat)
+    ("org_kde_kwin_idle", 1, 0, False),  # get_idle_timeout(id, seat, timeout)
+)
 EVENT_IDLE, EVENT_RESUMED = 0, 1  # the same in both protocols
 
 
@@ -117,11 +117,12 @@ class WaylandIdleProbe(NeverLocked):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._path = path if path is not None else wayland_socket_path()
-        self._idle_after = idle_after_ms / 1000
+        self._idle_after_ms = idle_after_ms
         self._clock = clock
         self._idle_since: float | None = None  # when the compositor said "idle"
         self._problem: str | None = None
         self._connection: socket.socket | None = None
+        self._reader: _Reader | None = None
         self.protocol = ""
 
     def idle_seconds(self) -> float:
@@ -131,7 +132,7 @@ class WaylandIdleProbe(NeverLocked):
         if self._problem is not None:
             raise ProbeError(self._problem)
         since = self._idle_since
-        return 0.0 if since is None else self._clock() - since + self._idle_after
+        return 0.0 if since is None else self._clock() - since + self._idle_after_ms / 1000
 
     def _connect(self) -> None:
         """Ask the compositor for idle notifications and start the thread that hears them."""
@@ -160,31 +161,26 @@ class WaylandIdleProbe(NeverLocked):
         )
         self._reader = _Reader(connection)
         offered = _globals(self._reader)
-        manager = next((m for m in MANAGERS if m in offered), None)
-        if manager is None or "wl_seat" not in offered:
+        chosen = next((r for r in REQUESTS if r[0] in offered and offered[r[0]][1] >= r[1]), None)
+        if chosen is None or "wl_seat" not in offered:
             raise ProbeError("the compositor offers neither ext-idle-notify-v1 nor KDE's idle")
-        seat_name, _ = offered["wl_seat"]
-        manager_name, offered_version = offered[manager]
-        opcode, timeout_first = MANAGERS[manager]
-        version = 1
-        interface, input_only_version, input_only_opcode = EXT_INPUT_ONLY
-        if manager == interface and offered_version >= input_only_version:
-            version, opcode = input_only_version, input_only_opcode
-        timeout = int(self._idle_after * 1000)
+        manager, version, opcode, timeout_first = chosen
+        timeout = self._idle_after_ms
         arguments = (
             struct.pack("=III", NOTIFICATION_ID, timeout, SEAT_ID)
             if timeout_first
             else struct.pack("=III", NOTIFICATION_ID, SEAT_ID, timeout)
         )
         connection.sendall(
-            _bind(seat_name, "wl_seat", SEAT_ID)
-            + _bind(manager_name, manager, MANAGER_ID, version)
+            _bind(offered["wl_seat"][0], "wl_seat", SEAT_ID)
+            + _bind(offered[manager][0], manager, MANAGER_ID, version)
             + _message(MANAGER_ID, opcode, arguments)
         )
         self.protocol = manager if version == 1 else f"{manager} (input only)"
 
     def _listen(self) -> None:
         """Follow idle and resumed events until the compositor goes away."""
+        assert self._reader is not None
         try:
             while True:
                 object_id, opcode, _ = self._reader.next()
@@ -197,3 +193,6 @@ class WaylandIdleProbe(NeverLocked):
         except (OSError, EOFError, struct.error) as error:
             self._problem = f"the Wayland connection ended: {error}"
             log.warning("Idle time from Wayland stopped: %s", error)
+        finally:
+            if self._connection is not None:
+                self._connection.close()  # the daemon makes a new probe when it looks again

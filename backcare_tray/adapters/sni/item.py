@@ -30,7 +30,8 @@ from backcare_tray.adapters.sni.interfaces import (
     WATCHER_PATH,
 )
 from backcare_tray.adapters.sni.layout import MenuLayout, Properties, Variant, build_layout
-from backcare_tray.adapters.sni.pictures import IconFiles, Pixmap, argb_pixmaps
+from backcare_tray.adapters.sni.pictures import IconFiles, Pixmap, argb_pixmaps, scaled_sizes
+from backcare_tray.adapters.tray_host import watcher_owner_rule
 
 
 def _import_pystray_base() -> None:
@@ -61,6 +62,7 @@ CALL_TIMEOUT = 2.0  # seconds for each call this item makes (name, match, regist
 STATUSES = ("Passive", "Active", "NeedsAttention")
 QUEUE_LENGTH = 64  # calls waiting to be answered; a flood beyond this is dropped
 Reply = tuple[str | None, tuple[Any, ...]]
+Methods = dict[tuple[str, str], tuple[str, Callable[..., Reply]]]  # (interface, member) -> answer
 
 
 class _Refusal(Exception):
@@ -89,6 +91,7 @@ class Icon(BaseIcon):  # type: ignore[misc]
         icon_dir: Path | None = None,
     ) -> None:
         from jeepney import MatchRule
+        from jeepney.bus_messages import message_bus
         from jeepney.io.threading import open_dbus_connection
 
         from backcare_tray.adapters.dbus_router import SturdyRouter
@@ -106,12 +109,13 @@ class Icon(BaseIcon):  # type: ignore[misc]
         super().__init__(name, icon, title, menu)
         self._connection = open_dbus_connection(bus="SESSION")
         self._router = SturdyRouter(self._connection)
+        self._methods = self._method_table()
         self._filters = [
             self._router.filter(MatchRule(type="method_call"), queue=self._calls),
-            self._router.filter(_watcher_rule(), queue=self._calls),
+            self._router.filter(watcher_owner_rule(), queue=self._calls),
         ]
         try:
-            self._call_bus("AddMatch", "s", (_watcher_rule().serialise(),))
+            self._call(message_bus.AddMatch(watcher_owner_rule()))
         except Exception:
             self._close()
             raise
@@ -145,8 +149,10 @@ class Icon(BaseIcon):  # type: ignore[misc]
 
     def _show(self) -> None:
         """Take the item's bus name and register it with the watcher."""
+        from jeepney.bus_messages import message_bus
+
         if not self._owns_name:
-            reply = self._call_bus("RequestName", "su", (self._bus_name, 4))  # do not queue
+            reply = self._call(message_bus.RequestName(self._bus_name, 4))  # do not queue
             if reply != (1,):  # 1: primary owner
                 raise RuntimeError(f"could not own {self._bus_name} on the session bus: {reply}")
             self._owns_name = True
@@ -154,17 +160,20 @@ class Icon(BaseIcon):  # type: ignore[misc]
 
     def _hide(self) -> None:
         """Give up the bus name: the watcher drops the item."""
+        from jeepney.bus_messages import message_bus
+
         if self._owns_name:
             self._owns_name = False
             try:
-                self._call_bus("ReleaseName", "s", (self._bus_name,))
+                self._call(message_bus.ReleaseName(self._bus_name))
             except Exception as error:
                 log.debug("Could not release %s: %s", self._bus_name, error)
 
     def _update_icon(self) -> None:
         """Export the current image as pixels and as a themed name, then say it is new."""
-        pixmaps = argb_pixmaps(self.icon)
-        name = self._files.name_for(self.icon)
+        scaled = scaled_sizes(self.icon)
+        pixmaps = argb_pixmaps(scaled)
+        name = self._files.name_for(scaled)
         with self._lock:
             self._pixmaps, self._icon_name = pixmaps, name
         self._icon_valid = True
@@ -213,13 +222,6 @@ class Icon(BaseIcon):  # type: ignore[misc]
         return self._bus_name
 
     # D-Bus ----------------------------------------------------------------------------
-
-    def _call_bus(self, member: str, signature: str, body: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Call the message bus itself and return the reply's body."""
-        from jeepney import DBusAddress, new_method_call
-
-        bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
-        return self._call(new_method_call(bus, member, signature, body))
 
     def _call(self, message: Any) -> tuple[Any, ...]:
         """Send a method call and return its reply's body; an error reply raises."""
@@ -305,9 +307,9 @@ class Icon(BaseIcon):  # type: ignore[misc]
         self, path: str, interface: str | None, member: str, signature: str, args: tuple[Any, ...]
     ) -> Reply:
         """Return the (signature, body) answering one call; refuse what is not ours."""
-        if path not in INTROSPECTION:
+        handlers = self._methods.get(path)
+        if handlers is None:
             raise _Refusal("org.freedesktop.DBus.Error.UnknownObject", f"no object at {path}")
-        handlers = self._handlers(path)
         for (handler_interface, handler_member), (in_signature, handler) in handlers.items():
             if handler_member == member and interface in (None, handler_interface):
                 if signature != in_signature:
@@ -320,17 +322,23 @@ class Icon(BaseIcon):  # type: ignore[misc]
             "org.freedesktop.DBus.Error.UnknownMethod", f"no method {interface}.{member} at {path}"
         )
 
-    def _handlers(self, path: str) -> dict[tuple[str, str], tuple[str, Callable[..., Reply]]]:
-        """Return the methods of the object at path, by (interface, member)."""
-        common: dict[tuple[str, str], tuple[str, Callable[..., Reply]]] = {
-            ("org.freedesktop.DBus.Introspectable", "Introspect"): (
-                "",
-                lambda: ("s", (INTROSPECTION[path],)),
-            ),
-            (PEER, "Ping"): ("", lambda: (None, ())),
-        }
-        if path == ITEM_PATH:
-            return common | {
+    def _method_table(self) -> dict[str, Methods]:
+        """Return each object's methods by (interface, member): its path's answers."""
+
+        def common(path: str) -> Methods:
+            introspect = INTROSPECTION[path]
+            return {
+                ("org.freedesktop.DBus.Introspectable", "Introspect"): (
+                    "",
+                    lambda: ("s", (introspect,)),
+                ),
+                (PEER, "Ping"): ("", lambda: (None, ())),
+            }
+
+        return {
+            "/": common("/"),
+            ITEM_PATH: common(ITEM_PATH)
+            | {
                 (PROPERTIES, "Get"): (
                     "ss",
                     lambda i, n: self._get(ITEM, self._item_properties, i, n),
@@ -345,9 +353,9 @@ class Icon(BaseIcon):  # type: ignore[misc]
                 # the item to: the default item's answer (How to do it) is the useful one.
                 (ITEM, "ContextMenu"): ("ii", lambda x, y: self._activate()),
                 (ITEM, "Scroll"): ("is", lambda delta, orientation: (None, ())),
-            }
-        if path == MENU_PATH:
-            return common | {
+            },
+            MENU_PATH: common(MENU_PATH)
+            | {
                 (PROPERTIES, "Get"): (
                     "ss",
                     lambda i, n: self._get(DBUSMENU, _menu_properties, i, n),
@@ -363,8 +371,8 @@ class Icon(BaseIcon):  # type: ignore[misc]
                 (DBUSMENU, "EventGroup"): ("a(isvu)", self._event_group),
                 (DBUSMENU, "AboutToShow"): ("i", lambda item_id: ("b", (False,))),
                 (DBUSMENU, "AboutToShowGroup"): ("ai", self._about_to_show_group),
-            }
-        return common
+            },
+        }
 
     # The item's properties and methods -------------------------------------------------
 
@@ -483,18 +491,3 @@ def _menu_properties() -> Properties:
         "Status": ("s", "normal"),
         "IconThemePath": ("as", []),
     }
-
-
-def _watcher_rule() -> Any:
-    """Return the match rule for the watcher's name changing owner."""
-    from jeepney import MatchRule
-
-    rule = MatchRule(
-        type="signal",
-        sender="org.freedesktop.DBus",
-        interface="org.freedesktop.DBus",
-        member="NameOwnerChanged",
-        path="/org/freedesktop/DBus",
-    )
-    rule.add_arg_condition(0, WATCHER)
-    return rule

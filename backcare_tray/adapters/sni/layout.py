@@ -16,6 +16,7 @@ ROOT_ID = 0
 
 Variant = tuple[str, Any]  # (D-Bus signature, value), as jeepney writes a variant
 Properties = dict[str, Variant]
+ROOT_PROPERTIES: Properties = {"children-display": ("s", "submenu")}
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class MenuLayout:
 
     def __init__(self) -> None:
         self.revision = 0
-        self.root = MenuNode(ROOT_ID, {"children-display": ("s", "submenu")}, ())
+        self.root = MenuNode(ROOT_ID, ROOT_PROPERTIES, ())
         self.items: dict[int, Any] = {}
         self._shape: tuple[_Shape, ...] = ()
         self._ids: list[int] = []

@@ -6,7 +6,6 @@
 # pixels: a look seen before is not written again, and a file is never changed in place.
 
 import logging
-import os
 import shutil
 import struct
 import tempfile
@@ -14,7 +13,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PIXMAP_SIZES", "IconFiles", "Pixmap", "argb_pixmaps", "png_bytes"]
+from backcare_tray.adapters.state_file import write_atomically
+
+__all__ = ["PIXMAP_SIZES", "IconFiles", "Pixmap", "argb_pixmaps", "png_bytes", "scaled_sizes"]
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,18 @@ def _scaled(image: Any, size: int) -> Any:
     return rgba
 
 
-def argb_pixmaps(image: Any, sizes: tuple[int, ...] = PIXMAP_SIZES) -> list[Pixmap]:
-    """Return IconPixmap's a(iiay): the image at each size as ARGB32 in network byte order."""
+def scaled_sizes(image: Any, sizes: tuple[int, ...] = PIXMAP_SIZES) -> dict[int, Any]:
+    """Return the image as RGBA at each size (scaled once, for the pixmaps and the files)."""
+    return {size: _scaled(image, size) for size in sizes}
+
+
+def argb_pixmaps(scaled: dict[int, Any]) -> list[Pixmap]:
+    """Return IconPixmap's a(iiay): each scaled image as ARGB32 in network byte order."""
     from PIL import Image
 
     pixmaps = []
-    for size in sizes:
-        red, green, blue, alpha = _scaled(image, size).split()
+    for size, image in scaled.items():
+        red, green, blue, alpha = image.split()
         argb = Image.merge("RGBA", (alpha, red, green, blue)).tobytes()
         pixmaps.append((size, size, argb))
     return pixmaps
@@ -72,20 +78,19 @@ class IconFiles:
         self.path: Path | None = None
         self._written: set[str] = set()
 
-    def name_for(self, image: Any) -> str:
-        """Write image (once) and return its icon name; "" when it cannot be written."""
-        pixels = image.tobytes()  # CRC-32 and size: unique enough for a few dozen pictures
-        name = f"backcare-tray-{zlib.crc32(pixels):08x}-{image.width}x{image.height}"
+    def name_for(self, scaled: dict[int, Any]) -> str:
+        """Write a picture's scaled images (once) and return its icon name; "" on failure."""
+        largest = scaled[max(scaled)]
+        # CRC-32 and size: unique enough for a few dozen pictures.
+        name = f"backcare-tray-{zlib.crc32(largest.tobytes()):08x}-{largest.width}"
         if name in self._written:
             return name
         try:
             root = self._root()
-            self._write(root / f"{name}.png", _scaled(image, max(PIXMAP_SIZES)))
-            for size in PIXMAP_SIZES:
-                self._write(
-                    root / "hicolor" / f"{size}x{size}" / "apps" / f"{name}.png",
-                    _scaled(image, size),
-                )
+            write_atomically(root / f"{name}.png", png_bytes(largest))
+            for size, image in scaled.items():
+                path = root / "hicolor" / f"{size}x{size}" / "apps" / f"{name}.png"
+                write_atomically(path, png_bytes(image))
         except OSError as error:
             log.warning(
                 "Cannot write the tray icon's files (%s); hosts that need a name show none.", error
@@ -103,14 +108,6 @@ class IconFiles:
             else:
                 self.path = Path(tempfile.mkdtemp(prefix="backcare-tray-icons-"))
         return self.path
-
-    @staticmethod
-    def _write(path: Path, image: Any) -> None:
-        """Write a PNG atomically: a host never reads half a file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(png_bytes(image))
-        os.replace(partial, path)
 
     def remove(self) -> None:
         """Delete the directory and what was written into it."""
