@@ -229,13 +229,20 @@ def visible_windows(env: dict[str, str], wm_class: str) -> int:
     return len(found.stdout.split())
 
 
-def _x_answers(display: str) -> bool:
+def _x_answers(display: str, xauthority: Path | None = None) -> bool:
     """Return True when an X client can talk to the display."""
     env = {"DISPLAY": display, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    if xauthority is not None:
+        env["XAUTHORITY"] = str(xauthority)
     return subprocess.run(["xdpyinfo"], env=env, capture_output=True, check=False).returncode == 0
 
 
-def _start_xvfb(tmp: Path, processes: list[subprocess.Popen[bytes]]) -> str:
+def start_xvfb(
+    tmp: Path,
+    processes: list[subprocess.Popen[bytes]],
+    options: tuple[str, ...] = ("-screen", "0", "1024x768x24"),
+    xauthority: Path | None = None,
+) -> str:
     """Start Xvfb on a free display and return it once clients can connect (three tries)."""
     problems = []
     for attempt in range(3):
@@ -247,9 +254,7 @@ def _start_xvfb(tmp: Path, processes: list[subprocess.Popen[bytes]]) -> str:
                     "Xvfb",
                     "-displayfd",
                     str(write_fd),
-                    "-screen",
-                    "0",
-                    "1024x768x24",
+                    *options,
                     "-nolisten",
                     "tcp",
                 ],
@@ -264,7 +269,7 @@ def _start_xvfb(tmp: Path, processes: list[subprocess.Popen[bytes]]) -> str:
         server = xvfb  # bound for the check below
 
         def ready(server: subprocess.Popen[bytes] = server, display: str = display) -> bool:
-            return server.poll() is not None or _x_answers(display)
+            return server.poll() is not None or _x_answers(display, xauthority)
 
         if display != ":" and wait_for(ready, 10, "Xvfb") and xvfb.poll() is None:
             return display
@@ -358,7 +363,7 @@ def virtual_desktop(
     home = tmp / "home"
     env = user_env(home, tmp / "runtime")
     try:
-        env["DISPLAY"] = _start_xvfb(tmp, processes)
+        env["DISPLAY"] = start_xvfb(tmp, processes)
         # The normal session config makes dunst D-Bus activatable too.
         activatable = notification_server
         env["DBUS_SESSION_BUS_ADDRESS"] = _start_bus(tmp, env, processes, activatable=activatable)

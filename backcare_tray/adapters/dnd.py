@@ -4,9 +4,12 @@ import logging
 import os
 import subprocess
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare_tray.adapters.sensor import Check, Sensor
+
+if TYPE_CHECKING:
+    from backcare_tray.adapters.x11_wire import X11Connection
 
 __all__ = [
     "GNOME_INHIBIT_IDLE",
@@ -30,25 +33,20 @@ log = logging.getLogger(__name__)
 WINDOWS_QUIET_STATES = {2, 3, 4, 6}
 
 
-def x11_fullscreen_active(display: Any = None) -> bool:
+def x11_fullscreen_active(connection: "X11Connection | None" = None) -> bool:
     """Return True when the EWMH active window has _NET_WM_STATE_FULLSCREEN (X11 only)."""
-    from Xlib import X
-    from Xlib import display as xdisplay
+    from backcare_tray.adapters.x11_wire import X11Connection
 
-    connection = display or xdisplay.Display()
+    x11 = connection or X11Connection()
     try:
-        root = connection.screen().root
-        active_atom = connection.intern_atom("_NET_ACTIVE_WINDOW")
-        active = root.get_full_property(active_atom, X.AnyPropertyType)
-        if active is None or not active.value or not active.value[0]:
+        active = x11.property_values(x11.root, "_NET_ACTIVE_WINDOW")
+        if not active or not active[0]:
             return False
-        window = connection.create_resource_object("window", active.value[0])
-        state = window.get_full_property(connection.intern_atom("_NET_WM_STATE"), X.AnyPropertyType)
-        fullscreen = connection.intern_atom("_NET_WM_STATE_FULLSCREEN")
-        return state is not None and fullscreen in state.value
+        state = x11.property_values(active[0], "_NET_WM_STATE") or []
+        return x11.intern_atom("_NET_WM_STATE_FULLSCREEN") in state
     finally:
-        if display is None:
-            connection.close()
+        if connection is None:
+            x11.close()
 
 
 def _server_property(interface: str, name: str) -> object:

@@ -4,7 +4,10 @@ import logging
 import re
 import subprocess
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from backcare_tray.adapters.x11_wire import X11Connection
 
 __all__ = [
     "PROBES",
@@ -125,22 +128,21 @@ class X11IdleProbe(NeverLocked):
     name = "x11"
 
     def __init__(self) -> None:
-        self._display: Any = None
+        self._connection: X11Connection | None = None
 
     def idle_seconds(self) -> float:
         """Ask the X server how long it has seen no input."""
-        from Xlib import display, error
+        from backcare_tray.adapters.x11_wire import X11Connection, X11Error
 
         try:
-            if self._display is None:
-                self._display = display.Display()
-                if not self._display.has_extension("MIT-SCREEN-SAVER"):
-                    raise ProbeError("the X server has no MIT-SCREEN-SAVER extension")
-            info = self._display.screen().root.screensaver_query_info()
-        except (error.DisplayError, error.XError, OSError, ConnectionError) as problem:
-            self._display = None
-            raise ProbeError(f"{type(problem).__name__}: {problem}") from None
-        return float(info.idle) / 1000
+            if self._connection is None:
+                self._connection = X11Connection()
+            return self._connection.idle_milliseconds() / 1000
+        except X11Error as problem:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            raise ProbeError(str(problem)) from None
 
 
 class WindowsIdleProbe(NeverLocked):

@@ -34,14 +34,10 @@ def _sni_watcher_present() -> bool:
 
 def _xembed_tray_present() -> bool:
     """Return True when an X11 system tray owns the _NET_SYSTEM_TRAY selection."""
-    from Xlib import X, display
+    from backcare_tray.adapters.x11_wire import NONE, X11Connection
 
-    connection = display.Display()
-    try:
-        atom = connection.intern_atom(f"_NET_SYSTEM_TRAY_S{connection.get_default_screen()}")
-        return bool(connection.get_selection_owner(atom) != X.NONE)
-    finally:
-        connection.close()
+    with X11Connection() as x11:
+        return x11.selection_owner(f"_NET_SYSTEM_TRAY_S{x11.address.screen}") != NONE
 
 
 def tray_hosts() -> list[str]:
