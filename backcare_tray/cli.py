@@ -507,7 +507,7 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
         daemon = Daemon(
             settings,
             paths,
-            real_adapters(paths.runtime, app_icon_path(), with_tray=not no_tray),
+            real_adapters(paths, app_icon_path(), with_tray=not no_tray),
             reload_settings=lambda: load_settings(paths.config, required=config is not None),
             open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
             open_file=open_with_default_app,

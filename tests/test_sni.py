@@ -65,6 +65,11 @@ def maps_gtk(pid: int) -> bool:
     return "libgtk-3" in Path(f"/proc/{pid}/maps").read_text()
 
 
+def maps_pillow(pid: int) -> bool:
+    """Return True when a process has Pillow's drawing library mapped."""
+    return "PIL/_imaging" in Path(f"/proc/{pid}/maps").read_text()
+
+
 def test_the_item_registers_and_exports_its_icon_and_menu(tmp_path: Path) -> None:
     """xfce4-panel's watcher lists the item; its properties, icon files and menu are right."""
     with xfce_desktop(tmp_path) as (desktop, client):
@@ -98,6 +103,7 @@ def test_the_item_registers_and_exports_its_icon_and_menu(tmp_path: Path) -> Non
         assert any(entry.properties.get("type") == "separator" for entry in root.children)
         assert labels[-1] == "Quit"
         assert not maps_gtk(process.pid)  # no GTK where a StatusNotifierItem host is
+        assert not maps_pillow(process.pid)  # a helper process drew the pictures
         assert stop_daemon(process) == 0
         wait_for(lambda: client.find("backcare-tray") is None, 10, "the item to leave")
 
@@ -118,6 +124,7 @@ def test_a_menu_click_answers_and_the_panel_shows_the_new_icon(tmp_path: Path) -
         assert new_revision > revision  # the menu changed shape: hosts were told
         assert new_root.named("Stop").enabled
         assert client.properties(item)["Title"].startswith("Hamstring stretch")
+        assert not maps_pillow(process.pid)  # the countdown's pictures were drawn apart too
         assert stop_daemon(process) == 0
 
 
@@ -200,7 +207,7 @@ def test_installed_without_system_packages_it_still_has_its_icon(tmp_path: Path)
             pixmaps = client.properties(item)["IconPixmap"]
             assert pixmaps and all(len(argb) == w * h * 4 for w, h, argb in pixmaps)
             wait_for(lambda: icon_centre(desktop), 15, "the panel to draw the icon")
-            assert not maps_gtk(process.pid)
+            assert not maps_gtk(process.pid) and not maps_pillow(process.pid)
             assert "Tray icon uses the sni backend" in log.read_text()
         finally:
             assert stop_daemon(process) == 0

@@ -51,10 +51,10 @@ def view(tooltip: str) -> TrayView:
 
 
 def test_on_an_xembed_tray_the_gtk_icon_docks_and_shows_the_status_as_tooltip(
-    xdesktop: Desktop,
+    xdesktop: Desktop, tmp_path: Path
 ) -> None:
     """With trayer (XEmbed only) GTK's icon docks, and its tooltip is the status line."""
-    tray = TrayIcon(lambda command: None)
+    tray = TrayIcon(lambda command: None, tmp_path / "pictures")
     tray.show(view("Time to stretch: Calf stretch"))
     tray.start()
     try:

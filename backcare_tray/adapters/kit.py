@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from backcare_tray.adapters.idle_probes import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
 from backcare_tray.commands import Command
+from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
 from backcare_tray.wording import Moment
 
@@ -87,7 +88,7 @@ class Adapters:
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
 
 
-def real_adapters(runtime_dir: Path, app_icon: Path, with_tray: bool) -> Adapters:
+def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
     """Return the real kit for this platform."""
     from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
@@ -101,13 +102,13 @@ def real_adapters(runtime_dir: Path, app_icon: Path, with_tray: bool) -> Adapter
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
     from backcare_tray.adapters.tray import TrayIcon
 
-    endpoint = endpoint_for(runtime_dir, sys.platform)
+    endpoint = endpoint_for(paths.runtime, sys.platform)
     return Adapters(
         clock=clock_now,
         local_clock=local_now,
         scheduler=WakeupScheduler(),
         make_notifier=lambda on_action: choose_notifier(sys.platform, app_icon, on_action),
-        make_tray=(lambda on_command: TrayIcon(on_command, runtime_dir / "icons"))
+        make_tray=(lambda on_command: TrayIcon(on_command, paths.cache / "pictures"))
         if with_tray
         else None,
         make_control=lambda handler: ControlServer(endpoint, handler),

@@ -7,12 +7,15 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare_tray.adapters.tray_host import SNI_HOST, tray_hosts, wait_for_sni_watcher
 from backcare_tray.commands import Command
 from backcare_tray.menu import MenuEntry
-from backcare_tray.view import TrayView
+from backcare_tray.view import IconLook, TrayView
+
+if TYPE_CHECKING:
+    from backcare_tray.adapters.sni.picture_cache import PictureCache
 
 __all__ = [
     "HOST_GRACE_SECONDS",
@@ -78,9 +81,10 @@ def import_pystray(candidates: list[str]) -> tuple[Any, str]:
 class TrayIcon:
     """A pystray icon run on its own thread; show() may be called from any thread."""
 
-    def __init__(self, on_command: OnCommand, icon_dir: Path | None = None) -> None:
+    def __init__(self, on_command: OnCommand, picture_dir: Path) -> None:
         self._on_command = on_command
-        self._icon_dir = icon_dir
+        self._picture_dir = picture_dir
+        self._pictures: PictureCache | None = None  # the sni backend's drawn pictures
         self._lock = threading.Lock()
         self._icon: Any = None  # set once the icon's loop runs
         self._created: Any = None
@@ -118,10 +122,22 @@ class TrayIcon:
             log.exception("The tray icon stopped with an error; carrying on without it.")
 
     def _make_icon(self, pystray: Any) -> Any:
-        """Create the backend's icon (not shown yet)."""
+        """Create the backend's icon (not shown yet); the sni one gets its pictures drawn."""
         if self.backend == "sni":
-            return pystray.Icon("backcare-tray", title="backcare-tray", icon_dir=self._icon_dir)
+            from backcare_tray.adapters.sni.picture_cache import PictureCache
+
+            self._pictures = PictureCache(self._picture_dir)
+            self._pictures.prepare()
+            return pystray.Icon("backcare-tray", title="backcare-tray")
         return pystray.Icon("backcare-tray", title="backcare-tray")
+
+    def _picture(self, look: IconLook) -> Any:
+        """Return what the backend shows for a look: a drawn picture, or a Pillow image."""
+        if self._pictures is not None:
+            return self._pictures.picture(look)
+        from backcare_tray.art import draw_icon
+
+        return draw_icon(look)
 
     def _look_for_hosts(self) -> list[str]:
         """Return the tray hosts there are; say loudly when there is none."""
@@ -170,15 +186,13 @@ class TrayIcon:
 
     def _apply(self, view: TrayView) -> None:
         """Push the changed parts of view to the icon; the caller holds the lock."""
-        from backcare_tray.art import draw_icon
-
         shown = self._shown
         status_icon = getattr(self._icon, "_status_icon", None) if self.backend == "gtk" else None
         if shown is None or shown.look != view.look:
             if shown is not None and status_icon is not None:  # on GTK's thread: no idle_add
-                status_icon.set_from_pixbuf(_pixbuf(draw_icon(view.look)))
+                status_icon.set_from_pixbuf(_pixbuf(self._picture(view.look)))
             else:
-                self._icon.icon = draw_icon(view.look)
+                self._icon.icon = self._picture(view.look)
         if self.backend == "sni":  # a due stretch asks the host to show the icon
             self._icon.status = "NeedsAttention" if view.look.kind == "due" else "Active"
         if shown is None or shown.tooltip != view.tooltip:

@@ -30,7 +30,7 @@ from backcare_tray.adapters.sni.interfaces import (
     WATCHER_PATH,
 )
 from backcare_tray.adapters.sni.layout import MenuLayout, Properties, Variant, build_layout
-from backcare_tray.adapters.sni.pictures import IconFiles, Pixmap, argb_pixmaps, scaled_sizes
+from backcare_tray.adapters.sni.pictures import IconFiles, Picture
 from backcare_tray.adapters.tray_host import watcher_owner_rule
 
 
@@ -99,8 +99,7 @@ class Icon(BaseIcon):  # type: ignore[misc]
         self._lock = threading.RLock()
         self._layout = MenuLayout()
         self._files = IconFiles(icon_dir)
-        self._pixmaps: list[Pixmap] = []
-        self._icon_name = ""
+        self._picture = Picture("", "", ())
         self._status = "Active"
         self._stopping = threading.Event()
         self._calls: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_LENGTH)
@@ -170,12 +169,11 @@ class Icon(BaseIcon):  # type: ignore[misc]
                 log.debug("Could not release %s: %s", self._bus_name, error)
 
     def _update_icon(self) -> None:
-        """Export the current image as pixels and as a themed name, then say it is new."""
-        scaled = scaled_sizes(self.icon)
-        pixmaps = argb_pixmaps(scaled)
-        name = self._files.name_for(scaled)
+        """Export the current picture (or Pillow image) as pixels and a themed name; say so."""
+        icon = self.icon
+        picture = icon if isinstance(icon, Picture) else self._files.picture_of(icon)
         with self._lock:
-            self._pixmaps, self._icon_name = pixmaps, name
+            self._picture = picture
         self._icon_valid = True
         self._signal(ITEM_PATH, ITEM, "NewIcon")
         self._signal(ITEM_PATH, ITEM, "NewAttentionIcon")  # the same picture (swaybar uses it)
@@ -379,14 +377,15 @@ class Icon(BaseIcon):  # type: ignore[misc]
     def _item_properties(self) -> Properties:
         """Return every StatusNotifierItem property as it is now."""
         with self._lock:
-            pixmaps, name, status, title = self._pixmaps, self._icon_name, self._status, self.title
+            picture, status, title = self._picture, self._status, self.title
+        name, pixmaps = picture.name, list(picture.pixmaps)
         return {
             "Category": ("s", "ApplicationStatus"),
             "Id": ("s", self.name),
             "Title": ("s", title),
             "Status": ("s", status),
             "WindowId": ("i", 0),
-            "IconThemePath": ("s", str(self._files.path or "")),
+            "IconThemePath": ("s", picture.theme_path),
             "Menu": ("o", MENU_PATH),
             "ItemIsMenu": ("b", False),
             "IconName": ("s", name),
