@@ -1,6 +1,5 @@
 """The backcare-tray command: run the daemon, or talk to the running one."""
 
-import argparse
 import json
 import logging
 import os
@@ -8,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare_tray import __version__
 from backcare_tray.commands import COMMANDS, Command
@@ -18,6 +17,9 @@ from backcare_tray.paths import AppPaths, NoHome, app_icon_path, app_paths
 from backcare_tray.settings import Settings
 from backcare_tray.wording import dose
 
+if TYPE_CHECKING:
+    import argparse
+
 __all__ = [
     "EXAMPLES",
     "EXIT_NOT_RUNNING",
@@ -25,6 +27,7 @@ __all__ = [
     "EXIT_USAGE",
     "LOG_BYTES",
     "build_parser",
+    "daemon_options",
     "main",
 ]
 
@@ -55,6 +58,8 @@ def _duration_arg(kind: str) -> Callable[[str], int]:
     """Return an argparse type for a positive duration of a kind (snooze, pause)."""
 
     def parse(text: str) -> int:
+        import argparse
+
         try:
             seconds = parse_duration(text, kind)
         except ValueError as error:
@@ -68,6 +73,8 @@ def _duration_arg(kind: str) -> Callable[[str], int]:
 
 def _date_arg(text: str) -> date:
     """Parse a YYYY-MM-DD date argument for argparse."""
+    import argparse
+
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -79,8 +86,10 @@ def _pause_arg(text: str) -> int | str:
     return text if text == "tomorrow" else _duration_arg("pause")(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> "argparse.ArgumentParser":
     """Return the argument parser with every subcommand."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="backcare-tray",
         description="A tray daemon that reminds you to stand up and stretch your back.",
@@ -138,16 +147,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def daemon_options(argv: Sequence[str]) -> tuple[str | None, bool, bool] | None:
+    """Return (config, no_tray, verbose) when argv plainly runs the daemon, else None."""
+    # The daemon's start skips argparse, which it would keep loaded all day (0.4 MiB); any
+    # other form, help and mistakes included, goes to the full parser.
+    if argv and argv[0] != "run":
+        return None
+    config, flags, words = None, set(), list(argv[1:])
+    while words:
+        word = words.pop(0)
+        if word in ("--no-tray", "--verbose") and word not in flags:
+            flags.add(word)
+        elif word == "--config" and config is None and words and not words[0].startswith("-"):
+            config = words.pop(0)
+        else:
+            return None
+    return config, "--no-tray" in flags, "--verbose" in flags
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    options = daemon_options(arguments)
     try:
-        return _dispatch(args)
+        if options is not None:
+            return _run(*options)
+        return _dispatch(build_parser().parse_args(arguments))
     except NoHome as error:
         return _fail(str(error), EXIT_USAGE)
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: "argparse.Namespace") -> int:
     """Run the parsed command; return the exit status."""
     command = args.command or "run"
     if command == "run":
@@ -486,9 +516,9 @@ def _run(config: str | None, no_tray: bool, verbose: bool) -> int:
             EXIT_USAGE,
         )
 
+    from backcare_tray.adapters.glibc_malloc import limit_malloc_arenas
     from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
     from backcare_tray.adapters.kit import real_adapters
-    from backcare_tray.adapters.malloc_arenas import limit_malloc_arenas
     from backcare_tray.adapters.opener import open_with_default_app
     from backcare_tray.daemon import Daemon
 

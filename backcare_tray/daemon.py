@@ -230,6 +230,7 @@ class Daemon:
         if self.tray is not None:
             self.tray.start()
         log.info("backcare-tray is running: %s", self._report(self._clock())["status"])
+        self.adapters.release_memory()  # what start-up freed, before the long wait
         try:
             self._loop()
         finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backcare_tray import __version__
-from backcare_tray.cli import main
+from backcare_tray.cli import build_parser, daemon_options, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +124,59 @@ def test_without_home_it_says_so_and_writes_nothing(
     assert "HOME is not set" in capsys.readouterr().err
     assert main(["run", "--no-tray"]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+PLAIN_RUNS = [
+    [],
+    ["run"],
+    ["run", "--no-tray"],
+    ["run", "--verbose", "--config", "my config.toml"],
+    ["run", "--config", "a.toml", "--no-tray", "--verbose"],
+]
+OTHER_FORMS = [
+    ["--help"],
+    ["--version"],
+    ["run", "--help"],
+    ["run", "--config"],  # missing value: argparse says so
+    ["run", "--config=a.toml"],
+    ["run", "--conf", "a.toml"],  # an abbreviation argparse knows
+    ["run", "--no-tray", "--no-tray"],
+    ["run", "--config", "-x"],
+    ["run", "extra"],
+    ["status"],
+    ["snooze", "10m"],
+]
+
+
+@pytest.mark.parametrize("argv", PLAIN_RUNS)
+def test_the_daemons_own_start_reads_as_argparse_does(argv: list[str]) -> None:
+    """The daemon's short path gives what the full parser gives for the same words."""
+    args = build_parser().parse_args(argv)
+    assert (args.command or "run") == "run"
+    expected = (
+        getattr(args, "config", None),
+        getattr(args, "no_tray", False),
+        getattr(args, "verbose", False),
+    )
+    assert daemon_options(argv) == expected
+
+
+@pytest.mark.parametrize("argv", OTHER_FORMS)
+def test_every_other_form_goes_to_the_full_parser(argv: list[str]) -> None:
+    """Help, mistakes, other commands and unusual spellings are argparse's to read."""
+    assert daemon_options(argv) is None
+
+
+def test_the_daemons_start_does_not_load_argparse(tmp_path: Path) -> None:
+    """A daemon started plainly never imports argparse (it refuses early: no display)."""
+    script = (
+        "import sys\n"
+        "from backcare_tray.cli import main\n"
+        "code = main(['run'])\n"
+        "print(code, 'argparse' in sys.modules)\n"
+    )
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout.split() == ["2", "False"], done.stderr

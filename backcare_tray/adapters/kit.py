@@ -86,6 +86,7 @@ class Adapters:
     make_clock_change: Callable[[Callable[[], None]], Listener]
     install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
+    release_memory: Callable[[], object] = lambda: None  # hand freed memory back to the system
 
 
 def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
@@ -95,6 +96,7 @@ def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
     from backcare_tray.adapters.control import ControlServer, endpoint_for
     from backcare_tray.adapters.dnd import DndSensor
+    from backcare_tray.adapters.glibc_malloc import release_free_heap
     from backcare_tray.adapters.idle_probes import choose_probe
     from backcare_tray.adapters.local_time import local_now
     from backcare_tray.adapters.notifications import choose_notifier
@@ -118,4 +120,5 @@ def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
         make_sleep_signal=SleepSignalListener,
         make_clock_change=ClockChangeListener,
         in_call=CallSensor().in_call,
+        release_memory=release_free_heap,
     )
