@@ -1,10 +1,11 @@
 """Measure the daemon beside a bare pystray floor or Workrave on a virtual desktop; print it."""
 
 # Run with `make bench`. Both run at once on one Xvfb + tray + dunst desktop: seconds to the
-# icon showing (and to the first answered status), RSS/PSS/USS after settling, CPU seconds and
-# context switches over an idle window. The tray is trayer (XEmbed only) or xfce4-panel
-# (StatusNotifierItem and XEmbed); beside the daemon runs the floor (a bare pystray icon with
-# an idle scheduler, drawn with the daemon's backend) or Workrave, when it is installed.
+# icon showing (and to the first answered status), CPU seconds and context switches over an
+# idle window, and RSS/PSS/USS at its end (what a program that runs all day holds). The tray
+# is trayer (XEmbed only) or xfce4-panel (StatusNotifierItem and XEmbed); beside the daemon
+# runs the floor (a bare pystray icon with an idle scheduler, drawn with the daemon's
+# backend) or Workrave, when it is installed.
 
 import argparse
 import os
@@ -158,8 +159,6 @@ def main() -> None:
 
         time.sleep(args.settle_seconds)  # let both settle before measuring: what is measured
         before = {name: cpu_and_switches(p.pid) for name, p in processes.items()}
-        for name, process in processes.items():
-            results[name].update(memory(process.pid))
         tallies = {name: SwitchTally(before[name][1]) for name in processes}
         window_end = time.monotonic() + args.idle_seconds
         next_nudge = time.monotonic()
@@ -175,6 +174,7 @@ def main() -> None:
             minutes = args.idle_seconds / 60
             results[name]["cpu_s_per_hour"] = (cpu - before[name][0]) / minutes * 60
             results[name]["switches_per_min"] = tallies[name].total() / minutes
+            results[name].update(memory(process.pid))
 
         for process in processes.values():
             process.terminate()
@@ -192,7 +192,7 @@ def main() -> None:
     print(
         f"idle window {args.idle_seconds:.0f} s "
         f"({'someone' if args.present else 'nobody'} at the desk) "
-        f"after {args.settle_seconds:.0f} s settling; "
+        f"after {args.settle_seconds:.0f} s settling, memory at its end; "
         f"tray {args.tray}; daemon backend {backend}"
         + (" (used by the floor too)" if beside == "floor" else "")
     )

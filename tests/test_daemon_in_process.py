@@ -42,12 +42,12 @@ class VirtualScheduler:
 
     def __init__(self, clock: VirtualClock) -> None:
         self._clock = clock
-        self.jobs: dict[str, tuple[float, float | None, Callable[[], None]]] = {}
+        self.jobs: dict[str, tuple[float, float | None, Callable[[], object]]] = {}
 
     def start(self) -> None:
         """Nothing to start."""
 
-    def plan(self, name: str, delay: float | None, callback: Callable[[], None]) -> None:
+    def plan(self, name: str, delay: float | None, callback: Callable[[], object]) -> None:
         """Keep one job per name; None cancels it."""
         if delay is None:
             self.jobs.pop(name, None)
@@ -55,7 +55,7 @@ class VirtualScheduler:
             self.jobs[name] = (self._clock.mono + max(0.0, delay), None, callback)
 
     def plan_every(
-        self, name: str, first_delay: float | None, period: float, callback: Callable[[], None]
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], object]
     ) -> None:
         """Keep a repeating job; None cancels it."""
         if first_delay is None:
@@ -148,6 +148,7 @@ class InProcess:
             return datetime.fromtimestamp(self.clock.wall).astimezone()
 
         self.notifiers: list[RecordingNotifier] = []
+        self.memory_released = 0  # times the daemon handed freed memory back
 
         def make_notifier(on_action: Callable[[str], None]) -> RecordingNotifier:
             self.notifiers.append(RecordingNotifier(on_action))
@@ -167,6 +168,7 @@ class InProcess:
             make_clock_change=lambda on_change: Idle(),
             install_signals=False,
             in_call=in_call,
+            release_memory=self._count_release,
         )
         paths = AppPaths(
             config=tmp / "config.toml",
@@ -179,6 +181,10 @@ class InProcess:
         self.daemon = Daemon(settings, paths, adapters)
         self.thread = threading.Thread(target=self.daemon.run, name="daemon")
         self.thread.start()
+
+    def _count_release(self) -> None:
+        """Count a hand-back of freed memory."""
+        self.memory_released += 1
 
     @property
     def notifier(self) -> RecordingNotifier:
@@ -251,6 +257,18 @@ def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
     assert not running.thread.is_alive()
     saved = running.daemon.paths.state.read_text()
     assert '"format": 2' in saved and '"name": "working"' in saved
+
+
+def test_freed_memory_is_handed_back_once_start_up_has_settled(running: InProcess) -> None:
+    """Not during start-up, once after it (20 s), and not again on later wake-ups."""
+    running.status()  # answered by the loop: start-up is over
+    assert running.memory_released == 0
+    running.wait(19)
+    assert running.memory_released == 0
+    running.wait(1)
+    assert running.memory_released == 1
+    running.wait(45 * 60)
+    assert running.memory_released == 1
 
 
 def test_a_command_nobody_waits_for_is_never_applied(running: InProcess) -> None:

@@ -26,12 +26,12 @@ class Scheduler(Protocol):
         """Start running jobs."""
         ...
 
-    def plan(self, name: str, delay: float | None, callback: Callable[[], None]) -> None:
+    def plan(self, name: str, delay: float | None, callback: Callable[[], object]) -> None:
         """Run callback once after delay seconds, replacing the job of that name; None cancels."""
         ...
 
     def plan_every(
-        self, name: str, first_delay: float | None, period: float, callback: Callable[[], None]
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], object]
     ) -> None:
         """Run callback after first_delay, then every period; None cancels."""
         ...

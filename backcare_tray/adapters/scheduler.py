@@ -28,7 +28,7 @@ class WakeupScheduler:
         """Start the scheduler thread."""
         self._scheduler.start()
 
-    def plan(self, name: str, delay: float | None, callback: Callable[[], None]) -> None:
+    def plan(self, name: str, delay: float | None, callback: Callable[[], object]) -> None:
         """Run callback once after delay seconds, replacing the job of that name; None cancels."""
         if delay is None:
             job = self._scheduler.get_job(name)
@@ -41,7 +41,7 @@ class WakeupScheduler:
         self._scheduler.add_job(callback, "date", run_date=run_at, id=name, replace_existing=True)
 
     def plan_every(
-        self, name: str, first_delay: float | None, period: float, callback: Callable[[], None]
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], object]
     ) -> None:
         """Run callback after first_delay seconds, then every period; None cancels."""
         if first_delay is None:

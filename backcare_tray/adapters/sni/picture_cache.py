@@ -22,6 +22,7 @@ from backcare_tray.adapters.sni.pictures import (
     Picture,
     PictureUnreadable,
     argb_pixmaps,
+    picture_written,
     read_picture,
     scaled_sizes,
 )
@@ -156,7 +157,7 @@ class PictureCache:
     def _draw_missing(self, looks: Iterable[IconLook]) -> None:
         """Have the looks whose pictures are not in the folder drawn."""
         names = {picture_name(self.fingerprint, look): look for look in looks}
-        wanted = {n: look for n, look in names.items() if not (self.folder / f"{n}.png").exists()}
+        wanted = {n: look for n, look in names.items() if not picture_written(self.folder, n)}
         if not wanted:
             return
         try:

@@ -7,6 +7,7 @@
 # back into pixels needs zlib only, not Pillow.
 
 import logging
+import os
 import shutil
 import struct
 import tempfile
@@ -25,6 +26,7 @@ __all__ = [
     "Pixmap",
     "argb_from_png",
     "argb_pixmaps",
+    "picture_written",
     "png_bytes",
     "read_picture",
     "scaled_sizes",
@@ -136,15 +138,26 @@ def write_picture(directory: Path, name: str, scaled: dict[int, Any]) -> None:
     write_atomically(directory / f"{name}.png", png_bytes(scaled[max(scaled)]))
 
 
+def picture_written(directory: Path, name: str) -> bool:
+    """Return True when write_picture finished writing this picture."""
+    # Plain strings, not Path: pathlib interns every part it parses, and each look's file name
+    # would stay in the interpreter's table for good (its growth showed in the soak run).
+    return os.path.exists(os.path.join(directory, f"{name}.png"))
+
+
 def read_picture(directory: Path, name: str, sizes: tuple[int, ...] = PIXMAP_SIZES) -> Picture:
     """Return a picture written by write_picture, its pixmaps read back from the files."""
-    if not (directory / f"{name}.png").exists():
+    if not picture_written(directory, name):
         raise PictureUnreadable(f"no picture {name} in {directory}")
-    try:
-        files = [_theme_file(directory, name, size).read_bytes() for size in sizes]
-    except OSError as error:
-        raise PictureUnreadable(str(error)) from None
-    return Picture(name, str(directory), tuple(argb_from_png(data) for data in files))
+    pixmaps = []
+    for size in sizes:
+        path = os.path.join(directory, "hicolor", f"{size}x{size}", "apps", f"{name}.png")
+        try:
+            with open(path, "rb") as file:
+                pixmaps.append(argb_from_png(file.read()))
+        except OSError as error:
+            raise PictureUnreadable(str(error)) from None
+    return Picture(name, str(directory), tuple(pixmaps))
 
 
 def png_bytes(image: Any) -> bytes:
