@@ -128,7 +128,6 @@ class TrayIcon:
 
             self._pictures = PictureCache(self._picture_dir)
             self._pictures.prepare()
-            return pystray.Icon("backcare-tray", title="backcare-tray")
         return pystray.Icon("backcare-tray", title="backcare-tray")
 
     def _picture(self, look: IconLook) -> Any:
