@@ -1,47 +1,183 @@
-"""The one vocabulary of commands: the CLI, the control socket, the tray and the buttons."""
+"""The one vocabulary of commands: each name, its argument, where it may come from, what it does."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Literal, Protocol, get_args
 
-__all__ = ["COMMANDS", "Command", "CommandSpec", "socket_commands"]
+from backcare_tray import engine
+
+__all__ = [
+    "COMMANDS",
+    "BecomesEvent",
+    "Command",
+    "CommandName",
+    "CommandSpec",
+    "DurationKind",
+    "Handlers",
+    "Occasion",
+    "Reply",
+    "RunsJob",
+    "Source",
+    "command_named",
+    "socket_commands",
+]
+
+CommandName = Literal[
+    "status",
+    "start",
+    "snooze",
+    "done",
+    "skip",
+    "pause",
+    "pause-tomorrow",
+    "resume",
+    "cancel",
+    "reload",
+    "quit",
+    "howto",
+    "settings",
+    "progress",
+]
+# Where a command came from: the tray menu, the command line (over the socket) or a button.
+Source = Literal["menu", "cli", "notification"]
+# The kinds of duration a command's seconds may be (durations.LONGEST says how long each may be).
+DurationKind = Literal["snooze", "pause"]
+Reply = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Command:
-    """Something the person asked for: start, snooze, done, skip, pause, resume, cancel..."""
+    """Something the person asked for, with its duration in seconds where it takes one."""
 
-    name: str
+    name: CommandName
     seconds: int | None = None
 
 
 @dataclass(frozen=True)
+class Occasion:
+    """When and where a command arrived, and what resolving it may need to ask the clock."""
+
+    now: float
+    source: Source
+    # Seconds until the next start of working hours (read from the local clock when asked).
+    seconds_to_working_start: Callable[[], int]
+
+
+class Handlers(Protocol):
+    """What the daemon itself does for the commands that are not engine events."""
+
+    def report(self) -> Reply:
+        """Answer with the status only."""
+        ...
+
+    def stop(self) -> Reply:
+        """Stop the daemon."""
+        ...
+
+    def reload(self) -> Reply:
+        """Read the config file again."""
+        ...
+
+    def open_settings(self) -> Reply:
+        """Open the settings."""
+        ...
+
+    def show_progress(self) -> Reply:
+        """Show the week's progress."""
+        ...
+
+    def show_howto(self) -> Reply:
+        """Show how to do the next stretch."""
+        ...
+
+
+@dataclass(frozen=True)
+class BecomesEvent:
+    """A command the engine decides: the event it becomes."""
+
+    event: Callable[[Command, Occasion], engine.Event]
+
+
+@dataclass(frozen=True)
+class RunsJob:
+    """A command the daemon carries out itself, through one of its handlers."""
+
+    job: Callable[[Handlers], Reply]
+
+
+@dataclass(frozen=True)
 class CommandSpec:
-    """What a command is called, what it does, and where it can come from."""
+    """What a command does, its argument, and where it may come from."""
 
     help: str
-    # The kind of duration its seconds are (durations.LONGEST), None when it takes none.
-    duration: str | None = None
-    # Whether the command line sends it over the control socket (else menu only).
+    does: BecomesEvent | RunsJob
+    # The kind of duration its seconds are, None when it takes no argument.
+    duration: DurationKind | None = None
+    # Whether the control socket (and so the command line) takes it; else tray menu only.
     over_socket: bool = True
+    # How the command line spells it when not by its own name: ("pause", "tomorrow").
+    spelled: tuple[CommandName, str] | None = None
 
 
-COMMANDS: dict[str, CommandSpec] = {
-    "status": CommandSpec("show what the daemon is doing"),
-    "start": CommandSpec("start the guided stretch now"),
-    "snooze": CommandSpec("postpone the due stretch", duration="snooze"),
-    "done": CommandSpec("mark the stretch done"),
-    "skip": CommandSpec("skip the stretch"),
-    "pause": CommandSpec("pause reminders", duration="pause"),
-    "pause-tomorrow": CommandSpec("pause until tomorrow's working hours"),
-    "resume": CommandSpec("resume reminders"),
-    "cancel": CommandSpec("stop a guided stretch without counting it"),
-    "reload": CommandSpec("read the config file again (also: SIGHUP)"),
-    "quit": CommandSpec("stop the daemon"),
-    "howto": CommandSpec("show how to do the next stretch", over_socket=False),
-    "settings": CommandSpec("open the config file", over_socket=False),
-    "progress": CommandSpec("show the week's progress", over_socket=False),
+def _pause_until_working_hours(command: Command, occasion: Occasion) -> engine.Event:
+    """Return the pause that lasts until the next start of working hours."""
+    return engine.Pause(occasion.now, occasion.seconds_to_working_start())
+
+
+COMMANDS: Mapping[CommandName, CommandSpec] = {
+    "status": CommandSpec("show what the daemon is doing", RunsJob(lambda h: h.report())),
+    "start": CommandSpec(
+        "start the guided stretch now", BecomesEvent(lambda c, o: engine.StartStretch(o.now))
+    ),
+    "snooze": CommandSpec(
+        "postpone the due stretch",
+        BecomesEvent(lambda c, o: engine.Snooze(o.now, c.seconds)),
+        duration="snooze",
+    ),
+    "done": CommandSpec(
+        "mark the stretch done", BecomesEvent(lambda c, o: engine.MarkDone(o.now, o.source))
+    ),
+    "skip": CommandSpec("skip the stretch", BecomesEvent(lambda c, o: engine.Skip(o.now))),
+    "pause": CommandSpec(
+        "pause reminders",
+        BecomesEvent(lambda c, o: engine.Pause(o.now, c.seconds)),
+        duration="pause",
+    ),
+    "pause-tomorrow": CommandSpec(
+        "pause until tomorrow's working hours",
+        BecomesEvent(_pause_until_working_hours),
+        spelled=("pause", "tomorrow"),
+    ),
+    "resume": CommandSpec("resume reminders", BecomesEvent(lambda c, o: engine.Resume(o.now))),
+    "cancel": CommandSpec(
+        "stop a guided stretch without counting it",
+        BecomesEvent(lambda c, o: engine.Cancel(o.now)),
+    ),
+    "reload": CommandSpec(
+        "read the config file again (also: SIGHUP)", RunsJob(lambda h: h.reload())
+    ),
+    "quit": CommandSpec("stop the daemon", RunsJob(lambda h: h.stop())),
+    "howto": CommandSpec(
+        "show how to do the next stretch", RunsJob(lambda h: h.show_howto()), over_socket=False
+    ),
+    "settings": CommandSpec(
+        "open the config file", RunsJob(lambda h: h.open_settings()), over_socket=False
+    ),
+    "progress": CommandSpec(
+        "show the week's progress", RunsJob(lambda h: h.show_progress()), over_socket=False
+    ),
 }
 
 
-def socket_commands() -> set[str]:
+def command_named(name: str) -> CommandName | None:
+    """Return name as a command name if it is one, else None (for text from outside)."""
+    for known in get_args(CommandName):
+        if name == known:
+            known_name: CommandName = known
+            return known_name
+    return None
+
+
+def socket_commands() -> set[CommandName]:
     """Return the names the control socket accepts."""
     return {name for name, spec in COMMANDS.items() if spec.over_socket}

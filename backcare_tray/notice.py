@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from backcare_tray.commands import Command
+from backcare_tray.commands import Command, CommandName, command_named
 from backcare_tray.engine import (
     Due,
     EngineState,
@@ -26,6 +26,7 @@ __all__ = [
     "CONFIRMATION_SECONDS",
     "ROUTINE_GRACE",
     "Action",
+    "ActionKey",
     "Notice",
     "NoticeKind",
     "Urgency",
@@ -47,11 +48,16 @@ CONFIRMATION_SECONDS = 6
 ANSWER_HINT = "Answer from the tray icon, or run: backcare-tray start | snooze | done | skip"
 
 
+# A button's key is the command it runs, as the tray item of the same name runs it;
+# "default" is a click on the body.
+ActionKey = CommandName | Literal["default"]
+
+
 @dataclass(frozen=True)
 class Action:
     """A notification button: the key the server sends back and the label it shows."""
 
-    key: str
+    key: ActionKey
     label: str
 
 
@@ -69,15 +75,10 @@ class Notice:
     category: str = "x-backcare-tray.break"
 
 
-# Each button's key is the command it runs, as the tray item of the same name runs it;
-# "default" is a click on the body.
-ACTION_COMMANDS = {
+# The commands a button may run: those that answer the break where it appears.
+ACTION_COMMANDS: dict[ActionKey, Command] = {
     "default": Command("start"),
-    "start": Command("start"),
-    "snooze": Command("snooze"),
-    "done": Command("done"),
-    "skip": Command("skip"),
-    "cancel": Command("cancel"),
+    **{name: Command(name) for name in ("start", "snooze", "done", "skip", "cancel")},
 }
 
 
@@ -86,7 +87,8 @@ _NOTIFY_KINDS: dict[str, NoticeKind] = {"phase": "stretching", "finished": "coun
 
 def action_command(key: str) -> Command | None:
     """Return the command a notification button runs, None for a key that is not ours."""
-    return ACTION_COMMANDS.get(key)
+    name = "default" if key == "default" else command_named(key)
+    return None if name is None else ACTION_COMMANDS.get(name)
 
 
 def notice_after(

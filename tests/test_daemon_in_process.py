@@ -3,13 +3,16 @@
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from backcare_tray.adapters.history import History
 from backcare_tray.adapters.idle_probes import ProbeError
 from backcare_tray.adapters.kit import Adapters
+from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon
 from backcare_tray.notice import Notice
@@ -154,6 +157,14 @@ class InProcess:
             self.notifiers.append(RecordingNotifier(on_action))
             return self.notifiers[-1]
 
+        self.paths = AppPaths(
+            config=tmp / "config.toml",
+            state=tmp / "state" / "state.json",
+            runtime=tmp / "run",
+            history=tmp / "data" / "history.sqlite3",
+            log=tmp / "log" / "daemon.log",
+            cache=tmp / "cache",
+        )
         adapters = Adapters(
             clock=self.clock,
             local_clock=local_clock,
@@ -169,16 +180,11 @@ class InProcess:
             install_signals=False,
             in_call=in_call,
             release_memory=self._count_release,
+            history=History(self.paths.history),
+            load_state=partial(load_state, self.paths.state),
+            save_state=partial(save_state, self.paths.state),
         )
-        paths = AppPaths(
-            config=tmp / "config.toml",
-            state=tmp / "state" / "state.json",
-            runtime=tmp / "run",
-            history=tmp / "data" / "history.sqlite3",
-            log=tmp / "log" / "daemon.log",
-            cache=tmp / "cache",
-        )
-        self.daemon = Daemon(settings, paths, adapters)
+        self.daemon = Daemon(settings, adapters)
         self.thread = threading.Thread(target=self.daemon.run, name="daemon")
         self.thread.start()
 
@@ -255,7 +261,7 @@ def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
     assert running.daemon.request(Command("quit"))["ok"]
     running.thread.join(10)
     assert not running.thread.is_alive()
-    saved = running.daemon.paths.state.read_text()
+    saved = running.paths.state.read_text()
     assert '"format": 2' in saved and '"name": "working"' in saved
 
 
@@ -277,11 +283,11 @@ def test_a_command_nobody_waits_for_is_never_applied(running: InProcess) -> None
     stuck = threading.Thread(target=running.daemon.request, args=(Command("pause-tomorrow"),))
     stuck.start()
     assert running.stuck.wait(10)  # the loop is inside that command now
-    running.daemon.reply_timeout = 0.2
+    running.daemon.inbox.reply_timeout = 0.2
     reply = running.daemon.request(Command("done"))
     running.flowing.set()
     stuck.join(10)
-    running.daemon.reply_timeout = 4.0
+    running.daemon.inbox.reply_timeout = 4.0
     assert reply["ok"] is False and "not carried out" in reply["error"]
     status = running.status()
     assert status["state"] == "paused"  # the command that was under way did finish

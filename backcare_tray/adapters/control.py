@@ -19,7 +19,7 @@ from queue import Full, Queue
 from typing import Any, Literal
 
 from backcare_tray.adapters.state_file import write_atomically
-from backcare_tray.commands import COMMANDS, Command, socket_commands
+from backcare_tray.commands import COMMANDS, Command, command_named, socket_commands
 from backcare_tray.durations import check_length
 
 __all__ = [
@@ -124,9 +124,10 @@ def parse_request(line: bytes, token: str | None = None) -> Command:
         raise ValueError("request must be a JSON object")
     if token is not None and not _same_secret(str(request.get("token", "")), token):
         raise ValueError("request does not carry this daemon's token")
-    name = request.get("command")
-    if not isinstance(name, str) or name not in socket_commands():
-        raise ValueError(f"unknown command {name!r}"[:200])
+    given = request.get("command")
+    name = command_named(given) if isinstance(given, str) else None
+    if name is None or name not in socket_commands():
+        raise ValueError(f"unknown command {given!r}"[:200])
     seconds = request.get("seconds")
     if seconds is not None:
         kind = COMMANDS[name].duration

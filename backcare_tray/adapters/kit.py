@@ -3,9 +3,9 @@
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backcare_tray.adapters.idle_probes import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
@@ -14,7 +14,22 @@ from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
 from backcare_tray.wording import Moment
 
-__all__ = ["Adapters", "Listener", "Reply", "Scheduler", "Tray", "real_adapters"]
+if TYPE_CHECKING:
+    from backcare_tray.engine import EngineState
+    from backcare_tray.report import DayCounts
+    from backcare_tray.settings import Settings
+
+__all__ = [
+    "Adapters",
+    "HistoryLog",
+    "Listener",
+    "LoadState",
+    "Reply",
+    "SaveState",
+    "Scheduler",
+    "Tray",
+    "real_adapters",
+]
 
 Reply = dict[str, Any]
 
@@ -69,6 +84,40 @@ class Listener(Protocol):
         ...
 
 
+class HistoryLog(Protocol):
+    """The history of events: written one at a time, read for today's counts and streaks."""
+
+    saving: bool
+    note: str | None  # what the person should know about it (a file set aside, a failure)
+
+    def record(
+        self,
+        kind: str,
+        exercise_id: str | None,
+        seconds: int | None = None,
+        how: str | None = None,
+        wall: float | None = None,
+    ) -> bool:
+        """Write one event; return False if it could not be saved."""
+        ...
+
+    def day_counts(self, on: date) -> "DayCounts":
+        """Return a local date's counters."""
+        ...
+
+    def done_per_day(self) -> dict[str, int]:
+        """Return the stretches done on each local date."""
+        ...
+
+    def close(self) -> None:
+        """Close the history."""
+        ...
+
+
+LoadState = Callable[[Moment], "tuple[EngineState, DayCounts] | None"]
+SaveState = Callable[["EngineState", "DayCounts", Moment], None]
+
+
 @dataclass
 class Adapters:
     """The daemon's outside world: clocks, scheduler, notifier, tray, sensors and channels."""
@@ -84,25 +133,40 @@ class Adapters:
     dnd_active: Callable[[], bool]
     make_sleep_signal: Callable[[Callable[[], None]], Listener]
     make_clock_change: Callable[[Callable[[], None]], Listener]
+    history: HistoryLog
+    load_state: LoadState
+    save_state: SaveState  # raises OSError when the state cannot be written
+    reload_settings: "Callable[[], Settings] | None" = None  # None: no config file to read
+    open_settings: Callable[[], object] = lambda: None
+    show_progress: Callable[[], object] = lambda: None  # without waiting for it
     install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
     release_memory: Callable[[], object] = lambda: None  # hand freed memory back to the system
 
 
-def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
+def real_adapters(
+    paths: AppPaths, app_icon: Path, *, with_tray: bool, config_required: bool
+) -> Adapters:
     """Return the real kit for this platform."""
+    from functools import partial
+
     from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
     from backcare_tray.adapters.control import ControlServer, endpoint_for
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
+    from backcare_tray.adapters.history import History
     from backcare_tray.adapters.idle_probes import choose_probe
     from backcare_tray.adapters.local_time import local_now
     from backcare_tray.adapters.notifications import choose_notifier
+    from backcare_tray.adapters.opener import open_with_default_app
+    from backcare_tray.adapters.progress import ProgressOpener
     from backcare_tray.adapters.scheduler import WakeupScheduler
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
+    from backcare_tray.adapters.state_file import load_state, save_state
     from backcare_tray.adapters.tray import TrayIcon
+    from backcare_tray.config_file import config_or_example, load_settings
 
     endpoint = endpoint_for(paths.runtime, sys.platform)
     return Adapters(
@@ -121,4 +185,10 @@ def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
         make_clock_change=ClockChangeListener,
         in_call=CallSensor().in_call,
         release_memory=release_free_heap,
+        history=History(paths.history),
+        load_state=partial(load_state, paths.state),
+        save_state=partial(save_state, paths.state),
+        reload_settings=partial(load_settings, paths.config, required=config_required),
+        open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
+        show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
     )

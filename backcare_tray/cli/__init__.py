@@ -1,0 +1,96 @@
+"""The backcare-tray command: run the daemon, or talk to the running one."""
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from backcare_tray.cli.exits import EXIT_NOT_RUNNING, EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.commands import Command
+from backcare_tray.paths import AppPaths, NoHome, app_paths
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = [
+    "EXIT_NOT_RUNNING",
+    "EXIT_REFUSED",
+    "EXIT_USAGE",
+    "build_parser",
+    "daemon_options",
+    "main",
+]
+
+
+def build_parser() -> "argparse.ArgumentParser":
+    """Return the argument parser with every subcommand."""
+    from backcare_tray.cli.parser import build_parser as build
+
+    return build()
+
+
+def daemon_options(argv: Sequence[str]) -> tuple[str | None, bool, bool] | None:
+    """Return (config, no_tray, verbose) when argv plainly runs the daemon, else None."""
+    # The daemon's start skips argparse, which it would keep loaded all day (0.4 MiB); any
+    # other form, help and mistakes included, goes to the full parser.
+    if argv and argv[0] != "run":
+        return None
+    config, flags, words = None, set(), list(argv[1:])
+    while words:
+        word = words.pop(0)
+        if word in ("--no-tray", "--verbose") and word not in flags:
+            flags.add(word)
+        elif word == "--config" and config is None and words and not words[0].startswith("-"):
+            config = words.pop(0)
+        else:
+            return None
+    return config, "--no-tray" in flags, "--verbose" in flags
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    options = daemon_options(arguments)
+    try:
+        if options is not None:
+            from backcare_tray.cli.run import run_daemon
+
+            return run_daemon(*options)
+        return _dispatch(build_parser().parse_args(arguments))
+    except NoHome as error:
+        return fail(str(error), EXIT_USAGE)
+
+
+def _dispatch(args: "argparse.Namespace") -> int:
+    """Run the parsed command through its table; return the exit status."""
+    from backcare_tray.cli.local import LOCAL_COMMANDS
+    from backcare_tray.cli.parser import command_from_arguments
+
+    if args.command is None:  # no command at all: run the daemon with the defaults
+        args = build_parser().parse_args(["run"])
+    local = getattr(args, "local_command", None)
+    if local is not None:
+        return LOCAL_COMMANDS[local].run(args)
+    name, seconds = command_from_arguments(args)
+    return _control(app_paths(), Command(name, seconds), as_json=args.json)
+
+
+def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
+    """Send a command to the running daemon and print its answer."""
+    from backcare_tray.adapters.control import NotRunning, endpoint_for, send_request
+    from backcare_tray.cli.render import print_status
+
+    try:
+        reply = send_request(endpoint_for(paths.runtime, sys.platform), command)
+    except (NotRunning, OSError, ValueError):
+        return fail("backcare-tray is not running", EXIT_NOT_RUNNING)
+    if as_json:
+        print(json.dumps(reply.get("status", reply), indent=2))
+    elif not reply.get("ok"):
+        print(f"backcare-tray: {reply.get('error')}", file=sys.stderr)
+    else:
+        if "message" in reply or "status" not in reply:
+            print(reply.get("message", "ok"))
+        if "status" in reply:
+            print_status(reply["status"])
+    return 0 if reply.get("ok") else EXIT_REFUSED

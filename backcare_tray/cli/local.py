@@ -1,0 +1,294 @@
+"""The commands the command line carries out itself, without the daemon: one table."""
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.config_file import ConfigError, load_settings
+from backcare_tray.paths import app_icon_path, app_paths
+from backcare_tray.settings import Settings
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["LOCAL_COMMANDS", "LocalCommand", "LocalName"]
+
+LocalName = Literal[
+    "run", "exercises", "show", "stats", "autostart", "doctor", "logs", "history", "check-config"
+]
+
+
+@dataclass(frozen=True)
+class LocalCommand:
+    """A command run in the command line's own process: its help, arguments and function."""
+
+    help: str
+    run: "Callable[[argparse.Namespace], int]"
+    arguments: "Callable[[argparse.ArgumentParser], None]" = lambda parser: None
+    # Whether it reads the config file, so takes --config.
+    reads_config: bool = False
+
+
+def _date_arg(text: str) -> date:
+    """Parse a YYYY-MM-DD date argument for argparse."""
+    import argparse
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _run_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the daemon's own options."""
+    parser.add_argument("--no-tray", action="store_true", help="run without a tray icon")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+
+
+def _run(args: "argparse.Namespace") -> int:
+    """Run the daemon in the foreground."""
+    from backcare_tray.cli.run import run_daemon
+
+    return run_daemon(args.config, args.no_tray, args.verbose)
+
+
+def _check_config(args: "argparse.Namespace") -> int:
+    """Validate a config file and say so."""
+    path = Path(args.path) if args.path else app_paths().config
+    try:
+        settings = load_settings(path, required=True)
+    except ConfigError as error:
+        return fail(str(error), EXIT_USAGE)
+    print(f"{path}: OK ({len(settings.rotation)} stretches in the rotation)")
+    return 0
+
+
+def _settings_and_next(config: str | None) -> tuple[Settings, str]:
+    """Return the settings and the id of the stretch that comes next (ConfigError if broken)."""
+    from backcare_tray.adapters.clocks import clock_now
+    from backcare_tray.adapters.state_file import load_state
+    from backcare_tray.rotation import reconcile, start_rotation
+
+    paths = app_paths(config)
+    settings = load_settings(paths.config)
+    saved = load_state(paths.state, clock_now())
+    rotation = start_rotation(settings.rotation, settings.rotation_order, 0)
+    if saved is not None:
+        rotation = reconcile(saved[0].rotation, settings.rotation, settings.rotation_order)
+    return settings, rotation.current
+
+
+def _show(args: "argparse.Namespace") -> int:
+    """Print how to do a stretch (the next one by default)."""
+    from backcare_tray.notice import howto_text
+
+    try:
+        settings, next_id = _settings_and_next(args.config)
+    except ConfigError as error:
+        return fail(str(error), EXIT_USAGE)
+    chosen = args.id or next_id
+    if chosen not in settings.exercises:
+        known = ", ".join(sorted(settings.exercises))
+        return fail(f"no stretch with the id {chosen!r} (known: {known})", EXIT_USAGE)
+    exercise = settings.exercise(chosen)
+    print(f"{exercise.name} [{exercise.id}]")
+    print(howto_text(exercise))
+    return 0
+
+
+def _exercises(args: "argparse.Namespace") -> int:
+    """List the rotation and mark the stretch that comes next."""
+    from backcare_tray.wording import dose
+
+    try:
+        settings, next_id = _settings_and_next(args.config)
+    except ConfigError as error:
+        return fail(str(error), EXIT_USAGE)
+    print(f"Rotation ({settings.rotation_order}):")
+    for position, exercise_id in enumerate(settings.rotation, 1):
+        exercise = settings.exercise(exercise_id)
+        mark = ">" if exercise_id == next_id else " "
+        note = "  <- next" if mark == ">" else ""
+        print(f"{mark} {position}. {exercise.name} [{exercise.id}]: {dose(exercise)}{note}")
+    return 0
+
+
+def _history(args: "argparse.Namespace") -> int:
+    """Print the recorded events, reading the database directly."""
+    import sqlite3
+
+    from backcare_tray.adapters.history import read_events
+    from backcare_tray.cli.render import print_history, print_history_csv
+
+    path = app_paths().history
+    if not path.exists():
+        print(f"No history yet ({path}).")
+        return 0
+    try:
+        events = list(read_events(path, args.since))
+    except sqlite3.Error as error:
+        return fail(f"{path}: cannot be read: {error}", EXIT_REFUSED)
+    (print_history_csv if args.csv else print_history)(events)
+    return 0
+
+
+def _stats_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the stats command's options."""
+    parser.add_argument("--days", type=int, default=7, help="how many days (default 7)")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
+    form.add_argument(
+        "--chart", metavar="FILE.png", help="draw the week as a PNG chart (needs the charts extra)"
+    )
+
+
+def _stats(args: "argparse.Namespace") -> int:
+    """Print progress computed from the history file."""
+    import sqlite3
+
+    from backcare_tray.adapters.history import read_events
+    from backcare_tray.cli import render
+    from backcare_tray.stats import compute_stats
+
+    if args.days < 1:
+        return fail("--days must be at least 1", EXIT_USAGE)
+    paths = app_paths(args.config)
+    try:
+        goal = load_settings(paths.config).daily_goal
+    except ConfigError as error:
+        return fail(str(error), EXIT_USAGE)
+    try:
+        events = list(read_events(paths.history)) if paths.history.exists() else []
+    except sqlite3.Error as error:
+        return fail(f"{paths.history}: cannot be read: {error}", EXIT_REFUSED)
+    if args.chart is not None:
+        from backcare_tray.chart import EXTRA_HINT, write_chart
+
+        try:
+            write_chart(events, date.today(), goal, Path(args.chart), args.days)
+        except ImportError:
+            return fail(f"--chart needs matplotlib: {EXTRA_HINT}", EXIT_REFUSED)
+        print(f"Chart written to {args.chart}")
+        return 0
+    stats = compute_stats(events, date.today(), args.days, goal)
+    if args.json:
+        render.print_stats_json(stats)
+    elif args.csv:
+        render.print_stats_csv(stats)
+    else:
+        render.print_stats(stats, args.days, goal)
+    return 0
+
+
+def _autostart_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the autostart command's action and options."""
+    parser.add_argument("action", choices=["enable", "disable", "status"])
+    parser.add_argument("--systemd", action="store_true", help="Linux: also a systemd user unit")
+    parser.add_argument(
+        "--menu", action="store_true", help="Linux: also an entry in the application menu"
+    )
+
+
+def _autostart(args: "argparse.Namespace") -> int:
+    """Enable, disable or report starting with the session."""
+    from backcare_tray import autostart
+
+    action = args.action
+    if sys.platform == "win32":
+        import winreg
+
+        lines = autostart.windows_run_entry(winreg, autostart.command_path(), action)
+    else:
+        found = autostart.places(
+            sys.platform,
+            Path.home(),
+            autostart.command_path(),
+            app_icon_path(),
+            systemd=args.systemd or action != "enable",
+            menu=args.menu or action != "enable",
+        )
+        change = {"enable": autostart.enable, "disable": autostart.disable}
+        lines = change.get(action, autostart.status)(found)
+    print("\n".join(lines) if lines else "nothing to do")
+    if action == "enable" and args.systemd:
+        print("To start it with systemd: systemctl --user enable --now backcare-tray.service")
+    return 0
+
+
+def _doctor(args: "argparse.Namespace") -> int:
+    """Print what this desktop offers the daemon."""
+    from backcare_tray.doctor import report
+
+    for title, lines in report():
+        print(f"{title}:")
+        for line in lines:
+            print(f"  {line}")
+    return 0
+
+
+def _logs(args: "argparse.Namespace") -> int:
+    """Print where the log is and its last lines."""
+    path = app_paths().log
+    print(f"Log file: {path}")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        print("(no log yet)")
+        return 0
+    for line in text.splitlines()[-args.lines :]:
+        print(line)
+    return 0
+
+
+def _show_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the stretch id that show takes."""
+    parser.add_argument("id", nargs="?", help="a stretch id (default: the next stretch)")
+
+
+def _history_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the history command's options."""
+    parser.add_argument("--since", type=_date_arg, help="first local date, YYYY-MM-DD")
+    parser.add_argument("--csv", action="store_true", help="print CSV")
+
+
+def _logs_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add how many log lines to print."""
+    parser.add_argument("--lines", type=int, default=40, help="how many lines (default 40)")
+
+
+def _check_config_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the file check-config reads."""
+    parser.add_argument("path", nargs="?", help="config file (default: the user config dir)")
+
+
+LOCAL_COMMANDS: Mapping[LocalName, LocalCommand] = {
+    "run": LocalCommand(
+        "run the daemon (the default command)", _run, _run_arguments, reads_config=True
+    ),
+    "exercises": LocalCommand(
+        "list the rotation, marking the next stretch", _exercises, reads_config=True
+    ),
+    "show": LocalCommand(
+        "how to do a stretch: dose, steps and safety note",
+        _show,
+        _show_arguments,
+        reads_config=True,
+    ),
+    "stats": LocalCommand(
+        "progress per day and per stretch, and streaks", _stats, _stats_arguments, reads_config=True
+    ),
+    "autostart": LocalCommand(
+        "start with your desktop session, or not", _autostart, _autostart_arguments
+    ),
+    "doctor": LocalCommand("what this desktop offers: idle, tray, notifications, ...", _doctor),
+    "logs": LocalCommand("print the log file's path and its last lines", _logs, _logs_arguments),
+    "history": LocalCommand(
+        "print the recorded events (works without the daemon)", _history, _history_arguments
+    ),
+    "check-config": LocalCommand("validate a config file", _check_config, _check_config_arguments),
+}

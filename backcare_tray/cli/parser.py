@@ -1,0 +1,121 @@
+"""The argument parser, generated from the daemon's command table and the local one."""
+
+import argparse
+from collections.abc import Callable
+
+from backcare_tray import __version__
+from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName
+from backcare_tray.commands import COMMANDS, CommandName, CommandSpec, DurationKind
+from backcare_tray.durations import parse_duration
+
+__all__ = ["EXAMPLES", "build_parser", "command_from_arguments"]
+
+EXAMPLES = """\
+examples:
+  backcare-tray                      run in the tray with the defaults
+  backcare-tray run --no-tray        run without an icon (notifications and control only)
+  backcare-tray status --json        what the running daemon is doing, as JSON
+  backcare-tray snooze 20m           postpone the due stretch by 20 minutes
+  backcare-tray pause 1h30m          no reminders for 90 minutes
+  backcare-tray pause tomorrow       no reminders until tomorrow's working hours
+  backcare-tray show                 how to do the next stretch (or: show calf-stretch)
+  backcare-tray stats --days 14
+  backcare-tray history --since 2026-11-01 --csv
+  backcare-tray check-config ~/my.toml
+  backcare-tray doctor               what this desktop offers, for bug reports
+
+exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
+3 backcare-tray is not running
+"""
+
+
+def _duration_arg(
+    kind: DurationKind, words: dict[str, CommandName]
+) -> Callable[[str], int | CommandName]:
+    """Return an argparse type for a positive duration of a kind, or one of the given words."""
+
+    def parse(text: str) -> int | CommandName:
+        if text in words:
+            return words[text]
+        try:
+            seconds = parse_duration(text, kind)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        if seconds <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
+        return seconds
+
+    return parse
+
+
+def _duration_help(spec: CommandSpec, words: dict[str, CommandName]) -> str:
+    """Return the help of a command's duration argument."""
+    example = "10m" if spec.duration == "snooze" else "1h"
+    also = "".join(f", or {word!r}" for word in words)
+    default = "config" if spec.duration == "snooze" else "until resumed"
+    return f"e.g. {example}{also} (default: {default})"
+
+
+def _add_daemon_command(
+    sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    name: CommandName,
+    spec: CommandSpec,
+) -> None:
+    """Add a command the running daemon carries out, as the table describes it."""
+    parser = sub.add_parser(name, help=spec.help)
+    parser.set_defaults(daemon_command=name)
+    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    if spec.duration is not None:
+        # The commands spelled as this one with a word: "pause tomorrow".
+        words = {
+            other.spelled[1]: other_name
+            for other_name, other in COMMANDS.items()
+            if other.spelled is not None and other.spelled[0] == name
+        }
+        parser.add_argument(
+            "duration",
+            nargs="?",
+            type=_duration_arg(spec.duration, words),
+            help=_duration_help(spec, words),
+        )
+
+
+def _add_local_command(
+    sub: "argparse._SubParsersAction[argparse.ArgumentParser]", name: LocalName
+) -> None:
+    """Add a command the command line carries out itself."""
+    local = LOCAL_COMMANDS[name]
+    parser = sub.add_parser(name, help=local.help)
+    parser.set_defaults(local_command=name)
+    if local.reads_config:
+        parser.add_argument("--config", help="config file (default: the user config dir)")
+    local.arguments(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="backcare-tray",
+        description="A tray daemon that reminds you to stand up and stretch your back.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"backcare-tray {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_local_command(sub, "run")
+    for name, spec in COMMANDS.items():
+        if spec.over_socket and spec.spelled is None:
+            _add_daemon_command(sub, name, spec)
+    for local_name in LOCAL_COMMANDS:
+        if local_name != "run":
+            _add_local_command(sub, local_name)
+    return parser
+
+
+def command_from_arguments(args: argparse.Namespace) -> tuple[CommandName, int | None]:
+    """Return the daemon command and its seconds that parsed arguments ask for."""
+    name: CommandName = args.daemon_command
+    argument: int | CommandName | None = getattr(args, "duration", None)
+    if isinstance(argument, str):  # a word that names another command: "pause tomorrow"
+        return argument, None
+    return name, argument

@@ -1,0 +1,82 @@
+"""Start the daemon in this process: logging, the config, the single-instance lock."""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.config_file import ConfigError, load_settings
+from backcare_tray.paths import app_icon_path, app_paths
+
+__all__ = ["LOG_BYTES", "run_daemon"]
+
+LOG_BYTES = 1024 * 1024  # per file; three old files are kept beside it
+
+
+def _setup_logging(path: Path, verbose: bool) -> None:
+    """Log to stderr and to a size-capped rotating file."""
+    from logging.handlers import RotatingFileHandler
+
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=3, encoding="utf-8")
+        )
+    except OSError as error:
+        print(f"backcare-tray: cannot write the log file {path}: {error}", file=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("PIL").setLevel(logging.INFO)
+
+
+def _no_graphical_session(no_tray: bool) -> bool:
+    """Return True when an icon is wanted on Linux but there is no display to show it on."""
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    return not no_tray and sys.platform.startswith("linux") and not has_display
+
+
+def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
+    """Run the daemon in the foreground until it is stopped; return the exit status."""
+    paths = app_paths(config)
+    _setup_logging(paths.log, verbose)
+    try:
+        settings = load_settings(paths.config, required=config is not None)
+    except ConfigError as error:
+        return fail(str(error), EXIT_USAGE)
+    if _no_graphical_session(no_tray):
+        return fail(
+            "no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "use 'backcare-tray run --no-tray' to run without an icon",
+            EXIT_USAGE,
+        )
+
+    from backcare_tray.adapters.glibc_malloc import limit_malloc_arenas
+    from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
+    from backcare_tray.adapters.kit import real_adapters
+    from backcare_tray.daemon import Daemon
+
+    limit_malloc_arenas()  # before any thread starts
+    # The daemon never opens a network connection, yet APScheduler imports asyncio, which
+    # imports ssl and maps OpenSSL: 3.9 MiB of private memory for nothing. asyncio works
+    # without ssl (as on Python builds that lack it), so the daemon's process does without.
+    sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
+
+    lock = InstanceLock(paths.lock)
+    try:
+        lock.acquire()
+    except AlreadyRunning as error:
+        return fail(str(error), EXIT_REFUSED)
+    try:
+        adapters = real_adapters(
+            paths, app_icon_path(), with_tray=not no_tray, config_required=config is not None
+        )
+        Daemon(settings, adapters).run()
+    finally:
+        lock.release()
+    return 0

@@ -1,0 +1,242 @@
+"""The daemon: wires the adapters to one loop that owns the state and applies events in order."""
+
+import logging
+import signal
+from dataclasses import replace
+
+from backcare_tray import engine
+from backcare_tray.adapters.kit import Adapters, Listener
+from backcare_tray.commands import (
+    COMMANDS,
+    BecomesEvent,
+    Command,
+    Occasion,
+    Reply,
+    RunsJob,
+    Source,
+)
+from backcare_tray.daemon.inbox import FAILED, Inbox, Request, Signal
+from backcare_tray.daemon.presenter import Presenter, Scene
+from backcare_tray.daemon.sensing import Senses
+from backcare_tray.daemon.store import StateStore, local_date
+from backcare_tray.notice import action_command, notice_after
+from backcare_tray.report import status_report
+from backcare_tray.settings import Settings
+from backcare_tray.wording import Moment
+
+__all__ = ["REPLY_TIMEOUT", "SETTLED_SECONDS", "Daemon", "local_date"]
+
+log = logging.getLogger(__name__)
+REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
+# Start-up's last allocations (the tray's pictures and registration, the host's first reads)
+# are over by then; the memory they freed is handed back once (0.4 MiB measured).
+SETTLED_SECONDS = 20.0
+
+
+class Daemon:
+    """Owns the engine state; adapters only put signals and commands in its inbox."""
+
+    def __init__(self, settings: Settings, adapters: Adapters) -> None:
+        self.settings = settings
+        self.adapters = adapters
+        self._clock = adapters.clock
+        self.inbox = Inbox(REPLY_TIMEOUT)
+        self.store = StateStore(adapters.history, adapters.load_state, adapters.save_state)
+        self.senses = Senses(adapters)
+        make_tray = adapters.make_tray
+        tray = make_tray(lambda command: self.inbox.send(command, "menu")) if make_tray else None
+        notifier = adapters.make_notifier(self._answer_button)
+        self.presenter = Presenter(tray, notifier, adapters.scheduler, self._clock, self._scene)
+        self.control: Listener | None = None
+        self._sleep_signal = adapters.make_sleep_signal(lambda: self.inbox.signal(Signal.TICK))
+        self._clock_change = adapters.make_clock_change(lambda: self.inbox.signal(Signal.CLOCK_SET))
+        self._stopping = False
+        self.state = self.store.restore(self._clock(), settings)
+
+    def request(self, command: Command, source: Source = "cli") -> Reply:
+        """Hand a command to the loop and wait for its reply (called from other threads)."""
+        return self.inbox.ask(command, source)
+
+    def stop_soon(self, *_: object) -> None:
+        """Ask the loop to stop (safe from signal handlers)."""
+        self.inbox.signal(Signal.STOP)
+
+    def run(self) -> None:
+        """Start the adapters, run the loop until stopped, then shut down cleanly."""
+        self.control = self.adapters.make_control(self.request)
+        if self.adapters.install_signals:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, self.stop_soon)
+            if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
+                signal.signal(signal.SIGHUP, lambda *_: self.inbox.signal(Signal.RELOAD))
+        self.senses.start(self.settings)
+        self.adapters.scheduler.start()
+        self.control.start()
+        self._sleep_signal.start()
+        self._clock_change.start()
+        self.store.note("daemon_started")
+        self._apply(self.senses.tick(self.state, self.settings))
+        if self.presenter.tray is not None:
+            self.presenter.tray.start()
+        log.info("backcare-tray is running: %s", self.report()["status"]["status"])
+        self.adapters.scheduler.plan(
+            "release-memory", SETTLED_SECONDS, self.adapters.release_memory
+        )
+        try:
+            self._loop()
+        finally:
+            self._shutdown()
+
+    def _loop(self) -> None:
+        """Apply the inbox's items in order until a stop arrives."""
+        while not self._stopping:
+            item = self.inbox.take()
+            try:
+                if isinstance(item, Request):
+                    self._answer(item)
+                elif item is Signal.STOP:
+                    return
+                elif item is Signal.TICK:
+                    self._apply(self.senses.tick(self.state, self.settings))
+                elif item is Signal.RELOAD:
+                    self.reload()
+                elif item is Signal.CLOCK_SET:  # jobs wait for wall times: plan them all again
+                    self._replan()
+            except Exception:
+                log.exception("Error while handling %r; carrying on", item)
+
+    def _answer_button(self, key: str) -> None:
+        """Queue the command of a notification button, as the tray item of that name would."""
+        command = action_command(key)
+        if command is None:
+            log.warning("Unknown notification action %r ignored.", key)
+            return
+        self.inbox.send(command, "notification")
+
+    def _answer(self, request: Request) -> None:
+        """Carry out a command as the table says and give its asker the reply."""
+        try:
+            match COMMANDS[request.command.name].does:
+                case RunsJob(job=job):
+                    reply = job(self)
+                case BecomesEvent() as becomes:
+                    reply = self._run_event(becomes, request)
+            if not self._stopping:
+                reply["status"] = self.report()["status"]
+        except BaseException:
+            request.answer(FAILED)  # the asker still hears
+            raise
+        request.answer(reply)
+
+    def _run_event(self, does: BecomesEvent, request: Request) -> Reply:
+        """Apply the engine event a command becomes; return the reply it gets."""
+        occasion = Occasion(self._clock().mono, request.source, self._seconds_to_working_start)
+        refusal = self._apply(does.event(request.command, occasion), request.source)
+        return {"ok": False, "error": refusal} if refusal else {"ok": True}
+
+    def _seconds_to_working_start(self) -> int:
+        """Return the seconds until working hours next start."""
+        return self.settings.hours.seconds_to_next_start(self.adapters.local_clock())
+
+    def _engine_settings(self) -> Settings:
+        """Return the settings as the engine sees them: no idle probe is none in use."""
+        if self.senses.no_probe():
+            return replace(self.settings, idle_probe="none")
+        return self.settings
+
+    def _apply(self, event: engine.Event, source: Source | None = None) -> str | None:
+        """Step the engine, carry out its effects, save and redraw; return a refusal if any."""
+        at = self._clock()
+        before = (self.state, self.store.today(at))
+        self.state, effects = engine.step(self.state, event, self._engine_settings())
+        refusal = None
+        for effect in effects:
+            match effect:
+                case engine.Record():
+                    self.store.record(effect, at)
+                    if effect.kind == "natural_break":
+                        self.senses.natural_break(at.wall)
+                case engine.Wake(at=wake):
+                    delay = None if wake is None else wake - at.mono
+                    tick = lambda: self.inbox.signal(Signal.TICK)  # noqa: E731
+                    self.adapters.scheduler.plan("wake", delay, tick)
+                case engine.Refuse(reason=reason):
+                    refusal = reason
+        if (self.state, self.store.today(at)) != before:
+            self.store.save(self.state, at)
+        self.store.refresh_streak(at, self.settings.daily_goal)
+        self.presenter.show(at, notice_after(before[0], self.state, effects, source))
+        return refusal
+
+    def _scene(self, at: Moment) -> Scene:
+        """Return what the views are drawn from now."""
+        today = self.store.today(at)
+        streak = self.store.streak(at, self.settings.daily_goal)
+        return Scene(self.state, self.settings, today, streak, self.senses.presence.in_call)
+
+    def _replan(self) -> None:
+        """Plan every job again from now: the wake-up (a Tick always plans it) and the redraw."""
+        self.presenter.replan()
+        self._apply(self.senses.tick(self.state, self.settings))
+
+    # The commands the daemon carries out itself (commands.Handlers).
+    def report(self) -> Reply:
+        """Answer with the status report for now."""
+        at = self._clock()
+        status = status_report(
+            self.state, at, self.settings, self.store.today(at), self.senses.presence
+        )
+        status["history"] = self.store.describe()
+        status["notifications"] = self.presenter.describe()
+        return {"ok": True, "status": status}
+
+    def stop(self) -> Reply:
+        """Stop the loop after this reply."""
+        self._stopping = True
+        return {"ok": True, "message": "backcare-tray is stopping"}
+
+    def reload(self) -> Reply:
+        """Read the config again, keeping the state; a broken config keeps the old settings."""
+        if self.adapters.reload_settings is None:
+            return {"ok": False, "error": "this daemon has no config file to read again"}
+        try:
+            settings = self.adapters.reload_settings()
+        except Exception as error:  # ConfigError names the file, the key and the value
+            log.error("Config not reloaded, the old settings stay: %s", error)
+            return {"ok": False, "error": f"{error}; the old settings stay"}
+        self.settings = settings
+        self.senses.want_probe(settings.idle_probe)
+        self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
+        self.store.forget_streak()
+        log.info("Config reloaded.")
+        self._replan()
+        return {"ok": True, "message": "config reloaded"}
+
+    def open_settings(self) -> Reply:
+        """Open the config file in the desktop's editor."""
+        self.adapters.open_settings()
+        return {"ok": True}
+
+    def show_progress(self) -> Reply:
+        """Show the week's progress (drawn without waiting for it)."""
+        self.adapters.show_progress()
+        return {"ok": True}
+
+    def show_howto(self) -> Reply:
+        """Show how to do the next stretch."""
+        self.presenter.show_howto(self._clock())
+        return {"ok": True}
+
+    def _shutdown(self) -> None:
+        """Save, remove the socket, stop the scheduler and the icon."""
+        self.store.save(self.state, self._clock())
+        if self.control is not None:
+            self.control.stop()
+        self.adapters.scheduler.shutdown()
+        self.presenter.notifier.stop()
+        self._sleep_signal.stop()
+        self._clock_change.stop()
+        if self.presenter.tray is not None:
+            self.presenter.tray.stop()
+        self.store.close()
+        log.info("backcare-tray stopped")

@@ -1,0 +1,230 @@
+"""The daemon's pieces alone, on recording fakes: the inbox, the presenter, the state store."""
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backcare_tray import engine
+from backcare_tray.adapters.history import History
+from backcare_tray.commands import Command
+from backcare_tray.daemon.inbox import BUSY, Inbox, Request, Signal
+from backcare_tray.daemon.presenter import Presenter, Scene
+from backcare_tray.daemon.store import StateStore
+from backcare_tray.notice import Notice
+from backcare_tray.report import DayCounts
+from backcare_tray.settings import Settings
+from backcare_tray.view import TrayView
+from backcare_tray.wording import Moment
+
+SETTINGS = Settings()
+WALL = 1_795_000_000.0
+
+
+def at(mono: float) -> Moment:
+    """Return the moment mono seconds into the test."""
+    return Moment(mono, WALL + mono)
+
+
+def test_a_request_is_answered_once_the_loop_takes_it() -> None:
+    """The asker waits; the loop takes the request, answers, and the asker has the reply."""
+    inbox = Inbox(reply_timeout=5.0)
+    replies: list[dict[str, Any]] = []
+    asker = threading.Thread(target=lambda: replies.append(inbox.ask(Command("skip"))))
+    asker.start()
+    taken = inbox.take()
+    assert isinstance(taken, Request) and taken.command == Command("skip")
+    assert taken.source == "cli"
+    taken.answer({"ok": True})
+    asker.join(5)
+    assert replies == [{"ok": True}]
+
+
+def test_a_request_given_up_on_is_never_taken() -> None:
+    """Past reply_timeout the asker hears busy, and the loop skips the withdrawn request."""
+    inbox = Inbox(reply_timeout=0.01)
+    assert inbox.ask(Command("done")) == BUSY
+    inbox.signal(Signal.TICK)
+    assert inbox.take() is Signal.TICK  # the withdrawn "done" was passed over
+
+
+def test_commands_sent_without_waiting_keep_their_order_and_source() -> None:
+    """Menu clicks and buttons are queued in order behind signals."""
+    inbox = Inbox(reply_timeout=1.0)
+    inbox.send(Command("snooze", 300), "menu")
+    inbox.signal(Signal.RELOAD)
+    inbox.send(Command("done"), "notification")
+    first, second, third = inbox.take(), inbox.take(), inbox.take()
+    assert isinstance(first, Request) and (first.command.seconds, first.source) == (300, "menu")
+    assert second is Signal.RELOAD
+    assert isinstance(third, Request) and third.source == "notification"
+
+
+class RecordingTray:
+    """Records the views shown."""
+
+    def __init__(self) -> None:
+        self.views: list[TrayView] = []
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def show(self, view: TrayView) -> None:
+        """Record a view."""
+        self.views.append(view)
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+class RecordingNotifier:
+    """Records what is shown, refreshed and closed."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def show(self, notice: Notice) -> bool:
+        """Record a new notification."""
+        self.calls.append(("show", notice.title))
+        return True
+
+    def refresh(self, notice: Notice) -> None:
+        """Record an update in place."""
+        self.calls.append(("refresh", notice.title))
+
+    def close(self) -> None:
+        """Record a close."""
+        self.calls.append(("close", ""))
+
+    def stop(self) -> None:
+        """Nothing to release."""
+
+    def describe(self) -> dict[str, Any]:
+        """Say what this is."""
+        return {"via": "recording"}
+
+
+class RecordingScheduler:
+    """Records the jobs planned, by name."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, tuple[float | None, float | None, Callable[[], object]]] = {}
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def plan(self, name: str, delay: float | None, callback: Callable[[], object]) -> None:
+        """Record a one-off job."""
+        self.jobs[name] = (delay, None, callback)
+
+    def plan_every(
+        self, name: str, first_delay: float | None, period: float, callback: Callable[[], object]
+    ) -> None:
+        """Record a repeating job."""
+        self.jobs[name] = (first_delay, period, callback)
+
+    def shutdown(self) -> None:
+        """Forget every job."""
+
+
+def presenter_on(
+    state_box: list[engine.EngineState], with_tray: bool = True
+) -> tuple[Presenter, RecordingTray, RecordingNotifier, RecordingScheduler]:
+    """Return a presenter drawing the state in state_box, with its recording fakes."""
+    tray, notifier, scheduler = RecordingTray(), RecordingNotifier(), RecordingScheduler()
+
+    def compose(moment: Moment) -> Scene:
+        return Scene(state_box[0], SETTINGS, DayCounts("2026-11-30"), 0, False)
+
+    presenter = Presenter(tray if with_tray else None, notifier, scheduler, lambda: at(0), compose)
+    return presenter, tray, notifier, scheduler
+
+
+def test_the_presenter_shows_closes_and_updates_a_routine_in_place() -> None:
+    """Due shows a notification; a routine's next step refreshes it; close closes it."""
+    working = engine.initial_state(0.0, SETTINGS, 0)
+    due, _ = engine.step(working, engine.Tick(SETTINGS.sitting_interval), SETTINGS)
+    box = [due]
+    presenter, tray, notifier, _ = presenter_on(box)
+    presenter.show(at(SETTINGS.sitting_interval), "due")
+    box[0], _ = engine.step(due, engine.StartStretch(SETTINGS.sitting_interval), SETTINGS)
+    presenter.show(at(SETTINGS.sitting_interval), "stretching")
+    presenter.show(at(SETTINGS.sitting_interval + 1), "stretching")
+    presenter.show(at(SETTINGS.sitting_interval + 2), "close")
+    kinds = [kind for kind, _ in notifier.calls]
+    assert kinds == ["show", "show", "refresh", "close"]
+    assert notifier.calls[0][1] == "Time to stretch: Hamstring stretch"
+    assert len(tray.views) == 4 and tray.views[0].look.kind == "due"
+
+
+def test_the_redraw_job_is_planned_only_when_its_cadence_changes() -> None:
+    """A routine's countdown redraws every second; without an icon nothing else is redrawn."""
+    working = engine.initial_state(0.0, SETTINGS, 0)
+    stretching, _ = engine.step(working, engine.StartStretch(0.0), SETTINGS)
+    presenter, _, _, scheduler = presenter_on([stretching], with_tray=False)
+    presenter.show(at(0), None)
+    delay, period, _ = scheduler.jobs["redraw"]
+    assert period == 1.0 and delay is not None and delay <= 1.0
+    del scheduler.jobs["redraw"]
+    presenter.show(at(0.5), None)
+    assert "redraw" not in scheduler.jobs  # the same cadence: not planned again
+    quiet, _, _, quiet_jobs = presenter_on([working], with_tray=False)
+    quiet.show(at(0), None)
+    assert "redraw" not in quiet_jobs.jobs  # nothing changes by itself without an icon
+
+
+class FlakySave:
+    """A state file that fails while full is set (a full disk)."""
+
+    def __init__(self) -> None:
+        self.full = False
+        self.saved: list[engine.EngineState] = []
+
+    def __call__(self, state: engine.EngineState, today: DayCounts, moment: Moment) -> None:
+        """Save, or fail as a full disk does."""
+        if self.full:
+            raise OSError(28, "No space left on device")
+        self.saved.append(state)
+
+
+def test_a_failing_save_is_logged_once_per_outage_and_its_end_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three failed saves give one error line; the first good save after them one line."""
+    save = FlakySave()
+    store = StateStore(History(tmp_path / "history.sqlite3"), lambda moment: None, save)
+    state = store.restore(at(0), SETTINGS)
+    caplog.set_level(logging.INFO)
+    save.full = True
+    for second in range(3):
+        store.save(state, at(second))
+    save.full = False
+    store.save(state, at(4))
+    store.save(state, at(5))
+    messages = [record.getMessage() for record in caplog.records]
+    assert sum("Could not save state" in m for m in messages) == 1
+    assert sum("State is saved again" in m for m in messages) == 1
+    assert save.saved == [state, state]
+    store.close()
+
+
+def test_today_counts_come_from_the_history_and_start_afresh_at_midnight(tmp_path: Path) -> None:
+    """Records count into today; the next local date starts at zero; restarts read the history."""
+    path = tmp_path / "history.sqlite3"
+    store = StateStore(History(path), lambda moment: None, FlakySave())
+    state = store.restore(at(0), SETTINGS)
+    store.record(engine.Record("done", state.rotation.current), at(10))
+    store.record(engine.Record("skipped", state.rotation.current), at(20))
+    assert (store.today(at(30)).done, store.today(at(30)).skipped) == (1, 1)
+    tomorrow = at(30 + 24 * 3600)
+    assert store.today(tomorrow).done == 0
+    store.close()
+    again = StateStore(History(path), lambda moment: None, FlakySave())
+    again.restore(at(40), SETTINGS)
+    assert again.today(at(40)).done == 1
+    assert again.today(at(40)).date == date.fromtimestamp(WALL + 40).isoformat()
+    again.close()
