@@ -20,13 +20,13 @@ from backcare_tray.adapters.kit import Adapters, Listener, Reply
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.commands import Command
 from backcare_tray.hours import seconds_until
+from backcare_tray.moment import Moment
 from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
 from backcare_tray.report import DayCounts, Presence, status_report
 from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
-from backcare_tray.wording import Moment
 
 __all__ = ["REPLY_TIMEOUT", "Daemon", "command_event", "local_date"]
 

@@ -18,8 +18,9 @@ from backcare_tray.engine import (
     is_away,
     sitting_since,
 )
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment, status_line
+from backcare_tray.wording import status_line
 
 __all__ = ["DayCounts", "Presence", "next_break_at", "status_report"]
 

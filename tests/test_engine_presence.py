@@ -225,8 +225,8 @@ def test_a_short_lock_is_not_a_break() -> None:
 @pytest.mark.parametrize("jump", [-3600.0, 3600.0, 86400.0])
 def test_wall_clock_jumps_move_only_the_displayed_time(jump: float) -> None:
     """Setting the clock (or DST) shifts the shown time of the break, never its distance."""
+    from backcare_tray.moment import Moment
     from backcare_tray.report import DayCounts, status_report
-    from backcare_tray.wording import Moment
 
     state = start()
     before = status_report(state, Moment(T0 + 600, 1_795_000_000.0), SETTINGS, DayCounts("d"))

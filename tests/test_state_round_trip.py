@@ -25,9 +25,9 @@ from backcare_tray.engine import (
     initial_state,
     step,
 )
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment
 
 SETTINGS = Settings(sitting_interval=600, snooze=120, remind_every=60, idle_check_every=30)
 

@@ -10,9 +10,9 @@ from typing import Any, Protocol
 from backcare_tray.adapters.idle_probes import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
 from backcare_tray.commands import Command
+from backcare_tray.moment import Moment
 from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
-from backcare_tray.wording import Moment
 
 __all__ = ["Adapters", "Listener", "Reply", "Scheduler", "Tray", "real_adapters"]
 
