@@ -23,7 +23,7 @@ from backcare_tray.hours import seconds_until
 from backcare_tray.moment import Moment
 from backcare_tray.notice import NoticeKind, action_command, notice_after, render_notice
 from backcare_tray.paths import AppPaths
-from backcare_tray.report import DayCounts, Presence, status_report
+from backcare_tray.report import DayCounts, SensorReadings, status_report
 from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
@@ -132,7 +132,7 @@ class Daemon:
         self._save_failing = False
         self._sleep_signal = adapters.make_sleep_signal(lambda: self._queue.put(_TICK))
         self._clock_change = adapters.make_clock_change(lambda: self._queue.put(_CLOCK_SET))
-        self.presence = Presence()
+        self.presence = SensorReadings()
         self.history = History(paths.history)
         at = self._clock()
         self.state, self.today = self._restore(at)

@@ -8,7 +8,7 @@ import pytest
 
 from backcare_tray.adapters.history import History
 from backcare_tray.cli import main
-from backcare_tray.stats import Event, compute_stats
+from backcare_tray.stats import HistoryEntry, compute_stats
 
 
 def ev(
@@ -18,9 +18,9 @@ def ev(
     exercise: str | None = "hamstring-stretch",
     seconds: int | None = None,
     how: str | None = None,
-) -> Event:
-    """Return one history event."""
-    return Event(at_utc, local_date, kind, exercise, seconds, how)
+) -> HistoryEntry:
+    """Return one history row."""
+    return HistoryEntry(at_utc, local_date, kind, exercise, seconds, how)
 
 
 # Berlin, the week the clocks go back (Sunday 2026-10-25, 03:00 CEST -> 02:00 CET).

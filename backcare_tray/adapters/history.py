@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from backcare_tray.report import DayCounts
-from backcare_tray.stats import Event
+from backcare_tray.stats import HistoryEntry
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "History", "NewerSchema", "read_events"]
 
@@ -175,7 +175,7 @@ class History:
             self._connection = None
 
 
-def read_events(path: Path, since: date | None = None) -> Iterator[Event]:
+def read_events(path: Path, since: date | None = None) -> Iterator[HistoryEntry]:
     """Yield the events in a history file, oldest first, reading without blocking the writer."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -185,6 +185,6 @@ def read_events(path: Path, since: date | None = None) -> Iterator[Event]:
             query += " WHERE local_date >= ?"
             arguments = (since.isoformat(),)
         for row in connection.execute(query + " ORDER BY id", arguments):
-            yield Event(*row)
+            yield HistoryEntry(*row)
     finally:
         connection.close()
