@@ -45,7 +45,7 @@ def local_date(wall: float) -> str:
     return date.fromtimestamp(wall).isoformat()
 
 
-def command_event(command: Command, now: float, how: str) -> engine.Event | None:
+def command_event(command: Command, now: float, how: engine.AnsweredBy) -> engine.Event | None:
     """Return the engine event for a command, or None for commands the daemon handles."""
     match command.name:
         case "start":
@@ -70,7 +70,7 @@ class _Request:
     """A command waiting on the loop, with the slot its reply goes in."""
 
     command: Command
-    how: str
+    how: engine.AnsweredBy
     reply: Reply | None = None
     answered: threading.Event = field(default_factory=threading.Event)
     # "waiting" until the loop takes it or its asker gives up ("withdrawn"): whichever comes
@@ -197,7 +197,7 @@ class Daemon:
             return
         self._queue.put(_Request(command, "notification"))
 
-    def request(self, command: Command, how: str = "cli") -> Reply:
+    def request(self, command: Command, how: engine.AnsweredBy = "cli") -> Reply:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
         pending = _Request(command, how)
         self._queue.put(pending)
@@ -221,8 +221,6 @@ class Daemon:
                 signal.signal(signal.SIGHUP, lambda *_: self._queue.put(_RELOAD))
         self.probe = self.adapters.choose_probe(self.settings.idle_probe)
         self._probe_retry_at = self._clock().mono + PROBE_RETRY_SECONDS
-        if self.probe is None:
-            self.settings = replace(self.settings, idle_probe="none")
         self.presence = replace(self.presence, probe=self.probe.name if self.probe else None)
         self.scheduler.start()
         self.control.start()
@@ -274,7 +272,6 @@ class Daemon:
         found = self.adapters.choose_probe(self._wanted_probe)
         if found is not None:  # else a failing probe stays: it may come back by itself
             self.probe, self._probe_failing = found, False
-            self.settings = replace(self.settings, idle_probe=self._wanted_probe)
             self.presence = replace(self.presence, probe=found.name)
 
     def _sensed_tick(self) -> engine.Tick:
@@ -300,28 +297,12 @@ class Daemon:
                 self._probe_failing = False
                 locked = self.probe.locked()
         now = self._clock().mono
-        # Do-not-disturb is only looked at when a notification could be shown now; a call
-        # also when the idle time would make a natural break (a call counts as sitting).
-        could_show = engine.wants_dnd(self.state, now)
-        dnd = self.settings.respect_dnd and could_show and self.adapters.dnd_active()
-        # Only when the idle time would newly make a natural break: once the person is away
-        # there is nothing to decide, so nothing is run at every look for their return.
-        long_idle = (
-            idle is not None
-            and idle >= self.settings.natural_break
-            and not engine.is_away(self.state)
-        )
-        in_call = (
-            self.settings.hold_during_calls
-            and (could_show or long_idle)
-            and self.adapters.in_call()
-        )
-        if in_call:
-            idle, locked = 0.0, False
-        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd, in_call=in_call)
+        wanted = engine.sensors_wanted(self.state, now, idle, self.settings)
+        dnd = wanted.dnd and self.adapters.dnd_active()
+        in_call = wanted.calls and self.adapters.in_call()
         local = self.adapters.local_clock()
         change = self.settings.hours.next_change(local)
-        return engine.Tick(
+        tick = engine.Tick(
             now,
             idle_seconds=idle,
             slept_seconds=slept,
@@ -330,7 +311,11 @@ class Daemon:
             in_call=in_call,
             active=self.settings.hours.is_active(local),
             active_change_at=None if change is None else now + seconds_until(change, local),
+            no_idle_probe=self.probe is None or self.settings.idle_probe == "none",
         )
+        counted, _ = engine.counted_idle(tick, self.settings)
+        self.presence = replace(self.presence, idle_seconds=counted, dnd=dnd, in_call=in_call)
+        return tick
 
     def _answer(self, request: _Request) -> bool:
         """Carry out a command, fill in its reply, and return True if the daemon should stop."""
@@ -365,7 +350,7 @@ class Daemon:
         request.answered.set()
         return False
 
-    def _apply(self, event: engine.Event, how: str | None = None) -> str | None:
+    def _apply(self, event: engine.Event, how: engine.AnsweredBy | None = None) -> str | None:
         """Step the engine, carry out its effects, save and redraw; return a refusal if any."""
         at = self._clock()
         before = (self.state, self.today)
@@ -375,9 +360,7 @@ class Daemon:
             match effect:
                 case engine.Record():
                     log.info("%s: %s", effect.kind, effect.exercise_id)
-                    self.history.record(
-                        effect.kind, effect.exercise_id, effect.seconds, effect.how, at.wall
-                    )
+                    self.history.record(effect, at.wall)
                     self.today = self.today.after(effect.kind, local_date(at.wall))
                     if effect.kind == "natural_break":
                         self.presence = replace(self.presence, last_natural_break_at=at.wall)
@@ -405,8 +388,6 @@ class Daemon:
             log.error("Config not reloaded, the old settings stay: %s", error)
             return {"ok": False, "error": f"{error}; the old settings stay"}
         self._wanted_probe = settings.idle_probe
-        if self.probe is None and settings.idle_probe != "none":
-            settings = replace(settings, idle_probe="none")  # none answered: looked for later
         self.settings = settings
         self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
         log.info("Config reloaded.")

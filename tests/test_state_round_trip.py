@@ -15,7 +15,7 @@ from backcare_tray.engine import (
     Event,
     MarkDone,
     Pause,
-    Presence,
+    PresenceWatch,
     Resume,
     Skip,
     Snooze,
@@ -102,7 +102,7 @@ def test_every_reachable_state_survives_a_restart(
     expected = for_saving(state)  # a routine comes back due (or paused, or off)
     assert type(restored.mode) is type(expected.mode)
     assert restored.rotation == expected.rotation
-    assert restored.presence == Presence()  # presence is sensed anew after a restart
+    assert restored.presence == PresenceWatch()  # presence is sensed anew after a restart
     for field in fields(expected.mode):  # every field of every saved mode is a time
         before, after = getattr(expected.mode, field.name), getattr(restored.mode, field.name)
         if before is None:
