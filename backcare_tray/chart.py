@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
-from backcare_tray.stats import Event
+from backcare_tray.stats import HistoryEntry
 
 __all__ = ["EXTRA_HINT", "done_by_day_and_stretch", "write_chart"]
 
@@ -12,7 +12,7 @@ EXTRA_HINT = "install the charts extra: pip install 'backcare-tray[charts]'"
 
 
 def done_by_day_and_stretch(
-    events: Iterable[Event], today: date, days: int
+    events: Iterable[HistoryEntry], today: date, days: int
 ) -> tuple[list[str], dict[str, list[int]]]:
     """Return the dates of the window and, per stretch, how many were done each day."""
     dates = [(today - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1)]
@@ -24,7 +24,9 @@ def done_by_day_and_stretch(
     return dates, dict(sorted(per_stretch.items()))
 
 
-def write_chart(events: Iterable[Event], today: date, goal: int, path: Path, days: int = 7) -> None:
+def write_chart(
+    events: Iterable[HistoryEntry], today: date, goal: int, path: Path, days: int = 7
+) -> None:
     """Draw stretches per day, stacked by stretch, against the daily goal; save as PNG."""
     import matplotlib
 

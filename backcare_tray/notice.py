@@ -17,8 +17,9 @@ from backcare_tray.engine import (
     current_phase,
 )
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment, clock_text, dose, duration_text
+from backcare_tray.wording import clock_text, dose, duration_text
 
 __all__ = [
     "ACTION_COMMANDS",

@@ -18,10 +18,11 @@ from backcare_tray.engine import (
     is_away,
     sitting_since,
 )
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment, status_line
+from backcare_tray.wording import status_line
 
-__all__ = ["DayCounts", "Presence", "next_break_at", "status_report"]
+__all__ = ["DayCounts", "SensorReadings", "next_break_at", "status_report"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class DayCounts:
 
 
 @dataclass(frozen=True)
-class Presence:
+class SensorReadings:
     """What the sensors last said: the probe in use, idle time, the last natural break."""
 
     probe: str | None = None
@@ -84,7 +85,7 @@ def status_report(
     at: Moment,
     settings: Settings,
     today: DayCounts,
-    presence: Presence = Presence(),
+    readings: SensorReadings = SensorReadings(),
 ) -> dict[str, Any]:
     """Return the status as a JSON-ready mapping."""
     exercise = settings.exercise(state.rotation.current)
@@ -93,7 +94,7 @@ def status_report(
     counting = isinstance(state.mode, SITTING) and not is_away(state)
     return {
         "state": state.mode.name,
-        "status": status_line(state, at, settings, presence.in_call),
+        "status": status_line(state, at, settings, readings.in_call),
         "next_break_at": None if due is None else _iso(at.wall_of(due)),
         "seconds_until_break": None if due is None else max(0, round(due - at.mono)),
         "next_exercise": {"id": exercise.id, "name": exercise.name},
@@ -104,10 +105,10 @@ def status_report(
             "skipped": today.skipped,
         },
         "sitting_seconds": round(at.mono - since) if counting and since is not None else 0,
-        "idle_seconds": None if presence.idle_seconds is None else round(presence.idle_seconds),
+        "idle_seconds": None if readings.idle_seconds is None else round(readings.idle_seconds),
         "away": is_away(state),
-        "idle_probe": presence.probe,
-        "last_natural_break_at": _iso(presence.last_natural_break_at),
-        "dnd": presence.dnd,
-        "in_call": presence.in_call,
+        "idle_probe": readings.probe,
+        "last_natural_break_at": _iso(readings.last_natural_break_at),
+        "dnd": readings.dnd,
+        "in_call": readings.in_call,
     }

@@ -8,8 +8,8 @@ __all__ = [
     "ENDS",
     "STARTS",
     "DayStats",
-    "Event",
     "ExerciseStats",
+    "HistoryEntry",
     "Stats",
     "compute_stats",
     "days_meeting_goal",
@@ -23,8 +23,8 @@ ENDS = {"done", "skipped", "natural_break", "paused", "daemon_stopped", "hours_e
 
 
 @dataclass(frozen=True)
-class Event:
-    """One recorded event, as the history keeps it."""
+class HistoryEntry:
+    """One row of the history as stored; seconds and how mean what the row's kind says."""
 
     at_utc: str
     local_date: str
@@ -72,12 +72,12 @@ class Stats:
     best_streak: int
 
 
-def _when(event: Event) -> datetime:
+def _when(event: HistoryEntry) -> datetime:
     """Return the event's UTC time."""
     return datetime.fromisoformat(event.at_utc)
 
 
-def _per_day(events: list[Event]) -> dict[str, DayStats]:
+def _per_day(events: list[HistoryEntry]) -> dict[str, DayStats]:
     """Return the counts, stretching time and longest sitting stretch of every day with events."""
     days: dict[str, dict[str, int]] = {}
     sitting_since: datetime | None = None
@@ -123,7 +123,7 @@ def _streaks(per_day: dict[str, DayStats], today: date, goal: int) -> tuple[int,
     return current, best
 
 
-def done_per_day(events: Iterable[Event]) -> dict[str, int]:
+def done_per_day(events: Iterable[HistoryEntry]) -> dict[str, int]:
     """Return how many stretches were done on each local date."""
     done: dict[str, int] = {}
     for event in events:
@@ -145,7 +145,7 @@ def streak_ending(met: set[str], last: date) -> int:
     return count
 
 
-def compute_stats(events: Iterable[Event], today: date, days: int, goal: int) -> Stats:
+def compute_stats(events: Iterable[HistoryEntry], today: date, days: int, goal: int) -> Stats:
     """Return the stats of the last `days` local days up to today, and all-time streaks."""
     ordered = sorted(events, key=_when)
     per_day = _per_day(ordered)

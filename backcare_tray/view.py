@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from backcare_tray.engine import EngineState, Stretching, Working, coming_due_at, is_away
 from backcare_tray.menu import MenuEntry, build_menu
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.wording import (
-    Moment,
     menu_status_line,
     status_line,
     today_line,

@@ -1,7 +1,6 @@
 """Every sentence the person sees, as pure functions of state and settings."""
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
 
 from backcare_tray.engine import (
@@ -17,10 +16,10 @@ from backcare_tray.engine import (
     is_away,
 )
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
 
 __all__ = [
-    "Moment",
     "clock_text",
     "dose",
     "duration_text",
@@ -30,18 +29,6 @@ __all__ = [
     "status_line",
     "today_line",
 ]
-
-
-@dataclass(frozen=True)
-class Moment:
-    """The same instant on the engine's monotonic clock and on the wall clock."""
-
-    mono: float
-    wall: float
-
-    def wall_of(self, mono: float) -> float:
-        """Return the wall-clock time of an engine time."""
-        return self.wall + (mono - self.mono)
 
 
 def _span(low: int, high: int | None) -> str:

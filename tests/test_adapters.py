@@ -27,9 +27,9 @@ from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.adapters.tray import backend_candidates
 from backcare_tray.commands import Command
 from backcare_tray.engine import Pause, StartStretch, Tick, initial_state, step
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment
 
 SETTINGS = Settings()
 

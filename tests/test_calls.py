@@ -12,8 +12,9 @@ from waiting import wait_for
 
 from backcare_tray.adapters.calls import CallSensor, camera_in_use, microphone_in_use
 from backcare_tray.engine import Notify, Tick, initial_state, step
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment, status_line
+from backcare_tray.wording import status_line
 
 
 def test_a_video_device_held_by_another_process_is_a_call(tmp_path: Path) -> None:

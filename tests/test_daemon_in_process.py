@@ -15,10 +15,10 @@ from backcare_tray.adapters.kit import Adapters
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon
+from backcare_tray.moment import Moment
 from backcare_tray.notice import Notice
 from backcare_tray.paths import AppPaths
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment
 
 START_WALL = 1_795_000_000.0  # a weekday morning, local time whatever it is
 

@@ -15,11 +15,11 @@ from backcare_tray.commands import Command
 from backcare_tray.daemon.inbox import BUSY, Inbox, Request, Signal
 from backcare_tray.daemon.presenter import Presenter, Scene
 from backcare_tray.daemon.store import StateStore
+from backcare_tray.moment import Moment
 from backcare_tray.notice import Notice
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.view import TrayView
-from backcare_tray.wording import Moment
 
 SETTINGS = Settings()
 WALL = 1_795_000_000.0

@@ -25,8 +25,9 @@ from backcare_tray.adapters.dnd import (
     xfce_do_not_disturb,
 )
 from backcare_tray.engine import Notify, Snooze, Tick, initial_state, step, wake_time
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment, status_line
+from backcare_tray.wording import status_line
 
 SETTINGS = Settings(idle_probe="none", remind_every=300, dnd_max_delay=1800, idle_check_every=30)
 

@@ -29,7 +29,12 @@ from backcare_tray.exercises import phases
 from backcare_tray.settings import Settings
 
 # Presence sensing is covered in test_engine_presence.py; here every minute counts as sitting.
-SETTINGS = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
+SETTINGS = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300)
+
+
+def tick(now: float) -> Tick:
+    """Return a wake-up on a machine without an idle probe: no look for the person is planned."""
+    return Tick(now, no_idle_probe=True)
 
 
 def kinds(effects: list[engine.Effect], cls: type) -> list[str]:
@@ -50,8 +55,9 @@ def run(
 
 @pytest.fixture
 def fresh() -> EngineState:
-    """A working state whose interval started at t=1000."""
-    return initial_state(1000.0, SETTINGS, seed=7)
+    """A working state whose interval started at t=1000, as the first wake-up left it."""
+    state, _ = step(initial_state(1000.0, SETTINGS, seed=7), tick(1000.0), SETTINGS)
+    return state
 
 
 def test_fresh_state_is_working_with_deadline_one_interval_away(fresh: EngineState) -> None:
@@ -63,7 +69,7 @@ def test_fresh_state_is_working_with_deadline_one_interval_away(fresh: EngineSta
 
 def test_tick_before_deadline_changes_nothing_but_rearms(fresh: EngineState) -> None:
     """An early wake-up (clock change, spurious fire) notifies nothing and re-arms the job."""
-    state, effects = step(fresh, Tick(1000.0 + 100), SETTINGS)
+    state, effects = step(fresh, tick(1000.0 + 100), SETTINGS)
     assert state == fresh
     assert effects == [Wake(deadline(fresh))]
 
@@ -71,10 +77,10 @@ def test_tick_before_deadline_changes_nothing_but_rearms(fresh: EngineState) -> 
 def test_deadline_makes_it_due_and_notifies_once(fresh: EngineState) -> None:
     """Reaching the deadline notifies the next stretch and plans a reminder."""
     due_at = 1000.0 + 45 * 60
-    state, effects = step(fresh, Tick(due_at), SETTINGS)
+    state, effects = step(fresh, tick(due_at), SETTINGS)
     assert state.mode.name == "due"
     assert effects == [
-        Record("notified", "hamstring-stretch", how="due"),
+        Record("notified", "hamstring-stretch"),
         Notify("due", "hamstring-stretch"),
         Wake(due_at + 300),
     ]
@@ -83,7 +89,7 @@ def test_deadline_makes_it_due_and_notifies_once(fresh: EngineState) -> None:
 def test_reminders_repeat_every_remind_every(fresh: EngineState) -> None:
     """An unanswered stretch is reminded every remind_every, once per wake-up."""
     due_at = 1000.0 + 45 * 60
-    state, effects = run(fresh, Tick(due_at), Tick(due_at + 300), Tick(due_at + 600))
+    state, effects = run(fresh, tick(due_at), tick(due_at + 300), tick(due_at + 600))
     assert kinds(effects, Notify) == ["due", "reminder", "reminder"]
     assert remind_at(state) == due_at + 900
 
@@ -91,14 +97,14 @@ def test_reminders_repeat_every_remind_every(fresh: EngineState) -> None:
 def test_remind_every_zero_turns_reminders_off(fresh: EngineState) -> None:
     """With remind_every 0 a due stretch is notified once and never again."""
     quiet = replace(SETTINGS, remind_every=0)
-    state, effects = run(fresh, Tick(1000.0 + 2700), Tick(1000.0 + 99999), settings=quiet)
+    state, effects = run(fresh, tick(1000.0 + 2700), tick(1000.0 + 99999), settings=quiet)
     assert kinds(effects, Notify) == ["due"]
     assert wake_time(state) is None
 
 
 def test_late_tick_after_long_gap_gives_one_notification(fresh: EngineState) -> None:
     """A deadline that passed long ago (daemon off overnight) notifies once, not a burst."""
-    state, effects = step(fresh, Tick(1000.0 + 10 * 3600), SETTINGS)
+    state, effects = step(fresh, tick(1000.0 + 10 * 3600), SETTINGS)
     assert kinds(effects, Notify) == ["due"]
     assert remind_at(state) == 1000.0 + 10 * 3600 + 300
 
@@ -106,11 +112,11 @@ def test_late_tick_after_long_gap_gives_one_notification(fresh: EngineState) -> 
 def test_snooze_postpones_the_same_stretch(fresh: EngineState) -> None:
     """Snooze keeps the stretch and brings it back after the snooze."""
     due_at = 1000.0 + 2700
-    state, effects = run(fresh, Tick(due_at), Snooze(due_at + 5, 900))
+    state, effects = run(fresh, tick(due_at), Snooze(due_at + 5, 900))
     assert state.mode.name == "snoozed"
     assert deadline(state) == due_at + 5 + 900
-    assert Record("snoozed", "hamstring-stretch", seconds=900) in effects
-    state, effects = step(state, Tick(due_at + 905), SETTINGS)
+    assert Record("snoozed", "hamstring-stretch", snooze_seconds=900) in effects
+    state, effects = step(state, tick(due_at + 905), SETTINGS)
     assert state.mode.name == "due"
     assert state.rotation.current == "hamstring-stretch"
     assert kinds(effects, Notify) == ["due"]
@@ -118,7 +124,7 @@ def test_snooze_postpones_the_same_stretch(fresh: EngineState) -> None:
 
 def test_snooze_without_length_uses_the_configured_default(fresh: EngineState) -> None:
     """A bare snooze lasts settings.snooze."""
-    state, _ = run(fresh, Tick(3700.0), Snooze(3700.0))
+    state, _ = run(fresh, tick(3700.0), Snooze(3700.0))
     assert deadline(state) == 3700.0 + SETTINGS.snooze
 
 
@@ -134,7 +140,7 @@ def test_done_and_skip_move_on_and_restart_the_timer(
     fresh: EngineState, event: engine.Event
 ) -> None:
     """Done and skip advance the rotation and start a fresh sitting interval."""
-    state, effects = run(fresh, Tick(3700.0), event)
+    state, effects = run(fresh, tick(3700.0), event)
     assert state.mode.name == "working"
     assert state.rotation.current == "calf-stretch"
     assert since(state) == 4000.0
@@ -145,7 +151,7 @@ def test_done_and_skip_move_on_and_restart_the_timer(
 def test_done_records_how(fresh: EngineState) -> None:
     """The record says where the done came from."""
     _, effects = step(fresh, MarkDone(1500.0, "cli"), SETTINGS)
-    assert effects[0] == Record("done", "hamstring-stretch", how="cli")
+    assert effects[0] == Record("done", "hamstring-stretch", answered_by="cli")
 
 
 def test_pause_for_a_while_then_a_fresh_interval(fresh: EngineState) -> None:
@@ -153,7 +159,7 @@ def test_pause_for_a_while_then_a_fresh_interval(fresh: EngineState) -> None:
     state, effects = run(fresh, Pause(2000.0, 1800))
     assert state.mode.name == "paused"
     assert wake_time(state) == 3800.0
-    state, effects = step(state, Tick(3800.0), SETTINGS)
+    state, effects = step(state, tick(3800.0), SETTINGS)
     assert state.mode.name == "working"
     assert deadline(state) == 3800.0 + 2700
     assert kinds(effects, Notify) == []
@@ -177,13 +183,13 @@ def test_resume_when_not_paused_is_refused(fresh: EngineState) -> None:
 
 def test_pause_silences_a_due_stretch(fresh: EngineState) -> None:
     """Pausing while due stops the reminders."""
-    _state, effects = run(fresh, Tick(3700.0), Pause(3710.0), Tick(3700.0 + 300))
+    _state, effects = run(fresh, tick(3700.0), Pause(3710.0), tick(3700.0 + 300))
     assert kinds(effects, Notify) == ["due"]
 
 
 def test_guided_routine_announces_every_phase_then_counts_done(fresh: EngineState) -> None:
     """Start runs each side and rep as a timed phase and ends as done."""
-    state, effects = run(fresh, Tick(3700.0), StartStretch(3710.0))
+    state, effects = run(fresh, tick(3700.0), StartStretch(3710.0))
     assert state.mode.name == "stretching"
     routine = phases(SETTINGS.exercise("hamstring-stretch"))
     assert len([p for p in routine if p.kind == "hold"]) == 6
@@ -191,13 +197,16 @@ def test_guided_routine_announces_every_phase_then_counts_done(fresh: EngineStat
     now = 3710.0
     while state.mode.name == "stretching":
         now = wake_time(state) or now
-        state, produced = step(state, Tick(now), SETTINGS)
+        state, produced = step(state, tick(now), SETTINGS)
         effects.extend(produced)
         announced += [e.phase for e in produced if isinstance(e, Notify) and e.kind == "phase"]
     assert tuple(announced) == routine
     assert now == pytest.approx(3710.0 + sum(p.seconds for p in routine))
     routine_seconds = round(sum(p.seconds for p in routine))
-    assert Record("done", "hamstring-stretch", seconds=routine_seconds, how="guided") in effects
+    done = Record(
+        "done", "hamstring-stretch", answered_by="guided", stretching_seconds=routine_seconds
+    )
+    assert done in effects
     assert kinds(effects, Notify)[-1] == "finished"
     assert state.mode.name == "working"
     assert state.rotation.current == "calf-stretch"
@@ -207,7 +216,7 @@ def test_done_while_stretching_ends_it_early_as_done(fresh: EngineState) -> None
     """Mark done during a routine counts it and moves on."""
     state, effects = run(fresh, StartStretch(1500.0), MarkDone(1503.0, "menu"))
     assert state.mode.name == "working"
-    assert Record("done", "hamstring-stretch", seconds=3, how="menu") in effects
+    assert Record("done", "hamstring-stretch", answered_by="menu", stretching_seconds=3) in effects
 
 
 def test_cancel_restores_the_state_before_the_routine(fresh: EngineState) -> None:
@@ -220,7 +229,7 @@ def test_cancel_restores_the_state_before_the_routine(fresh: EngineState) -> Non
 
 def test_cancel_of_a_due_stretch_leaves_it_due_with_a_fresh_reminder(fresh: EngineState) -> None:
     """Cancelling a due stretch keeps it due; the next reminder is a full remind_every away."""
-    state, _ = run(fresh, Tick(3700.0), StartStretch(3800.0), Cancel(3810.0))
+    state, _ = run(fresh, tick(3700.0), StartStretch(3800.0), Cancel(3810.0))
     assert state.mode.name == "due"
     assert remind_at(state) == 3810.0 + 300
 
@@ -238,7 +247,7 @@ def test_routine_cut_by_a_restart_is_saved_as_due(fresh: EngineState) -> None:
     state, _ = step(fresh, StartStretch(1500.0), SETTINGS)
     saved = engine.for_saving(state)
     assert saved.mode.name == "due"  # no routine: the type has no room for one
-    _, effects = step(saved, Tick(2000.0), SETTINGS)
+    _, effects = step(saved, tick(2000.0), SETTINGS)
     assert kinds(effects, Notify) == ["reminder"]
 
 
@@ -253,7 +262,7 @@ def test_simulated_day_in_milliseconds() -> None:
         wake = wake_time(state)
         assert wake is not None and wake > now
         now = wake
-        state, effects = step(state, Tick(now), settings)
+        state, effects = step(state, tick(now), settings)
         notified += kinds(effects, Notify).count("due")
         if state.mode.name != "due":
             continue
@@ -264,7 +273,7 @@ def test_simulated_day_in_milliseconds() -> None:
             continue
         state, _ = step(state, StartStretch(now + 60), settings)
         while state.mode.name == "stretching":
-            state, effects = step(state, Tick(routine(state).phase_ends_at), settings)
+            state, effects = step(state, tick(routine(state).phase_ends_at), settings)
             done += kinds(effects, Record).count("done")
             now = max(now, since(state) or now)
     # 9 hours of 45-minute intervals plus short routines: about 10 breaks, a third snoozed.
@@ -298,7 +307,7 @@ def test_a_stretch_started_while_paused_leaves_it_paused(finish: str) -> None:
     else:
         after = stretching
         while after.mode.name == "stretching":
-            after, effects = step(after, Tick(routine(after).phase_ends_at), SETTINGS)
+            after, effects = step(after, tick(routine(after).phase_ends_at), SETTINGS)
     assert after.mode.name == "paused" and deadline(after) == deadline(paused)
     assert after.rotation.current != paused.rotation.current  # counted: the rotation moved on
     assert any(isinstance(e, engine.Record) and e.kind == "done" for e in effects)

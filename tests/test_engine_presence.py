@@ -1,7 +1,6 @@
 """Sitting time that matches real life: idle, suspend and clock changes, with a fake clock."""
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import pytest
 from engine_views import deadline, since
@@ -74,7 +73,7 @@ def test_long_idle_is_a_natural_break_taken_on_return() -> None:
     assert deadline(state) == back_at + 2700
     assert state.rotation.current == "hamstring-stretch"
     assert breaks(effects) == [
-        Record("natural_break", "hamstring-stretch", seconds=600, how="idle")
+        Record("natural_break", "hamstring-stretch", cause="idle", away_seconds=600)
     ]
 
 
@@ -141,11 +140,10 @@ def test_suspend_right_before_the_deadline_never_fires_on_return() -> None:
 
 
 def test_no_probe_counts_wall_time_and_never_plans_looks() -> None:
-    """With the probe off every minute counts as sitting."""
-    quiet = replace(SETTINGS, idle_probe="none")
-    state, _ = step(initial_state(T0, quiet, 0), Tick(T0), quiet)
+    """Without an idle probe every minute counts as sitting."""
+    state, _ = step(initial_state(T0, SETTINGS, 0), Tick(T0, no_idle_probe=True), SETTINGS)
     assert state.presence.probe_at is None
-    state, effects = step(state, Tick(T0 + 2700), quiet)
+    state, effects = step(state, Tick(T0 + 2700, no_idle_probe=True), SETTINGS)
     assert notes(effects) == ["due"]
 
 
@@ -225,8 +223,8 @@ def test_a_short_lock_is_not_a_break() -> None:
 @pytest.mark.parametrize("jump", [-3600.0, 3600.0, 86400.0])
 def test_wall_clock_jumps_move_only_the_displayed_time(jump: float) -> None:
     """Setting the clock (or DST) shifts the shown time of the break, never its distance."""
+    from backcare_tray.moment import Moment
     from backcare_tray.report import DayCounts, status_report
-    from backcare_tray.wording import Moment
 
     state = start()
     before = status_report(state, Moment(T0 + 600, 1_795_000_000.0), SETTINGS, DayCounts("d"))

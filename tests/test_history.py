@@ -8,16 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from backcare_tray.adapters.history import SCHEMA_VERSION, History, read_events
+from backcare_tray.adapters.history import (
+    SCHEMA_VERSION,
+    Columns,
+    DaemonMark,
+    History,
+    read_events,
+    stored_columns,
+)
 from backcare_tray.cli import main
+from backcare_tray.engine import Record, RecordKind
 from backcare_tray.report import DayCounts
 
 
 def test_events_round_trip_with_dates_and_durations(tmp_path: Path) -> None:
     """Each event keeps its kind, exercise, seconds, how, UTC time and local date."""
     history = History(tmp_path / "history.sqlite3")
-    assert history.record("snoozed", "calf-stretch", seconds=600, wall=1_795_000_000.0)
-    assert history.record("done", "calf-stretch", how="guided", wall=1_795_000_900.0)
+    snoozed = Record("snoozed", "calf-stretch", snooze_seconds=600)
+    assert history.record(snoozed, wall=1_795_000_000.0)
+    assert history.record(Record("done", "calf-stretch", answered_by="guided"), 1_795_000_900.0)
     history.close()
     events = list(read_events(tmp_path / "history.sqlite3"))
     assert [(e.kind, e.exercise_id, e.seconds, e.how) for e in events] == [
@@ -31,9 +40,10 @@ def test_events_round_trip_with_dates_and_durations(tmp_path: Path) -> None:
 def test_day_counts_and_since(tmp_path: Path) -> None:
     """Counts per kind for one local date; --since filters by local date."""
     history = History(tmp_path / "h.sqlite3")
-    for kind in ("done", "done", "snoozed", "skipped"):
-        history.record(kind, "ball-squat", wall=1_795_000_000.0)
-    history.record("done", "ball-squat", wall=1_795_000_000.0 + 3 * 86400)
+    kinds: tuple[RecordKind, ...] = ("done", "done", "snoozed", "skipped")
+    for kind in kinds:
+        history.record(Record(kind, "ball-squat"), wall=1_795_000_000.0)
+    history.record(Record("done", "ball-squat"), wall=1_795_000_000.0 + 3 * 86400)
     on = date.fromtimestamp(1_795_000_000.0)
     assert history.day_counts(on) == DayCounts(on.isoformat(), done=2, snoozed=1, skipped=1)
     later = date.fromtimestamp(1_795_000_000.0 + 3 * 86400)
@@ -60,10 +70,11 @@ def test_sigkill_mid_burst_loses_no_acknowledged_event(tmp_path: Path) -> None:
             "import sys\n"
             "from pathlib import Path\n"
             "from backcare_tray.adapters.history import History\n"
+            "from backcare_tray.engine import Record\n"
             "h = History(Path(sys.argv[1]))\n"
             "n = 0\n"
             "while True:\n"
-            "    assert h.record('done', f'ex-{n}')\n"
+            "    assert h.record(Record('done', f'ex-{n}'))\n"
             "    print(n, flush=True)\n"
             "    n += 1\n",
             str(path),
@@ -86,7 +97,7 @@ def test_migrates_an_empty_version_0_file(tmp_path: Path) -> None:
     sqlite3.connect(path).close()
     history = History(path)
     assert history.saving and history.note is None
-    assert history.record("done", "x")
+    assert history.record(Record("done", "x"))
 
 
 def test_a_newer_schema_is_left_alone(tmp_path: Path) -> None:
@@ -97,7 +108,7 @@ def test_a_newer_schema_is_left_alone(tmp_path: Path) -> None:
     connection.close()
     history = History(path)
     assert not history.saving and "newer" in (history.note or "")
-    assert not history.record("done", "x")
+    assert not history.record(Record("done", "x"))
     assert list(tmp_path.iterdir()) == [path]
 
 
@@ -109,34 +120,34 @@ def test_corrupt_file_is_set_aside_and_a_fresh_one_started(tmp_path: Path) -> No
     kept = list(tmp_path.glob("h.sqlite3.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not")
     assert history.saving and "kept as" in (history.note or "")
-    assert history.record("done", "x")
+    assert history.record(Record("done", "x"))
 
 
 def test_unwritable_place_is_reported_not_raised(tmp_path: Path) -> None:
     """Where no file can be made at all, history says it is not saving and nothing raises."""
     history = History(Path("/proc/self/no-such-dir/history.sqlite3"))
     assert not history.saving
-    assert not history.record("done", "x")
+    assert not history.record(Record("done", "x"))
     assert "not being saved" in (history.note or "")
 
 
 def test_disk_full_stops_saving_and_it_resumes_once_there_is_room(tmp_path: Path) -> None:
     """SQLite's own "database or disk is full" is survived, and saving picks up again."""
     history = History(tmp_path / "h.sqlite3")
-    assert history.record("done", "first")
+    assert history.record(Record("done", "first"))
     connection = sqlite3.connect(tmp_path / "h.sqlite3")
     pages = connection.execute("PRAGMA page_count").fetchone()[0]
     connection.close()
     assert history._connection is not None
     history._connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
     for n in range(500):
-        if not history.record("done", f"filler-{n}" + "x" * 500):
+        if not history.record(Record("done", f"filler-{n}" + "x" * 500)):
             break
     else:
         raise AssertionError("the database never filled up")
     assert not history.saving and "full" in (history.note or "")
     history._connection.execute("PRAGMA max_page_count = 100000")
-    assert history.record("done", "after")
+    assert history.record(Record("done", "after"))
     assert history.saving and history.note is None
 
 
@@ -147,7 +158,7 @@ def test_history_command_prints_csv(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     path = tmp_path / "backcare-tray" / "history.sqlite3"
     history = History(path)
-    history.record("done", "hip-flexor-stretch", how="cli", wall=1_795_000_000.0)
+    history.record(Record("done", "hip-flexor-stretch", answered_by="cli"), wall=1_795_000_000.0)
     history.close()
     assert main(["history", "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -168,12 +179,14 @@ def test_history_csv_over_a_dst_week(
     try:
         monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
         history = History(tmp_path / "backcare-tray" / "history.sqlite3")
-        for stamp, kind in [
+        week: list[tuple[str, RecordKind]] = [
             ("2026-10-23T21:30:00+00:00", "done"),  # 23:30 CEST, the 23rd
             ("2026-10-24T22:30:00+00:00", "snoozed"),  # 00:30 CEST, the 25th
-            ("2026-10-25T22:30:00+00:00", "skipped"),
-        ]:  # 23:30 CET, the 25th
-            history.record(kind, "calf-stretch", wall=datetime.fromisoformat(stamp).timestamp())
+            ("2026-10-25T22:30:00+00:00", "skipped"),  # 23:30 CET, the 25th
+        ]
+        for stamp, kind in week:
+            wall = datetime.fromisoformat(stamp).timestamp()
+            history.record(Record(kind, "calf-stretch"), wall=wall)
         history.close()
         assert main(["history", "--csv", "--since", "2026-10-24"]) == 0
         rows = capsys.readouterr().out.splitlines()
@@ -184,3 +197,89 @@ def test_history_csv_over_a_dst_week(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# Every record the engine makes, and the columns it has always been stored in: the file's
+# layout is the same both ways, so older and newer releases read each other's files.
+STORED: list[tuple[Record | DaemonMark, Columns]] = [
+    (Record("done", "calf-stretch", answered_by="menu"), ("done", "calf-stretch", None, "menu")),
+    (Record("done", "calf-stretch", answered_by="cli"), ("done", "calf-stretch", None, "cli")),
+    (
+        Record("done", "calf-stretch", answered_by="notification"),
+        ("done", "calf-stretch", None, "notification"),
+    ),
+    (
+        Record("done", "calf-stretch", answered_by="guided", stretching_seconds=70),
+        ("done", "calf-stretch", 70, "guided"),
+    ),
+    (
+        Record("done", "calf-stretch", answered_by="menu", stretching_seconds=3),
+        ("done", "calf-stretch", 3, "menu"),
+    ),
+    (Record("notified", "calf-stretch"), ("notified", "calf-stretch", None, "due")),
+    (
+        Record("notified", "calf-stretch", reminder=True),
+        ("notified", "calf-stretch", None, "reminder"),
+    ),
+    (
+        Record("snoozed", "calf-stretch", snooze_seconds=600),
+        ("snoozed", "calf-stretch", 600, None),
+    ),
+    (Record("paused", "calf-stretch", pause_seconds=3600), ("paused", "calf-stretch", 3600, None)),
+    (Record("paused", "calf-stretch"), ("paused", "calf-stretch", None, None)),
+    (
+        Record("natural_break", "calf-stretch", cause="idle", away_seconds=600),
+        ("natural_break", "calf-stretch", 600, "idle"),
+    ),
+    (
+        Record("natural_break", "calf-stretch", cause="sleep", away_seconds=7200),
+        ("natural_break", "calf-stretch", 7200, "sleep"),
+    ),
+    (Record("started", "calf-stretch"), ("started", "calf-stretch", None, None)),
+    (Record("skipped", "calf-stretch"), ("skipped", "calf-stretch", None, None)),
+    (Record("resumed", "calf-stretch"), ("resumed", "calf-stretch", None, None)),
+    (Record("cancelled", "calf-stretch"), ("cancelled", "calf-stretch", None, None)),
+    (Record("hours_started", "calf-stretch"), ("hours_started", "calf-stretch", None, None)),
+    (Record("hours_ended", "calf-stretch"), ("hours_ended", "calf-stretch", None, None)),
+    ("daemon_started", ("daemon_started", None, None, None)),
+    ("daemon_stopped", ("daemon_stopped", None, None, None)),
+]
+
+
+@pytest.mark.parametrize(("entry", "columns"), STORED)
+def test_each_record_is_stored_in_the_columns_it_always_had(
+    entry: Record | DaemonMark, columns: Columns
+) -> None:
+    """A record's typed fields land in the kind, exercise_id, seconds and how columns."""
+    assert stored_columns(entry) == columns
+
+
+def test_a_written_record_reads_back_as_its_columns(tmp_path: Path) -> None:
+    """What History.record writes is what read_events returns, column for column."""
+    history = History(tmp_path / "h.sqlite3")
+    for entry, _ in STORED:
+        assert history.record(entry, wall=1_795_000_000.0)
+    history.close()
+    rows = [(e.kind, e.exercise_id, e.seconds, e.how) for e in read_events(tmp_path / "h.sqlite3")]
+    assert rows == [columns for _, columns in STORED]
+
+
+def test_rows_written_by_an_earlier_release_are_read(tmp_path: Path) -> None:
+    """A file filled with plain INSERTs in today's layout (as earlier releases wrote) reads."""
+    path = tmp_path / "h.sqlite3"
+    History(path).close()
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "INSERT INTO events (at_utc, local_date, kind, exercise_id, seconds, how) "
+            "VALUES ('2026-10-25T09:30:00+00:00', '2026-10-25', 'natural_break', 'x', 1800, "
+            "'idle')"
+        )
+    connection.close()
+    [entry] = read_events(path)
+    assert (entry.kind, entry.exercise_id, entry.seconds, entry.how) == (
+        "natural_break",
+        "x",
+        1800,
+        "idle",
+    )

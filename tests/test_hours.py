@@ -8,8 +8,9 @@ from engine_views import deadline
 
 from backcare_tray.engine import MarkDone, Pause, Resume, Snooze, Tick, initial_state, step
 from backcare_tray.hours import WorkingHours, parse_window, seconds_until
+from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings, settings_from_mapping
-from backcare_tray.wording import Moment, status_line
+from backcare_tray.wording import status_line
 
 OFFICE = settings_from_mapping(
     {

@@ -21,6 +21,7 @@ from backcare_tray.engine import (
     step,
 )
 from backcare_tray.exercises import builtin_exercises
+from backcare_tray.moment import Moment
 from backcare_tray.notice import (
     ANSWER_HINT,
     Notice,
@@ -30,7 +31,6 @@ from backcare_tray.notice import (
     render_notice,
 )
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment
 
 SETTINGS = Settings()
 LIBRARY = {e.id: e for e in builtin_exercises()}

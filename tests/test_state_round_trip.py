@@ -15,7 +15,7 @@ from backcare_tray.engine import (
     Event,
     MarkDone,
     Pause,
-    Presence,
+    PresenceWatch,
     Resume,
     Skip,
     Snooze,
@@ -25,9 +25,9 @@ from backcare_tray.engine import (
     initial_state,
     step,
 )
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment
 
 SETTINGS = Settings(sitting_interval=600, snooze=120, remind_every=60, idle_check_every=30)
 
@@ -102,7 +102,7 @@ def test_every_reachable_state_survives_a_restart(
     expected = for_saving(state)  # a routine comes back due (or paused, or off)
     assert type(restored.mode) is type(expected.mode)
     assert restored.rotation == expected.rotation
-    assert restored.presence == Presence()  # presence is sensed anew after a restart
+    assert restored.presence == PresenceWatch()  # presence is sensed anew after a restart
     for field in fields(expected.mode):  # every field of every saved mode is a time
         before, after = getattr(expected.mode, field.name), getattr(restored.mode, field.name)
         if before is None:

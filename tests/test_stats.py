@@ -8,7 +8,8 @@ import pytest
 
 from backcare_tray.adapters.history import History
 from backcare_tray.cli import main
-from backcare_tray.stats import Event, compute_stats
+from backcare_tray.engine import Record
+from backcare_tray.stats import HistoryEntry, compute_stats
 
 
 def ev(
@@ -18,9 +19,9 @@ def ev(
     exercise: str | None = "hamstring-stretch",
     seconds: int | None = None,
     how: str | None = None,
-) -> Event:
-    """Return one history event."""
-    return Event(at_utc, local_date, kind, exercise, seconds, how)
+) -> HistoryEntry:
+    """Return one history row."""
+    return HistoryEntry(at_utc, local_date, kind, exercise, seconds, how)
 
 
 # Berlin, the week the clocks go back (Sunday 2026-10-25, 03:00 CEST -> 02:00 CET).
@@ -103,8 +104,8 @@ def test_stats_command_json_and_csv(
 ) -> None:
     """Stats read the history file directly; JSON and CSV carry the same figures."""
     history = user_history(tmp_path, monkeypatch)
-    history.record("notified", "ball-squat", how="due")
-    history.record("done", "ball-squat", how="menu")
+    history.record(Record("notified", "ball-squat"))
+    history.record(Record("done", "ball-squat", answered_by="menu"))
     history.close()
     assert main(["stats", "--days", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -124,7 +125,7 @@ def test_chart_is_drawn_with_the_extra(
     """--chart writes a PNG of the week; without matplotlib it names the extra to install."""
     history = user_history(tmp_path, monkeypatch)
     for exercise in ("ball-squat", "calf-stretch", "calf-stretch"):
-        history.record("done", exercise, how="menu")
+        history.record(Record("done", exercise, answered_by="menu"))
     history.close()
     chart = tmp_path / "week.png"
     assert main(["stats", "--chart", str(chart)]) == 0

@@ -8,10 +8,11 @@ from backcare_tray.commands import Command
 from backcare_tray.engine import MarkDone, Pause, StartStretch, Tick, initial_state, step
 from backcare_tray.exercises import Phase, builtin_exercises
 from backcare_tray.menu import build_menu, duration_label
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts, status_report
 from backcare_tray.settings import Settings
 from backcare_tray.view import IconLook, icon_look, redraw_cadence, tray_view
-from backcare_tray.wording import Moment, dose, duration_text, phase_text, status_line
+from backcare_tray.wording import dose, duration_text, phase_text, status_line
 
 SETTINGS = Settings()
 LIBRARY = {e.id: e for e in builtin_exercises()}

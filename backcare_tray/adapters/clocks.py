@@ -4,7 +4,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from backcare_tray.wording import Moment
+from backcare_tray.moment import Moment
 
 __all__ = ["Clock", "SleepMeter", "clock_now", "platform_clocks"]
 

@@ -7,11 +7,22 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Literal
 
+from backcare_tray.engine import Record
 from backcare_tray.report import DayCounts
-from backcare_tray.stats import Event
+from backcare_tray.stats import HistoryEntry
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "History", "NewerSchema", "read_events"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Columns",
+    "DaemonMark",
+    "History",
+    "NewerSchema",
+    "read_events",
+    "stored_columns",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +43,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# What the daemon itself marks in the history, beside the engine's records.
+DaemonMark = Literal["daemon_started", "daemon_stopped"]
+# A row's columns beside its time: kind, exercise_id, seconds, how.
+Columns = tuple[str, str | None, int | None, str | None]
+
+
+def stored_columns(entry: Record | DaemonMark) -> Columns:
+    """Return the columns an entry is stored in: the file's layout, read by every release."""
+    if isinstance(entry, str):
+        return entry, None, None, None
+    # seconds and how hold one meaning per kind, as they always have.
+    seconds = {
+        "done": entry.stretching_seconds,
+        "snoozed": entry.snooze_seconds,
+        "paused": entry.pause_seconds,
+        "natural_break": entry.away_seconds,
+    }.get(entry.kind)
+    how = {
+        "done": entry.answered_by,
+        "natural_break": entry.cause,
+        "notified": "reminder" if entry.reminder else "due",
+    }.get(entry.kind)
+    return entry.kind, entry.exercise_id, seconds, how
 
 
 class NewerSchema(sqlite3.Error):
@@ -106,25 +141,15 @@ class History:
         self.saving = False
         self.note = f"history is not being saved: {error}"
 
-    def record(
-        self,
-        kind: str,
-        exercise_id: str | None,
-        seconds: int | None = None,
-        how: str | None = None,
-        wall: float | None = None,
-    ) -> bool:
-        """Write one event in its own transaction; return False if it could not be saved."""
+    def record(self, entry: Record | DaemonMark, wall: float | None = None) -> bool:
+        """Write one entry in its own transaction; return False if it could not be saved."""
         if self._connection is None:
             return False
         moment = datetime.fromtimestamp(time.time() if wall is None else wall, UTC)
         row = (
             moment.isoformat(timespec="seconds"),
             moment.astimezone().date().isoformat(),
-            kind,
-            exercise_id,
-            seconds,
-            how,
+            *stored_columns(entry),
         )
         try:
             with self._connection:  # a transaction, committed (and synced) on success
@@ -175,7 +200,7 @@ class History:
             self._connection = None
 
 
-def read_events(path: Path, since: date | None = None) -> Iterator[Event]:
+def read_events(path: Path, since: date | None = None) -> Iterator[HistoryEntry]:
     """Yield the events in a history file, oldest first, reading without blocking the writer."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -185,6 +210,6 @@ def read_events(path: Path, since: date | None = None) -> Iterator[Event]:
             query += " WHERE local_date >= ?"
             arguments = (since.isoformat(),)
         for row in connection.execute(query + " ORDER BY id", arguments):
-            yield Event(*row)
+            yield HistoryEntry(*row)
     finally:
         connection.close()

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from backcare_tray.adapters.idle_probes import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
 from backcare_tray.commands import Command
+from backcare_tray.moment import Moment
 from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
-from backcare_tray.wording import Moment
 
 if TYPE_CHECKING:
-    from backcare_tray.engine import EngineState
+    from backcare_tray.adapters.history import DaemonMark
+    from backcare_tray.engine import EngineState, Record
     from backcare_tray.report import DayCounts
     from backcare_tray.settings import Settings
 
@@ -90,15 +91,8 @@ class HistoryLog(Protocol):
     saving: bool
     note: str | None  # what the person should know about it (a file set aside, a failure)
 
-    def record(
-        self,
-        kind: str,
-        exercise_id: str | None,
-        seconds: int | None = None,
-        how: str | None = None,
-        wall: float | None = None,
-    ) -> bool:
-        """Write one event; return False if it could not be saved."""
+    def record(self, entry: "Record | DaemonMark", wall: float | None = None) -> bool:
+        """Write one entry; return False if it could not be saved."""
         ...
 
     def day_counts(self, on: date) -> "DayCounts":

@@ -19,9 +19,9 @@ from backcare_tray.engine import (
     Working,
     for_saving,
 )
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.rotation import Rotation
-from backcare_tray.wording import Moment
 
 __all__ = ["FORMAT", "load_state", "save_state", "write_atomically"]
 

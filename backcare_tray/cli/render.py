@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from backcare_tray.durations import format_duration
-from backcare_tray.stats import Event, Stats
+from backcare_tray.stats import HistoryEntry, Stats
 
 __all__ = [
     "STATS_COLUMNS",
@@ -40,14 +40,14 @@ def print_status(status: dict[str, Any]) -> None:
     print(f"Today: {today['done']} done, {today['snoozed']} snoozed, {today['skipped']} skipped")
 
 
-def print_history(events: Iterable[Event]) -> None:
+def print_history(events: Iterable[HistoryEntry]) -> None:
     """Print the recorded events, one a line."""
     for event in events:
         extra = " ".join(str(x) for x in (event.exercise_id, event.seconds, event.how) if x)
         print(f"{event.at_utc}  {event.kind:<15} {extra}".rstrip())
 
 
-def print_history_csv(events: Iterable[Event]) -> None:
+def print_history_csv(events: Iterable[HistoryEntry]) -> None:
     """Print the recorded events as CSV."""
     writer = csv.writer(sys.stdout)
     writer.writerow(["at_utc", "local_date", "kind", "exercise_id", "seconds", "how"])

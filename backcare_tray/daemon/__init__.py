@@ -2,7 +2,6 @@
 
 import logging
 import signal
-from dataclasses import replace
 
 from backcare_tray import engine
 from backcare_tray.adapters.kit import Adapters, Listener
@@ -19,10 +18,10 @@ from backcare_tray.daemon.inbox import FAILED, Inbox, Request, Signal
 from backcare_tray.daemon.presenter import Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore, local_date
+from backcare_tray.moment import Moment
 from backcare_tray.notice import action_command, notice_after
 from backcare_tray.report import status_report
 from backcare_tray.settings import Settings
-from backcare_tray.wording import Moment
 
 __all__ = ["REPLY_TIMEOUT", "SETTLED_SECONDS", "Daemon", "local_date"]
 
@@ -138,17 +137,11 @@ class Daemon:
         """Return the seconds until working hours next start."""
         return self.settings.hours.seconds_to_next_start(self.adapters.local_clock())
 
-    def _engine_settings(self) -> Settings:
-        """Return the settings as the engine sees them: no idle probe is none in use."""
-        if self.senses.no_probe():
-            return replace(self.settings, idle_probe="none")
-        return self.settings
-
     def _apply(self, event: engine.Event, source: Source | None = None) -> str | None:
         """Step the engine, carry out its effects, save and redraw; return a refusal if any."""
         at = self._clock()
         before = (self.state, self.store.today(at))
-        self.state, effects = engine.step(self.state, event, self._engine_settings())
+        self.state, effects = engine.step(self.state, event, self.settings)
         refusal = None
         for effect in effects:
             match effect:
@@ -172,7 +165,7 @@ class Daemon:
         """Return what the views are drawn from now."""
         today = self.store.today(at)
         streak = self.store.streak(at, self.settings.daily_goal)
-        return Scene(self.state, self.settings, today, streak, self.senses.presence.in_call)
+        return Scene(self.state, self.settings, today, streak, self.senses.readings.in_call)
 
     def _replan(self) -> None:
         """Plan every job again from now: the wake-up (a Tick always plans it) and the redraw."""
@@ -184,7 +177,7 @@ class Daemon:
         """Answer with the status report for now."""
         at = self._clock()
         status = status_report(
-            self.state, at, self.settings, self.store.today(at), self.senses.presence
+            self.state, at, self.settings, self.store.today(at), self.senses.readings
         )
         status["history"] = self.store.describe()
         status["notifications"] = self.presenter.describe()

@@ -8,11 +8,11 @@ from typing import Any, Literal
 from backcare_tray import engine
 from backcare_tray.adapters.kit import Scheduler, Tray
 from backcare_tray.adapters.notifications import Notifier
+from backcare_tray.moment import Moment
 from backcare_tray.notice import NoticeKind, render_notice
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
-from backcare_tray.wording import Moment
 
 __all__ = ["Presenter", "Scene"]
 

@@ -7,7 +7,7 @@ from backcare_tray import engine
 from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError
 from backcare_tray.adapters.kit import Adapters
 from backcare_tray.hours import seconds_until
-from backcare_tray.report import Presence
+from backcare_tray.report import SensorReadings
 from backcare_tray.settings import Settings
 
 __all__ = ["PROBE_RETRY_SECONDS", "Senses"]
@@ -23,7 +23,7 @@ class Senses:
 
     def __init__(self, adapters: Adapters) -> None:
         self.adapters = adapters
-        self.presence = Presence()
+        self.readings = SensorReadings()
         self.probe: IdleProbe | None = None
         self._probe_failing = False
         self._wanted_probe = "auto"
@@ -34,7 +34,7 @@ class Senses:
         self._wanted_probe = settings.idle_probe
         self.probe = self.adapters.choose_probe(settings.idle_probe)
         self._probe_retry_at = self.adapters.clock().mono + PROBE_RETRY_SECONDS
-        self.presence = replace(self.presence, probe=self.probe.name if self.probe else None)
+        self.readings = replace(self.readings, probe=self.probe.name if self.probe else None)
 
     def want_probe(self, setting: str) -> None:
         """Take a new idle probe setting (on reload): it is looked for at the next chance."""
@@ -55,7 +55,7 @@ class Senses:
         found = self.adapters.choose_probe(self._wanted_probe)
         if found is not None:  # else a failing probe stays: it may come back by itself
             self.probe, self._probe_failing = found, False
-            self.presence = replace(self.presence, probe=found.name)
+            self.readings = replace(self.readings, probe=found.name)
 
     def _idle(self) -> tuple[float | None, bool]:
         """Return the idle seconds (None if unreadable) and whether the screen is locked."""
@@ -83,22 +83,12 @@ class Senses:
             log.info("The machine was suspended for %.0f s.", slept)
         idle, locked = self._idle()
         now = self.adapters.clock().mono
-        # Do-not-disturb is only looked at when a notification could be shown now; a call
-        # also when the idle time would make a natural break (a call counts as sitting).
-        could_show = engine.wants_dnd(state, now)
-        dnd = settings.respect_dnd and could_show and self.adapters.dnd_active()
-        long_idle = (
-            idle is not None and idle >= settings.natural_break and not engine.is_away(state)
-        )
-        in_call = (
-            settings.hold_during_calls and (could_show or long_idle) and self.adapters.in_call()
-        )
-        if in_call:
-            idle, locked = 0.0, False
-        self.presence = replace(self.presence, idle_seconds=idle, dnd=dnd, in_call=in_call)
+        wanted = engine.sensors_wanted(state, now, idle, settings)
+        dnd = wanted.dnd and self.adapters.dnd_active()
+        in_call = wanted.calls and self.adapters.in_call()
         local = self.adapters.local_clock()
         change = settings.hours.next_change(local)
-        return engine.Tick(
+        tick = engine.Tick(
             now,
             idle_seconds=idle,
             slept_seconds=slept,
@@ -107,8 +97,12 @@ class Senses:
             in_call=in_call,
             active=settings.hours.is_active(local),
             active_change_at=None if change is None else now + seconds_until(change, local),
+            no_idle_probe=self.no_probe(),
         )
+        counted, _ = engine.counted_idle(tick, settings)
+        self.readings = replace(self.readings, idle_seconds=counted, dnd=dnd, in_call=in_call)
+        return tick
 
     def natural_break(self, wall: float) -> None:
         """Remember when the last natural break was taken, for status."""
-        self.presence = replace(self.presence, last_natural_break_at=wall)
+        self.readings = replace(self.readings, last_natural_break_at=wall)

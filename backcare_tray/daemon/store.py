@@ -5,11 +5,12 @@ import random
 from datetime import date, timedelta
 
 from backcare_tray import engine
+from backcare_tray.adapters.history import DaemonMark
 from backcare_tray.adapters.kit import HistoryLog, LoadState, SaveState
+from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
-from backcare_tray.wording import Moment
 
 __all__ = ["StateStore", "local_date"]
 
@@ -55,12 +56,12 @@ class StateStore:
     def record(self, record: engine.Record, at: Moment) -> None:
         """Write a record to the history and count it in today's counters."""
         log.info("%s: %s", record.kind, record.exercise_id)
-        self.history.record(record.kind, record.exercise_id, record.seconds, record.how, at.wall)
+        self.history.record(record, at.wall)
         self._today = self._today.after(record.kind, local_date(at.wall))
 
-    def note(self, kind: str) -> None:
+    def note(self, mark: DaemonMark) -> None:
         """Write a daemon event (started, stopped) that belongs to no stretch."""
-        self.history.record(kind, None)
+        self.history.record(mark)
 
     def refresh_streak(self, at: Moment, goal: int) -> None:
         """Once a day, count the days up to yesterday that met the goal, from the history."""

@@ -1,0 +1,93 @@
+"""The break engine: every timing and presence rule as a pure step(state, event).
+
+The modes and state records live in modes, what goes in and comes out in events, who is at
+the desk and when to look in presence, the break cycle itself in cycle, and what a restart
+or a new config does to a state in restore; every name is re-exported here.
+"""
+
+from backcare_tray.engine.cycle import initial_state, step
+from backcare_tray.engine.events import (
+    AnsweredBy,
+    BreakCause,
+    Cancel,
+    Effect,
+    Event,
+    MarkDone,
+    Notify,
+    NotifyKind,
+    Pause,
+    Record,
+    RecordKind,
+    Refuse,
+    Resume,
+    Skip,
+    Snooze,
+    StartStretch,
+    Tick,
+    Wake,
+)
+from backcare_tray.engine.modes import (
+    SITTING,
+    Due,
+    EngineState,
+    Mode,
+    Off,
+    Paused,
+    PresenceWatch,
+    Snoozed,
+    Stretching,
+    Working,
+    coming_due_at,
+    current_phase,
+    is_away,
+    is_held_back,
+    sitting_since,
+    wake_time,
+)
+from backcare_tray.engine.presence import SensorsWanted, counted_idle, sensors_wanted, wants_dnd
+from backcare_tray.engine.restore import adapt_to_settings, for_saving
+
+__all__ = [
+    "SITTING",
+    "AnsweredBy",
+    "BreakCause",
+    "Cancel",
+    "Due",
+    "Effect",
+    "EngineState",
+    "Event",
+    "MarkDone",
+    "Mode",
+    "Notify",
+    "NotifyKind",
+    "Off",
+    "Pause",
+    "Paused",
+    "PresenceWatch",
+    "Record",
+    "RecordKind",
+    "Refuse",
+    "Resume",
+    "SensorsWanted",
+    "Skip",
+    "Snooze",
+    "Snoozed",
+    "StartStretch",
+    "Stretching",
+    "Tick",
+    "Wake",
+    "Working",
+    "adapt_to_settings",
+    "coming_due_at",
+    "counted_idle",
+    "current_phase",
+    "for_saving",
+    "initial_state",
+    "is_away",
+    "is_held_back",
+    "sensors_wanted",
+    "sitting_since",
+    "step",
+    "wake_time",
+    "wants_dnd",
+]

@@ -1,0 +1,208 @@
+"""The break cycle: every timing rule as a pure step(state, event) -> (state, effects)."""
+
+# Times are seconds on one monotonic clock supplied by the caller; the engine never reads a clock.
+
+from dataclasses import replace
+
+from backcare_tray.engine.events import (
+    Cancel,
+    Effect,
+    Event,
+    MarkDone,
+    Notify,
+    Pause,
+    Record,
+    Refuse,
+    Resume,
+    Skip,
+    Snooze,
+    StartStretch,
+    Tick,
+    Wake,
+)
+from backcare_tray.engine.modes import (
+    Due,
+    EngineState,
+    Off,
+    Paused,
+    Snoozed,
+    Stretching,
+    Working,
+    cycle_wake,
+    fresh_interval,
+    is_away,
+    sitting_since,
+    wake_time,
+)
+from backcare_tray.engine.presence import counted_idle, plan_probe, sense
+from backcare_tray.exercises import phases
+from backcare_tray.rotation import advance, start_rotation
+from backcare_tray.settings import Settings
+
+__all__ = ["initial_state", "step"]
+
+
+def initial_state(now: float, settings: Settings, seed: int) -> EngineState:
+    """Return a fresh working state at the start of the rotation."""
+    rotation = start_rotation(settings.rotation, settings.rotation_order, seed)
+    return fresh_interval(rotation, now, settings)
+
+
+def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineState, list[Effect]]:
+    """Apply one event; return the new state and what the adapters must do."""
+    effects: list[Effect] = []
+    new_state = state
+    if isinstance(event, Tick):
+        new_state, effects = sense(new_state, event, settings)
+        idle, _ = counted_idle(event, settings)
+        no_idle_probe = event.no_idle_probe
+    else:  # a command means someone is at the keyboard: idle 0
+        idle, no_idle_probe = 0.0, state.presence.no_idle_probe
+    new_state, more = _apply(new_state, event, settings)
+    effects += more
+    new_state = plan_probe(new_state, event.now, idle, no_idle_probe, settings)
+    wake = wake_time(new_state)
+    if isinstance(event, Tick) or wake != wake_time(state):
+        effects.append(Wake(wake))
+    return new_state, effects
+
+
+def _become_due(state: EngineState, now: float, settings: Settings) -> EngineState:
+    """Return the due state with the first reminder planned."""
+    remind_at = now + settings.remind_every if settings.remind_every else None
+    since = sitting_since(state.mode)
+    return replace(state, mode=Due(now if since is None else since, remind_at))
+
+
+def _must_wait(tick: Tick, settings: Settings) -> bool:
+    """Return True when a due notification must wait now: do-not-disturb, or a call."""
+    return (tick.dnd and settings.respect_dnd) or (tick.in_call and settings.hold_during_calls)
+
+
+def _notify_due(
+    state: EngineState, tick: Tick, settings: Settings, reminder: bool
+) -> tuple[EngineState, list[Effect]]:
+    """Notify a due stretch (or remind of it), or hold it back while it must wait."""
+    exercise_id = state.rotation.current
+    if _must_wait(tick, settings):
+        since = sitting_since(state.mode)
+        held = state.mode.held_until if isinstance(state.mode, Due) else None
+        until = held or tick.now + settings.dnd_max_delay
+        return replace(state, mode=Due(tick.now if since is None else since, None, until)), []
+    return _become_due(state, tick.now, settings), [
+        Record("notified", exercise_id, reminder=reminder),
+        Notify("reminder" if reminder else "due", exercise_id),
+    ]
+
+
+def _apply(
+    state: EngineState, event: Event, settings: Settings
+) -> tuple[EngineState, list[Effect]]:
+    """Return the state after event and its effects, without the Wake bookkeeping."""
+    exercise_id = state.rotation.current
+    now = event.now
+    mode = state.mode
+    match event:
+        case Tick():
+            return _tick(state, event, settings)
+        case StartStretch():
+            if isinstance(mode, Stretching):
+                return state, [Refuse("A stretch is already under way.")]
+            first = phases(settings.exercise(exercise_id))[0]
+            stretching = Stretching(0, now + first.seconds, now, returns_to=mode)
+            return (
+                replace(state, mode=stretching),
+                [Record("started", exercise_id), Notify("phase", exercise_id, first)],
+            )
+        case Snooze(seconds=seconds):
+            if not isinstance(mode, Due | Snoozed | Stretching):
+                return state, [Refuse("Nothing to snooze: the next stretch is not due yet.")]
+            length = seconds if seconds is not None else settings.snooze
+            since = sitting_since(mode)
+            snoozed = Snoozed(now if since is None else since, now + length)
+            record = Record("snoozed", exercise_id, snooze_seconds=length)
+            return replace(state, mode=snoozed), [record]
+        case MarkDone(how=how):
+            return _finish(state, now, settings, Record("done", exercise_id, answered_by=how))
+        case Skip():
+            return _finish(state, now, settings, Record("skipped", exercise_id))
+        case Pause(seconds=seconds):
+            until = now + seconds if seconds is not None else None
+            paused = replace(state, mode=Paused(until))
+            return paused, [Record("paused", exercise_id, pause_seconds=seconds)]
+        case Resume():
+            if not isinstance(mode, Paused):
+                return state, [Refuse("backcare-tray is not paused.")]
+            return fresh_interval(state.rotation, now, settings), [Record("resumed", exercise_id)]
+        case Cancel():
+            if not isinstance(mode, Stretching):
+                return state, [Refuse("No stretch is under way.")]
+            back = replace(state, mode=mode.returns_to)
+            if isinstance(mode.returns_to, Due):
+                back = _become_due(back, now, settings)
+            return back, [Record("cancelled", exercise_id)]
+    raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
+
+
+def _finish(
+    state: EngineState, now: float, settings: Settings, record: Record
+) -> tuple[EngineState, list[Effect]]:
+    """Count a done or skipped stretch, move the rotation on and restart the sitting timer."""
+    rotation = advance(state.rotation, settings.rotation_order)
+    mode = state.mode
+    if record.kind == "done" and isinstance(mode, Stretching):  # how long the stretching took
+        record = replace(record, stretching_seconds=round(now - mode.started_at))
+    effects: list[Effect] = [record]
+    if record.stretching_seconds is not None:  # a routine ended: say it was counted
+        effects.append(Notify("finished", record.exercise_id))
+    # A routine started while paused or off hours goes back there: finishing is no resume.
+    before = mode.returns_to if isinstance(mode, Stretching) else mode
+    if isinstance(before, Paused | Off):
+        return replace(state, mode=before, rotation=rotation), effects
+    return fresh_interval(rotation, now, settings), effects
+
+
+def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineState, list[Effect]]:
+    """Bring the state up to date with the time now."""
+    now = tick.now
+    mode = state.mode
+    exercise_id = state.rotation.current
+    if isinstance(mode, Due) and mode.held_until is not None and not is_away(state):
+        if _must_wait(tick, settings) and now < mode.held_until:
+            return state, []  # still held back
+        return _become_due(state, now, settings), [
+            Record("notified", exercise_id),
+            Notify("due", exercise_id),
+        ]
+    wake = cycle_wake(state)
+    if wake is None or now < wake:
+        return state, []
+    match mode:
+        case Working() | Snoozed():
+            return _notify_due(state, tick, settings, reminder=False)
+        case Due():
+            return _notify_due(state, tick, settings, reminder=True)
+        case Paused():
+            resumed: list[Effect] = [Record("resumed", exercise_id)]
+            if not tick.active:
+                return replace(state, mode=Off(tick.active_change_at)), resumed
+            return fresh_interval(state.rotation, now, settings), resumed
+        case Off():  # sense already followed the working hours
+            return state, []
+        case Stretching():
+            return _next_phase(state, mode, now, settings)
+    raise AssertionError(f"unhandled mode {mode!r}")  # pragma: no cover
+
+
+def _next_phase(
+    state: EngineState, mode: Stretching, now: float, settings: Settings
+) -> tuple[EngineState, list[Effect]]:
+    """Move a guided routine to its next phase, or finish it as done."""
+    exercise_id = state.rotation.current
+    routine_phases = phases(settings.exercise(exercise_id))
+    index = mode.phase_index + 1
+    if index >= len(routine_phases):
+        return _finish(state, now, settings, Record("done", exercise_id, answered_by="guided"))
+    phase = routine_phases[index]
+    moved = replace(mode, phase_index=index, phase_ends_at=now + phase.seconds)
+    return replace(state, mode=moved), [Notify("phase", exercise_id, phase)]

@@ -1,0 +1,39 @@
+"""A state across a restart or a new config: adapted on the way in, settled on the way out."""
+
+from dataclasses import replace
+
+from backcare_tray.engine.modes import (
+    Due,
+    EngineState,
+    Off,
+    Paused,
+    Stretching,
+    Working,
+    sitting_since,
+)
+from backcare_tray.rotation import reconcile
+from backcare_tray.settings import Settings
+
+__all__ = ["adapt_to_settings", "for_saving"]
+
+
+def adapt_to_settings(state: EngineState, now: float, settings: Settings) -> EngineState:
+    """Return a restored or kept state made valid for settings: its rotation, its interval."""
+    rotation = reconcile(state.rotation, settings.rotation, settings.rotation_order)
+    state = replace(state, rotation=rotation)
+    if isinstance(state.mode, Working):  # a shorter interval applies
+        latest = min(state.mode.since, now) + settings.sitting_interval
+        if state.mode.deadline > latest:
+            state = replace(state, mode=replace(state.mode, deadline=latest))
+    return state
+
+
+def for_saving(state: EngineState) -> EngineState:
+    """Return the state to persist: a routine cut short comes back as due (or paused, or off)."""
+    mode = state.mode
+    if not isinstance(mode, Stretching):
+        return state
+    if isinstance(mode.returns_to, Paused | Off):
+        return replace(state, mode=mode.returns_to)
+    since = sitting_since(mode)
+    return replace(state, mode=Due(mode.started_at if since is None else since, mode.started_at))
