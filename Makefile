@@ -1,4 +1,5 @@
-# backcare-tray: `make run` to use it, `make test` to check it, `make bench` to measure it.
+# backcare-tray: `make run` to use it, `make check` for the quick check while working on it,
+# `make test` for the whole suite (what CI runs), `make bench` to measure it.
 
 VENV := .venv
 # On Linux the venv comes from the system interpreter with its site packages, so the
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 # such an install still has its tray icon wherever a StatusNotifierItem host is.
 BARE := .venv-bare
 
-.PHONY: run test bench soak clean system-run system-test
+.PHONY: run check test bench soak clean system-run system-test
 
 # System packages come first: on a fresh machine even `python3 -m venv` needs python3-venv.
 system-run:
@@ -28,14 +29,24 @@ run: system-run $(BIN)/python
 	$(BIN)/pip install -q .
 	$(BIN)/backcare-tray run
 
-# Installs the package itself (not editable), so the tests use what a user would get.
+# The quick check: lint, format, types and the pure and in-process tests (`-m "not desktop"`).
+# No root, no apt, no desktop programs: it never runs scripts/system-packages. About a minute.
+check: $(BIN)/python
+	$(BIN)/pip install -q '.[test]'
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy backcare_tray tests benchmarks
+	$(BIN)/pytest -m "not desktop"
+
+# Installs the package itself (not editable), so the tests use what a user would get;
+# BACKCARE_TRAY_EXPECT_INSTALLED=1 makes the suite prove it imports that installed copy.
 test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/pip install -q '.[test]'
 	$(BARE)/bin/pip install -q .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backcare_tray tests benchmarks
-	$(BIN)/pytest
+	BACKCARE_TRAY_EXPECT_INSTALLED=1 $(BIN)/pytest
 
 bench: system-test $(BIN)/python
 	$(BIN)/pip install -q '.[test]'

@@ -77,7 +77,7 @@ def test_check_config_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_wheel_ships_icons_library_and_example(tmp_path: Path) -> None:
-    """A plain (non-editable) wheel carries the art, the stretches and the example config."""
+    """A plain wheel of this version carries the art, stretches, example config and py.typed."""
     subprocess.run(
         [
             sys.executable,
@@ -95,12 +95,13 @@ def test_wheel_ships_icons_library_and_example(tmp_path: Path) -> None:
         capture_output=True,
         timeout=300,
     )
-    (wheel,) = tmp_path.glob("backcare_tray-*.whl")
+    (wheel,) = tmp_path.glob(f"backcare_tray-{__version__}-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
         "backcare_tray/icons/backcare.png",
         "backcare_tray/data/stretches.toml",
         "backcare_tray/config.example.toml",
+        "backcare_tray/py.typed",
     } <= names
 
 
