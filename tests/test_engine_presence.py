@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
-from engine_views import deadline, since
+from support.engine_views import deadline, since
 
 from backcare_tray.engine import (
     Effect,
