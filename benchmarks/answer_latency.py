@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from desktop import Desktop, virtual_desktop  # noqa: E402
-from notification_service import NotifyCall, RecordingNotificationServer  # noqa: E402
-from waiting import wait_for  # noqa: E402
+from support.desktop import Desktop, virtual_desktop  # noqa: E402
+from support.notification_service import NotifyCall, RecordingNotificationServer  # noqa: E402
+from support.waiting import wait_for  # noqa: E402
 
 CONFIG = """\
 [schedule]

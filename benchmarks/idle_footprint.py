@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from desktop import Desktop, command_path, docked_icon_name, virtual_desktop  # noqa: E402
-from sni_client import SniClient  # noqa: E402
-from waiting import wait_for  # noqa: E402
+from support.desktop import Desktop, command_path, docked_icon_name, virtual_desktop  # noqa: E402
+from support.sni_client import SniClient  # noqa: E402
+from support.waiting import wait_for  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from desktop import command_path, virtual_desktop  # noqa: E402
 from idle_footprint import memory  # noqa: E402
-from waiting import wait_for  # noqa: E402
+from support.desktop import command_path, virtual_desktop  # noqa: E402
+from support.waiting import wait_for  # noqa: E402
 
 from backcare_tray.adapters.control import Endpoint, send_request  # noqa: E402
 from backcare_tray.commands import Command  # noqa: E402

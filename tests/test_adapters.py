@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_views import deadline, held_until
+from support.engine_views import deadline, held_until
 
 from backcare_tray.adapters.control import (
     ControlServer,
@@ -230,7 +230,7 @@ def test_atomic_write_survives_a_kill_mid_burst(tmp_path: Path) -> None:
     )
     writer = subprocess.Popen([sys.executable, "-c", script, str(path)])
     try:
-        from waiting import wait_for
+        from support.waiting import wait_for
 
         wait_for(lambda: path.exists() and json.loads(path.read_text())["n"] > 20, 20, "writes")
     finally:

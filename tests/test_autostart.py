@@ -20,6 +20,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.desktop
 def test_enable_status_disable_on_linux(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Enable writes valid desktop entries and a unit, idempotently; disable removes them."""
     entry = home / ".config" / "autostart" / "backcare-tray.desktop"

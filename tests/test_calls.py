@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waiting import wait_for
+from support.waiting import wait_for
 
 from backcare_tray.adapters.calls import CallSensor, camera_in_use, microphone_in_use
 from backcare_tray.engine import Notify, Tick, initial_state, step
@@ -88,6 +88,7 @@ def streams(env: dict[str, str]) -> str:
     ).stdout
 
 
+@pytest.mark.desktop
 def test_recording_the_microphone_is_a_call_and_recording_a_monitor_is_not(
     sound_server: dict[str, str],
 ) -> None:

@@ -5,11 +5,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import start_daemon, stop_daemon, write_config
-from desktop import virtual_desktop
-from waiting import wait_for
+from support.daemon import running_daemon, write_config
+from support.desktop import virtual_desktop
+from support.waiting import wait_for
 
 from backcare_tray.adapters.clock_change import ClockChangeListener
+
+# Every test sets the system clock, which needs root (CAP_SYS_TIME).
+pytestmark = pytest.mark.desktop
 
 # Debian's faketime package, for whichever architecture this is.
 LIBFAKETIME = next(iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))), None)
@@ -65,15 +68,15 @@ def test_a_wall_clock_jump_moves_no_break(tmp_path: Path, jump: str) -> None:
             FAKETIME_NO_CACHE="1",
             FAKETIME_DONT_FAKE_MONOTONIC="1",  # the awake clock stays true, as in real life
         )
-        process = start_daemon(desktop, "--no-tray", config=write_config(desktop, "8s"))
-        started = time.monotonic()
-        offset_file.write_text(f"{jump}\n")  # the clock is set ...
-        announce_a_clock_set()  # ... and the kernel says so, as it does for any clock set
-        wait_for(lambda: desktop.status()["state"] == "due", 20, "the stretch to fall due")
-        took = time.monotonic() - started
-        assert 6.0 < took < 12.0, took  # 8 s of sitting, whichever way the clock went
-        assert desktop.run("snooze", "2s").returncode == 0  # one more deadline after the jump
-        wait_for(lambda: desktop.status()["state"] == "due", 10, "due again after the snooze")
-        history = desktop.run("history").stdout
-        assert history.count("notified") == 2, history  # once each time: no burst
-        assert stop_daemon(process) == 0
+        with running_daemon(desktop, "--no-tray", config=write_config(desktop, "8s")) as daemon:
+            started = time.monotonic()
+            offset_file.write_text(f"{jump}\n")  # the clock is set ...
+            announce_a_clock_set()  # ... and the kernel says so, as it does for any clock set
+            wait_for(lambda: desktop.status()["state"] == "due", 20, "the stretch to fall due")
+            took = time.monotonic() - started
+            assert 6.0 < took < 12.0, took  # 8 s of sitting, whichever way the clock went
+            assert desktop.run("snooze", "2s").returncode == 0  # one more deadline after the jump
+            wait_for(lambda: desktop.status()["state"] == "due", 10, "due again after the snooze")
+            history = desktop.run("history").stdout
+            assert history.count("notified") == 2, history  # once each time: no burst
+        assert daemon.exit_code == 0

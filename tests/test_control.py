@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile import hostile_messages
-from waiting import wait_for
+from support.hostile import hostile_messages
+from support.waiting import wait_for
 
 from backcare_tray.adapters.control import (
     MAX_CLIENTS,

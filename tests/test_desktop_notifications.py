@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bus_monitor import BusMonitor
-from conftest import start_daemon, stop_daemon
-from desktop import Desktop, virtual_desktop
-from notification_service import NotifyCall, RecordingNotificationServer
-from waiting import holds_within, wait_for
+from support.bus_monitor import BusMonitor
+from support.daemon import running_daemon
+from support.desktop import Desktop, docked_icon_centre, docked_icon_name, virtual_desktop
+from support.notification_service import NotifyCall, RecordingNotificationServer
+from support.tray_menu import choose_in_tray_menu
+from support.waiting import holds_within, wait_for
+
+# Every test runs the installed daemon on a virtual desktop.
+pytestmark = pytest.mark.desktop
 
 # One short stretch, so a whole guided routine takes 9 s: hold, rest, hold.
 QUICK_ROUTINE = """\
@@ -74,43 +78,45 @@ def test_snooze_done_and_start_from_the_buttons(
 ) -> None:
     """Each button does what the tray item does; every update replaces the same notification."""
     desktop = bare_desktop
-    process = start_daemon(desktop, config=quick_config(desktop))
-    due = newest(recorder, "Time to stretch: Quick stretch")
-    assert due.actions == {
-        "default": "Start",
-        "start": "Start",
-        "snooze": "Snooze 3 s",
-        "done": "Done",
-        "skip": "Skip",
-    }
-    assert due.hints["urgency"] == ("y", 1)
+    with running_daemon(desktop, config=quick_config(desktop)) as daemon:
+        due = newest(recorder, "Time to stretch: Quick stretch")
+        assert due.actions == {
+            "default": "Start",
+            "start": "Start",
+            "snooze": "Snooze 3 s",
+            "done": "Done",
+            "skip": "Skip",
+        }
+        assert due.hints["urgency"] == ("y", 1)
 
-    recorder.click("snooze")
-    snoozed = newest(recorder, "Snoozed: Quick stretch")
-    status = desktop.status()
-    assert status["state"] == "snoozed" and status["today"]["snoozed"] == 1
-    assert snoozed.replaces_id == 0  # the click closed the due one, as servers do
+        recorder.click("snooze")
+        snoozed = newest(recorder, "Snoozed: Quick stretch")
+        status = desktop.status()
+        assert status["state"] == "snoozed" and status["today"]["snoozed"] == 1
+        assert snoozed.replaces_id == 0  # the click closed the due one, as servers do
 
-    calls_before = len(recorder.calls())
-    wait_for(lambda: len(recorder.calls()) > calls_before, 10, "the snooze to end")
-    again = recorder.calls()[-1]
-    assert again.summary == "Time to stretch: Quick stretch"
-    assert again.answered_id == snoozed.answered_id  # still one notification
+        calls_before = len(recorder.calls())
+        wait_for(lambda: len(recorder.calls()) > calls_before, 10, "the snooze to end")
+        again = recorder.calls()[-1]
+        assert again.summary == "Time to stretch: Quick stretch"
+        assert again.answered_id == snoozed.answered_id  # still one notification
 
-    recorder.click("done")
-    counted = newest(recorder, "Stretch counted")
-    assert "Today: 1 of 6. Next: Hamstring stretch at " in counted.body
-    status = desktop.status()
-    assert status["state"] == "working" and status["today"]["done"] == 1
+        recorder.click("done")
+        counted = newest(recorder, "Stretch counted")
+        assert "Today: 1 of 6. Next: Hamstring stretch at " in counted.body
+        status = desktop.status()
+        assert status["state"] == "working" and status["today"]["done"] == 1
 
-    recorder.click("default")  # a click on the body of the old one is not for a live break
-    assert desktop.run("start").returncode == 0
-    routine = newest(recorder, "Hamstring stretch: left leg, 1 of 3")
-    assert "Hold - " in routine.body and "Careful: " in routine.body
-    assert routine.actions == {"done": "Done", "cancel": "Stop"}
-    assert desktop.run("skip").returncode == 0  # answered elsewhere: no dead buttons remain
-    wait_for(lambda: routine.answered_id in recorder.closed_ids, 10, "the notification to close")
-    assert stop_daemon(process) == 0
+        recorder.click("default")  # a click on the body of the old one is not for a live break
+        assert desktop.run("start").returncode == 0
+        routine = newest(recorder, "Hamstring stretch: left leg, 1 of 3")
+        assert "Hold - " in routine.body and "Careful: " in routine.body
+        assert routine.actions == {"done": "Done", "cancel": "Stop"}
+        assert desktop.run("skip").returncode == 0  # answered elsewhere: no dead buttons remain
+        wait_for(
+            lambda: routine.answered_id in recorder.closed_ids, 10, "the notification to close"
+        )
+    assert daemon.exit_code == 0
 
 
 def test_a_whole_guided_routine_in_one_notification(
@@ -118,29 +124,29 @@ def test_a_whole_guided_routine_in_one_notification(
 ) -> None:
     """Start from the body: every side and repetition, the countdown, steps, safety, the end."""
     desktop = bare_desktop
-    process = start_daemon(desktop, config=quick_config(desktop))
-    due = newest(recorder, "Time to stretch: Quick stretch")
-    recorder.click("default")
-    counted = newest(recorder, "Stretch counted", timeout=30)
-    calls = recorder.calls()
-    routine = calls[calls.index(due) + 1 : calls.index(counted)]
-    titles = list(dict.fromkeys(c.summary for c in routine))
-    assert titles == [
-        "Quick stretch: left arm, 1 of 1",
-        "Quick stretch: rest",
-        "Quick stretch: right arm, 1 of 1",
-    ]
-    holds = [c for c in routine if "left arm, 1 of 1" in c.summary]
-    assert holds[0].body.startswith("Hold - 2 s left") and any(
-        c.body.startswith("Hold - 1 s left") for c in holds
-    )
-    assert all("1. Reach up with one arm.\n2. Lower it slowly." in c.body for c in holds)
-    assert all("Careful: Stop if it hurts." in c.body for c in routine)
-    # The due notification, every step and the end share one id (the click closed none).
-    assert {c.answered_id for c in calls} <= {due.answered_id, due.answered_id + 1}
-    assert "Next: Hamstring stretch at " in counted.body
-    assert desktop.status()["today"]["done"] == 1
-    assert stop_daemon(process) == 0
+    with running_daemon(desktop, config=quick_config(desktop)) as daemon:
+        due = newest(recorder, "Time to stretch: Quick stretch")
+        recorder.click("default")
+        counted = newest(recorder, "Stretch counted", timeout=30)
+        calls = recorder.calls()
+        routine = calls[calls.index(due) + 1 : calls.index(counted)]
+        titles = list(dict.fromkeys(c.summary for c in routine))
+        assert titles == [
+            "Quick stretch: left arm, 1 of 1",
+            "Quick stretch: rest",
+            "Quick stretch: right arm, 1 of 1",
+        ]
+        holds = [c for c in routine if "left arm, 1 of 1" in c.summary]
+        assert holds[0].body.startswith("Hold - 2 s left") and any(
+            c.body.startswith("Hold - 1 s left") for c in holds
+        )
+        assert all("1. Reach up with one arm.\n2. Lower it slowly." in c.body for c in holds)
+        assert all("Careful: Stop if it hurts." in c.body for c in routine)
+        # The due notification, every step and the end share one id (the click closed none).
+        assert {c.answered_id for c in calls} <= {due.answered_id, due.answered_id + 1}
+        assert "Next: Hamstring stretch at " in counted.body
+        assert desktop.status()["today"]["done"] == 1
+    assert daemon.exit_code == 0
 
 
 def test_a_server_without_buttons_gets_none(
@@ -151,12 +157,12 @@ def test_a_server_without_buttons_gets_none(
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
         server = RecordingNotificationServer(with_actions=False)
         try:
-            process = start_daemon(desktop, config=quick_config(desktop))
-            due = newest(server, "Time to stretch: Quick stretch")
-            assert due.actions == {}
-            assert "backcare-tray start | snooze | done | skip" in due.body
-            assert desktop.status()["notifications"]["actions"] is False
-            assert stop_daemon(process) == 0
+            with running_daemon(desktop, config=quick_config(desktop)) as daemon:
+                due = newest(server, "Time to stretch: Quick stretch")
+                assert due.actions == {}
+                assert "backcare-tray start | snooze | done | skip" in due.body
+                assert desktop.status()["notifications"]["actions"] is False
+            assert daemon.exit_code == 0
         finally:
             server.close()
 
@@ -168,24 +174,24 @@ def test_dunst_offers_the_buttons_and_a_body_click_starts_the_stretch(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
     monitor = BusMonitor("org.freedesktop.Notifications")
     try:
-        process = start_daemon(desktop, config=quick_config(desktop, snooze="10m"))
-        notify = wait_for(lambda: monitor.calls("Notify"), 15, "the due notification")[0]
-        assert notify.body[3] == "Time to stretch: Quick stretch"
-        assert notify.body[5][::2] == ["default", "start", "snooze", "done", "skip"]
-        assert desktop.status()["notifications"]["server"].startswith("dunst")
-        subprocess.run(["dunstctl", "action", "0"], env=desktop.env, check=True, timeout=10)
-        wait_for(lambda: desktop.status()["state"] == "stretching", 10, "the stretch to start")
-        wait_for(lambda: desktop.status()["today"]["done"] == 1, 30, "the routine to finish")
-        titles = [c.body[3] for c in monitor.calls("Notify")]
-        assert "Quick stretch: right arm, 1 of 1" in titles and titles[-1] == "Stretch counted"
-        ids = {r.body[0] for c in monitor.calls("Notify") if (r := monitor.reply_to(c))}
-        assert len(ids) <= 2
-        started = time.monotonic()
-        assert desktop.run("quit").returncode == 0
-        process.wait(timeout=5)
-        assert time.monotonic() - started < 2.0
-        log = (desktop.home / "daemon.log").read_text()
-        assert "Traceback" not in log and "ERROR" not in log
+        with running_daemon(desktop, config=quick_config(desktop, snooze="10m")) as daemon:
+            notify = wait_for(lambda: monitor.calls("Notify"), 15, "the due notification")[0]
+            assert notify.body[3] == "Time to stretch: Quick stretch"
+            assert notify.body[5][::2] == ["default", "start", "snooze", "done", "skip"]
+            assert desktop.status()["notifications"]["server"].startswith("dunst")
+            subprocess.run(["dunstctl", "action", "0"], env=desktop.env, check=True, timeout=10)
+            wait_for(lambda: desktop.status()["state"] == "stretching", 10, "the stretch to start")
+            wait_for(lambda: desktop.status()["today"]["done"] == 1, 30, "the routine to finish")
+            titles = [c.body[3] for c in monitor.calls("Notify")]
+            assert "Quick stretch: right arm, 1 of 1" in titles and titles[-1] == "Stretch counted"
+            ids = {r.body[0] for c in monitor.calls("Notify") if (r := monitor.reply_to(c))}
+            assert len(ids) <= 2
+            started = time.monotonic()
+            assert desktop.run("quit").returncode == 0
+            daemon.wait(timeout=5)
+            assert time.monotonic() - started < 2.0
+            log = daemon.log_text()
+            assert "Traceback" not in log and "ERROR" not in log
     finally:
         monitor.close()
 
@@ -197,35 +203,31 @@ def howto_shown(desktop: Desktop) -> list[dict[str, str]]:
 
 def test_how_to_do_it_from_the_tray_menu(desktop: Desktop) -> None:
     """The menu's "How to do it" shows the next stretch's steps and safety note in dunst."""
-    from test_desktop import choose_in_tray_menu
-
-    process = start_daemon(desktop, config=quick_config(desktop, interval="45m"))
-    # Start, then Mark done and Skip (Snooze is greyed out while nothing is due), then it.
-    choose_in_tray_menu(desktop, ["Down"] * 4, lambda: howto_shown(desktop))
-    shown = howto_shown(desktop)
-    assert shown[0]["summary"] == "How to do it: Quick stretch"
-    assert "1. Reach up with one arm." in shown[0]["body"]
-    assert "Careful: Stop if it hurts." in shown[0]["body"]
-    assert desktop.status()["state"] == "working"  # showing how changes nothing
-    assert stop_daemon(process) == 0
+    with running_daemon(desktop, config=quick_config(desktop, interval="45m")) as daemon:
+        # Start, then Mark done and Skip (Snooze is greyed out while nothing is due), then it.
+        choose_in_tray_menu(desktop, ["Down"] * 4, lambda: howto_shown(desktop))
+        shown = howto_shown(desktop)
+        assert shown[0]["summary"] == "How to do it: Quick stretch"
+        assert "1. Reach up with one arm." in shown[0]["body"]
+        assert "Careful: Stop if it hurts." in shown[0]["body"]
+        assert desktop.status()["state"] == "working"  # showing how changes nothing
+    assert daemon.exit_code == 0
 
 
 def test_a_left_click_on_the_icon_shows_how_to_do_the_due_stretch(desktop: Desktop) -> None:
     """The icon's default action shows the stretch with the buttons that fit the moment."""
-    from desktop import docked_icon_centre, docked_icon_name
-
-    process = start_daemon(desktop, config=quick_config(desktop, snooze="10m"))
-    wait_for(lambda: desktop.status()["state"] == "due", 15, "due")
-    wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
-    x, y = docked_icon_centre(desktop.env)
-    for _ in range(3):  # a click can come before a freshly docked icon takes clicks: again
-        desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
-        if holds_within(lambda: howto_shown(desktop), 5):
-            break
-    shown = wait_for(lambda: howto_shown(desktop), 5, "the how-to notification")
-    assert "2. Lower it slowly." in shown[0]["body"]
-    assert desktop.status()["state"] == "due"  # a click shows; it does not answer
-    assert stop_daemon(process) == 0
+    with running_daemon(desktop, config=quick_config(desktop, snooze="10m")) as daemon:
+        wait_for(lambda: desktop.status()["state"] == "due", 15, "due")
+        wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
+        x, y = docked_icon_centre(desktop.env)
+        for _ in range(3):  # a click can come before a freshly docked icon takes clicks: again
+            desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
+            if holds_within(lambda: howto_shown(desktop), 5):
+                break
+        shown = wait_for(lambda: howto_shown(desktop), 5, "the how-to notification")
+        assert "2. Lower it slowly." in shown[0]["body"]
+        assert desktop.status()["state"] == "due"  # a click shows; it does not answer
+    assert daemon.exit_code == 0
 
 
 @pytest.mark.parametrize("server", ["none", "recorder"])
@@ -238,21 +240,25 @@ def test_file_descriptors_stay_flat_over_many_breaks(
 
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
     recorder = RecordingNotificationServer() if server == "recorder" else None
-    process = start_daemon(bare_desktop, "--no-tray", config=quick_config(bare_desktop, "45m"))
-    socket_path = Path(bare_desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray" / "control.sock"
-    endpoint = Endpoint("unix", socket_path)
-
-    def cycles(count: int) -> int:
-        for _ in range(count):
-            for command in (Command("start"), Command("snooze", 60), Command("done")):
-                assert send_request(endpoint, command)["ok"]
-            assert bare_desktop.status()["state"] == "working"
-        return len(list(Path(f"/proc/{process.pid}/fd").iterdir()))
-
     try:
-        warmed_up = cycles(5)
-        assert cycles(60) <= warmed_up
-        assert stop_daemon(process) == 0
+        with running_daemon(
+            bare_desktop, "--no-tray", config=quick_config(bare_desktop, "45m")
+        ) as daemon:
+            socket_path = (
+                Path(bare_desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray" / "control.sock"
+            )
+            endpoint = Endpoint("unix", socket_path)
+
+            def cycles(count: int) -> int:
+                for _ in range(count):
+                    for command in (Command("start"), Command("snooze", 60), Command("done")):
+                        assert send_request(endpoint, command)["ok"]
+                    assert bare_desktop.status()["state"] == "working"
+                return len(list(Path(f"/proc/{daemon.pid}/fd").iterdir()))
+
+            warmed_up = cycles(5)
+            assert cycles(60) <= warmed_up
+        assert daemon.exit_code == 0
     finally:
         if recorder is not None:
             recorder.close()

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bus_monitor import BusMonitor
-from conftest import start_daemon, stop_daemon
-from dbus_service import ExportedService
-from desktop import Desktop, private_bus, virtual_desktop
-from engine_views import held_until, remind_at
-from waiting import wait_for
+from support.bus_monitor import BusMonitor
+from support.daemon import running_daemon
+from support.dbus_service import ExportedService
+from support.desktop import Desktop, private_bus, virtual_desktop
+from support.engine_views import held_until, remind_at
+from support.waiting import wait_for
 
 from backcare_tray.adapters.dnd import (
     DndSensor,
@@ -98,6 +98,7 @@ def wm_desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk
         yield desktop
 
 
+@pytest.mark.desktop
 def test_x11_fullscreen_window_is_seen(wm_desktop: Desktop) -> None:
     """A real window made fullscreen through the window manager turns do-not-disturb on."""
     from Xlib import X, display, protocol
@@ -174,6 +175,7 @@ class InhibitorStandIn:
         self._service.close()
 
 
+@pytest.mark.desktop
 def test_notification_server_inhibited_property(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -234,6 +236,7 @@ def on_desktop_bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         yield desktop
 
 
+@pytest.mark.desktop
 def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
     on_desktop_bus: Desktop,
 ) -> None:
@@ -245,21 +248,22 @@ def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
     config = desktop.home / "dnd.toml"
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     try:
-        process = start_daemon(desktop, "--no-tray", config=config)
-        wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
-        status = desktop.status()
-        assert status["state"] == "due" and status["status"].startswith("Held back")
-        assert monitor.calls("Notify") == []  # nothing went into the pause
-        desktop.tool("dunstctl", "set-paused", "false")
-        assert dunst_paused() is False
-        wait_for(lambda: monitor.calls("Notify"), 10, "the notification after the pause")
-        assert monitor.calls("Notify")[0].body[3] == "Time to stretch: Hamstring stretch"
-        assert desktop.status()["dnd"] is False
-        assert stop_daemon(process) == 0
+        with running_daemon(desktop, "--no-tray", config=config) as daemon:
+            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+            status = desktop.status()
+            assert status["state"] == "due" and status["status"].startswith("Held back")
+            assert monitor.calls("Notify") == []  # nothing went into the pause
+            desktop.tool("dunstctl", "set-paused", "false")
+            assert dunst_paused() is False
+            wait_for(lambda: monitor.calls("Notify"), 10, "the notification after the pause")
+            assert monitor.calls("Notify")[0].body[3] == "Time to stretch: Hamstring stretch"
+            assert desktop.status()["dnd"] is False
+        assert daemon.exit_code == 0
     finally:
         monitor.close()
 
 
+@pytest.mark.desktop
 def test_xfce4_notifyd_do_not_disturb_is_read_from_xfconf(on_desktop_bus: Desktop) -> None:
     """The setting xfce4-notifyd keeps in xfconf (the real xfconfd, D-Bus activated) holds."""
     assert xfce_do_not_disturb() is False  # never set: off
@@ -271,6 +275,7 @@ def test_xfce4_notifyd_do_not_disturb_is_read_from_xfconf(on_desktop_bus: Deskto
     assert xfce_do_not_disturb() is False
 
 
+@pytest.mark.desktop
 def test_gnome_banners_off_holds_the_stretch_back_until_they_are_on(
     on_desktop_bus: Desktop,
 ) -> None:
@@ -287,16 +292,17 @@ def test_gnome_banners_off_holds_the_stretch_back_until_they_are_on(
     config = desktop.home / "dnd.toml"
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     try:
-        process = start_daemon(desktop, "--no-tray", config=config)
-        wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
-        assert desktop.status()["state"] == "due" and monitor.calls("Notify") == []
-        gsettings("set", "show-banners", "true")
-        wait_for(lambda: monitor.calls("Notify"), 10, "the notification once banners are on")
-        assert stop_daemon(process) == 0
+        with running_daemon(desktop, "--no-tray", config=config) as daemon:
+            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+            assert desktop.status()["state"] == "due" and monitor.calls("Notify") == []
+            gsettings("set", "show-banners", "true")
+            wait_for(lambda: monitor.calls("Notify"), 10, "the notification once banners are on")
+        assert daemon.exit_code == 0
     finally:
         monitor.close()
 
 
+@pytest.mark.desktop
 def test_an_idle_inhibitor_held_in_gnome_or_logind_counts_as_do_not_disturb(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

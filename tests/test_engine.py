@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from engine_views import deadline, remind_at, routine, since
+from support.engine_views import deadline, remind_at, routine, since
 
 from backcare_tray import engine
 from backcare_tray.engine import (

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 import pytest
-from engine_views import deadline, since
+from support.engine_views import deadline, since
 
 from backcare_tray.engine import (
     Effect,

@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from engine_views import deadline
+from support.engine_views import deadline
 
 from backcare_tray.engine import MarkDone, Pause, Resume, Snooze, Tick, initial_state, step
 from backcare_tray.hours import WorkingHours, parse_window, seconds_until

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from engine_views import routine
+from support.engine_views import routine
 
 from backcare_tray.adapters.notifications import protocol
 from backcare_tray.commands import Command

@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from notification_service import INTERFACE, PATH, RecordingNotificationServer
-from waiting import wait_for
+from support.notification_service import INTERFACE, PATH, RecordingNotificationServer
+from support.waiting import wait_for
 
 from backcare_tray.adapters.notifications.freedesktop import FreedesktopNotifier
 from backcare_tray.notice import ANSWER_HINT, Action, Notice
+
+# Every test talks to a private dbus-daemon.
+pytestmark = pytest.mark.desktop
 
 DUE = Notice(
     "due",
@@ -204,7 +207,7 @@ def test_status_without_a_server_looks_for_one_once_a_minute_not_every_time(
     notifier: FreedesktopNotifier,
 ) -> None:
     """Five status requests with no server on the bus make one call, not five."""
-    from bus_monitor import BusMonitor
+    from support.bus_monitor import BusMonitor
 
     monitor = BusMonitor("org.freedesktop.Notifications")
     try:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dbus_service import ExportedService
-from desktop import Desktop, virtual_desktop
-from waiting import wait_for
+from support.dbus_service import ExportedService
+from support.desktop import Desktop, virtual_desktop
+from support.waiting import wait_for
 
 from backcare_tray.adapters.clocks import SleepMeter
 from backcare_tray.adapters.idle_probes import (
@@ -73,6 +73,7 @@ def xdesktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deskto
         yield desktop
 
 
+@pytest.mark.desktop
 def test_x11_probe_on_xvfb_is_reset_by_input(xdesktop: Desktop) -> None:
     """MIT-SCREEN-SAVER idle time grows, and xdotool input resets it."""
     probe = X11IdleProbe()
@@ -137,6 +138,7 @@ class IdleService:
         ),
     ],
 )
+@pytest.mark.desktop
 def test_dbus_probes_against_a_service_on_a_private_bus(
     xdesktop: Desktop, make_probe: Any, service: tuple[str, str, str, str], signature: str
 ) -> None:
@@ -158,6 +160,7 @@ def test_dbus_probes_against_a_service_on_a_private_bus(
         exported.close()
 
 
+@pytest.mark.desktop
 def test_auto_choice_falls_through_to_the_first_working_probe(xdesktop: Desktop) -> None:
     """On a plain X desktop neither GNOME nor KDE answer, so auto picks X11."""
     probe = choose_probe("auto", "linux")
@@ -240,6 +243,7 @@ def test_mac_probe_reads_hid_idle_time() -> None:
         MacIdleProbe(lambda: "nothing here").idle_seconds()
 
 
+@pytest.mark.desktop
 def test_logind_resume_signal_on_a_private_bus(
     xdesktop: Desktop, monkeypatch: pytest.MonkeyPatch
 ) -> None:

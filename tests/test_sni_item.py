@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dbus_service import ExportedService
 from jeepney import DBusAddress, new_method_call
 from PIL import Image
-from sni_client import SniClient
-from waiting import wait_for
+from support.dbus_service import ExportedService
+from support.sni_client import SniClient
+from support.waiting import wait_for
 
 from backcare_tray.adapters.sni.item import Icon, Menu, MenuItem
 from backcare_tray.adapters.sni.layout import MenuLayout
@@ -90,6 +90,7 @@ def item_of(icon: Icon) -> DBusAddress:
     return DBusAddress("/StatusNotifierItem", icon.bus_name, "org.kde.StatusNotifierItem")
 
 
+@pytest.mark.desktop
 def test_it_registers_when_a_watcher_comes_and_again_after_a_restart(
     icon: Icon, client: SniClient
 ) -> None:
@@ -103,6 +104,7 @@ def test_it_registers_when_a_watcher_comes_and_again_after_a_restart(
             watcher.close()
 
 
+@pytest.mark.desktop
 def test_the_menu_clicks_and_left_click(icon: Icon, client: SniClient, clicked: list[str]) -> None:
     """Event "clicked" runs items (in submenus too); Activate and ContextMenu the default."""
     _, root = client.layout(item_of(icon))
@@ -116,6 +118,7 @@ def test_the_menu_clicks_and_left_click(icon: Icon, client: SniClient, clicked: 
     assert clicked == ["snooze 5", "start", "start"]
 
 
+@pytest.mark.desktop
 def test_a_click_on_a_stale_menu_runs_nothing(
     icon: Icon, client: SniClient, clicked: list[str]
 ) -> None:
@@ -134,6 +137,7 @@ def test_a_click_on_a_stale_menu_runs_nothing(
     assert clicked == ["stop again"]  # the newest action, under the unchanged id
 
 
+@pytest.mark.desktop
 def test_bad_calls_get_errors_and_the_item_keeps_answering(icon: Icon, client: SniClient) -> None:
     """Wrong arguments, unknown methods and objects are refused by name; introspection parses."""
     item = item_of(icon)
@@ -153,6 +157,7 @@ def test_bad_calls_get_errors_and_the_item_keeps_answering(icon: Icon, client: S
     assert client.properties(item)["Title"] == "Due"
 
 
+@pytest.mark.desktop
 def test_status_title_and_icon_follow_the_icon(icon: Icon, client: SniClient) -> None:
     """Status, Title and the pictures change when the pystray icon does; Status is checked."""
     item = item_of(icon)

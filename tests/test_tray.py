@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop import Desktop, virtual_desktop
-from waiting import wait_for
+from support.desktop import Desktop, virtual_desktop
+from support.waiting import wait_for
 
 from backcare_tray.adapters.tray import TrayIcon
 from backcare_tray.commands import Command
@@ -15,7 +15,7 @@ from backcare_tray.menu import MenuEntry
 from backcare_tray.view import IconLook, TrayView
 
 # GtkStatusIcon is deprecated in GTK 3 but is what XEmbed trays speak.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.desktop, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 @pytest.fixture

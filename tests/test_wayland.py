@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import start_daemon, stop_daemon, write_config
 from jeepney import DBusAddress, new_method_call
 from PIL import Image
-from sni_client import SniClient
-from waiting import wait_for
-from wayland import WaylandDesktop, sway_desktop
+from support.daemon import running_daemon, write_config
+from support.sni_client import SniClient
+from support.waiting import wait_for
+from support.wayland import WaylandDesktop, sway_desktop
 
 from backcare_tray.adapters.idle_probes import ProbeError
 from backcare_tray.adapters.wayland_idle import WaylandIdleProbe
@@ -27,6 +27,7 @@ def sway(tmp_path: Path) -> Iterator[WaylandDesktop]:
         yield desktop
 
 
+@pytest.mark.desktop
 def test_the_wayland_probe_hears_idle_and_input(sway: WaylandDesktop) -> None:
     """Sway 1.7 offers KDE's idle protocol: idle counts after the wait, input resets it."""
     probe = WaylandIdleProbe(Path(sway.env["WAYLAND_DISPLAY"]), idle_after_ms=500)
@@ -48,27 +49,28 @@ def test_outside_wayland_the_probe_says_why(
         WaylandIdleProbe().idle_seconds()
 
 
+@pytest.mark.desktop
 def test_on_sway_the_daemon_reads_idle_and_swaybar_shows_the_icon(sway: WaylandDesktop) -> None:
     """The daemon picks the wayland probe; swaybar lists the item and draws it by its name."""
-    process = start_daemon(sway, config=write_config(sway, "45m"))
-    assert sway.status()["idle_probe"] == "wayland"
-    client = SniClient(sway.env["DBUS_SESSION_BUS_ADDRESS"])
-    try:
-        wait_for(lambda: client.find("backcare-tray"), 15, "swaybar's watcher to list the item")
-    finally:
-        client.close()
+    with running_daemon(sway, config=write_config(sway, "45m")) as daemon:
+        assert sway.status()["idle_probe"] == "wayland"
+        client = SniClient(sway.env["DBUS_SESSION_BUS_ADDRESS"])
+        try:
+            wait_for(lambda: client.find("backcare-tray"), 15, "swaybar's watcher to list the item")
+        finally:
+            client.close()
 
-    def teal_in_bar() -> int:
-        with Image.open(sway.screenshot(0, 0, 1024, 30)) as bar:
-            pixels = bar.convert("RGB").tobytes()
-        return sum(
-            1
-            for i in range(0, len(pixels), 3)
-            if all(abs(pixels[i + c] - TEAL[c]) < 40 for c in range(3))
-        )
+        def teal_in_bar() -> int:
+            with Image.open(sway.screenshot(0, 0, 1024, 30)) as bar:
+                pixels = bar.convert("RGB").tobytes()
+            return sum(
+                1
+                for i in range(0, len(pixels), 3)
+                if all(abs(pixels[i + c] - TEAL[c]) < 40 for c in range(3))
+            )
 
-    wait_for(lambda: teal_in_bar() > 20, 15, "swaybar to draw the icon")
-    assert stop_daemon(process) == 0
+        wait_for(lambda: teal_in_bar() > 20, 15, "swaybar to draw the icon")
+    assert daemon.exit_code == 0
 
 
 def set_mako_modes(desktop: WaylandDesktop, *modes: str) -> None:
@@ -92,19 +94,20 @@ def mako_shown(desktop: WaylandDesktop) -> list[str]:
     return [entry["summary"][1] for entry in notifications]
 
 
+@pytest.mark.desktop
 def test_makos_do_not_disturb_mode_holds_the_stretch_back(sway: WaylandDesktop) -> None:
     """In mako's do-not-disturb mode the due stretch waits; leaving it delivers the stretch."""
     set_mako_modes(sway, "default", "do-not-disturb")
     config = sway.home / "dnd.toml"
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
-    process = start_daemon(sway, "--no-tray", config=config)
-    wait_for(lambda: sway.status()["dnd"] is True, 15, "the stretch to be held back")
-    assert sway.status()["state"] == "due"
-    assert mako_shown(sway) == []
-    set_mako_modes(sway, "default")
-    wait_for(lambda: mako_shown(sway), 10, "the stretch once do-not-disturb ends")
-    assert mako_shown(sway)[0].startswith("Time to stretch")
-    assert stop_daemon(process) == 0
+    with running_daemon(sway, "--no-tray", config=config) as daemon:
+        wait_for(lambda: sway.status()["dnd"] is True, 15, "the stretch to be held back")
+        assert sway.status()["state"] == "due"
+        assert mako_shown(sway) == []
+        set_mako_modes(sway, "default")
+        wait_for(lambda: mako_shown(sway), 10, "the stretch once do-not-disturb ends")
+        assert mako_shown(sway)[0].startswith("Time to stretch")
+    assert daemon.exit_code == 0
 
 
 class StandInCompositor:

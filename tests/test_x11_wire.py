@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desktop import start_xvfb, stop_processes
+from support.desktop import start_xvfb, stop_processes
 
 from backcare_tray.adapters.x11_wire import (
     DisplayAddress,
@@ -38,6 +38,7 @@ def _xauth(path: Path, *args: str) -> None:
     subprocess.run(["xauth", "-q", "-f", str(path), *args], check=True, capture_output=True)
 
 
+@pytest.mark.desktop
 def test_cookie_is_found_for_its_display_only(tmp_path: Path) -> None:
     """Entries made by xauth: the local one for its display number, a wildcard for any."""
     authority = tmp_path / "Xauthority"
@@ -49,6 +50,7 @@ def test_cookie_is_found_for_its_display_only(tmp_path: Path) -> None:
     assert xauthority_cookie(display_address(":5"), tmp_path / "missing") == b""
 
 
+@pytest.mark.desktop
 def test_a_damaged_authority_file_reads_as_no_cookie(tmp_path: Path) -> None:
     """A file cut short mid-entry gives no cookie rather than an exception."""
     authority = tmp_path / "Xauthority"
@@ -65,6 +67,7 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
     stop_processes(started)
 
 
+@pytest.mark.desktop
 def test_second_screen_root_and_atoms_match_xlib(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
@@ -87,6 +90,7 @@ def test_second_screen_root_and_atoms_match_xlib(
     xlib.close()
 
 
+@pytest.mark.desktop
 def test_cookie_opens_an_authorising_server_and_a_wrong_one_is_refused(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desktop import BUS_CONFIG, Desktop, bus_has, stop_processes, user_env
-from waiting import wait_for
+from support.desktop import BUS_CONFIG, Desktop, bus_has, stop_processes, user_env
+from support.marking import require_desktop_marker
+from support.waiting import wait_for
 
 TOOLS = ("sway", "swaymsg", "grim", "mako", "setpriv", "dbus-daemon")
 UNPRIVILEGED = 65534  # nobody: sway refuses to run as root, which the tests may be
@@ -55,6 +56,7 @@ class WaylandDesktop(Desktop):
 @contextmanager
 def sway_desktop(tmp: Path, *, notifications: bool = True) -> Iterator[WaylandDesktop]:
     """Run sway headless (with swaybar) and mako on a private bus; yield the environment."""
+    require_desktop_marker("sway")
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         raise RuntimeError(f"Wayland tests need {missing}; run `make test` to install them")

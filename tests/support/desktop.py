@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from waiting import wait_for
+from support.marking import require_desktop_marker
+from support.waiting import wait_for
 
 TOOLS = (
     "Xvfb",
@@ -75,6 +76,7 @@ def require_tools() -> None:
 
 def command_path() -> str:
     """Return the installed backcare-tray command of this interpreter's environment."""
+    require_desktop_marker("the installed backcare-tray command")
     path = Path(sys.executable).parent / "backcare-tray"
     if not path.exists():
         raise RuntimeError(f"{path} is missing: install the package (make test does)")
@@ -244,6 +246,7 @@ def start_xvfb(
     xauthority: Path | None = None,
 ) -> str:
     """Start Xvfb on a free display and return it once clients can connect (three tries)."""
+    require_desktop_marker("Xvfb")
     problems = []
     for attempt in range(3):
         log = tmp / f"xvfb-{attempt}.log"
@@ -302,6 +305,7 @@ def _start_bus(
 @contextmanager
 def private_bus(tmp: Path) -> Iterator[str]:
     """Run a session bus that activates nothing (no notification server) and yield its address."""
+    require_desktop_marker("dbus-daemon")
     processes: list[subprocess.Popen[bytes]] = []
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     try:
@@ -358,6 +362,7 @@ def virtual_desktop(
     tmp: Path, *, notification_server: bool = True, tray: Tray | None = "trayer"
 ) -> Iterator[Desktop]:
     """Run Xvfb + a private session bus (+ a tray, + dunst) and yield the environment."""
+    require_desktop_marker("a virtual desktop")
     require_tools()
     processes: list[subprocess.Popen[bytes]] = []
     home = tmp / "home"

@@ -1,0 +1,1 @@
+"""Helpers the tests share: desktops, buses, services, waiting, running the daemon."""
