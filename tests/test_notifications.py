@@ -221,3 +221,24 @@ def test_status_without_a_server_looks_for_one_once_a_minute_not_every_time(
         assert len(monitor.calls("GetCapabilities")) == 2  # the five statuses made only one
     finally:
         monitor.close()
+
+
+@pytest.mark.parametrize("address", [None, ""])
+def test_no_session_bus_at_all_is_a_failure_handed_to_the_fallback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, address: str | None
+) -> None:
+    """Without DBUS_SESSION_BUS_ADDRESS, status and show fail loudly, never with a crash."""
+    if address is None:
+        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    else:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    fallback = RecordingFallback()
+    notifier = FreedesktopNotifier(Path("/icons/backcare.png"), print, fallback=fallback)
+    try:
+        assert notifier.describe()["server"] is None
+        with caplog.at_level(logging.ERROR):
+            assert not notifier.show(DUE)
+        assert fallback.shown == [DUE]
+        assert "No notification server" in caplog.text
+    finally:
+        notifier.stop()

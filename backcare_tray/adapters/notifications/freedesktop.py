@@ -110,7 +110,10 @@ class FreedesktopNotifier:
         """Return the router, opening the connection and subscribing on first use."""
         if self._router is not None:
             return self._router
-        connection = open_dbus_connection(bus=self._bus)
+        try:
+            connection = open_dbus_connection(bus=self._bus)
+        except KeyError:  # jeepney reads DBUS_SESSION_BUS_ADDRESS, and it is not set
+            raise OSError("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)") from None
         router = SturdyRouter(connection)
         try:
             router.filter(protocol.signal_rule(), queue=_Handoff(self._on_signal))
