@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from backcare_tray import engine
 from backcare_tray.adapters.history import History
-from backcare_tray.adapters.idle_probes import IdleProbe, ProbeError
+from backcare_tray.adapters.idle import IdleProbe, ProbeError
 from backcare_tray.adapters.kit import Adapters, Listener, Reply
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.commands import Command

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from backcare_tray.adapters.idle_probes import ProbeError
+from backcare_tray.adapters.idle import ProbeError
 from backcare_tray.adapters.kit import Adapters
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from backcare_tray.adapters.idle_probes import IdleProbe
+from backcare_tray.adapters.idle import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
 from backcare_tray.commands import Command
 from backcare_tray.paths import AppPaths
@@ -97,7 +97,7 @@ def real_adapters(paths: AppPaths, app_icon: Path, with_tray: bool) -> Adapters:
     from backcare_tray.adapters.control import ControlServer, endpoint_for
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
-    from backcare_tray.adapters.idle_probes import choose_probe
+    from backcare_tray.adapters.idle import choose_probe
     from backcare_tray.adapters.local_time import local_now
     from backcare_tray.adapters.notifications import choose_notifier
     from backcare_tray.adapters.scheduler import WakeupScheduler
