@@ -1,16 +1,19 @@
-"""Idle-time probes, one per desktop: the registry and the choice."""
+"""Idle-time probes, one per desktop: the registry, the choice, and the supervisor of the choice."""
 
 # Each probe lives in its own module and is imported only when it is tried, so the daemon
 # loads only the probes its desktop gets to; base.py is all they share.
 
 import logging
+import time
 from collections.abc import Callable
 
 from backcare_tray.adapters.idle.base import IdleProbe, NeverLocked, ProbeError
 
 __all__ = [
     "PROBES",
+    "PROBE_RETRY_SECONDS",
     "IdleProbe",
+    "IdleSupervisor",
     "NeverLocked",
     "ProbeError",
     "auto_order",
@@ -18,6 +21,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# A probe missing at start (a compositor or service that came later), or one that fails, is
+# looked for again at the caller's own readings, at most this often.
+PROBE_RETRY_SECONDS = 30 * 60
 
 
 def _gnome() -> IdleProbe:
@@ -100,3 +107,99 @@ def choose_probe(
         return probe
     log.warning("No idle probe works (%s): all time counts as sitting.", "; ".join(failures))
     return None
+
+
+class IdleSupervisor:
+    """The idle probe the daemon reads: it chooses the real one, and looks again when needed."""
+
+    # No timer and no thread: every look happens inside the caller's own idle_seconds(), when
+    # no probe was found or the one in use fails, and at most every retry_seconds. A failing
+    # probe is kept when nothing else answers (a restarted compositor may bring it back).
+
+    def __init__(
+        self,
+        setting: str,
+        choose: Callable[[str], IdleProbe | None],
+        clock: Callable[[], float] = time.monotonic,
+        retry_seconds: float = PROBE_RETRY_SECONDS,
+    ) -> None:
+        self._setting = setting
+        self._choose = choose
+        self._clock = clock
+        self._retry_seconds = retry_seconds
+        self._probe: IdleProbe | None = None
+        self._failing = False
+        self._started = False
+        self._look_at = 0.0
+
+    @property
+    def name(self) -> str | None:
+        """Return the name of the probe in use, failing or not; None when there is none."""
+        return None if self._probe is None else self._probe.name
+
+    @property
+    def available(self) -> bool:
+        """Return True when a probe is in use (even one failing now: it is still read)."""
+        return self._probe is not None
+
+    @property
+    def failing(self) -> bool:
+        """Return True when the probe in use failed at its last reading."""
+        return self._failing
+
+    @property
+    def setting(self) -> str:
+        """Return the configured choice: "auto", "none" or a probe's name."""
+        return self._setting
+
+    def start(self) -> None:
+        """Choose the probe for the setting now (the daemon's start)."""
+        self._started = True
+        self._probe, self._failing = self._choose(self._setting), False
+        self._look_at = self._clock() + self._retry_seconds
+
+    def reconfigure(self, setting: str) -> None:
+        """Take the setting of a reloaded config: a changed one is chosen again at once."""
+        if setting == self._setting and self._started:
+            return
+        self._setting = setting
+        self.start()
+
+    def idle_seconds(self) -> float:
+        """Return the probe's reading; raise ProbeError when there is no probe or it fails."""
+        if not self._started:
+            self.start()
+        else:
+            self._look_again()
+        probe = self._probe
+        if probe is None:
+            why = "off by configuration" if self._setting == "none" else "none works"
+            raise ProbeError(f"no idle probe ({why})")
+        try:
+            idle = probe.idle_seconds()
+        except ProbeError as error:
+            if not self._failing:
+                log.warning("The %s idle probe failed (%s); trying again later.", probe.name, error)
+            self._failing = True
+            raise
+        if self._failing:
+            log.info("The %s idle probe works again.", probe.name)
+        self._failing = False
+        return idle
+
+    def locked(self) -> bool:
+        """Return the probe's lock state; False without a probe or while it fails."""
+        if self._probe is None or self._failing:
+            return False
+        return self._probe.locked()
+
+    def _look_again(self) -> None:
+        """Choose again if no probe answered, or the one in use fails, and the wait is over."""
+        working = self._probe is not None and not self._failing
+        now = self._clock()
+        if working or self._setting == "none" or now < self._look_at:
+            return
+        self._look_at = now + self._retry_seconds
+        found = self._choose(self._setting)
+        if found is not None:  # else a failing probe stays: it may come back by itself
+            self._probe, self._failing = found, False
