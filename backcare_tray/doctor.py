@@ -18,7 +18,7 @@ def _session() -> list[str]:
 
 def _idle_probes() -> list[str]:
     """Return each idle probe of this platform, in the order "auto" tries them, and its answer."""
-    from backcare_tray.adapters.idle_probes import PROBES, auto_order
+    from backcare_tray.adapters.idle import PROBES, auto_order
 
     lines = []
     for name in auto_order(sys.platform):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from backcare_tray.adapters.history import History
-from backcare_tray.adapters.idle_probes import ProbeError
+from backcare_tray.adapters.idle import ProbeError
 from backcare_tray.adapters.kit import Adapters
 from backcare_tray.adapters.state_file import load_state, save_state
 from backcare_tray.commands import Command

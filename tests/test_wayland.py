@@ -14,8 +14,8 @@ from support.sni_client import SniClient
 from support.waiting import wait_for
 from support.wayland import WaylandDesktop, sway_desktop
 
-from backcare_tray.adapters.idle_probes import ProbeError
-from backcare_tray.adapters.wayland_idle import WaylandIdleProbe
+from backcare_tray.adapters.idle import ProbeError
+from backcare_tray.adapters.idle.wayland import WaylandIdleProbe
 
 TEAL = (83, 157, 164)  # the base art's disc, as swaybar draws it
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from backcare_tray.adapters.idle_probes import IdleProbe
+from backcare_tray.adapters.idle import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
 from backcare_tray.commands import Command
 from backcare_tray.moment import Moment
@@ -151,7 +151,7 @@ def real_adapters(
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
     from backcare_tray.adapters.history import History
-    from backcare_tray.adapters.idle_probes import choose_probe
+    from backcare_tray.adapters.idle import choose_probe
     from backcare_tray.adapters.local_time import local_now
     from backcare_tray.adapters.notifications import choose_notifier
     from backcare_tray.adapters.opener import open_with_default_app

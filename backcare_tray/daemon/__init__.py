@@ -41,7 +41,7 @@ class Daemon:
         self._clock = adapters.clock
         self.inbox = Inbox(REPLY_TIMEOUT)
         self.store = StateStore(adapters.history, adapters.load_state, adapters.save_state)
-        self.senses = Senses(adapters)
+        self.senses = Senses(adapters, settings.idle_probe)
         make_tray = adapters.make_tray
         tray = make_tray(lambda command: self.inbox.send(command, "menu")) if make_tray else None
         notifier = adapters.make_notifier(self._answer_button)
@@ -68,7 +68,7 @@ class Daemon:
                 signal.signal(signum, self.stop_soon)
             if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
                 signal.signal(signal.SIGHUP, lambda *_: self.inbox.signal(Signal.RELOAD))
-        self.senses.start(self.settings)
+        self.senses.start()
         self.adapters.scheduler.start()
         self.control.start()
         self._sleep_signal.start()

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from backcare_tray.adapters.idle_probes import NeverLocked, ProbeError
+from backcare_tray.adapters.idle.base import NeverLocked, ProbeError
 
 __all__ = ["IDLE_AFTER_MS", "REQUESTS", "WaylandIdleProbe", "wayland_socket_path"]
 
