@@ -228,3 +228,19 @@ def test_today_counts_come_from_the_history_and_start_afresh_at_midnight(tmp_pat
     assert again.today(at(40)).done == 1
     assert again.today(at(40)).date == date.fromtimestamp(WALL + 40).isoformat()
     again.close()
+
+
+def test_a_button_press_queues_its_command_and_a_stranger_key_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A click on the body starts; a key that is not ours is logged and queues nothing."""
+    inbox = Inbox(reply_timeout=1.0)
+    with caplog.at_level(logging.WARNING):
+        inbox.press("no-such-button")
+    inbox.press("default")
+    inbox.signal(Signal.STOP)
+    pressed = inbox.take()
+    assert isinstance(pressed, Request)
+    assert (pressed.command, pressed.source) == (Command("start"), "notification")
+    assert inbox.take() is Signal.STOP
+    assert "Unknown notification action 'no-such-button' ignored." in caplog.text

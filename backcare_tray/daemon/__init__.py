@@ -1,7 +1,6 @@
 """The daemon: wires the adapters to one loop that owns the state and applies events in order."""
 
 import logging
-import signal
 
 from backcare_tray import engine
 from backcare_tray.adapters.kit import Adapters, Listener
@@ -19,7 +18,7 @@ from backcare_tray.daemon.presenter import Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore, local_date
 from backcare_tray.moment import Moment
-from backcare_tray.notice import action_command, notice_after
+from backcare_tray.notice import notice_after
 from backcare_tray.report import status_report
 from backcare_tray.settings import Settings
 
@@ -44,7 +43,7 @@ class Daemon:
         self.senses = Senses(adapters, settings.idle_probe)
         make_tray = adapters.make_tray
         tray = make_tray(lambda command: self.inbox.send(command, "menu")) if make_tray else None
-        notifier = adapters.make_notifier(self._answer_button)
+        notifier = adapters.make_notifier(self.inbox.press)
         self.presenter = Presenter(tray, notifier, adapters.scheduler, self._clock, self._scene)
         self.control: Listener | None = None
         self._sleep_signal = adapters.make_sleep_signal(lambda: self.inbox.signal(Signal.TICK))
@@ -56,18 +55,11 @@ class Daemon:
         """Hand a command to the loop and wait for its reply (called from other threads)."""
         return self.inbox.ask(command, source)
 
-    def stop_soon(self, *_: object) -> None:
-        """Ask the loop to stop (safe from signal handlers)."""
-        self.inbox.signal(Signal.STOP)
-
     def run(self) -> None:
         """Start the adapters, run the loop until stopped, then shut down cleanly."""
         self.control = self.adapters.make_control(self.request)
         if self.adapters.install_signals:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, self.stop_soon)
-            if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
-                signal.signal(signal.SIGHUP, lambda *_: self.inbox.signal(Signal.RELOAD))
+            self.inbox.listen_to_process_signals()
         self.senses.start()
         self.adapters.scheduler.start()
         self.control.start()
@@ -103,14 +95,6 @@ class Daemon:
                     self._replan()
             except Exception:
                 log.exception("Error while handling %r; carrying on", item)
-
-    def _answer_button(self, key: str) -> None:
-        """Queue the command of a notification button, as the tray item of that name would."""
-        command = action_command(key)
-        if command is None:
-            log.warning("Unknown notification action %r ignored.", key)
-            return
-        self.inbox.send(command, "notification")
 
     def _answer(self, request: Request) -> None:
         """Carry out a command as the table says and give its asker the reply."""

@@ -1,14 +1,18 @@
 """The daemon's one queue: signals and commands from every thread, taken in order by the loop."""
 
+import logging
+import signal
 import threading
 from dataclasses import dataclass, field
 from enum import Enum
 from queue import SimpleQueue
 
 from backcare_tray.commands import Command, Reply, Source
+from backcare_tray.notice import action_command
 
 __all__ = ["BUSY", "FAILED", "Inbox", "Request", "Signal", "Stage"]
 
+log = logging.getLogger(__name__)
 BUSY: Reply = {"ok": False, "error": "the daemon was busy; the command was not carried out"}
 FAILED: Reply = {"ok": False, "error": "internal error, see the log"}
 
@@ -71,6 +75,21 @@ class Inbox:
     def send(self, command: Command, source: Source) -> None:
         """Queue a command whose answer nobody waits for (a click in the menu or a button)."""
         self._queue.put(Request(command, source))
+
+    def press(self, key: str) -> None:
+        """Queue the command of a notification button, as the tray item of that name would."""
+        command = action_command(key)
+        if command is None:
+            log.warning("Unknown notification action %r ignored.", key)
+            return
+        self.send(command, "notification")
+
+    def listen_to_process_signals(self) -> None:
+        """Take SIGTERM and SIGINT as a stop, SIGHUP as a reload (main thread only)."""
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: self.signal(Signal.STOP))
+        if hasattr(signal, "SIGHUP"):  # the usual "read your config again" (not on Windows)
+            signal.signal(signal.SIGHUP, lambda *_: self.signal(Signal.RELOAD))
 
     def ask(self, command: Command, source: Source = "cli") -> Reply:
         """Queue a command and wait for its reply, or withdraw it after reply_timeout."""
