@@ -4,7 +4,7 @@ import tomllib
 from pathlib import Path
 
 from backcare_tray.paths import shipped_path
-from backcare_tray.settings import Settings, settings_from_mapping
+from backcare_tray.settings import InvalidSettings, Settings, settings_from_mapping
 from backcare_tray.validation import InvalidValue
 
 __all__ = ["ConfigError", "config_or_example", "example_config_text", "load_settings"]
@@ -30,6 +30,9 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     try:
         return settings_from_mapping(data)
+    except InvalidSettings as error:
+        lines = [f"{path.name}: {problem} (in {path})" for problem in error.problems]
+        raise ConfigError("\n".join(lines)) from None
     except InvalidValue as error:
         raise ConfigError(f"{path.name}: {error} (in {path})") from None
 

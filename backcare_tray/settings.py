@@ -1,47 +1,51 @@
 """Settings: a parsed TOML mapping in, a validated frozen Settings object out."""
 
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
-from backcare_tray.hours import DAYS, WorkingHours, parse_window
+from backcare_tray.hours import WorkingHours
 from backcare_tray.rotation import Order
-from backcare_tray.validation import (
-    InvalidValue,
-    Table,
-    as_duration,
-    reject_unknown,
-    take_bool,
-    take_duration,
-    take_int,
-    take_str,
-    take_str_list,
-    take_table,
+from backcare_tray.settings_schema import (
+    IDLE_PROBES,
+    SCHEMA,
+    SECTIONS,
+    Setting,
+    parse_value,
+    setting_named,
 )
+from backcare_tray.validation import InvalidValue, Table
 
-__all__ = ["DEFAULT_SNOOZE_CHOICES", "IDLE_PROBES", "KEYS", "Settings", "settings_from_mapping"]
+__all__ = [
+    "DEFAULT_SNOOZE_CHOICES",
+    "IDLE_PROBES",
+    "InvalidSettings",
+    "Settings",
+    "settings_from_mapping",
+]
 
-DEFAULT_SNOOZE_CHOICES = ("5m", "10m", "15m", "30m")
-# The keys of each table; [[exercises]] tables are checked by exercise_from_table.
-KEYS = {
-    "schedule": {
-        "sitting_interval",
-        "snooze",
-        "snooze_choices",
-        "remind_every",
-        "active_hours",
-        "active_days",
-    },
-    "notifications": {"timeout", "respect_dnd", "dnd_max_delay", "hold_during_calls"},
-    "rotation": {"order", "exercises"},
-    "idle": {"natural_break", "check_every", "probe"},
-    "goals": {"daily_stretches"},
+DEFAULT_SNOOZE_CHOICES = tuple(setting_named("schedule.snooze_choices").default)  # type: ignore[arg-type]
+# Where each setting goes in Settings: the field of the same key unless named here.
+_FIELDS = {
+    "notifications.timeout": "notification_timeout",
+    "rotation.order": "rotation_order",
+    "rotation.exercises": "rotation",
+    "idle.check_every": "idle_check_every",
+    "idle.probe": "idle_probe",
+    "goals.daily_stretches": "daily_goal",
 }
-IDLE_PROBES = ("auto", "gnome", "freedesktop", "wayland", "x11", "windows", "macos", "none")
 
 
-def _builtin_ids() -> tuple[str, ...]:
-    """Return the ids of the built-in stretches in library order."""
-    return tuple(e.id for e in builtin_exercises())
+class InvalidSettings(InvalidValue):
+    """Several problems in one config; each names its key and the bad value."""
+
+    def __init__(self, problems: list[InvalidValue]) -> None:
+        super().__init__(problems[0].key, problems[0].problem)
+        self.problems = problems
+        self.args = ("\n".join(str(problem) for problem in problems),)
 
 
 def _builtin_library() -> dict[str, Exercise]:
@@ -49,25 +53,40 @@ def _builtin_library() -> dict[str, Exercise]:
     return {e.id: e for e in builtin_exercises()}
 
 
+def _default(name: str) -> Any:
+    """Return the table's default of a setting, parsed as a value from the file would be."""
+    return parse_value(setting_named(name), setting_named(name).default, _builtin_library())
+
+
+def _default_hours() -> WorkingHours:
+    """Return the working hours the table's defaults give."""
+    return WorkingHours(_default("schedule.active_hours"), _default("schedule.active_days"))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the user can configure, validated; durations are in seconds."""
 
-    sitting_interval: int = 45 * 60
-    snooze: int = 10 * 60
-    snooze_choices: tuple[int, ...] = (300, 600, 900, 1800)
-    remind_every: int = 5 * 60
-    notification_timeout: int = 10
-    rotation_order: Order = "sequential"
-    rotation: tuple[str, ...] = field(default_factory=_builtin_ids)
-    natural_break: int = 5 * 60
-    idle_check_every: int = 30
-    idle_probe: str = "auto"
-    hours: WorkingHours = field(default_factory=WorkingHours)
-    respect_dnd: bool = True
-    dnd_max_delay: int = 30 * 60
-    hold_during_calls: bool = True  # camera or microphone in use: hold, and count as sitting
-    daily_goal: int = 6
+    sitting_interval: int = field(default_factory=partial(_default, "schedule.sitting_interval"))
+    snooze: int = field(default_factory=partial(_default, "schedule.snooze"))
+    snooze_choices: tuple[int, ...] = field(
+        default_factory=partial(_default, "schedule.snooze_choices")
+    )
+    remind_every: int = field(default_factory=partial(_default, "schedule.remind_every"))
+    notification_timeout: int = field(default_factory=partial(_default, "notifications.timeout"))
+    rotation_order: Order = field(default_factory=partial(_default, "rotation.order"))
+    rotation: tuple[str, ...] = field(default_factory=lambda: tuple(_builtin_library()))
+    natural_break: int = field(default_factory=partial(_default, "idle.natural_break"))
+    idle_check_every: int = field(default_factory=partial(_default, "idle.check_every"))
+    idle_probe: str = field(default_factory=partial(_default, "idle.probe"))
+    hours: WorkingHours = field(default_factory=_default_hours)
+    respect_dnd: bool = field(default_factory=partial(_default, "notifications.respect_dnd"))
+    dnd_max_delay: int = field(default_factory=partial(_default, "notifications.dnd_max_delay"))
+    # Camera or microphone in use: hold, and count as sitting.
+    hold_during_calls: bool = field(
+        default_factory=partial(_default, "notifications.hold_during_calls")
+    )
+    daily_goal: int = field(default_factory=partial(_default, "goals.daily_stretches"))
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -75,80 +94,82 @@ class Settings:
         return self.exercises[exercise_id]
 
 
-def settings_from_mapping(data: Table) -> Settings:
-    """Validate a parsed config mapping; raise InvalidValue naming the first bad key."""
-    reject_unknown(data, {*KEYS, "exercises"}, "")
-    tables = {section: take_table(data, section, "") for section in KEYS}
-    for section, table in tables.items():
-        reject_unknown(table, KEYS[section], f"{section}.")
-    schedule, notifications, rotation, idle = (
-        tables[name] for name in ("schedule", "notifications", "rotation", "idle")
-    )
-    probe = take_str(idle, "probe", "idle.", "auto")
-    if probe not in IDLE_PROBES:
-        raise InvalidValue("idle.probe", f"{probe!r} is not one of {', '.join(IDLE_PROBES)}")
+def _unknown(key: str, known: Iterable[str], prefix: str) -> InvalidValue:
+    """Return the problem of an unknown key, suggesting the nearest known one."""
+    near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return InvalidValue(f"{prefix}{key}", f"unknown key{hint}")
 
-    choices_text = take_str_list(
-        schedule, "snooze_choices", "schedule.", list(DEFAULT_SNOOZE_CHOICES)
-    )
-    if not choices_text:
-        raise InvalidValue("schedule.snooze_choices", "needs at least one duration")
-    choices = tuple(as_duration(c, "schedule.snooze_choices") for c in choices_text)
 
+def _sections(data: Table, problems: list[InvalidValue]) -> dict[str, Table]:
+    """Return each known section's table; note unknown sections and non-tables."""
+    tables: dict[str, Table] = {}
+    for name, value in data.items():
+        if name == "exercises":
+            continue
+        if name not in SECTIONS:
+            problems.append(_unknown(name, [*SECTIONS, "exercises"], ""))
+        elif not isinstance(value, Mapping):
+            problems.append(InvalidValue(name, f"{value!r} is not a table"))
+        else:
+            tables[name] = value
+    for name, table in tables.items():
+        keys = {setting.key for setting in SCHEMA if setting.section == name}
+        problems.extend(_unknown(key, keys, f"{name}.") for key in table if key not in keys)
+    return tables
+
+
+def _library(data: Table, problems: list[InvalidValue]) -> tuple[dict[str, Exercise], list[str]]:
+    """Return the built-in and the user's stretches, and the user's ids in file order."""
     library = _builtin_library()
-    user_tables = data.get("exercises", [])
-    if not isinstance(user_tables, list):
-        raise InvalidValue("exercises", "must be written as [[exercises]] tables")
-    for index, table in enumerate(user_tables):
+    own: list[str] = []
+    tables = data.get("exercises", [])
+    if not isinstance(tables, list):
+        problems.append(InvalidValue("exercises", "must be written as [[exercises]] tables"))
+        return library, own
+    for index, table in enumerate(tables):
         prefix = f"exercises[{index}]."
-        if not isinstance(table, dict):
-            raise InvalidValue(f"exercises[{index}]", f"{table!r} is not a table")
-        exercise = exercise_from_table(table, prefix)
-        if exercise.id in library:
-            raise InvalidValue(f"{prefix}id", f"{exercise.id!r} is already used by another stretch")
-        library[exercise.id] = exercise
-
-    order = take_str(rotation, "order", "rotation.", "sequential")
-    if order not in ("sequential", "shuffle"):
-        raise InvalidValue("rotation.order", f"{order!r} is not 'sequential' or 'shuffle'")
-    default_ids = [*_builtin_ids(), *(t["id"] for t in user_tables)]
-    ids = take_str_list(rotation, "exercises", "rotation.", default_ids)
-    if not ids:
-        raise InvalidValue("rotation.exercises", "needs at least one stretch")
-    for exercise_id in ids:
-        if exercise_id not in library:
-            raise InvalidValue("rotation.exercises", f"{exercise_id!r} is not a known stretch id")
-    if len(set(ids)) != len(ids):
-        raise InvalidValue("rotation.exercises", f"{ids!r} lists a stretch twice")
-
-    windows = []
-    for text in take_str_list(schedule, "active_hours", "schedule.", []):
         try:
-            windows.append(parse_window(text))
-        except ValueError as error:
-            raise InvalidValue("schedule.active_hours", str(error)) from None
-    days = take_str_list(schedule, "active_days", "schedule.", list(DAYS))
-    for day in days:
-        if day.lower() not in DAYS:
-            raise InvalidValue("schedule.active_days", f"{day!r} is not one of {', '.join(DAYS)}")
-    if not days:
-        raise InvalidValue("schedule.active_days", "needs at least one day")
+            if not isinstance(table, dict):
+                raise InvalidValue(f"exercises[{index}]", f"{table!r} is not a table")
+            exercise = exercise_from_table(table, prefix)
+            if exercise.id in library:
+                raise InvalidValue(
+                    f"{prefix}id", f"{exercise.id!r} is already used by another stretch"
+                )
+        except InvalidValue as problem:
+            problems.append(problem)
+            continue
+        library[exercise.id] = exercise
+        own.append(exercise.id)
+    return library, own
 
-    return Settings(
-        sitting_interval=take_duration(schedule, "sitting_interval", "schedule.", "45m"),
-        snooze=take_duration(schedule, "snooze", "schedule.", "10m"),
-        snooze_choices=choices,
-        remind_every=take_duration(schedule, "remind_every", "schedule.", "5m", allow_zero=True),
-        notification_timeout=take_duration(notifications, "timeout", "notifications.", "10s"),
-        rotation_order="shuffle" if order == "shuffle" else "sequential",
-        rotation=tuple(ids),
-        exercises=library,
-        natural_break=take_duration(idle, "natural_break", "idle.", "5m"),
-        idle_check_every=take_duration(idle, "check_every", "idle.", "30s"),
-        idle_probe=probe,
-        daily_goal=take_int(tables["goals"], "daily_stretches", "goals.", 6, minimum=1),
-        respect_dnd=take_bool(notifications, "respect_dnd", "notifications.", True),
-        dnd_max_delay=take_duration(notifications, "dnd_max_delay", "notifications.", "30m"),
-        hold_during_calls=take_bool(notifications, "hold_during_calls", "notifications.", True),
-        hours=WorkingHours(tuple(windows), tuple(sorted({DAYS.index(d.lower()) for d in days}))),
-    )
+
+def _value(
+    setting: Setting, tables: Mapping[str, Table], library: Mapping[str, Exercise], own: list[str]
+) -> Any:
+    """Return a setting's value from the file, or its default when the file leaves it out."""
+    table = tables.get(setting.section, {})
+    if setting.key in table:
+        return parse_value(setting, table[setting.key], library)
+    if setting.name == "rotation.exercises":  # the built-in stretches, then the user's own
+        return (*_default(setting.name), *own)
+    return _default(setting.name)
+
+
+def settings_from_mapping(data: Table) -> Settings:
+    """Validate a parsed config mapping; raise InvalidValue naming every bad key in it."""
+    problems: list[InvalidValue] = []
+    tables = _sections(data, problems)
+    library, own = _library(data, problems)
+    values: dict[str, Any] = {}
+    for setting in SCHEMA:
+        try:
+            values[setting.name] = _value(setting, tables, library, own)
+        except InvalidValue as problem:
+            problems.append(problem)
+    if problems:
+        raise problems[0] if len(problems) == 1 else InvalidSettings(problems)
+    hours = WorkingHours(values.pop("schedule.active_hours"), values.pop("schedule.active_days"))
+    fields = {_FIELDS.get(name, name.split(".")[1]): value for name, value in values.items()}
+    return Settings(**fields, hours=hours, exercises=library)

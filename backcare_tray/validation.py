@@ -10,12 +10,9 @@ __all__ = [
     "Table",
     "as_duration",
     "reject_unknown",
-    "take_bool",
-    "take_duration",
     "take_int",
     "take_str",
     "take_str_list",
-    "take_table",
 ]
 
 
@@ -38,14 +35,6 @@ def reject_unknown(table: Table, allowed: set[str], prefix: str) -> None:
             raise InvalidValue(f"{prefix}{key}", "unknown key")
 
 
-def take_table(table: Table, key: str, prefix: str) -> Table:
-    """Return the sub-table at key (empty when absent)."""
-    value = table.get(key, {})
-    if not isinstance(value, Mapping):
-        raise InvalidValue(f"{prefix}{key}", f"{value!r} is not a table")
-    return value
-
-
 def take_str(table: Table, key: str, prefix: str, default: str | None = None) -> str:
     """Return a non-empty string at key, or the default when absent."""
     if key not in table:
@@ -63,14 +52,6 @@ def take_int(table: Table, key: str, prefix: str, default: int, minimum: int = 0
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidValue(f"{prefix}{key}", f"{value!r} is not a whole number >= {minimum}")
-    return value
-
-
-def take_bool(table: Table, key: str, prefix: str, default: bool) -> bool:
-    """Return true or false at key."""
-    value = table.get(key, default)
-    if not isinstance(value, bool):
-        raise InvalidValue(f"{prefix}{key}", f"{value!r} is not true or false")
     return value
 
 
@@ -93,10 +74,3 @@ def as_duration(value: object, key: str, allow_zero: bool = False) -> int:
     if seconds == 0 and not allow_zero:
         raise InvalidValue(key, f"{value!r} must be longer than zero")
     return seconds
-
-
-def take_duration(
-    table: Table, key: str, prefix: str, default: str, allow_zero: bool = False
-) -> int:
-    """Return seconds for the duration string at key."""
-    return as_duration(table.get(key, default), f"{prefix}{key}", allow_zero)

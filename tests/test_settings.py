@@ -1,6 +1,7 @@
 """Settings from TOML: defaults, the example file, and errors that name key and value."""
 
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,18 @@ from backcare_tray.config_file import (
     example_config_text,
     load_settings,
 )
-from backcare_tray.settings import KEYS, Settings, settings_from_mapping
+from backcare_tray.exercises import builtin_exercises
+from backcare_tray.settings import Settings, settings_from_mapping
+from backcare_tray.settings_schema import (
+    SCHEMA,
+    describe_bounds,
+    parse_value,
+    setting_named,
+    settings_in,
+)
 from backcare_tray.validation import InvalidValue
 
+LIBRARY = {exercise.id: exercise for exercise in builtin_exercises()}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,12 +34,131 @@ def test_example_config_parses_to_exactly_the_defaults() -> None:
     assert example_config_text() == text
 
 
-def test_example_config_sets_every_key() -> None:
-    """Every key the settings read appears in the example, and nothing else."""
-    data = tomllib.loads((ROOT / "config.example.toml").read_text(encoding="utf-8"))
-    assert set(data) == set(KEYS)
-    for section, keys in KEYS.items():
-        assert set(data[section]) == keys, section
+def comments_above_each_key(text: str) -> dict[str, str]:
+    """Return the comment lines just above each key of a TOML text, by dotted key."""
+    found: dict[str, str] = {}
+    section, comments = "", list[str]()
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            section, comments = stripped.strip("[]"), []
+        elif stripped.startswith("#"):
+            comments.append(stripped.lstrip("#").strip())
+        elif "=" in stripped and not stripped.startswith(('"', "]")):
+            found[f"{section}.{stripped.split('=')[0].strip()}"] = " ".join(comments)
+            comments = []
+        elif not stripped:
+            comments = []
+    return found
+
+
+def test_the_example_config_and_the_settings_table_agree_both_ways() -> None:
+    """Every setting is in the example with its default and description; nothing else is."""
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    written = {f"{section}.{key}" for section, table in data.items() for key in table}
+    assert written == {setting.name for setting in SCHEMA}
+    comments = comments_above_each_key(text)
+    for setting in SCHEMA:
+        assert data[setting.section][setting.key] == setting.default, setting.name
+        assert setting.description in comments[setting.name], setting.name
+
+
+def test_every_setting_of_the_table_lands_in_the_settings() -> None:
+    """A value from the file reaches Settings for each key: the table misses no field."""
+    changed = {
+        "schedule.sitting_interval": "20m",
+        "schedule.snooze": "3m",
+        "schedule.snooze_choices": ["7m"],
+        "schedule.remind_every": "0s",
+        "schedule.active_hours": ["08:00-12:00"],
+        "schedule.active_days": ["mon"],
+        "notifications.timeout": "4s",
+        "notifications.respect_dnd": False,
+        "notifications.dnd_max_delay": "7m",
+        "notifications.hold_during_calls": False,
+        "rotation.order": "shuffle",
+        "rotation.exercises": ["ball-squat"],
+        "goals.daily_stretches": 2,
+        "idle.natural_break": "9m",
+        "idle.check_every": "11s",
+        "idle.probe": "x11",
+    }
+    assert set(changed) == {setting.name for setting in SCHEMA}
+    data: dict[str, dict[str, object]] = {}
+    for name, value in changed.items():
+        section, key = name.split(".")
+        data.setdefault(section, {})[key] = value
+    settings, defaults = settings_from_mapping(data), Settings()
+    differing = {
+        f.name for f in fields(Settings) if getattr(settings, f.name) != getattr(defaults, f.name)
+    }
+    assert differing == {f.name for f in fields(Settings)} - {"exercises"}
+
+
+def test_defaults_are_the_tables_parsed() -> None:
+    """Settings() is what an empty file gives, which is the table's defaults parsed."""
+    assert Settings() == settings_from_mapping({})
+    assert Settings().sitting_interval == 45 * 60
+    assert Settings().snooze_choices == (300, 600, 900, 1800)
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "hint"),
+    [
+        (
+            {"schedule": {"sitting_intervall": "5m"}},
+            "schedule.sitting_intervall",
+            "sitting_interval",
+        ),
+        ({"schedul": {}}, "schedul", "schedule"),
+        ({"idle": {"probes": "x11"}}, "idle.probes", "probe"),
+    ],
+)
+def test_an_unknown_key_near_a_known_one_gets_a_suggestion(
+    data: dict[str, object], key: str, hint: str
+) -> None:
+    """A typo is an error that names the key it probably meant."""
+    with pytest.raises(InvalidValue) as error:
+        settings_from_mapping(data)
+    assert error.value.key == key
+    assert f"unknown key (did you mean {hint!r}?)" in str(error.value)
+
+
+def test_every_error_in_a_file_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    """Three mistakes, three lines, each naming the file, the key and the bad value."""
+    path = tmp_path / "config.toml"
+    original = (
+        '[schedule]\nsitting_interval = "banana"\nsnoze = "5m"\n'
+        '[idle]\nprobe = "telepathy"\n[goals]\ndaily_stretches = 0\n'
+    )
+    path.write_text(original, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    lines = str(error.value).splitlines()
+    assert len(lines) == 4
+    assert all(line.startswith("config.toml: ") and str(path) in line for line in lines)
+    expected = [
+        "schedule.snoze: unknown key (did you mean 'snooze'?)",
+        "schedule.sitting_interval: 'banana' is not a duration",
+        "goals.daily_stretches: 0 is not a whole number >= 1",
+        "idle.probe: 'telepathy' is not one of",
+    ]
+    for fragment in expected:
+        assert any(fragment in line for line in lines), fragment
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_the_table_carries_what_a_form_needs() -> None:
+    """Each setting has a kind with a parser, a description, and choices where it chooses."""
+    for setting in SCHEMA:
+        assert setting.description.endswith((".", ")")), setting.name
+        parse_value(setting, setting.default, LIBRARY)  # every default passes its own check
+        if setting.kind == "choice":
+            assert setting.default in setting.choices
+    assert [s.key for s in settings_in("goals")] == ["daily_stretches"]
+    assert describe_bounds(setting_named("schedule.remind_every")) == "a duration, 0s up to 24h"
+    assert describe_bounds(setting_named("goals.daily_stretches")) == "a whole number from 1"
 
 
 def test_values_are_read() -> None:
