@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from backcare_tray.adapters.sni.objects import STATUSES
+from backcare_tray.adapters.sni.objects import STATUSES, ItemObjects
 from backcare_tray.adapters.sni.pictures import IconFiles, Picture
 from backcare_tray.adapters.sni.service import CALL_TIMEOUT, ItemService
 
@@ -60,9 +60,8 @@ class Icon(BaseIcon):  # type: ignore[misc]
     ) -> None:
         self._files = IconFiles(icon_dir)
         super().__init__(name, icon, title, menu)
-        self._service = ItemService(
-            name, self.title, on_activate=self.__call__, on_click=self._run_item
-        )
+        objects = ItemObjects(name, self.title, on_activate=self.__call__, on_click=self._run_item)
+        self._service = ItemService(objects)
 
     # pystray's backend interface -------------------------------------------------------
 

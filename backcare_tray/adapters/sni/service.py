@@ -11,7 +11,6 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from backcare_tray.adapters.sni.interfaces import (
@@ -37,21 +36,14 @@ QUEUE_LENGTH = 64  # calls waiting to be answered; a flood beyond this is droppe
 class ItemService:
     """One StatusNotifierItem with its menu on the session bus, until closed."""
 
-    def __init__(
-        self,
-        item_id: str,
-        title: str,
-        *,
-        on_activate: Callable[[], None],
-        on_click: Callable[[Any], None],
-    ) -> None:
+    def __init__(self, objects: ItemObjects) -> None:
         from jeepney import MatchRule
         from jeepney.bus_messages import message_bus
         from jeepney.io.threading import open_dbus_connection
 
         from backcare_tray.adapters.dbus_router import SturdyRouter
 
-        self._objects = ItemObjects(item_id, title, on_activate=on_activate, on_click=on_click)
+        self._objects = objects
         self._stopping = threading.Event()
         self._calls: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_LENGTH)
         self._bus_name = f"org.kde.StatusNotifierItem-{os.getpid()}-1"
