@@ -15,6 +15,7 @@ from support.waiting import wait_for
 
 from backcare_tray.adapters.sni.item import Icon, Menu, MenuItem
 from backcare_tray.adapters.sni.layout import MenuLayout
+from backcare_tray.adapters.sni.objects import ItemObjects, Refusal
 from backcare_tray.adapters.sni.pictures import argb_pixmaps, png_bytes, scaled_sizes
 from backcare_tray.art import DISC, draw_icon
 from backcare_tray.view import IconLook
@@ -204,3 +205,45 @@ def test_layout_keeps_ids_while_the_shape_holds() -> None:
     assert set(ids[1:]).isdisjoint(first[1:]) and layout.revision == 2
     checked = layout.find(ids[1])
     assert checked is not None and checked.properties["toggle-state"] == ("i", 1)
+
+
+def test_the_objects_answer_without_a_bus() -> None:
+    """Calls are answered from the shown values; a click hands its entry on; odd calls refused."""
+    activated: list[str] = []
+    entries: list[Any] = []
+    objects = ItemObjects(
+        "backcare-tray",
+        "Due",
+        on_activate=lambda: activated.append("icon"),
+        on_click=entries.append,
+    )
+    start = MenuItem("Start", None)
+    assert objects.set_menu(Menu(start)) == 1
+    assert objects.set_menu(Menu(MenuItem("Start", None))) is None  # the same shape
+    assert objects.set_title("Snoozed") and not objects.set_title("Snoozed")
+    assert objects.set_status("NeedsAttention") and not objects.set_status("NeedsAttention")
+    item, properties = "/StatusNotifierItem", "org.freedesktop.DBus.Properties"
+    interface = "org.kde.StatusNotifierItem"
+    assert objects.answer(item, properties, "Get", "ss", (interface, "Title")) == (
+        "v",
+        (("s", "Snoozed"),),
+    )
+    assert objects.answer(item, interface, "Activate", "ii", (0, 0)) == (None, ())
+    _, (revision, (_, _, children)) = objects.answer(
+        "/MenuBar", None, "GetLayout", "iias", (0, -1, [])
+    )
+    assert revision == 1
+    start_id = children[0][1][0]
+    objects.answer("/MenuBar", None, "Event", "isvu", (start_id, "clicked", ("i", 0), 0))
+    assert (activated, [entry.text for entry in entries]) == (["icon"], ["Start"])
+    for call, error in (
+        (("/nowhere", None, "X", "", ()), "UnknownObject"),
+        ((item, interface, "Activate", "s", ("x",)), "InvalidArgs"),
+        ((item, properties, "Get", "ss", (interface, "Colour")), "UnknownProperty"),
+        (("/MenuBar", None, "Event", "isvu", (999, "clicked", ("i", 0), 0)), "InvalidArgs"),
+    ):
+        with pytest.raises(Refusal) as refused:
+            objects.answer(*call)
+        assert refused.value.name == f"org.freedesktop.DBus.Error.{error}"
+    with pytest.raises(ValueError):
+        objects.set_status("Blinking")

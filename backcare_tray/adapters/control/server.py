@@ -1,8 +1,4 @@
-"""The local control channel: one JSON line in, one JSON line out (never pickle)."""
-
-# On Linux and macOS it is a Unix socket (mode 0600) in the user's runtime dir. Windows Python
-# has no AF_UNIX, so there it is a loopback TCP port whose number and a random token are kept
-# in a file in the user's runtime dir; every request must carry that token.
+"""The control channel's server: answers every client in turn, held up by none of them."""
 
 import json
 import logging
@@ -14,139 +10,23 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 from queue import Full, Queue
-from typing import Any, Literal
 
+from backcare_tray.adapters.control.client import CLIENT_TIMEOUT, LOOPBACK, Endpoint, Reply
+from backcare_tray.adapters.control.request import MAX_REQUEST, parse_request
 from backcare_tray.adapters.state_file import write_atomically
-from backcare_tray.commands import COMMANDS, Command, command_named, socket_commands
-from backcare_tray.durations import check_length
+from backcare_tray.commands import Command
 
-__all__ = [
-    "ACCEPT_PAUSE",
-    "CLIENT_TIMEOUT",
-    "LOOPBACK",
-    "MAX_ANSWERING",
-    "MAX_CLIENTS",
-    "MAX_DEPTH",
-    "MAX_REQUEST",
-    "READ_LIMIT",
-    "ControlServer",
-    "Endpoint",
-    "Handler",
-    "NotRunning",
-    "Reply",
-    "endpoint_for",
-    "parse_request",
-    "send_request",
-]
+__all__ = ["ACCEPT_PAUSE", "MAX_ANSWERING", "MAX_CLIENTS", "READ_LIMIT", "ControlServer", "Handler"]
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST = 4096  # a request is one short line
-MAX_DEPTH = 2
 READ_LIMIT = 2.0  # seconds a client has to send its whole request
 MAX_CLIENTS = 64  # connections read at once; more are turned away at once
 MAX_ANSWERING = 16  # whole requests waiting to be answered; more are answered "busy"
 ACCEPT_PAUSE = 1.0  # seconds without new clients after accept failed (no file descriptors)
-CLIENT_TIMEOUT = 5.0
-LOOPBACK = "127.0.0.1"
 
-Reply = dict[str, Any]
 Handler = Callable[[Command], Reply]
-
-
-def _connect_patiently(client: socket.socket, address: Any, timeout: float) -> None:
-    """Connect, waiting out a moment when the daemon's queue of new connections is full."""
-    give_up = time.monotonic() + timeout
-    while True:
-        try:
-            client.connect(address)
-            return
-        except BlockingIOError:  # a Unix socket says so at once instead of waiting
-            if time.monotonic() > give_up:
-                raise
-            time.sleep(0.05)
-
-
-class NotRunning(Exception):
-    """No daemon answers on the control channel."""
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where the daemon listens: a Unix socket, or a file naming a loopback port and token."""
-
-    kind: Literal["unix", "tcp"]
-    path: Path
-
-
-def endpoint_for(runtime_dir: Path, platform: str) -> Endpoint:
-    """Return the control endpoint for a platform."""
-    if platform == "win32":
-        return Endpoint("tcp", runtime_dir / "control.port")
-    return Endpoint("unix", runtime_dir / "control.sock")
-
-
-def _nesting(text: str) -> int:
-    """Return how deep brackets nest in JSON text, outside strings."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            escaped = char == "\\" and not escaped
-            in_string = escaped or char != '"'
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-def parse_request(line: bytes, token: str | None = None) -> Command:
-    """Return the command in a request line; raise ValueError with a reason if malformed."""
-    if len(line) > MAX_REQUEST:
-        raise ValueError(f"request longer than {MAX_REQUEST} bytes")
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"request is not UTF-8: {error}") from None
-    if _nesting(text) > MAX_DEPTH:  # a request is one flat object
-        raise ValueError(f"request nests deeper than {MAX_DEPTH}")
-    try:
-        request = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise ValueError(f"request is not JSON: {error}") from None
-    if not isinstance(request, dict):
-        raise ValueError("request must be a JSON object")
-    if token is not None and not _same_secret(str(request.get("token", "")), token):
-        raise ValueError("request does not carry this daemon's token")
-    given = request.get("command")
-    name = command_named(given) if isinstance(given, str) else None
-    if name is None or name not in socket_commands():
-        raise ValueError(f"unknown command {given!r}"[:200])
-    seconds = request.get("seconds")
-    if seconds is not None:
-        kind = COMMANDS[name].duration
-        if kind is None or isinstance(seconds, bool) or not isinstance(seconds, int):
-            raise ValueError(f"{name}: seconds {seconds!r} is not a whole number here"[:200])
-        if seconds <= 0:
-            raise ValueError(f"{name}: seconds {seconds} must be more than zero"[:200])
-        check_length(seconds, kind, f"{seconds} s")
-    unknown = set(request) - {"command", "seconds", "token"}
-    if unknown:
-        raise ValueError(f"unknown fields {sorted(unknown)!r}"[:200])
-    return Command(name, seconds)
-
-
-def _same_secret(given: str, token: str) -> bool:
-    """Compare a request's token with ours in constant time."""
-    import secrets
-
-    return secrets.compare_digest(given, token)
 
 
 def _listen(endpoint: Endpoint) -> tuple[socket.socket, str | None]:
@@ -168,28 +48,6 @@ def _listen(endpoint: Endpoint) -> tuple[socket.socket, str | None]:
     write_atomically(endpoint.path, f"{server.getsockname()[1]} {token}\n")
     os.chmod(endpoint.path, 0o600)
     return server, token
-
-
-def _connect(endpoint: Endpoint, timeout: float) -> tuple[socket.socket, str | None]:
-    """Connect to the daemon; raise NotRunning when nothing listens."""
-    try:
-        if endpoint.kind == "unix":
-            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            address: Any = str(endpoint.path)
-            token = None
-        else:
-            port, token = endpoint.path.read_text(encoding="ascii").split()
-            client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            address = (LOOPBACK, int(port))
-        client.settimeout(timeout)
-        try:
-            _connect_patiently(client, address, timeout)
-        except OSError:
-            client.close()
-            raise
-    except (FileNotFoundError, ConnectionRefusedError, ValueError) as error:
-        raise NotRunning(str(error)) from None
-    return client, token
 
 
 @dataclass
@@ -345,23 +203,3 @@ def _reply_and_close(connection: socket.socket, reply: Reply) -> None:
         log.debug("Control client went away: %s", error)
     finally:
         connection.close()
-
-
-def send_request(endpoint: Endpoint, command: Command, timeout: float = CLIENT_TIMEOUT) -> Reply:
-    """Send one command to the daemon and return its reply; raise NotRunning if none answers."""
-    request: dict[str, Any] = {"command": command.name}
-    if command.seconds is not None:
-        request["seconds"] = command.seconds
-    client, token = _connect(endpoint, timeout)
-    if token is not None:
-        request["token"] = token
-    with client:
-        client.sendall(json.dumps(request).encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = client.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    reply: Reply = json.loads(data)
-    return reply
