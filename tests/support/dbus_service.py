@@ -54,15 +54,18 @@ class ExportedService:
                 fields.get(HeaderFields.member),
                 message.body,
             )
-            if answer is None:
-                self._connection.send(new_error(message, "org.example.NoSuchMethod"))
-            else:
+            try:
+                if answer is None:
+                    self._connection.send(new_error(message, "org.example.NoSuchMethod"))
+                    continue
                 self._connection.send(new_method_return(message, *answer))
                 if self._answer_twice:  # as mako 1.7 does, seen with dbus-monitor
                     error = "org.freedesktop.DBus.Error.UnknownMethod"
                     self._connection.send(new_error(message, error, "s", ("Unknown method",)))
-                if self._after_reply is not None:
-                    self._after_reply(fields.get(HeaderFields.member))
+            except OSError:  # closed while a call was being answered: a service that went away
+                return
+            if self._after_reply is not None:
+                self._after_reply(fields.get(HeaderFields.member))
 
     def emit(
         self,
