@@ -4,8 +4,8 @@ import tomllib
 from pathlib import Path
 
 from backcare_tray.paths import shipped_path
-from backcare_tray.settings import InvalidSettings, Settings, settings_from_mapping
-from backcare_tray.validation import InvalidValue
+from backcare_tray.settings import Settings, settings_from_mapping
+from backcare_tray.validation import InvalidValue, InvalidValues
 
 __all__ = ["ConfigError", "config_or_example", "example_config_text", "load_settings"]
 
@@ -30,7 +30,7 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     try:
         return settings_from_mapping(data)
-    except InvalidSettings as error:
+    except InvalidValues as error:
         lines = [f"{path.name}: {problem} (in {path})" for problem in error.problems]
         raise ConfigError("\n".join(lines)) from None
     except InvalidValue as error:

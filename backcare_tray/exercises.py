@@ -1,17 +1,20 @@
 """The stretch library: exercises as data, their guided phases, and the built-in set."""
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from backcare_tray.validation import (
     InvalidValue,
     Table,
-    reject_unknown,
+    raise_problems,
     take_int,
     take_str,
     take_str_list,
+    unknown_keys,
 )
 
 __all__ = [
@@ -29,6 +32,7 @@ MOVEMENT_SECONDS = 5
 # Seconds to release and get ready between two holds.
 REST_SECONDS = 5
 
+_T = TypeVar("_T")
 _FIELDS = {
     "id",
     "name",
@@ -74,37 +78,71 @@ class Phase:
     reps: int
 
 
+class _Reader:
+    """Reads the fields of one [[exercises]] table, noting every problem instead of stopping."""
+
+    def __init__(self, table: Table, prefix: str) -> None:
+        self.table = table
+        self.prefix = prefix
+        self.problems: list[InvalidValue] = unknown_keys(table, _FIELDS, prefix)
+
+    def take(self, read: Callable[[], _T], fallback: _T) -> _T:
+        """Return what read returns, or fallback after noting its problem."""
+        try:
+            return read()
+        except InvalidValue as error:
+            self.problems.append(error)
+            return fallback
+
+    def text(self, key: str, default: str | None = None) -> str:
+        """Return a string field."""
+        return self.take(lambda: take_str(self.table, key, self.prefix, default), "")
+
+    def number(self, key: str, default: int, minimum: int = 0) -> int:
+        """Return a whole-number field."""
+        return self.take(lambda: take_int(self.table, key, self.prefix, default, minimum), minimum)
+
+    def texts(self, key: str, allowed: Callable[[list[str]], bool], problem: str) -> list[str]:
+        """Return a list-of-strings field (empty when absent) that allowed accepts."""
+        try:
+            value = take_str_list(self.table, key, self.prefix, [])
+        except InvalidValue as error:
+            self.problems.append(error)
+            return []
+        if not allowed(value):
+            self.problems.append(InvalidValue(f"{self.prefix}{key}", problem.format(value)))
+        return value
+
+    def most(self, key: str, least: int) -> int | None:
+        """Return an optional upper bound of a dose, at least least."""
+        if self.table.get(key) is None:
+            return None
+        return self.number(key, 0, minimum=least)
+
+
 def exercise_from_table(table: Table, prefix: str) -> Exercise:
-    """Build an Exercise from a TOML table, raising InvalidValue naming the bad key."""
-    reject_unknown(table, _FIELDS, prefix)
-    steps = take_str_list(table, "steps", prefix, [])
-    if not steps:
-        raise InvalidValue(f"{prefix}steps", "needs at least one step")
-    hold = take_int(table, "hold_seconds", prefix, 0)
-    reps = take_int(table, "reps", prefix, 1, minimum=1)
-    sides = take_str_list(table, "sides", prefix, [])
-    if len(sides) not in (0, 2):
-        raise InvalidValue(f"{prefix}sides", f"{sides!r} must be [] or two sides")
-    hold_max = table.get("hold_seconds_max")
-    if hold_max is not None:
-        hold_max = take_int(table, "hold_seconds_max", prefix, 0, minimum=hold)
-    reps_max = table.get("reps_max")
-    if reps_max is not None:
-        reps_max = take_int(table, "reps_max", prefix, 0, minimum=reps)
-    return Exercise(
-        id=take_str(table, "id", prefix),
-        name=take_str(table, "name", prefix),
-        area=take_str(table, "area", prefix, "back"),
-        summary=take_str(table, "summary", prefix),
+    """Build an Exercise from a TOML table, raising InvalidValue naming every bad key."""
+    read = _Reader(table, prefix)
+    steps = read.texts("steps", bool, "needs at least one step")
+    sides = read.texts("sides", lambda v: len(v) in (0, 2), "{0!r} must be [] or two sides")
+    hold = read.number("hold_seconds", 0)
+    reps = read.number("reps", 1, minimum=1)
+    exercise = Exercise(
+        id=read.text("id"),
+        name=read.text("name"),
+        area=read.text("area", "back"),
+        summary=read.text("summary"),
         steps=tuple(steps),
         hold_seconds=hold,
         reps=reps,
         sides=tuple(sides),
-        equipment=take_str(table, "equipment", prefix, "none"),
-        safety=take_str(table, "safety", prefix, ""),
-        hold_seconds_max=hold_max,
-        reps_max=reps_max,
+        equipment=read.text("equipment", "none"),
+        safety=read.text("safety", ""),
+        hold_seconds_max=read.most("hold_seconds_max", hold),
+        reps_max=read.most("reps_max", reps),
     )
+    raise_problems(read.problems)
+    return exercise
 
 
 @cache

@@ -1,7 +1,6 @@
 """Settings: a parsed TOML mapping in, a validated frozen Settings object out."""
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -10,42 +9,22 @@ from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_t
 from backcare_tray.hours import WorkingHours
 from backcare_tray.rotation import Order
 from backcare_tray.settings_schema import (
-    IDLE_PROBES,
     SCHEMA,
     SECTIONS,
+    IdleProbeSetting,
     Setting,
     parse_value,
     setting_named,
 )
-from backcare_tray.validation import InvalidValue, Table
+from backcare_tray.validation import (
+    InvalidValue,
+    Table,
+    raise_problems,
+    unknown_key,
+    unknown_keys,
+)
 
-__all__ = [
-    "DEFAULT_SNOOZE_CHOICES",
-    "IDLE_PROBES",
-    "InvalidSettings",
-    "Settings",
-    "settings_from_mapping",
-]
-
-DEFAULT_SNOOZE_CHOICES = tuple(setting_named("schedule.snooze_choices").default)  # type: ignore[arg-type]
-# Where each setting goes in Settings: the field of the same key unless named here.
-_FIELDS = {
-    "notifications.timeout": "notification_timeout",
-    "rotation.order": "rotation_order",
-    "rotation.exercises": "rotation",
-    "idle.check_every": "idle_check_every",
-    "idle.probe": "idle_probe",
-    "goals.daily_stretches": "daily_goal",
-}
-
-
-class InvalidSettings(InvalidValue):
-    """Several problems in one config; each names its key and the bad value."""
-
-    def __init__(self, problems: list[InvalidValue]) -> None:
-        super().__init__(problems[0].key, problems[0].problem)
-        self.problems = problems
-        self.args = ("\n".join(str(problem) for problem in problems),)
+__all__ = ["Settings", "settings_from_mapping"]
 
 
 def _builtin_library() -> dict[str, Exercise]:
@@ -67,6 +46,7 @@ def _default_hours() -> WorkingHours:
 class Settings:
     """Everything the user can configure, validated; durations are in seconds."""
 
+    # Each default is the settings table's (settings_schema.SCHEMA), parsed.
     sitting_interval: int = field(default_factory=partial(_default, "schedule.sitting_interval"))
     snooze: int = field(default_factory=partial(_default, "schedule.snooze"))
     snooze_choices: tuple[int, ...] = field(
@@ -75,10 +55,10 @@ class Settings:
     remind_every: int = field(default_factory=partial(_default, "schedule.remind_every"))
     notification_timeout: int = field(default_factory=partial(_default, "notifications.timeout"))
     rotation_order: Order = field(default_factory=partial(_default, "rotation.order"))
-    rotation: tuple[str, ...] = field(default_factory=lambda: tuple(_builtin_library()))
+    rotation: tuple[str, ...] = field(default_factory=partial(_default, "rotation.exercises"))
     natural_break: int = field(default_factory=partial(_default, "idle.natural_break"))
     idle_check_every: int = field(default_factory=partial(_default, "idle.check_every"))
-    idle_probe: str = field(default_factory=partial(_default, "idle.probe"))
+    idle_probe: IdleProbeSetting = field(default_factory=partial(_default, "idle.probe"))
     hours: WorkingHours = field(default_factory=_default_hours)
     respect_dnd: bool = field(default_factory=partial(_default, "notifications.respect_dnd"))
     dnd_max_delay: int = field(default_factory=partial(_default, "notifications.dnd_max_delay"))
@@ -94,82 +74,84 @@ class Settings:
         return self.exercises[exercise_id]
 
 
-def _unknown(key: str, known: Iterable[str], prefix: str) -> InvalidValue:
-    """Return the problem of an unknown key, suggesting the nearest known one."""
-    near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
-    return InvalidValue(f"{prefix}{key}", f"unknown key{hint}")
-
-
 def _sections(data: Table, problems: list[InvalidValue]) -> dict[str, Table]:
-    """Return each known section's table; note unknown sections and non-tables."""
+    """Return each known section's table; note unknown sections, keys and non-tables."""
     tables: dict[str, Table] = {}
     for name, value in data.items():
         if name == "exercises":
             continue
         if name not in SECTIONS:
-            problems.append(_unknown(name, [*SECTIONS, "exercises"], ""))
+            problems.append(unknown_key(name, [*SECTIONS, "exercises"], ""))
         elif not isinstance(value, Mapping):
             problems.append(InvalidValue(name, f"{value!r} is not a table"))
         else:
+            keys = {setting.key for setting in SCHEMA if setting.section == name}
+            problems.extend(unknown_keys(value, keys, f"{name}."))
             tables[name] = value
-    for name, table in tables.items():
-        keys = {setting.key for setting in SCHEMA if setting.section == name}
-        problems.extend(_unknown(key, keys, f"{name}.") for key in table if key not in keys)
     return tables
 
 
-def _library(data: Table, problems: list[InvalidValue]) -> tuple[dict[str, Exercise], list[str]]:
-    """Return the built-in and the user's stretches, and the user's ids in file order."""
-    library = _builtin_library()
-    own: list[str] = []
+@dataclass
+class _Library:
+    """The stretches a config knows: built in and its own, and the ids of its broken ones."""
+
+    exercises: dict[str, Exercise]
+    own: list[str]  # the user's ids in file order
+    broken: set[str]  # ids of [[exercises]] tables with a problem (reported once, there)
+
+    def known(self) -> dict[str, object]:
+        """Return every id a rotation may name without a second error."""
+        return {**dict.fromkeys(self.broken), **self.exercises}
+
+
+def _library(data: Table, problems: list[InvalidValue]) -> _Library:
+    """Return the built-in and the user's stretches, noting each problem of the user's."""
+    library = _Library(_builtin_library(), [], set())
     tables = data.get("exercises", [])
     if not isinstance(tables, list):
         problems.append(InvalidValue("exercises", "must be written as [[exercises]] tables"))
-        return library, own
+        return library
     for index, table in enumerate(tables):
         prefix = f"exercises[{index}]."
         try:
             if not isinstance(table, dict):
                 raise InvalidValue(f"exercises[{index}]", f"{table!r} is not a table")
             exercise = exercise_from_table(table, prefix)
-            if exercise.id in library:
-                raise InvalidValue(
-                    f"{prefix}id", f"{exercise.id!r} is already used by another stretch"
-                )
+            if exercise.id in library.exercises:
+                taken = f"{exercise.id!r} is already used by another stretch"
+                raise InvalidValue(f"{prefix}id", taken)
         except InvalidValue as problem:
             problems.append(problem)
+            if isinstance(table, dict) and isinstance(table.get("id"), str):
+                library.broken.add(table["id"].strip())
             continue
-        library[exercise.id] = exercise
-        own.append(exercise.id)
-    return library, own
+        library.exercises[exercise.id] = exercise
+        library.own.append(exercise.id)
+    return library
 
 
-def _value(
-    setting: Setting, tables: Mapping[str, Table], library: Mapping[str, Exercise], own: list[str]
-) -> Any:
+def _value(setting: Setting, tables: Mapping[str, Table], library: _Library) -> Any:
     """Return a setting's value from the file, or its default when the file leaves it out."""
     table = tables.get(setting.section, {})
     if setting.key in table:
-        return parse_value(setting, table[setting.key], library)
+        return parse_value(setting, table[setting.key], library.known())
     if setting.name == "rotation.exercises":  # the built-in stretches, then the user's own
-        return (*_default(setting.name), *own)
+        return (*_default(setting.name), *library.own)
     return _default(setting.name)
 
 
 def settings_from_mapping(data: Table) -> Settings:
-    """Validate a parsed config mapping; raise InvalidValue naming every bad key in it."""
+    """Validate a parsed config mapping; raise InvalidValue(s) naming every bad key in it."""
     problems: list[InvalidValue] = []
     tables = _sections(data, problems)
-    library, own = _library(data, problems)
+    library = _library(data, problems)
     values: dict[str, Any] = {}
     for setting in SCHEMA:
         try:
-            values[setting.name] = _value(setting, tables, library, own)
+            values[setting.name] = _value(setting, tables, library)
         except InvalidValue as problem:
             problems.append(problem)
-    if problems:
-        raise problems[0] if len(problems) == 1 else InvalidSettings(problems)
+    raise_problems(problems)
     hours = WorkingHours(values.pop("schedule.active_hours"), values.pop("schedule.active_days"))
-    fields = {_FIELDS.get(name, name.split(".")[1]): value for name, value in values.items()}
-    return Settings(**fields, hours=hours, exercises=library)
+    fields = {setting_named(name).field: value for name, value in values.items()}
+    return Settings(**fields, hours=hours, exercises=library.exercises)

@@ -2,9 +2,10 @@
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from backcare_tray.durations import LONGEST, format_duration
+from backcare_tray.exercises import builtin_exercises
 from backcare_tray.hours import DAYS, Window, parse_window
 from backcare_tray.validation import InvalidValue, as_duration
 
@@ -13,6 +14,7 @@ __all__ = [
     "ORDERS",
     "SCHEMA",
     "SECTIONS",
+    "IdleProbeSetting",
     "Kind",
     "Setting",
     "TomlValue",
@@ -22,7 +24,10 @@ __all__ = [
     "settings_in",
 ]
 
-IDLE_PROBES = ("auto", "gnome", "freedesktop", "wayland", "x11", "windows", "macos", "none")
+IdleProbeSetting = Literal[
+    "auto", "gnome", "freedesktop", "wayland", "x11", "windows", "macos", "none"
+]
+IDLE_PROBES: tuple[IdleProbeSetting, ...] = get_args(IdleProbeSetting)
 ORDERS = ("sequential", "shuffle")
 
 # The kinds of value a setting takes; a settings form draws one widget per kind.
@@ -52,6 +57,14 @@ class Setting:
     maximum: int | None = None  # whole numbers: the most allowed
     zero_allowed: bool = False  # durations: whether "0s" is allowed (it turns the thing off)
     choices: tuple[str, ...] = ()  # for a choice
+    # The Settings field it fills, when not the key's own name (the working hours' two keys
+    # fill the one field hours together).
+    field_name: str = ""
+
+    @property
+    def field(self) -> str:
+        """Return the name of the Settings field this setting fills."""
+        return self.field_name or self.key
 
     @property
     def name(self) -> str:
@@ -96,6 +109,7 @@ SCHEMA: tuple[Setting, ...] = (
         "time ranges",
         [],
         "When reminders happen: local time ranges such as 09:00-17:30 ([] means all day).",
+        field_name="hours",
     ),
     Setting(
         "schedule",
@@ -104,9 +118,15 @@ SCHEMA: tuple[Setting, ...] = (
         list(DAYS),
         "The days reminders happen on.",
         choices=DAYS,
+        field_name="hours",
     ),
     Setting(
-        "notifications", "timeout", "duration", "10s", "How long a notification stays on screen."
+        "notifications",
+        "timeout",
+        "duration",
+        "10s",
+        "How long a notification stays on screen.",
+        field_name="notification_timeout",
     ),
     Setting(
         "notifications",
@@ -136,19 +156,15 @@ SCHEMA: tuple[Setting, ...] = (
         "sequential",
         "sequential follows the list of exercises; shuffle mixes it, never one twice in a row.",
         choices=ORDERS,
+        field_name="rotation_order",
     ),
     Setting(
         "rotation",
         "exercises",
         "stretch ids",
-        [
-            "hamstring-stretch",
-            "calf-stretch",
-            "ball-squat",
-            "ball-squat-strength",
-            "hip-flexor-stretch",
-        ],
+        [exercise.id for exercise in builtin_exercises()],
         "Which stretches are in the rotation, by id, in order (default: all, your own last).",
+        field_name="rotation",
     ),
     Setting(
         "goals",
@@ -157,6 +173,7 @@ SCHEMA: tuple[Setting, ...] = (
         6,
         "Stretches a day that count towards a streak.",
         minimum=1,
+        field_name="daily_goal",
     ),
     Setting(
         "idle",
@@ -171,6 +188,7 @@ SCHEMA: tuple[Setting, ...] = (
         "duration",
         "30s",
         "While you are away, how often to look whether you are back.",
+        field_name="idle_check_every",
     ),
     Setting(
         "idle",
@@ -179,6 +197,7 @@ SCHEMA: tuple[Setting, ...] = (
         "auto",
         "How to read idle time: auto picks the first that works; none counts all time as sitting.",
         choices=IDLE_PROBES,
+        field_name="idle_probe",
     ),
 )
 SECTIONS = tuple(dict.fromkeys(setting.section for setting in SCHEMA))

@@ -1,18 +1,21 @@
 """Typed reads from parsed TOML tables, with errors that name the key and the bad value."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from backcare_tray.durations import parse_duration
 
 __all__ = [
     "InvalidValue",
+    "InvalidValues",
     "Table",
     "as_duration",
-    "reject_unknown",
+    "raise_problems",
     "take_int",
     "take_str",
     "take_str_list",
+    "unknown_key",
+    "unknown_keys",
 ]
 
 
@@ -25,14 +28,47 @@ class InvalidValue(Exception):
         self.problem = problem
 
 
+class InvalidValues(InvalidValue):
+    """Several problems at once; key and problem are the first one's, str() lists them all."""
+
+    def __init__(self, problems: Iterable[InvalidValue]) -> None:
+        self.problems = tuple(p for found in problems for p in _each(found))
+        if not self.problems:
+            raise ValueError("InvalidValues needs at least one problem")
+        super().__init__(self.problems[0].key, self.problems[0].problem)
+        self.args = ("\n".join(str(problem) for problem in self.problems),)
+
+
+def _each(problem: InvalidValue) -> tuple[InvalidValue, ...]:
+    """Return the single problems a problem stands for."""
+    return problem.problems if isinstance(problem, InvalidValues) else (problem,)
+
+
+def raise_problems(problems: Iterable[InvalidValue]) -> None:
+    """Raise the one problem, or InvalidValues carrying several; nothing when there are none."""
+    found = [single for problem in problems for single in _each(problem)]
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise InvalidValues(found)
+
+
 Table = Mapping[str, Any]
 
 
-def reject_unknown(table: Table, allowed: set[str], prefix: str) -> None:
-    """Raise InvalidValue for the first key of table that is not allowed."""
-    for key in table:
-        if key not in allowed:
-            raise InvalidValue(f"{prefix}{key}", "unknown key")
+def unknown_key(key: str, known: Iterable[str], prefix: str) -> InvalidValue:
+    """Return the problem of an unknown key, suggesting the nearest known one."""
+    import difflib  # only a config with a mistake needs it
+
+    near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return InvalidValue(f"{prefix}{key}", f"unknown key{hint}")
+
+
+def unknown_keys(table: Table, allowed: Iterable[str], prefix: str) -> list[InvalidValue]:
+    """Return a problem for each key of table that is not allowed."""
+    known = set(allowed)
+    return [unknown_key(key, known, prefix) for key in table if key not in known]
 
 
 def take_str(table: Table, key: str, prefix: str, default: str | None = None) -> str:

@@ -21,7 +21,7 @@ from backcare_tray.settings_schema import (
     setting_named,
     settings_in,
 )
-from backcare_tray.validation import InvalidValue
+from backcare_tray.validation import InvalidValue, InvalidValues
 
 LIBRARY = {exercise.id: exercise for exercise in builtin_exercises()}
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,3 +276,30 @@ def test_open_settings_creates_the_file_from_the_example_only_once(tmp_path: Pat
     path.write_text("# mine\n", encoding="utf-8")
     config_or_example(path)
     assert path.read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_every_mistake_of_an_own_stretch_is_reported_once() -> None:
+    """Two bad fields and a typo in [[exercises]] each named; its id in rotation is no error."""
+    data = {
+        "exercises": [
+            {
+                "id": "neck-roll",
+                "name": "Neck roll",
+                "summary": "Roll.",
+                "steps": [],
+                "reps": 0,
+                "hold_secnds": 5,
+            }
+        ],
+        "rotation": {"exercises": ["neck-roll", "ball-squat"]},
+    }
+    with pytest.raises(InvalidValues) as error:
+        settings_from_mapping(data)
+    reported = {problem.key: problem.problem for problem in error.value.problems}
+    assert set(reported) == {
+        "exercises[0].hold_secnds",
+        "exercises[0].steps",
+        "exercises[0].reps",
+    }
+    assert reported["exercises[0].hold_secnds"] == "unknown key (did you mean 'hold_seconds'?)"
+    assert "needs at least one step" in reported["exercises[0].steps"]
