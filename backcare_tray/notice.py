@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from backcare_tray.commands import Command, CommandName, command_named
+from backcare_tray.commands import Command, CommandName, Source, command_named
 from backcare_tray.engine import (
     Due,
     EngineState,
@@ -93,18 +93,18 @@ def action_command(key: str) -> Command | None:
 
 
 def notice_after(
-    before: EngineState, after: EngineState, effects: Sequence[object], how: str | None
+    before: EngineState, after: EngineState, effects: Sequence[object], source: Source | None
 ) -> NoticeKind | Literal["close"] | None:
     """Return what the notification becomes after a step: a kind, "close", or None to keep it."""
-    # how is None when time moved the state on (a Tick), else where the person answered.
-    answered_elsewhere = how not in (None, "notification")
+    # source is None when time moved the state on (a Tick), else where the person answered.
+    answered_elsewhere = source not in (None, "notification")
     for effect in effects:
         if isinstance(effect, Notify):
             kind = _NOTIFY_KINDS.get(effect.kind, "due")
             return "close" if kind == "counted" and answered_elsewhere else kind
     if after.mode.name == before.mode.name and after.rotation == before.rotation:
         return None
-    if how == "notification":  # confirm the answer where it was given
+    if source == "notification":  # confirm the answer where it was given
         if isinstance(after.mode, Snoozed):
             return "snoozed"
         if any(isinstance(e, Record) and e.kind == "done" for e in effects):

@@ -3,7 +3,6 @@
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from backcare_tray.adapters.history import History
 from backcare_tray.adapters.idle import ProbeError
 from backcare_tray.adapters.kit import Adapters
-from backcare_tray.adapters.state_file import load_state, save_state
+from backcare_tray.adapters.state_file import StateFile
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon
 from backcare_tray.moment import Moment
@@ -181,8 +180,7 @@ class InProcess:
             in_call=in_call,
             release_memory=self._count_release,
             history=History(self.paths.history),
-            load_state=partial(load_state, self.paths.state),
-            save_state=partial(save_state, self.paths.state),
+            state_file=StateFile(self.paths.state),
         )
         self.daemon = Daemon(settings, adapters)
         self.thread = threading.Thread(target=self.daemon.run, name="daemon")

@@ -12,7 +12,7 @@ import pytest
 from backcare_tray import engine
 from backcare_tray.adapters.history import History
 from backcare_tray.commands import Command
-from backcare_tray.daemon.inbox import BUSY, Inbox, Request, Signal
+from backcare_tray.daemon.inbox import Inbox, Request, Signal, busy
 from backcare_tray.daemon.presenter import Presenter, Scene
 from backcare_tray.daemon.store import StateStore
 from backcare_tray.moment import Moment
@@ -47,7 +47,7 @@ def test_a_request_is_answered_once_the_loop_takes_it() -> None:
 def test_a_request_given_up_on_is_never_taken() -> None:
     """Past reply_timeout the asker hears busy, and the loop skips the withdrawn request."""
     inbox = Inbox(reply_timeout=0.01)
-    assert inbox.ask(Command("done")) == BUSY
+    assert inbox.ask(Command("done")) == busy()
     inbox.signal(Signal.TICK)
     assert inbox.take() is Signal.TICK  # the withdrawn "done" was passed over
 
@@ -177,14 +177,18 @@ def test_the_redraw_job_is_planned_only_when_its_cadence_changes() -> None:
     assert "redraw" not in quiet_jobs.jobs  # nothing changes by itself without an icon
 
 
-class FlakySave:
+class FlakyStateFile:
     """A state file that fails while full is set (a full disk)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.full = False
         self.saved: list[engine.EngineState] = []
 
-    def __call__(self, state: engine.EngineState, today: DayCounts, moment: Moment) -> None:
+    def load(self, moment: Moment) -> None:
+        """Have nothing saved."""
+
+    def save(self, state: engine.EngineState, today: DayCounts, moment: Moment) -> None:
         """Save, or fail as a full disk does."""
         if self.full:
             raise OSError(28, "No space left on device")
@@ -195,8 +199,8 @@ def test_a_failing_save_is_logged_once_per_outage_and_its_end_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Three failed saves give one error line; the first good save after them one line."""
-    save = FlakySave()
-    store = StateStore(History(tmp_path / "history.sqlite3"), lambda moment: None, save)
+    save = FlakyStateFile(tmp_path / "state.json")
+    store = StateStore(History(tmp_path / "history.sqlite3"), save)
     state = store.restore(at(0), SETTINGS)
     caplog.set_level(logging.INFO)
     save.full = True
@@ -206,8 +210,8 @@ def test_a_failing_save_is_logged_once_per_outage_and_its_end_once(
     store.save(state, at(4))
     store.save(state, at(5))
     messages = [record.getMessage() for record in caplog.records]
-    assert sum("Could not save state" in m for m in messages) == 1
-    assert sum("State is saved again" in m for m in messages) == 1
+    assert sum(f"Could not save state to {save.path}" in m for m in messages) == 1
+    assert sum(f"State is saved again to {save.path}" in m for m in messages) == 1
     assert save.saved == [state, state]
     store.close()
 
@@ -215,7 +219,7 @@ def test_a_failing_save_is_logged_once_per_outage_and_its_end_once(
 def test_today_counts_come_from_the_history_and_start_afresh_at_midnight(tmp_path: Path) -> None:
     """Records count into today; the next local date starts at zero; restarts read the history."""
     path = tmp_path / "history.sqlite3"
-    store = StateStore(History(path), lambda moment: None, FlakySave())
+    store = StateStore(History(path), FlakyStateFile(tmp_path / "state.json"))
     state = store.restore(at(0), SETTINGS)
     store.record(engine.Record("done", state.rotation.current), at(10))
     store.record(engine.Record("skipped", state.rotation.current), at(20))
@@ -223,7 +227,7 @@ def test_today_counts_come_from_the_history_and_start_afresh_at_midnight(tmp_pat
     tomorrow = at(30 + 24 * 3600)
     assert store.today(tomorrow).done == 0
     store.close()
-    again = StateStore(History(path), lambda moment: None, FlakySave())
+    again = StateStore(History(path), FlakyStateFile(tmp_path / "state.json"))
     again.restore(at(40), SETTINGS)
     assert again.today(at(40)).done == 1
     assert again.today(at(40)).date == date.fromtimestamp(WALL + 40).isoformat()

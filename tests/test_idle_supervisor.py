@@ -233,20 +233,30 @@ def test_a_reload_with_a_new_setting_chooses_at_once() -> None:
     assert chooser.asked == ["auto", "x11", "none"]
 
 
-def test_a_reload_that_finds_nothing_is_looked_for_again_later() -> None:
-    """A new setting with no answer waits the half hour from the reload, then looks again."""
+def test_a_reload_that_finds_nothing_keeps_the_old_probe_and_looks_again_later() -> None:
+    """A new setting with no answer: the old probe is read meanwhile, the new looked for later."""
     later = FakeProbe("wayland", idle=6.0)
-    chooser, clock = Chooser(FakeProbe("x11"), None, later), FakeClock()
+    chooser, clock = Chooser(FakeProbe("x11", idle=3.0), None, later), FakeClock()
     idle = supervisor("x11", chooser, clock)
     clock.now += 25 * MINUTE
     idle.reconfigure("wayland")
-    assert idle.name is None
+    assert (idle.name, idle.setting) == ("x11", "wayland")
     clock.now += 25 * MINUTE
-    with pytest.raises(ProbeError):
-        idle.idle_seconds()
+    assert idle.idle_seconds() == 3.0  # still the old probe, 25 min after the reload
     clock.now += 5 * MINUTE
+    assert idle.idle_seconds() == 6.0  # the half hour is over: the new one answers
+    assert (idle.name, chooser.asked) == ("wayland", ["x11", "wayland", "wayland"])
+
+
+def test_a_reload_that_finds_nothing_without_an_old_probe_has_none() -> None:
+    """With no probe before either, there is none after; it is looked for in half an hour."""
+    chooser, clock = Chooser(None, None, FakeProbe("wayland", idle=6.0)), FakeClock()
+    idle = supervisor("x11", chooser, clock)
+    idle.reconfigure("wayland")
+    with pytest.raises(ProbeError, match="none works"):
+        idle.idle_seconds()
+    clock.now += PROBE_RETRY_SECONDS
     assert idle.idle_seconds() == 6.0
-    assert chooser.asked == ["x11", "wayland", "wayland"]
 
 
 def down_probe() -> IdleProbe:

@@ -6,7 +6,7 @@ import pytest
 from support.engine_views import routine
 
 from backcare_tray.adapters.notifications import protocol
-from backcare_tray.commands import Command
+from backcare_tray.commands import Command, Source
 from backcare_tray.engine import (
     Cancel,
     EngineState,
@@ -50,7 +50,7 @@ def due_state() -> EngineState:
     return state
 
 
-def after(state: EngineState, event: Event, how: str | None) -> object:
+def after(state: EngineState, event: Event, how: Source | None) -> object:
     """Return what the notification becomes when event is applied from how."""
     new_state, effects = step(state, event, SETTINGS)
     return notice_after(state, new_state, effects, how)
@@ -94,7 +94,7 @@ def test_the_due_notice_offers_every_answer_and_the_body_starts() -> None:
         (Pause(DUE_AT + 1), "menu", "close"),
     ],
 )
-def test_the_notice_follows_each_answer(event: Event, how: str | None, expected: object) -> None:
+def test_the_notice_follows_each_answer(event: Event, how: Source | None, expected: object) -> None:
     """Answers from the notification are confirmed there; answers elsewhere close it."""
     assert after(due_state(), event, how) == expected
 

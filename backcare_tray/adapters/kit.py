@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from backcare_tray.adapters.idle import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
-from backcare_tray.commands import Command
+from backcare_tray.commands import Command, Reply
 from backcare_tray.moment import Moment
 from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
@@ -24,15 +24,11 @@ __all__ = [
     "Adapters",
     "HistoryLog",
     "Listener",
-    "LoadState",
-    "Reply",
-    "SaveState",
     "Scheduler",
+    "StateStorage",
     "Tray",
     "real_adapters",
 ]
-
-Reply = dict[str, Any]
 
 
 class Scheduler(Protocol):
@@ -108,8 +104,18 @@ class HistoryLog(Protocol):
         ...
 
 
-LoadState = Callable[[Moment], "tuple[EngineState, DayCounts] | None"]
-SaveState = Callable[["EngineState", "DayCounts", Moment], None]
+class StateStorage(Protocol):
+    """Where the engine state is kept between runs."""
+
+    path: Path  # named in the log when saving fails
+
+    def load(self, at: Moment) -> "tuple[EngineState, DayCounts] | None":
+        """Return the saved state and counters, or None when there is none to use."""
+        ...
+
+    def save(self, state: "EngineState", today: "DayCounts", at: Moment) -> None:
+        """Write the state; raise OSError when it cannot be written."""
+        ...
 
 
 @dataclass
@@ -128,8 +134,7 @@ class Adapters:
     make_sleep_signal: Callable[[Callable[[], None]], Listener]
     make_clock_change: Callable[[Callable[[], None]], Listener]
     history: HistoryLog
-    load_state: LoadState
-    save_state: SaveState  # raises OSError when the state cannot be written
+    state_file: StateStorage
     reload_settings: "Callable[[], Settings] | None" = None  # None: no config file to read
     open_settings: Callable[[], object] = lambda: None
     show_progress: Callable[[], object] = lambda: None  # without waiting for it
@@ -158,7 +163,7 @@ def real_adapters(
     from backcare_tray.adapters.progress import ProgressOpener
     from backcare_tray.adapters.scheduler import WakeupScheduler
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
-    from backcare_tray.adapters.state_file import load_state, save_state
+    from backcare_tray.adapters.state_file import StateFile
     from backcare_tray.adapters.tray import TrayIcon
     from backcare_tray.config_file import config_or_example, load_settings
 
@@ -180,8 +185,7 @@ def real_adapters(
         in_call=CallSensor().in_call,
         release_memory=release_free_heap,
         history=History(paths.history),
-        load_state=partial(load_state, paths.state),
-        save_state=partial(save_state, paths.state),
+        state_file=StateFile(paths.state),
         reload_settings=partial(load_settings, paths.config, required=config_required),
         open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,

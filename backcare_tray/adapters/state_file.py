@@ -23,7 +23,7 @@ from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.rotation import Rotation
 
-__all__ = ["FORMAT", "load_state", "save_state", "write_atomically"]
+__all__ = ["FORMAT", "StateFile", "load_state", "save_state", "write_atomically"]
 
 log = logging.getLogger(__name__)
 FORMAT = 2  # 1: one record for every mode (still read)
@@ -179,3 +179,18 @@ def _set_aside(path: Path, problem: str) -> None:
     log.warning(
         "Saved state in %s is unusable (%s); kept it as %s and started afresh.", path, problem, kept
     )
+
+
+class StateFile:
+    """The daemon's state file at one path: loaded at start, saved after every change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self, at: Moment) -> tuple[EngineState, DayCounts] | None:
+        """Return the saved state and counters, or None when there is none to use."""
+        return load_state(self.path, at)
+
+    def save(self, state: EngineState, today: DayCounts, at: Moment) -> None:
+        """Write the state atomically; raise OSError when it cannot be written."""
+        save_state(self.path, state, today, at)

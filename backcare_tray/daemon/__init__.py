@@ -1,6 +1,7 @@
 """The daemon: wires the adapters to one loop that owns the state and applies events in order."""
 
 import logging
+from typing import assert_never
 
 from backcare_tray import engine
 from backcare_tray.adapters.kit import Adapters, Listener
@@ -13,16 +14,16 @@ from backcare_tray.commands import (
     RunsJob,
     Source,
 )
-from backcare_tray.daemon.inbox import FAILED, Inbox, Request, Signal
+from backcare_tray.daemon.inbox import Inbox, Request, Signal, failed
 from backcare_tray.daemon.presenter import Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
-from backcare_tray.daemon.store import StateStore, local_date
+from backcare_tray.daemon.store import StateStore
 from backcare_tray.moment import Moment
 from backcare_tray.notice import notice_after
 from backcare_tray.report import status_report
 from backcare_tray.settings import Settings
 
-__all__ = ["REPLY_TIMEOUT", "SETTLED_SECONDS", "Daemon", "local_date"]
+__all__ = ["REPLY_TIMEOUT", "SETTLED_SECONDS", "Daemon"]
 
 log = logging.getLogger(__name__)
 REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
@@ -39,7 +40,7 @@ class Daemon:
         self.adapters = adapters
         self._clock = adapters.clock
         self.inbox = Inbox(REPLY_TIMEOUT)
-        self.store = StateStore(adapters.history, adapters.load_state, adapters.save_state)
+        self.store = StateStore(adapters.history, adapters.state_file)
         self.senses = Senses(adapters, settings.idle_probe)
         make_tray = adapters.make_tray
         tray = make_tray(lambda command: self.inbox.send(command, "menu")) if make_tray else None
@@ -104,10 +105,12 @@ class Daemon:
                     reply = job(self)
                 case BecomesEvent() as becomes:
                     reply = self._run_event(becomes, request)
-            if not self._stopping:
+                case unknown:
+                    assert_never(unknown)
+            if not self._stopping and "status" not in reply:
                 reply["status"] = self.report()["status"]
         except BaseException:
-            request.answer(FAILED)  # the asker still hears
+            request.answer(failed())  # the asker still hears
             raise
         request.answer(reply)
 

@@ -10,11 +10,19 @@ from queue import SimpleQueue
 from backcare_tray.commands import Command, Reply, Source
 from backcare_tray.notice import action_command
 
-__all__ = ["BUSY", "FAILED", "Inbox", "Request", "Signal", "Stage"]
+__all__ = ["Inbox", "Request", "Signal", "Stage", "busy", "failed"]
 
 log = logging.getLogger(__name__)
-BUSY: Reply = {"ok": False, "error": "the daemon was busy; the command was not carried out"}
-FAILED: Reply = {"ok": False, "error": "internal error, see the log"}
+
+
+def busy() -> Reply:
+    """Return the reply to a command withdrawn because the loop did not take it in time."""
+    return {"ok": False, "error": "the daemon was busy; the command was not carried out"}
+
+
+def failed() -> Reply:
+    """Return the reply to a command whose handling raised."""
+    return {"ok": False, "error": "internal error, see the log"}
 
 
 class Signal(Enum):
@@ -68,9 +76,9 @@ class Inbox:
         self.reply_timeout = reply_timeout
         self._queue: SimpleQueue[Signal | Request] = SimpleQueue()
 
-    def signal(self, signal: Signal) -> None:
+    def signal(self, item: Signal) -> None:
         """Queue a signal (safe from any thread and from signal handlers)."""
-        self._queue.put(signal)
+        self._queue.put(item)
 
     def send(self, command: Command, source: Source) -> None:
         """Queue a command whose answer nobody waits for (a click in the menu or a button)."""
@@ -98,7 +106,7 @@ class Inbox:
         if not pending.answered.wait(self.reply_timeout) and pending.move(
             Stage.WAITING, Stage.WITHDRAWN
         ):
-            return BUSY
+            return busy()
         pending.answered.wait()  # taken by the loop just now: its answer is coming
         assert pending.reply is not None
         return pending.reply

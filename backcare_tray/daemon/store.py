@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from backcare_tray import engine
 from backcare_tray.adapters.history import DaemonMark
-from backcare_tray.adapters.kit import HistoryLog, LoadState, SaveState
+from backcare_tray.adapters.kit import HistoryLog, StateStorage
 from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
@@ -25,10 +25,9 @@ def local_date(wall: float) -> str:
 class StateStore:
     """Restores and saves the engine state, records history, counts today and the streak."""
 
-    def __init__(self, history: HistoryLog, load: LoadState, save: SaveState) -> None:
+    def __init__(self, history: HistoryLog, state_file: StateStorage) -> None:
         self.history = history
-        self._load = load
-        self._save = save
+        self._state_file = state_file
         self._today = DayCounts("")
         self._save_failing = False
         self._streak_day = ""
@@ -36,7 +35,7 @@ class StateStore:
 
     def restore(self, at: Moment, settings: Settings) -> engine.EngineState:
         """Return the saved state made valid for the settings, or a fresh one."""
-        saved = self._load(at)
+        saved = self._state_file.load(at)
         if saved is None:
             seed = random.SystemRandom().randrange(2**31)
             state = engine.initial_state(at.mono, settings, seed)
@@ -83,14 +82,14 @@ class StateStore:
     def save(self, state: engine.EngineState, at: Moment) -> None:
         """Write the state; a failure is logged once per outage, never fatal."""
         try:
-            self._save(state, self._today, at)
+            self._state_file.save(state, self._today, at)
         except OSError as error:
             if not self._save_failing:
-                log.error("Could not save state: %s", error)
+                log.error("Could not save state to %s: %s", self._state_file.path, error)
             self._save_failing = True
         else:
             if self._save_failing:
-                log.warning("State is saved again.")
+                log.warning("State is saved again to %s.", self._state_file.path)
             self._save_failing = False
 
     def describe(self) -> dict[str, object]:

@@ -122,8 +122,9 @@ def _apply(
             snoozed = Snoozed(now if since is None else since, now + length)
             record = Record("snoozed", exercise_id, snooze_seconds=length)
             return replace(state, mode=snoozed), [record]
-        case MarkDone(how=how):
-            return _finish(state, now, settings, Record("done", exercise_id, answered_by=how))
+        case MarkDone(answered_by=answered_by):
+            done = Record("done", exercise_id, answered_by=answered_by)
+            return _finish(state, now, settings, done)
         case Skip():
             return _finish(state, now, settings, Record("skipped", exercise_id))
         case Pause(seconds=seconds):

@@ -93,7 +93,7 @@ class MarkDone:
     """The person says the stretch is done, from the menu, the command line or a button."""
 
     now: float
-    how: AnsweredBy = "menu"
+    answered_by: AnsweredBy = "menu"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from backcare_tray.commands import Command
+from backcare_tray.commands import Command, Reply
 
 __all__ = [
     "CLIENT_TIMEOUT",
@@ -21,8 +21,6 @@ __all__ = [
 
 CLIENT_TIMEOUT = 5.0
 LOOPBACK = "127.0.0.1"
-
-Reply = dict[str, Any]
 
 
 class NotRunning(Exception):

@@ -130,6 +130,7 @@ class IdleSupervisor:
         self._probe: IdleProbe | None = None
         self._failing = False
         self._started = False
+        self._standing_in = False  # the probe is the one before a reload, until the new answers
         self._look_at = 0.0
 
     @property
@@ -156,14 +157,19 @@ class IdleSupervisor:
         """Choose the probe for the setting now (the daemon's start)."""
         self._started = True
         self._probe, self._failing = self._choose(self._setting), False
+        self._standing_in = False
         self._look_at = self._clock() + self._retry_seconds
 
     def reconfigure(self, setting: str) -> None:
         """Take the setting of a reloaded config: a changed one is chosen again at once."""
         if setting == self._setting and self._started:
             return
-        self._setting = setting
+        kept, self._setting = self._probe, setting
         self.start()
+        if self._probe is None and setting != "none" and kept is not None:
+            # Nothing answers the new setting yet: read the old probe meanwhile (rather than
+            # count all time as sitting), and look for the new one as for a missing probe.
+            self._probe, self._standing_in = kept, True
 
     def idle_seconds(self) -> float:
         """Return the probe's reading; raise ProbeError when there is no probe or it fails."""
@@ -195,11 +201,11 @@ class IdleSupervisor:
 
     def _look_again(self) -> None:
         """Choose again if no probe answered, or the one in use fails, and the wait is over."""
-        working = self._probe is not None and not self._failing
+        working = self._probe is not None and not self._failing and not self._standing_in
         now = self._clock()
         if working or self._setting == "none" or now < self._look_at:
             return
         self._look_at = now + self._retry_seconds
         found = self._choose(self._setting)
         if found is not None:  # else a failing probe stays: it may come back by itself
-            self._probe, self._failing = found, False
+            self._probe, self._failing, self._standing_in = found, False, False

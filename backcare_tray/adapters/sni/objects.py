@@ -21,11 +21,13 @@ from backcare_tray.adapters.sni.interfaces import (
 from backcare_tray.adapters.sni.layout import MenuLayout, Properties, Variant, build_layout
 from backcare_tray.adapters.sni.pictures import Picture
 
-__all__ = ["STATUSES", "ItemObjects", "Methods", "Refusal", "Reply"]
+__all__ = ["STATUSES", "ItemObjects", "MethodReply", "Methods", "Refusal"]
 
 STATUSES = ("Passive", "Active", "NeedsAttention")
-Reply = tuple[str | None, tuple[Any, ...]]
-Methods = dict[tuple[str, str], tuple[str, Callable[..., Reply]]]  # (interface, member) -> answer
+MethodReply = tuple[str | None, tuple[Any, ...]]
+Methods = dict[
+    tuple[str, str], tuple[str, Callable[..., MethodReply]]
+]  # (interface, member) -> answer
 
 
 class Refusal(Exception):
@@ -93,7 +95,7 @@ class ItemObjects:
 
     def answer(
         self, path: str, interface: str | None, member: str, signature: str, args: tuple[Any, ...]
-    ) -> Reply:
+    ) -> MethodReply:
         """Return the (signature, body) answering one call; refuse what is not ours."""
         handlers = self._methods.get(path)
         if handlers is None:
@@ -188,14 +190,14 @@ class ItemObjects:
             "ToolTip": ("(sa(iiay)ss)", (name, [], self._id, title)),
         }
 
-    def _activate(self) -> Reply:
+    def _activate(self) -> MethodReply:
         """Answer a click on the icon."""
         self._on_activate()
         return None, ()
 
     # The menu's methods ----------------------------------------------------------------
 
-    def _get_layout(self, parent_id: int, depth: int, names: list[str]) -> Reply:
+    def _get_layout(self, parent_id: int, depth: int, names: list[str]) -> MethodReply:
         """Answer GetLayout: the revision and the tree under parent_id."""
         with self._lock:
             node, revision = self._layout.find(parent_id), self._layout.revision
@@ -203,7 +205,7 @@ class ItemObjects:
             raise Refusal("org.freedesktop.DBus.Error.InvalidArgs", f"no menu item {parent_id}")
         return "u(ia{sv}av)", (revision, build_layout(node, depth, names))
 
-    def _get_group_properties(self, ids: list[int], names: list[str]) -> Reply:
+    def _get_group_properties(self, ids: list[int], names: list[str]) -> MethodReply:
         """Answer GetGroupProperties: each known id's properties (all items when ids is empty)."""
         with self._lock:
             nodes = [n for n in self._layout.nodes() if not ids or n.id in ids]
@@ -213,7 +215,7 @@ class ItemObjects:
         ]
         return "a(ia{sv})", (found,)
 
-    def _get_property(self, item_id: int, name: str) -> Reply:
+    def _get_property(self, item_id: int, name: str) -> MethodReply:
         """Answer GetProperty."""
         with self._lock:
             node = self._layout.find(item_id)
@@ -223,19 +225,19 @@ class ItemObjects:
             )
         return "v", (node.properties[name],)
 
-    def _event(self, item_id: int, event_id: str, data: Variant, timestamp: int) -> Reply:
+    def _event(self, item_id: int, event_id: str, data: Variant, timestamp: int) -> MethodReply:
         """Answer Event: a click runs the entry's action."""
         if not self._click(item_id, event_id):
             raise Refusal("org.freedesktop.DBus.Error.InvalidArgs", f"no menu item {item_id}")
         return None, ()
 
-    def _event_group(self, events: list[tuple[int, str, Variant, int]]) -> Reply:
+    def _event_group(self, events: list[tuple[int, str, Variant, int]]) -> MethodReply:
         """Answer EventGroup: each event as Event; return the ids not found."""
         return "ai", (
             [item_id for item_id, event_id, _, _ in events if not self._click(item_id, event_id)],
         )
 
-    def _about_to_show_group(self, ids: list[int]) -> Reply:
+    def _about_to_show_group(self, ids: list[int]) -> MethodReply:
         """Answer AboutToShowGroup: nothing needs updating; name the ids not found."""
         with self._lock:
             known = {node.id for node in self._layout.nodes()}
@@ -251,7 +253,9 @@ class ItemObjects:
         return known
 
 
-def _get(interface: str, properties: Callable[[], Properties], asked: str, name: str) -> Reply:
+def _get(
+    interface: str, properties: Callable[[], Properties], asked: str, name: str
+) -> MethodReply:
     """Answer Properties.Get."""
     if asked != interface:
         raise Refusal("org.freedesktop.DBus.Error.UnknownInterface", f"no interface {asked}")
@@ -261,7 +265,7 @@ def _get(interface: str, properties: Callable[[], Properties], asked: str, name:
     return "v", (value,)
 
 
-def _get_all(interface: str, properties: Callable[[], Properties], asked: str) -> Reply:
+def _get_all(interface: str, properties: Callable[[], Properties], asked: str) -> MethodReply:
     """Answer Properties.GetAll (nothing for another interface, as GDBus does)."""
     return "a{sv}", ((properties() if asked == interface else {}),)
 
