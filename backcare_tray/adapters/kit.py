@@ -120,7 +120,7 @@ class StateStorage(Protocol):
 
 @dataclass
 class Adapters:
-    """The daemon's outside world: clocks, scheduler, notifier, tray, sensors and channels."""
+    """The daemon's outside world: clocks, scheduler, notifier, tray, sensors, storage, openers."""
 
     clock: Callable[[], Moment]
     local_clock: Callable[[], datetime]
