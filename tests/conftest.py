@@ -29,3 +29,12 @@ def bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     with private_bus(tmp_path) as address:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
         yield address
+
+
+@pytest.fixture
+def xdesktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    """A virtual desktop whose display and bus this process uses."""
+    with virtual_desktop(tmp_path) as desktop:
+        monkeypatch.setenv("DISPLAY", desktop.env["DISPLAY"])
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        yield desktop

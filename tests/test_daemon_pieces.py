@@ -3,7 +3,7 @@
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,11 @@ import pytest
 
 from backcare_tray import engine
 from backcare_tray.adapters.history import History
+from backcare_tray.adapters.kit import Adapters
 from backcare_tray.commands import Command
 from backcare_tray.daemon.inbox import Inbox, Request, Signal, busy
 from backcare_tray.daemon.presenter import Presenter, Scene
+from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore
 from backcare_tray.moment import Moment
 from backcare_tray.notice import Notice
@@ -248,3 +250,84 @@ def test_a_button_press_queues_its_command_and_a_stranger_key_nothing(
     assert (pressed.command, pressed.source) == (Command("start"), "notification")
     assert inbox.take() is Signal.STOP
     assert "Unknown notification action 'no-such-button' ignored." in caplog.text
+
+
+class SetProbe:
+    """An idle probe reading what the test sets."""
+
+    name = "set"
+
+    def __init__(self, idle: float) -> None:
+        self.idle = idle
+
+    def idle_seconds(self) -> float:
+        """Return the idle time set."""
+        return self.idle
+
+    def locked(self) -> bool:
+        """Return False."""
+        return False
+
+
+class Asked:
+    """A sensor answering a fixed value and counting the questions."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.times = 0
+
+    def __call__(self) -> bool:
+        """Answer, and count."""
+        self.times += 1
+        return self.answer
+
+
+def senses_on(
+    tmp_path: Path, probe: SetProbe | None, dnd: Asked, in_call: Asked, mono: float
+) -> Senses:
+    """Return Senses over adapters whose clock says mono and whose sensors are given."""
+    adapters = Adapters(
+        clock=lambda: at(mono),
+        local_clock=lambda: datetime.fromtimestamp(WALL + mono).astimezone(),
+        scheduler=RecordingScheduler(),
+        make_notifier=lambda on_action: RecordingNotifier(),
+        make_tray=None,
+        make_control=lambda handler: RecordingTray(),
+        choose_probe=lambda setting: probe,
+        slept=lambda: 0.0,
+        dnd_active=dnd,
+        make_sleep_signal=lambda on_resume: RecordingTray(),
+        make_clock_change=lambda on_change: RecordingTray(),
+        history=History(tmp_path / "history.sqlite3"),
+        state_file=FlakyStateFile(tmp_path / "state.json"),
+        in_call=in_call,
+    )
+    senses = Senses(adapters, "auto")
+    senses.start()
+    return senses
+
+
+def test_no_idle_probe_is_said_in_the_tick_not_by_rewriting_settings(tmp_path: Path) -> None:
+    """Without a probe the Tick says so; while nothing could be shown, no sensor is asked."""
+    dnd, call = Asked(True), Asked(True)
+    senses = senses_on(tmp_path, None, dnd, call, mono=10.0)
+    tick = senses.tick(engine.initial_state(0.0, SETTINGS, 0), SETTINGS)
+    assert (tick.idle_seconds, tick.no_idle_probe, tick.dnd, tick.in_call) == (
+        None,
+        True,
+        False,
+        False,
+    )
+    assert (dnd.times, call.times, senses.readings.probe) == (0, 0, None)
+
+
+def test_a_call_at_a_due_moment_is_asked_and_counts_as_sitting(tmp_path: Path) -> None:
+    """Due now: do-not-disturb and calls are asked; the call makes the idle hour count as 0."""
+    dnd, call = Asked(False), Asked(True)
+    due_at = SETTINGS.sitting_interval
+    senses = senses_on(tmp_path, SetProbe(3600.0), dnd, call, mono=due_at)
+    tick = senses.tick(engine.initial_state(0.0, SETTINGS, 0), SETTINGS)
+    assert (tick.idle_seconds, tick.no_idle_probe, tick.in_call) == (3600.0, False, True)
+    assert (dnd.times, call.times) == (1, 1)
+    assert (senses.readings.idle_seconds, senses.readings.in_call) == (0.0, True)
+    assert senses.readings.probe == "set"

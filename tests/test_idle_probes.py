@@ -1,13 +1,11 @@
 """The idle probes: real X11 and D-Bus where they run here, fakes elsewhere."""
 
 import ctypes
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from support.dbus_service import ExportedService
-from support.desktop import Desktop, virtual_desktop
+from support.desktop import Desktop
 from support.waiting import wait_for
 
 from backcare_tray.adapters.idle import PROBES, ProbeError, auto_order, choose_probe
@@ -15,15 +13,6 @@ from backcare_tray.adapters.idle.dbus import freedesktop_probe, gnome_probe
 from backcare_tray.adapters.idle.macos import MacIdleProbe, parse_hid_idle
 from backcare_tray.adapters.idle.windows import WindowsIdleProbe
 from backcare_tray.adapters.idle.x11 import X11IdleProbe
-
-
-@pytest.fixture
-def xdesktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
-    """A virtual desktop whose display and bus this process uses."""
-    with virtual_desktop(tmp_path) as desktop:
-        monkeypatch.setenv("DISPLAY", desktop.env["DISPLAY"])
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-        yield desktop
 
 
 @pytest.mark.desktop

@@ -1,11 +1,10 @@
 """The sleep meter and the resume signal: real D-Bus where it runs here, fakes elsewhere."""
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.desktop import Desktop, virtual_desktop
+from support.desktop import Desktop
 
 from backcare_tray.adapters.clocks import SleepMeter
 
@@ -47,15 +46,6 @@ def test_linux_clocks_are_boottime_over_monotonic() -> None:
     awake_now = awake()
     assert total() >= awake_now  # boot time includes every suspend since boot
     assert abs(total() - time.clock_gettime(time.CLOCK_BOOTTIME)) < 1.0
-
-
-@pytest.fixture
-def xdesktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
-    """A virtual desktop whose display and bus this process uses."""
-    with virtual_desktop(tmp_path) as desktop:
-        monkeypatch.setenv("DISPLAY", desktop.env["DISPLAY"])
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-        yield desktop
 
 
 @pytest.mark.desktop
