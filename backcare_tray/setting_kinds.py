@@ -1,0 +1,173 @@
+"""What a setting is and the kinds of value it takes, each with its check and conversion."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from backcare_tray.durations import LONGEST, format_duration
+from backcare_tray.hours import DAYS, Window, parse_window
+from backcare_tray.validation import InvalidValue, as_duration
+
+__all__ = ["Kind", "Setting", "TomlValue", "describe_bounds", "parse_value"]
+
+# The kinds of value a setting takes; a settings form draws one widget per kind.
+Kind = Literal[
+    "duration",  # "45m": seconds
+    "durations",  # ["5m", "10m"]: seconds each, at least one
+    "whole number",  # between minimum and maximum
+    "on/off",
+    "choice",  # one of choices
+    "time ranges",  # ["09:00-12:30"]: local times; [] means all day
+    "days",  # ["mon", "tue"]: at least one
+    "stretch ids",  # ids of known stretches, each once, at least one
+]
+TomlValue = str | int | bool | list[str]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of the config file, with everything a parser, a form and the docs need."""
+
+    section: str
+    key: str
+    kind: Kind
+    default: TomlValue  # as written in the TOML file
+    description: str
+    minimum: int = 0  # whole numbers: the least allowed
+    maximum: int | None = None  # whole numbers: the most allowed
+    zero_allowed: bool = False  # durations: whether "0s" is allowed (it turns the thing off)
+    choices: tuple[str, ...] = ()  # for a choice
+    # The Settings field it fills, when not the key's own name (the working hours' two keys
+    # fill the one field hours together).
+    field_name: str = ""
+
+    @property
+    def field(self) -> str:
+        """Return the name of the Settings field this setting fills."""
+        return self.field_name or self.key
+
+    @property
+    def name(self) -> str:
+        """Return the setting's dotted name, as error messages give it: "schedule.snooze"."""
+        return f"{self.section}.{self.key}"
+
+    @property
+    def longest(self) -> int:
+        """Return the longest a duration may be, in seconds."""
+        return LONGEST["setting"]
+
+
+def _strings(setting: Setting, value: object) -> list[str]:
+    """Return value as a list of non-empty strings, stripped."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InvalidValue(setting.name, f"{value!r} is not a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _one_at_least(setting: Setting, items: Sequence[object], what: str) -> None:
+    """Refuse an empty list."""
+    if not items:
+        raise InvalidValue(setting.name, f"needs at least one {what}")
+
+
+def _duration(setting: Setting, value: object, known: Mapping[str, object]) -> int:
+    """Return seconds for a duration."""
+    return as_duration(value, setting.name, allow_zero=setting.zero_allowed)
+
+
+def _durations(setting: Setting, value: object, known: Mapping[str, object]) -> tuple[int, ...]:
+    """Return seconds for each of a list of durations."""
+    texts = _strings(setting, value)
+    _one_at_least(setting, texts, "duration")
+    return tuple(as_duration(text, setting.name) for text in texts)
+
+
+def _whole_number(setting: Setting, value: object, known: Mapping[str, object]) -> int:
+    """Return a whole number within the setting's bounds."""
+    top = setting.maximum
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if number is None or number < setting.minimum or (top is not None and number > top):
+        bounds = f">= {setting.minimum}" if top is None else f"from {setting.minimum} to {top}"
+        raise InvalidValue(setting.name, f"{value!r} is not a whole number {bounds}")
+    return number
+
+
+def _on_off(setting: Setting, value: object, known: Mapping[str, object]) -> bool:
+    """Return true or false."""
+    if not isinstance(value, bool):
+        raise InvalidValue(setting.name, f"{value!r} is not true or false")
+    return value
+
+
+def _choice(setting: Setting, value: object, known: Mapping[str, object]) -> str:
+    """Return one of the setting's choices."""
+    text = value.strip() if isinstance(value, str) else value
+    if text not in setting.choices:
+        raise InvalidValue(setting.name, f"{value!r} is not one of {', '.join(setting.choices)}")
+    assert isinstance(text, str)
+    return text
+
+
+def _time_ranges(
+    setting: Setting, value: object, known: Mapping[str, object]
+) -> tuple[Window, ...]:
+    """Return the local time windows of a list like ["09:00-12:30"]."""
+    windows = []
+    for text in _strings(setting, value):
+        try:
+            windows.append(parse_window(text))
+        except ValueError as error:
+            raise InvalidValue(setting.name, str(error)) from None
+    return tuple(windows)
+
+
+def _days(setting: Setting, value: object, known: Mapping[str, object]) -> tuple[int, ...]:
+    """Return the day numbers (Monday 0) of a list of day names."""
+    days = _strings(setting, value)
+    for day in days:
+        if day.lower() not in DAYS:
+            raise InvalidValue(setting.name, f"{day!r} is not one of {', '.join(DAYS)}")
+    _one_at_least(setting, days, "day")
+    return tuple(sorted({DAYS.index(day.lower()) for day in days}))
+
+
+def _stretch_ids(setting: Setting, value: object, known: Mapping[str, object]) -> tuple[str, ...]:
+    """Return stretch ids, each known and listed once."""
+    ids = _strings(setting, value)
+    _one_at_least(setting, ids, "stretch")
+    for stretch_id in ids:
+        if stretch_id not in known:
+            raise InvalidValue(setting.name, f"{stretch_id!r} is not a known stretch id")
+    if len(set(ids)) != len(ids):
+        raise InvalidValue(setting.name, f"{ids!r} lists a stretch twice")
+    return tuple(ids)
+
+
+_PARSERS: dict[Kind, Callable[[Setting, object, Mapping[str, object]], Any]] = {
+    "duration": _duration,
+    "durations": _durations,
+    "whole number": _whole_number,
+    "on/off": _on_off,
+    "choice": _choice,
+    "time ranges": _time_ranges,
+    "days": _days,
+    "stretch ids": _stretch_ids,
+}
+
+
+def parse_value(setting: Setting, value: object, stretches: Mapping[str, object]) -> Any:
+    """Return a setting's value checked and converted; raise InvalidValue naming its key."""
+    return _PARSERS[setting.kind](setting, value, stretches)
+
+
+def describe_bounds(setting: Setting) -> str:
+    """Return what values a setting takes, in words, for forms and docs."""
+    if setting.kind == "duration":
+        least = "0s" if setting.zero_allowed else "more than 0s"
+        return f"a duration, {least} up to {format_duration(setting.longest)}"
+    if setting.kind == "whole number":
+        top = "" if setting.maximum is None else f" to {setting.maximum}"
+        return f"a whole number from {setting.minimum}{top}"
+    if setting.choices:
+        return "one of " + ", ".join(setting.choices)
+    return setting.kind
