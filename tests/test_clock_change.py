@@ -77,6 +77,8 @@ def test_a_wall_clock_jump_moves_no_break(tmp_path: Path, jump: str) -> None:
             assert 6.0 < took < 12.0, took  # 8 s of sitting, whichever way the clock went
             assert desktop.run("snooze", "2s").returncode == 0  # one more deadline after the jump
             wait_for(lambda: desktop.status()["state"] == "due", 10, "due again after the snooze")
-            history = desktop.run("history").stdout
+            read = desktop.run("history")
+            assert read.returncode == 0, read.stderr
+            history = read.stdout
             assert history.count("notified") == 2, history  # once each time: no burst
         assert daemon.exit_code == 0
