@@ -117,6 +117,8 @@ class CommandSpec:
     over_socket: bool = True
     # How the command line spells it when not by its own name: ("pause", "tomorrow").
     spelled: tuple[CommandName, str] | None = None
+    # The command line's help for its duration; {or_words} lists the commands spelled as it.
+    argument_help: str = ""
 
 
 def _pause_until_working_hours(command: Command, occasion: Occasion) -> engine.Event:
@@ -133,6 +135,7 @@ COMMANDS: Mapping[CommandName, CommandSpec] = {
         "postpone the due stretch",
         BecomesEvent(lambda c, o: engine.Snooze(o.now, c.seconds)),
         duration="snooze",
+        argument_help="e.g. 10m{or_words} (default: config)",
     ),
     "done": CommandSpec(
         "mark the stretch done", BecomesEvent(lambda c, o: engine.MarkDone(o.now, o.source))
@@ -142,6 +145,7 @@ COMMANDS: Mapping[CommandName, CommandSpec] = {
         "pause reminders",
         BecomesEvent(lambda c, o: engine.Pause(o.now, c.seconds)),
         duration="pause",
+        argument_help="e.g. 1h{or_words} (default: until resumed)",
     ),
     "pause-tomorrow": CommandSpec(
         "pause until tomorrow's working hours",
@@ -169,13 +173,12 @@ COMMANDS: Mapping[CommandName, CommandSpec] = {
 }
 
 
+_NAMES: dict[str, CommandName] = {name: name for name in get_args(CommandName)}
+
+
 def command_named(name: str) -> CommandName | None:
     """Return name as a command name if it is one, else None (for text from outside)."""
-    for known in get_args(CommandName):
-        if name == known:
-            known_name: CommandName = known
-            return known_name
-    return None
+    return _NAMES.get(name)
 
 
 def socket_commands() -> set[CommandName]:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from backcare_tray.durations import LONGEST, format_duration
 from backcare_tray.hours import DAYS, Window, parse_window
-from backcare_tray.validation import InvalidValue, as_duration
+from backcare_tray.validation import InvalidValue, as_duration, as_int, as_str_list
 
 __all__ = ["Kind", "Setting", "TomlValue", "describe_bounds", "parse_value"]
 
@@ -57,13 +57,6 @@ class Setting:
         return LONGEST["setting"]
 
 
-def _strings(setting: Setting, value: object) -> list[str]:
-    """Return value as a list of non-empty strings, stripped."""
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InvalidValue(setting.name, f"{value!r} is not a list of non-empty strings")
-    return [v.strip() for v in value]
-
-
 def _one_at_least(setting: Setting, items: Sequence[object], what: str) -> None:
     """Refuse an empty list."""
     if not items:
@@ -77,19 +70,14 @@ def _duration(setting: Setting, value: object, known: Mapping[str, object]) -> i
 
 def _durations(setting: Setting, value: object, known: Mapping[str, object]) -> tuple[int, ...]:
     """Return seconds for each of a list of durations."""
-    texts = _strings(setting, value)
+    texts = as_str_list(value, setting.name)
     _one_at_least(setting, texts, "duration")
     return tuple(as_duration(text, setting.name) for text in texts)
 
 
 def _whole_number(setting: Setting, value: object, known: Mapping[str, object]) -> int:
     """Return a whole number within the setting's bounds."""
-    top = setting.maximum
-    number = value if isinstance(value, int) and not isinstance(value, bool) else None
-    if number is None or number < setting.minimum or (top is not None and number > top):
-        bounds = f">= {setting.minimum}" if top is None else f"from {setting.minimum} to {top}"
-        raise InvalidValue(setting.name, f"{value!r} is not a whole number {bounds}")
-    return number
+    return as_int(value, setting.name, setting.minimum, setting.maximum)
 
 
 def _on_off(setting: Setting, value: object, known: Mapping[str, object]) -> bool:
@@ -113,7 +101,7 @@ def _time_ranges(
 ) -> tuple[Window, ...]:
     """Return the local time windows of a list like ["09:00-12:30"]."""
     windows = []
-    for text in _strings(setting, value):
+    for text in as_str_list(value, setting.name):
         try:
             windows.append(parse_window(text))
         except ValueError as error:
@@ -123,7 +111,7 @@ def _time_ranges(
 
 def _days(setting: Setting, value: object, known: Mapping[str, object]) -> tuple[int, ...]:
     """Return the day numbers (Monday 0) of a list of day names."""
-    days = _strings(setting, value)
+    days = as_str_list(value, setting.name)
     for day in days:
         if day.lower() not in DAYS:
             raise InvalidValue(setting.name, f"{day!r} is not one of {', '.join(DAYS)}")
@@ -133,7 +121,7 @@ def _days(setting: Setting, value: object, known: Mapping[str, object]) -> tuple
 
 def _stretch_ids(setting: Setting, value: object, known: Mapping[str, object]) -> tuple[str, ...]:
     """Return stretch ids, each known and listed once."""
-    ids = _strings(setting, value)
+    ids = as_str_list(value, setting.name)
     _one_at_least(setting, ids, "stretch")
     for stretch_id in ids:
         if stretch_id not in known:

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
@@ -32,9 +32,16 @@ def _builtin_library() -> dict[str, Exercise]:
     return {e.id: e for e in builtin_exercises()}
 
 
+@cache
+def _defaults() -> dict[str, Any]:
+    """Return the table's defaults, parsed once as values from a file would be."""
+    library = _builtin_library()
+    return {setting.name: parse_value(setting, setting.default, library) for setting in SCHEMA}
+
+
 def _default(name: str) -> Any:
-    """Return the table's default of a setting, parsed as a value from the file would be."""
-    return parse_value(setting_named(name), setting_named(name).default, _builtin_library())
+    """Return the table's default of one setting (immutable, so shared)."""
+    return _defaults()[name]
 
 
 def _default_hours() -> WorkingHours:

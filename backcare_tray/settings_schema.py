@@ -159,9 +159,9 @@ def settings_in(section: str) -> Iterator[Setting]:
     return (setting for setting in SCHEMA if setting.section == section)
 
 
+_BY_NAME = {setting.name: setting for setting in SCHEMA}
+
+
 def setting_named(name: str) -> Setting:
     """Return the setting with a dotted name such as "schedule.snooze"."""
-    for setting in SCHEMA:
-        if setting.name == name:
-            return setting
-    raise KeyError(name)
+    return _BY_NAME[name]

@@ -10,6 +10,8 @@ __all__ = [
     "InvalidValues",
     "Table",
     "as_duration",
+    "as_int",
+    "as_str_list",
     "raise_problems",
     "take_int",
     "take_str",
@@ -83,20 +85,30 @@ def take_str(table: Table, key: str, prefix: str, default: str | None = None) ->
     return value.strip()
 
 
+def as_int(value: object, key: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """Return value as a whole number from minimum to maximum (None: no upper bound)."""
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        bounds = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise InvalidValue(key, f"{value!r} is not a whole number {bounds}")
+    return number
+
+
 def take_int(table: Table, key: str, prefix: str, default: int, minimum: int = 0) -> int:
     """Return a whole number at key that is at least minimum."""
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidValue(f"{prefix}{key}", f"{value!r} is not a whole number >= {minimum}")
-    return value
+    return as_int(table.get(key, default), f"{prefix}{key}", minimum)
+
+
+def as_str_list(value: object, key: str) -> list[str]:
+    """Return value as a list of non-empty strings, stripped."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InvalidValue(key, f"{value!r} is not a list of non-empty strings")
+    return [v.strip() for v in value]
 
 
 def take_str_list(table: Table, key: str, prefix: str, default: list[str]) -> list[str]:
     """Return a list of non-empty strings at key."""
-    value = table.get(key, default)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InvalidValue(f"{prefix}{key}", f"{value!r} is not a list of non-empty strings")
-    return [v.strip() for v in value]
+    return as_str_list(table.get(key, default), f"{prefix}{key}")
 
 
 def as_duration(value: object, key: str, allow_zero: bool = False) -> int:

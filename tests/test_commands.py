@@ -75,6 +75,8 @@ def test_the_command_line_offers_every_socket_command() -> None:
     parser = build_parser()
     for name in socket_commands() - {"pause-tomorrow"}:
         assert command_from_arguments(parser.parse_args([name])) == (name, None)
+        assert parser.parse_args([name]).local_command is None  # sent, not run here
+    assert parser.parse_args([]).local_command == "run"  # no command at all runs the daemon
     assert command_from_arguments(parser.parse_args(["pause", "tomorrow"])) == (
         "pause-tomorrow",
         None,

@@ -66,8 +66,6 @@ def _dispatch(args: "argparse.Namespace") -> int:
     from backcare_tray.cli.local import LOCAL_COMMANDS
     from backcare_tray.cli.parser import command_from_arguments
 
-    if args.command is None:  # no command at all: run the daemon with the defaults
-        args = build_parser().parse_args(["run"])
     local = getattr(args, "local_command", None)
     if local is not None:
         return LOCAL_COMMANDS[local].run(args)

@@ -48,14 +48,6 @@ def _duration_arg(
     return parse
 
 
-def _duration_help(spec: CommandSpec, words: dict[str, CommandName]) -> str:
-    """Return the help of a command's duration argument."""
-    example = "10m" if spec.duration == "snooze" else "1h"
-    also = "".join(f", or {word!r}" for word in words)
-    default = "config" if spec.duration == "snooze" else "until resumed"
-    return f"e.g. {example}{also} (default: {default})"
-
-
 def _add_daemon_command(
     sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
     name: CommandName,
@@ -63,7 +55,7 @@ def _add_daemon_command(
 ) -> None:
     """Add a command the running daemon carries out, as the table describes it."""
     parser = sub.add_parser(name, help=spec.help)
-    parser.set_defaults(daemon_command=name)
+    parser.set_defaults(daemon_command=name, local_command=None)
     parser.add_argument("--json", action="store_true", help="print the status as JSON")
     if spec.duration is not None:
         # The commands spelled as this one with a word: "pause tomorrow".
@@ -76,7 +68,7 @@ def _add_daemon_command(
             "duration",
             nargs="?",
             type=_duration_arg(spec.duration, words),
-            help=_duration_help(spec, words),
+            help=spec.argument_help.format(or_words="".join(f", or {w!r}" for w in words)),
         )
 
 
@@ -101,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"backcare-tray {__version__}")
+    # No command at all is `run` with its defaults.
+    parser.set_defaults(local_command="run", config=None, no_tray=False, verbose=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_local_command(sub, "run")
     for name, spec in COMMANDS.items():

@@ -28,12 +28,10 @@ class Senses:
     def start(self) -> None:
         """Choose the idle probe the settings ask for."""
         self.probe.start()
-        self.readings = replace(self.readings, probe=self.probe.name)
 
     def want_probe(self, setting: str) -> None:
         """Take the idle probe setting of a reloaded config (a changed one is chosen at once)."""
         self.probe.reconfigure(setting)
-        self.readings = replace(self.readings, probe=self.probe.name)
 
     def _idle(self) -> tuple[float | None, bool]:
         """Return the idle seconds (None if unreadable) and whether the screen is locked."""
@@ -41,7 +39,6 @@ class Senses:
             idle: float | None = self.probe.idle_seconds()
         except ProbeError:  # the supervisor has said so in the log, once
             idle = None
-        self.readings = replace(self.readings, probe=self.probe.name)
         return idle, self.probe.locked()
 
     def tick(self, state: engine.EngineState, settings: Settings) -> engine.Tick:
@@ -68,7 +65,9 @@ class Senses:
             no_idle_probe=not self.probe.available,
         )
         counted, _ = engine.counted_idle(tick, settings)
-        self.readings = replace(self.readings, idle_seconds=counted, dnd=dnd, in_call=in_call)
+        self.readings = replace(
+            self.readings, probe=self.probe.name, idle_seconds=counted, dnd=dnd, in_call=in_call
+        )
         return tick
 
     def natural_break(self, wall: float) -> None:
