@@ -29,7 +29,7 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     try:
-        return settings_from_mapping(data)
+        return settings_from_mapping(data, path.parent)
     except InvalidValues as error:
         lines = [f"{path.name}: {problem} (in {path})" for problem in error.problems]
         raise ConfigError("\n".join(lines)) from None

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from backcare_tray.validation import (
     InvalidValue,
@@ -19,9 +19,12 @@ from backcare_tray.validation import (
 
 __all__ = [
     "MOVEMENT_SECONDS",
+    "PNG_SIGNATURE",
     "REST_SECONDS",
+    "SETUP_SECONDS",
     "Exercise",
     "Phase",
+    "PhaseKind",
     "builtin_exercises",
     "exercise_from_table",
     "phases",
@@ -31,6 +34,9 @@ __all__ = [
 MOVEMENT_SECONDS = 5
 # Seconds to release and get ready between two holds.
 REST_SECONDS = 5
+# Seconds given to each set-up step before the first hold on a side: read it, get there.
+SETUP_SECONDS = 6
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 _T = TypeVar("_T")
 _FIELDS = {
@@ -46,6 +52,8 @@ _FIELDS = {
     "sides",
     "equipment",
     "safety",
+    "hold_step",
+    "pictures",
 }
 
 
@@ -65,17 +73,37 @@ class Exercise:
     safety: str = ""
     hold_seconds_max: int | None = None
     reps_max: int | None = None
+    # The step (1-based) that is held or repeated; the steps before it set the stretch up and
+    # the ones after it let go. 0: the last step but one (the last one with fewer than 3).
+    hold_step: int = 0
+    # A picture file per step (PNG, absolute paths); () for none, or the built-in drawings.
+    pictures: tuple[str, ...] = ()
+
+    @property
+    def held_step(self) -> int:
+        """Return the index (0-based) of the step that is held or repeated."""
+        if self.hold_step:
+            return min(self.hold_step, len(self.steps)) - 1
+        return max(0, len(self.steps) - 2) if len(self.steps) >= 3 else len(self.steps) - 1
+
+
+# setup: one step that gets the person into position, before the first hold on a side;
+# switch: the first set-up step on the second side, after letting go of the first;
+# hold: the held (or repeated) step; rest: letting go between two holds on one side.
+PhaseKind = Literal["setup", "switch", "hold", "rest"]
 
 
 @dataclass(frozen=True)
 class Phase:
-    """One timed step of a guided routine: a hold (or movement) or a short rest."""
+    """One timed step of a guided routine: setting up, a hold (or movement), or a rest."""
 
-    kind: str  # "hold" or "rest"
+    kind: PhaseKind
     seconds: int
     side: str | None
     rep: int
     reps: int
+    step: int = 0  # the index (0-based) of the exercise's step this phase shows
+    side_index: int | None = None  # 0 for the first side, 1 for the other; None: no sides
 
 
 class _Reader:
@@ -113,6 +141,32 @@ class _Reader:
             self.problems.append(InvalidValue(f"{self.prefix}{key}", problem.format(value)))
         return value
 
+    def pictures(self, key: str, steps: int, base: Path | None) -> tuple[str, ...]:
+        """Return one readable PNG file per step, as absolute paths (relative to base)."""
+        files = self.texts(
+            key, lambda v: not v or len(v) == steps, f"needs one file per step ({steps})"
+        )
+        found: list[str] = []
+        for index, name in enumerate(files):
+            path = Path(name).expanduser()
+            if not path.is_absolute() and base is not None:
+                path = base / path
+            try:
+                with open(path, "rb") as handle:
+                    readable = handle.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE
+            except OSError as error:
+                reason = error.strerror or str(error)
+                self.problems.append(
+                    InvalidValue(f"{self.prefix}{key}[{index}]", f"{name!r}: {reason}")
+                )
+                continue
+            if not readable:
+                self.problems.append(
+                    InvalidValue(f"{self.prefix}{key}[{index}]", f"{name!r} is not a PNG file")
+                )
+            found.append(str(path))
+        return tuple(found)
+
     def most(self, key: str, least: int) -> int | None:
         """Return an optional upper bound of a dose, at least least."""
         if self.table.get(key) is None:
@@ -120,10 +174,18 @@ class _Reader:
         return self.number(key, 0, minimum=least)
 
 
-def exercise_from_table(table: Table, prefix: str) -> Exercise:
-    """Build an Exercise from a TOML table, raising InvalidValue naming every bad key."""
+def exercise_from_table(table: Table, prefix: str, base: Path | None = None) -> Exercise:
+    """Build an Exercise from a TOML table, raising InvalidValue naming every bad key.
+
+    Picture files are found relative to base (the config file's folder).
+    """
     read = _Reader(table, prefix)
     steps = read.texts("steps", bool, "needs at least one step")
+    hold_step = read.number("hold_step", 0)
+    if steps and hold_step > len(steps):
+        read.problems.append(
+            InvalidValue(f"{prefix}hold_step", f"{hold_step} is past the last step ({len(steps)})")
+        )
     sides = read.texts("sides", lambda v: len(v) in (0, 2), "{0!r} must be [] or two sides")
     hold = read.number("hold_seconds", 0)
     reps = read.number("reps", 1, minimum=1)
@@ -140,6 +202,8 @@ def exercise_from_table(table: Table, prefix: str) -> Exercise:
         safety=read.text("safety", ""),
         hold_seconds_max=read.most("hold_seconds_max", hold),
         reps_max=read.most("reps_max", reps),
+        hold_step=hold_step,
+        pictures=read.pictures("pictures", len(steps), base),
     )
     raise_problems(read.problems)
     return exercise
@@ -153,13 +217,24 @@ def builtin_exercises() -> tuple[Exercise, ...]:
     return tuple(exercise_from_table(t, f"exercises[{i}].") for i, t in enumerate(tables))
 
 
+@cache
 def phases(exercise: Exercise) -> tuple[Phase, ...]:
-    """Return the guided routine: every rep on the first side, then every rep on the other."""
+    """Return the guided routine a step at a time: set-up steps, then the reps, per side."""
     seconds = exercise.hold_seconds or MOVEMENT_SECONDS
+    held = exercise.held_step
+    ready = max(held - 1, 0)  # a rest goes back to the last set-up position
+    reps = exercise.reps
     result: list[Phase] = []
-    for side in exercise.sides or (None,):
-        for rep in range(1, exercise.reps + 1):
-            if result:
-                result.append(Phase("rest", REST_SECONDS, side, rep, exercise.reps))
-            result.append(Phase("hold", seconds, side, rep, exercise.reps))
+    sides: tuple[str | None, ...] = exercise.sides or (None,)
+    for side_index, side in enumerate(sides):
+        where = side_index if exercise.sides else None
+        for step in range(held):
+            kind: PhaseKind = "switch" if side_index and step == 0 else "setup"
+            result.append(Phase(kind, SETUP_SECONDS, side, 1, reps, step, where))
+        if side_index and not held:  # nothing to set up: still say the side changes
+            result.append(Phase("switch", REST_SECONDS, side, 1, reps, ready, where))
+        for rep in range(1, reps + 1):
+            if rep > 1:
+                result.append(Phase("rest", REST_SECONDS, side, rep, reps, ready, where))
+            result.append(Phase("hold", seconds, side, rep, reps, held, where))
     return tuple(result)

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
@@ -111,7 +112,7 @@ class _Library:
         return {**dict.fromkeys(self.broken), **self.exercises}
 
 
-def _library(data: Table, problems: list[InvalidValue]) -> _Library:
+def _library(data: Table, problems: list[InvalidValue], base: Path | None) -> _Library:
     """Return the built-in and the user's stretches, noting each problem of the user's."""
     library = _Library(_builtin_library(), [], set())
     tables = data.get("exercises", [])
@@ -123,7 +124,7 @@ def _library(data: Table, problems: list[InvalidValue]) -> _Library:
         try:
             if not isinstance(table, dict):
                 raise InvalidValue(f"exercises[{index}]", f"{table!r} is not a table")
-            exercise = exercise_from_table(table, prefix)
+            exercise = exercise_from_table(table, prefix, base)
             if exercise.id in library.exercises:
                 taken = f"{exercise.id!r} is already used by another stretch"
                 raise InvalidValue(f"{prefix}id", taken)
@@ -147,11 +148,14 @@ def _value(setting: Setting, tables: Mapping[str, Table], library: _Library) -> 
     return _default(setting.name)
 
 
-def settings_from_mapping(data: Table) -> Settings:
-    """Validate a parsed config mapping; raise InvalidValue(s) naming every bad key in it."""
+def settings_from_mapping(data: Table, base: Path | None = None) -> Settings:
+    """Validate a parsed config mapping; raise InvalidValue(s) naming every bad key in it.
+
+    Files it names (a stretch's pictures) are found relative to base, the config's folder.
+    """
     problems: list[InvalidValue] = []
     tables = _sections(data, problems)
-    library = _library(data, problems)
+    library = _library(data, problems, base)
     values: dict[str, Any] = {}
     for setting in SCHEMA:
         try:
