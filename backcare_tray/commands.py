@@ -32,6 +32,8 @@ CommandName = Literal[
     "pause-tomorrow",
     "resume",
     "cancel",
+    "pause-routine",
+    "resume-routine",
     "reload",
     "quit",
     "howto",
@@ -156,6 +158,14 @@ COMMANDS: Mapping[CommandName, CommandSpec] = {
     "cancel": CommandSpec(
         "stop a guided stretch without counting it",
         BecomesEvent(lambda c, o: engine.Cancel(o.now)),
+    ),
+    "pause-routine": CommandSpec(
+        "hold a guided stretch's countdown where it is",
+        BecomesEvent(lambda c, o: engine.PauseRoutine(o.now)),
+    ),
+    "resume-routine": CommandSpec(
+        "carry on with a paused guided stretch",
+        BecomesEvent(lambda c, o: engine.ResumeRoutine(o.now)),
     ),
     "reload": CommandSpec(
         "read the config file again (also: SIGHUP)", RunsJob(lambda h: h.reload())

@@ -1,6 +1,5 @@
 """The break's notification as data: what it says, its buttons, and when it changes."""
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -14,9 +13,10 @@ from backcare_tray.engine import (
     Snoozed,
     Stretching,
     coming_due_at,
-    current_phase,
+    is_away,
 )
-from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise
+from backcare_tray.exercises import Exercise
+from backcare_tray.guide import StepPicture, guidance
 from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
 from backcare_tray.wording import clock_text, dose, duration_text
@@ -32,6 +32,7 @@ __all__ = [
     "NoticeKind",
     "Urgency",
     "action_command",
+    "due_picture",
     "howto_text",
     "notice_after",
     "render_notice",
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 # What the notification of the current break shows; "howto" is asked for from the menu.
-NoticeKind = Literal["due", "stretching", "counted", "snoozed", "howto"]
+NoticeKind = Literal["due", "reminder", "stretching", "counted", "snoozed", "stopped", "howto"]
 Urgency = Literal["low", "normal", "critical"]
 # Seconds a routine's notification outlives its phase unless updated: if the daemon dies
 # mid-routine, the notification goes away by itself.
@@ -74,16 +75,28 @@ class Notice:
     timeout: int = 10  # seconds; 0 means until answered
     answer_hint: str = ""  # appended to the body where the server has no buttons
     category: str = "x-backcare-tray.break"
+    picture: StepPicture | None = None  # the stretch's picture for this moment, if any
+    look: str = "working"  # the tray look whose picture is the notification's icon
+    # True when the daemon plays a sound of its own with it: the server must not add one.
+    own_sound: bool = False
 
 
 # The commands a button may run: those that answer the break where it appears.
 ACTION_COMMANDS: dict[ActionKey, Command] = {
     "default": Command("start"),
-    **{name: Command(name) for name in ("start", "snooze", "done", "skip", "cancel")},
+    **{
+        name: Command(name)
+        for name in ("start", "snooze", "done", "skip", "cancel", "resume-routine")
+    },
 }
 
 
-_NOTIFY_KINDS: dict[str, NoticeKind] = {"phase": "stretching", "finished": "counted"}
+_NOTIFY_KINDS: dict[str, NoticeKind] = {
+    "phase": "stretching",
+    "finished": "counted",
+    "reminder": "reminder",
+    "due": "due",
+}
 
 
 def action_command(key: str) -> Command | None:
@@ -100,8 +113,12 @@ def notice_after(
     answered_elsewhere = source not in (None, "notification")
     for effect in effects:
         if isinstance(effect, Notify):
-            kind = _NOTIFY_KINDS.get(effect.kind, "due")
+            kind = _NOTIFY_KINDS[effect.kind]
             return "close" if kind == "counted" and answered_elsewhere else kind
+        if isinstance(effect, Record) and effect.kind == "cancelled":
+            return "stopped"  # say where the stretch went, wherever it was stopped
+    if is_away(after) and not is_away(before):
+        return "close"  # nobody is there to read it; the tray shows the state meanwhile
     if after.mode.name == before.mode.name and after.rotation == before.rotation:
         return None
     if source == "notification":  # confirm the answer where it was given
@@ -115,6 +132,11 @@ def notice_after(
 def steps_text(exercise: Exercise) -> str:
     """Return the numbered steps, one per line."""
     return "\n".join(f"{number}. {step}" for number, step in enumerate(exercise.steps, 1))
+
+
+def due_picture(exercise: Exercise) -> StepPicture:
+    """Return the picture a due stretch shows: its held step, on the first side."""
+    return StepPicture(exercise.id, exercise.held_step, 0 if exercise.sides else None)
 
 
 def howto_text(exercise: Exercise) -> str:
@@ -135,31 +157,88 @@ def _next_break(state: EngineState, at: Moment, settings: Settings) -> str:
 
 
 def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notice:
-    """Return the guided routine's notification: where you are, the countdown, the steps."""
-    exercise = settings.exercise(state.rotation.current)
-    phase = current_phase(state, settings)
-    assert phase is not None and isinstance(state.mode, Stretching)
-    left = max(0, math.ceil(state.mode.phase_ends_at - at.mono))
-    where = f"{phase.side}, " if phase.side else ""
-    count = f"{where}{phase.rep} of {phase.reps}"
-    if phase.kind == "rest":
-        title = f"{exercise.name}: rest"
-        lines = [f"Release and rest - {left} s", f"Next: {count}."]
+    """Return the guided routine's notification: the one step that matters now."""
+    guide = guidance(state, at, settings)
+    assert guide is not None and isinstance(state.mode, Stretching)
+    where = f": {guide.where}" if guide.kind in ("hold", "rest") else ""
+    title = f"{guide.exercise_name}{where}"
+    if guide.paused:
+        lines = [f"Paused - {guide.doing}, {guide.seconds_left} s left", guide.instruction]
+        actions = (Action("resume-routine", "Continue"), Action("cancel", "Stop"))
     else:
-        title = f"{exercise.name}: {count}"
-        doing = "Hold" if exercise.hold_seconds else f"One slow repetition (~{MOVEMENT_SECONDS} s)"
-        lines = [f"{doing} - {left} s left", steps_text(exercise)]
-    if exercise.safety:
-        lines.append(f"Careful: {exercise.safety}")
+        lines = [f"{guide.doing} - {guide.seconds_left} s", guide.instruction]
+        actions = (Action("done", "Done"), Action("cancel", "Stop"))
+    if guide.safety:
+        lines.append(f"Careful: {guide.safety}")
+    else:
+        lines.append(guide.next_up)
     return Notice(
         "stretching",
         title,
         "\n".join(lines),
-        actions=(Action("done", "Done"), Action("cancel", "Stop")),
-        urgency="low",
-        timeout=left + ROUTINE_GRACE,
+        actions=actions,
+        timeout=0 if guide.paused else guide.seconds_left + ROUTINE_GRACE,
         answer_hint="Stop it from the tray icon, or run: backcare-tray cancel",
         category="x-backcare-tray.stretch",
+        picture=guide.picture,
+        look="stretching",
+        own_sound=settings.cues != "off",
+    )
+
+
+def _due_actions(settings: Settings) -> tuple[Action, ...]:
+    """Return a due stretch's buttons; the body click ("default") is the one Start."""
+    return (
+        Action("default", "Start"),
+        Action("snooze", f"Snooze {duration_text(settings.snooze)}"),
+        Action("done", "Done"),
+        Action("skip", "Skip"),
+    )
+
+
+def _due_notice(state: EngineState, at: Moment, settings: Settings, reminder: bool) -> Notice:
+    """Return the notification of a due stretch, or of a reminder that it still waits."""
+    exercise = settings.exercise(state.rotation.current)
+    mode = state.mode
+    title = f"Time to stretch: {exercise.name}"
+    lead = ""
+    if reminder:
+        title = f"Still waiting: {exercise.name}"
+        due_at = mode.due_at if isinstance(mode, Due) else None
+        if due_at is not None:
+            lead = f"Due for {duration_text(at.mono - due_at)}. "
+    return Notice(
+        "reminder" if reminder else "due",
+        title,
+        f"{lead}{exercise.summary}\n{dose(exercise)}. Start it for a guided routine.",
+        actions=_due_actions(settings),
+        timeout=settings.notification_timeout,
+        answer_hint=ANSWER_HINT,
+        picture=due_picture(exercise),
+        look="due",
+        own_sound=settings.due_sound and settings.cues != "off",
+    )
+
+
+def _stopped_notice(state: EngineState, at: Moment, settings: Settings) -> Notice:
+    """Return the confirmation of a stopped routine: where the stretch went."""
+    exercise = settings.exercise(state.rotation.current)
+    mode = state.mode
+    if isinstance(mode, Due) and mode.remind_at is not None:
+        body = (
+            f"{exercise.name} is still due, reminder at {clock_text(at.wall_of(mode.remind_at))}."
+        )
+    elif isinstance(mode, Due):
+        body = f"{exercise.name} is still due."
+    else:
+        body = f"Not counted. {_next_break(state, at, settings)}"
+    return Notice(
+        "stopped",
+        "Stopped",
+        body,
+        actions=(Action("start", "Start again"),),
+        timeout=CONFIRMATION_SECONDS,
+        look=mode.name,
     )
 
 
@@ -169,21 +248,10 @@ def render_notice(
     """Return the notification of a kind for the state now."""
     exercise = settings.exercise(state.rotation.current)
     match kind:
-        case "due":
-            return Notice(
-                "due",
-                f"Time to stretch: {exercise.name}",
-                f"{exercise.summary}\n{dose(exercise)}. Start it for a guided routine.",
-                actions=(
-                    Action("default", "Start"),
-                    Action("start", "Start"),
-                    Action("snooze", f"Snooze {duration_text(settings.snooze)}"),
-                    Action("done", "Done"),
-                    Action("skip", "Skip"),
-                ),
-                timeout=settings.notification_timeout,
-                answer_hint=ANSWER_HINT,
-            )
+        case "due" | "reminder":
+            return _due_notice(state, at, settings, reminder=kind == "reminder")
+        case "stopped":
+            return _stopped_notice(state, at, settings)
         case "stretching":
             return _routine_notice(state, at, settings)
         case "counted":
@@ -192,8 +260,9 @@ def render_notice(
                 "counted",
                 "Stretch counted",
                 f"Today: {today_done} of {goal}. {_next_break(state, at, settings)}",
-                urgency="low",
                 timeout=CONFIRMATION_SECONDS,
+                look="working",
+                own_sound=settings.cues != "off",
             )
         case "snoozed":
             back = coming_due_at(state.mode) or at.mono
@@ -202,12 +271,12 @@ def render_notice(
                 f"Snoozed: {exercise.name}",
                 f"Back in {duration_text(back - at.mono)}, at {clock_text(at.wall_of(back))}.",
                 actions=(Action("start", "Start now"),),
-                urgency="low",
                 timeout=CONFIRMATION_SECONDS,
+                look="snoozed",
             )
         case "howto":
             if isinstance(state.mode, Due):
-                actions = render_notice("due", state, at, settings).actions[1:]
+                actions = (Action("start", "Start"), *_due_actions(settings)[1:])
             else:
                 stretching = isinstance(state.mode, Stretching)
                 actions = () if stretching else (Action("start", "Start"),)
@@ -218,5 +287,7 @@ def render_notice(
                 actions=actions,
                 timeout=0,
                 category="x-backcare-tray.howto",
+                picture=due_picture(exercise),
+                look=state.mode.name,
             )
     raise AssertionError(kind)  # pragma: no cover

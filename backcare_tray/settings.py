@@ -6,6 +6,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from backcare_tray.cues import CueMode
 from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
 from backcare_tray.hours import WorkingHours
 from backcare_tray.rotation import Order
@@ -75,6 +76,10 @@ class Settings:
         default_factory=partial(_default, "notifications.hold_during_calls")
     )
     daily_goal: int = field(default_factory=partial(_default, "goals.daily_stretches"))
+    cues: CueMode = field(default_factory=partial(_default, "sound.cues"))
+    cue_volume: int = field(default_factory=partial(_default, "sound.volume"))
+    due_sound: bool = field(default_factory=partial(_default, "sound.due_sound"))
+    coach_window: bool = field(default_factory=partial(_default, "guide.window"))
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:

@@ -3,11 +3,13 @@
 from collections.abc import Iterator
 from typing import Literal, get_args
 
+from backcare_tray.cues import CueMode
 from backcare_tray.exercises import builtin_exercises
 from backcare_tray.hours import DAYS
 from backcare_tray.setting_kinds import Kind, Setting, TomlValue, describe_bounds, parse_value
 
 __all__ = [
+    "CUE_MODES",
     "IDLE_PROBES",
     "ORDERS",
     "SCHEMA",
@@ -27,6 +29,7 @@ IdleProbeSetting = Literal[
 ]
 IDLE_PROBES: tuple[IdleProbeSetting, ...] = get_args(IdleProbeSetting)
 ORDERS = ("sequential", "shuffle")
+CUE_MODES: tuple[CueMode, ...] = get_args(CueMode)
 
 SCHEMA: tuple[Setting, ...] = (
     Setting(
@@ -99,6 +102,38 @@ SCHEMA: tuple[Setting, ...] = (
         "on/off",
         True,
         "Hold a due stretch back while the camera or microphone is in use, counting it as sitting.",
+    ),
+    Setting(
+        "sound",
+        "cues",
+        "choice",
+        "chime",
+        "Cues during a guided stretch: chime, voice (spoken steps) or off.",
+        choices=CUE_MODES,
+    ),
+    Setting(
+        "sound",
+        "volume",
+        "whole number",
+        60,
+        "How loud the cues are, from 0 to 100.",
+        maximum=100,
+        field_name="cue_volume",
+    ),
+    Setting(
+        "sound",
+        "due_sound",
+        "on/off",
+        True,
+        "Chime when a stretch falls due (instead of the notification server's own sound).",
+    ),
+    Setting(
+        "guide",
+        "window",
+        "on/off",
+        True,
+        "Open the coach window (picture, step, countdown) when a guided stretch starts.",
+        field_name="coach_window",
     ),
     Setting(
         "rotation",

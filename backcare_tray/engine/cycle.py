@@ -11,9 +11,11 @@ from backcare_tray.engine.events import (
     MarkDone,
     Notify,
     Pause,
+    PauseRoutine,
     Record,
     Refuse,
     Resume,
+    ResumeRoutine,
     Skip,
     Snooze,
     StartStretch,
@@ -39,7 +41,11 @@ from backcare_tray.exercises import phases
 from backcare_tray.rotation import advance, start_rotation
 from backcare_tray.settings import Settings
 
-__all__ = ["initial_state", "step"]
+__all__ = ["REMINDER_IDLE", "initial_state", "step"]
+
+# A reminder waits while nobody has touched the keyboard or mouse for this long: it would
+# only pile up unseen, and the person may be on the way out (the away mark comes later).
+REMINDER_IDLE = 60.0
 
 
 def initial_state(now: float, settings: Settings, seed: int) -> EngineState:
@@ -68,10 +74,12 @@ def step(state: EngineState, event: Event, settings: Settings) -> tuple[EngineSt
 
 
 def _become_due(state: EngineState, now: float, settings: Settings) -> EngineState:
-    """Return the due state with the first reminder planned."""
+    """Return the due state (shown now, unless shown before) with the next reminder planned."""
     remind_at = now + settings.remind_every if settings.remind_every else None
     since = sitting_since(state.mode)
-    return replace(state, mode=Due(now if since is None else since, remind_at))
+    before = state.mode.returns_to if isinstance(state.mode, Stretching) else state.mode
+    due_at = before.due_at if isinstance(before, Due) and before.due_at is not None else now
+    return replace(state, mode=Due(now if since is None else since, remind_at, None, due_at))
 
 
 def _must_wait(tick: Tick, settings: Settings) -> bool:
@@ -88,7 +96,14 @@ def _notify_due(
         since = sitting_since(state.mode)
         held = state.mode.held_until if isinstance(state.mode, Due) else None
         until = held or tick.now + settings.dnd_max_delay
-        return replace(state, mode=Due(tick.now if since is None else since, None, until)), []
+        due_at = state.mode.due_at if isinstance(state.mode, Due) else None
+        waiting = Due(tick.now if since is None else since, None, until, due_at)
+        return replace(state, mode=waiting), []
+    idle, _ = counted_idle(tick, settings)
+    if reminder and isinstance(state.mode, Due) and idle is not None and idle >= REMINDER_IDLE:
+        # Look again when the away mark would come: away by then, or back and reminded.
+        later = tick.now + max(1.0, settings.natural_break - idle)
+        return replace(state, mode=replace(state.mode, remind_at=later)), []
     return _become_due(state, tick.now, settings), [
         Record("notified", exercise_id, reminder=reminder),
         Notify("reminder" if reminder else "due", exercise_id),
@@ -142,6 +157,18 @@ def _apply(
             if isinstance(mode.returns_to, Due):
                 back = _become_due(back, now, settings)
             return back, [Record("cancelled", exercise_id)]
+        case PauseRoutine():
+            if not isinstance(mode, Stretching) or mode.paused_left is not None:
+                return state, [Refuse("No running stretch to pause.")]
+            held = replace(mode, paused_left=max(0.0, mode.phase_ends_at - now))
+            phase = phases(settings.exercise(exercise_id))[held.phase_index]
+            return replace(state, mode=held), [Notify("phase", exercise_id, phase, begins=False)]
+        case ResumeRoutine():
+            if not isinstance(mode, Stretching) or mode.paused_left is None:
+                return state, [Refuse("The stretch is not paused.")]
+            going = replace(mode, phase_ends_at=now + mode.paused_left, paused_left=None)
+            phase = phases(settings.exercise(exercise_id))[going.phase_index]
+            return replace(state, mode=going), [Notify("phase", exercise_id, phase)]
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 
@@ -201,7 +228,7 @@ def _next_phase(
     """Move a guided routine to its next phase, or finish it as done."""
     exercise_id = state.rotation.current
     routine_phases = phases(settings.exercise(exercise_id))
-    index = mode.phase_index + 1
+    index = min(mode.phase_index, len(routine_phases) - 1) + 1  # a reload may shorten it
     if index >= len(routine_phases):
         return _finish(state, now, settings, Record("done", exercise_id, answered_by="guided"))
     phase = routine_phases[index]

@@ -15,10 +15,12 @@ __all__ = [
     "Notify",
     "NotifyKind",
     "Pause",
+    "PauseRoutine",
     "Record",
     "RecordKind",
     "Refuse",
     "Resume",
+    "ResumeRoutine",
     "Skip",
     "Snooze",
     "StartStretch",
@@ -125,7 +127,32 @@ class Cancel:
     now: float
 
 
-Event = Tick | StartStretch | Snooze | MarkDone | Skip | Pause | Resume | Cancel
+@dataclass(frozen=True)
+class PauseRoutine:
+    """The person holds the guided routine's countdown where it is."""
+
+    now: float
+
+
+@dataclass(frozen=True)
+class ResumeRoutine:
+    """The person carries on with a paused routine."""
+
+    now: float
+
+
+Event = (
+    Tick
+    | StartStretch
+    | Snooze
+    | MarkDone
+    | Skip
+    | Pause
+    | Resume
+    | Cancel
+    | PauseRoutine
+    | ResumeRoutine
+)
 
 
 @dataclass(frozen=True)
@@ -135,6 +162,9 @@ class Notify:
     kind: NotifyKind
     exercise_id: str
     phase: Phase | None = None
+    # A phase that starts now (its cue is given); False when a routine is shown again
+    # unchanged in its step (paused).
+    begins: bool = True
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class Due:
     since: float
     remind_at: float | None = None
     held_until: float | None = None  # the latest a held-back notification is shown
+    due_at: float | None = None  # when it was first shown (None: not shown yet, or not known)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Stretching:
     phase_ends_at: float
     started_at: float
     returns_to: "Working | Due | Snoozed | Paused | Off"
+    paused_left: float | None = None  # seconds left in the phase while the routine is paused
 
 
 Mode = Working | Due | Snoozed | Stretching | Paused | Off
@@ -143,7 +145,7 @@ def cycle_wake(state: EngineState) -> float | None:
     """Return when the break cycle itself moves on; nothing moves while the person is away."""
     mode = state.mode
     if isinstance(mode, Stretching):
-        return mode.phase_ends_at
+        return mode.phase_ends_at if mode.paused_left is None else None
     if is_away(state):
         return None
     match mode:
@@ -168,4 +170,5 @@ def current_phase(state: EngineState, settings: Settings) -> Phase | None:
     """Return the phase of the guided routine under way, if any."""
     if not isinstance(state.mode, Stretching):
         return None
-    return phases(settings.exercise(state.rotation.current))[state.mode.phase_index]
+    routine = phases(settings.exercise(state.rotation.current))
+    return routine[min(state.mode.phase_index, len(routine) - 1)]  # a reload may shorten it

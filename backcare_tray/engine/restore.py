@@ -36,4 +36,6 @@ def for_saving(state: EngineState) -> EngineState:
     if isinstance(mode.returns_to, Paused | Off):
         return replace(state, mode=mode.returns_to)
     since = sitting_since(mode)
-    return replace(state, mode=Due(mode.started_at if since is None else since, mode.started_at))
+    due_at = mode.returns_to.due_at if isinstance(mode.returns_to, Due) else None
+    start = mode.started_at
+    return replace(state, mode=Due(start if since is None else since, start, None, due_at))

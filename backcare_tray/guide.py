@@ -1,0 +1,141 @@
+"""The guided routine one step at a time: what to do now, where, for how long, what comes next."""
+
+import math
+from dataclasses import dataclass
+
+from backcare_tray.cues import Cue
+from backcare_tray.engine import EngineState, Stretching, current_phase
+from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase, phases
+from backcare_tray.moment import Moment
+from backcare_tray.settings import Settings
+
+__all__ = ["Guidance", "StepPicture", "guidance", "phase_cue", "side_label"]
+
+
+@dataclass(frozen=True)
+class StepPicture:
+    """Which picture a moment shows: a step of a stretch, for one side (None: no sides)."""
+
+    exercise_id: str
+    step: int
+    side_index: int | None
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """Everything the notification and the coach window show of a routine at one moment."""
+
+    exercise_name: str
+    kind: str  # the phase's kind: setup, switch, hold or rest
+    doing: str  # the few words that matter now: "Hold", "Get into position", "Release"
+    where: str  # which side and which repetition: "Left leg, 2 of 3" ("" when none)
+    instruction: str  # the one step to follow now
+    seconds_left: int
+    phase_seconds: int
+    next_up: str  # what follows: "Next: hold 10 s" ... "Last one"
+    safety: str  # the safety note, given before the first hold ("" elsewhere)
+    picture: StepPicture
+    paused: bool
+    step_number: int  # the phase's place in the routine, from 1
+    step_count: int
+
+
+def side_label(side: str | None) -> str:
+    """Return a side as a label, e.g. "Left leg" ("" when the stretch has no sides)."""
+    return f"{side[0].upper()}{side[1:]}" if side else ""
+
+
+def _where(phase: Phase) -> str:
+    """Return which side and repetition a phase is, e.g. "Left leg, 2 of 3"."""
+    count = f"{phase.rep} of {phase.reps}"
+    return f"{side_label(phase.side)}, {count}" if phase.side else f"Repetition {count}"
+
+
+def _doing(exercise: Exercise, phase: Phase, set_up_steps: int) -> str:
+    """Return the few words that say what to do in a phase."""
+    match phase.kind:
+        case "setup":
+            total = f" ({phase.step + 1} of {set_up_steps})" if set_up_steps > 1 else ""
+            return f"Get into position{total}"
+        case "switch":
+            return "Release. Other side" if not phase.side else "Release. Other leg"
+        case "rest":
+            return "Release and rest"
+        case "hold":
+            if exercise.hold_seconds:
+                return "Hold"
+            return f"One slow repetition (about {MOVEMENT_SECONDS} s)"
+    raise AssertionError(phase.kind)  # pragma: no cover
+
+
+def _next_up(exercise: Exercise, routine: tuple[Phase, ...], index: int) -> str:
+    """Return what follows a phase, e.g. "Next: hold 10 s" or "Last one"."""
+    if index + 1 >= len(routine):
+        return "Last one, then done"
+    following = routine[index + 1]
+    match following.kind:
+        case "hold":
+            if exercise.hold_seconds:
+                return f"Next: hold {following.seconds} s"
+            return "Next: one slow repetition"
+        case "switch":
+            return f"Next: {following.side or 'the other side'}"
+        case "rest":
+            return "Next: release and rest"
+        case _:
+            return "Next: the next step"
+
+
+def guidance(state: EngineState, at: Moment, settings: Settings) -> Guidance | None:
+    """Return what the routine under way asks for now, None when no routine runs."""
+    mode = state.mode
+    phase = current_phase(state, settings)
+    if phase is None or not isinstance(mode, Stretching):
+        return None
+    exercise = settings.exercise(state.rotation.current)
+    routine = phases(exercise)
+    index = min(mode.phase_index, len(routine) - 1)
+    paused_left = mode.paused_left
+    left = paused_left if paused_left is not None else mode.phase_ends_at - at.mono
+    first_hold = phase.kind != "hold" and all(p.kind != "hold" for p in routine[: index + 1])
+    steps_before_hold = exercise.held_step
+    if phase.kind == "rest":
+        instruction = "Come back up and breathe; the next one follows."
+    else:
+        instruction = exercise.steps[phase.step]
+    return Guidance(
+        exercise_name=exercise.name,
+        kind=phase.kind,
+        doing=_doing(exercise, phase, steps_before_hold),
+        where=_where(phase),
+        instruction=instruction,
+        seconds_left=max(0, math.ceil(left)),
+        phase_seconds=phase.seconds,
+        next_up=_next_up(exercise, routine, index),
+        safety=exercise.safety if first_hold else "",
+        picture=StepPicture(exercise.id, phase.step, phase.side_index),
+        paused=paused_left is not None,
+        step_number=index + 1,
+        step_count=len(routine),
+    )
+
+
+def phase_cue(exercise: Exercise, phase: Phase, first: bool) -> Cue:
+    """Return the cue a phase starts with: a chime, and what a voice says instead."""
+    side = side_label(phase.side)
+    match phase.kind:
+        case "setup":
+            if first:
+                where = f"{side}. " if side else ""
+                return Cue("start", f"{exercise.name}. {where}{exercise.steps[phase.step]}")
+            return Cue("start", exercise.steps[phase.step])
+        case "switch":
+            return Cue("switch", f"Release. {side}." if side else "Release. Other side.")
+        case "rest":
+            return Cue("release", "Release.")
+        case "hold":
+            what = "Hold." if exercise.hold_seconds else "Up, and slowly down."
+            if phase.rep == 1 and side:
+                return Cue("hold", f"{side}. {what}")
+            return Cue("hold", what)
+    raise AssertionError(phase.kind)  # pragma: no cover
