@@ -77,8 +77,9 @@ class Notice:
     category: str = "x-backcare-tray.break"
     picture: StepPicture | None = None  # the stretch's picture for this moment, if any
     look: str = "working"  # the tray look whose picture is the notification's icon
-    # True when the daemon plays a sound of its own with it: the server must not add one.
-    own_sound: bool = False
+    # The files the picture and the look are drawn in, filled in by the daemon ("": none).
+    image_path: str = ""
+    icon_path: str = ""
 
 
 # The commands a button may run: those that answer the break where it appears.
@@ -182,7 +183,6 @@ def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notic
         category="x-backcare-tray.stretch",
         picture=guide.picture,
         look="stretching",
-        own_sound=settings.cues != "off",
     )
 
 
@@ -216,7 +216,6 @@ def _due_notice(state: EngineState, at: Moment, settings: Settings, reminder: bo
         answer_hint=ANSWER_HINT,
         picture=due_picture(exercise),
         look="due",
-        own_sound=settings.due_sound and settings.cues != "off",
     )
 
 
@@ -262,7 +261,6 @@ def render_notice(
                 f"Today: {today_done} of {goal}. {_next_break(state, at, settings)}",
                 timeout=CONFIRMATION_SECONDS,
                 look="working",
-                own_sound=settings.cues != "off",
             )
         case "snoozed":
             back = coming_due_at(state.mode) or at.mono

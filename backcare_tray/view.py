@@ -54,6 +54,8 @@ def icon_look(state: EngineState, now: float) -> IconLook:
             span = max(1.0, mode.deadline - mode.since)
             share = (now - mode.since) / span
             return IconLook("working", min(PROGRESS_STEPS, max(0, math.floor(share * 12))))
+        case Stretching(paused_left=float() as left):
+            return IconLook("stretching", max(0, math.ceil(left)))
         case Stretching():
             return IconLook("stretching", max(0, math.ceil(mode.phase_ends_at - now)))
     return IconLook(mode.name)
@@ -97,6 +99,8 @@ def redraw_cadence(state: EngineState) -> Cadence | None:
     # The minutes left change at deadline - 60 k, a stretch's countdown each whole second
     # before its phase ends; other states change only on events.
     if isinstance(state.mode, Stretching):
+        if state.mode.paused_left is not None:
+            return None
         return Cadence(state.mode.phase_ends_at, 1.0)
     due_at = coming_due_at(state.mode)
     if due_at is not None and not is_away(state):

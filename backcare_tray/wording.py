@@ -82,6 +82,10 @@ def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None
     if phase.kind == "rest":
         nxt = f"{phase.side} " if phase.side else ""
         return f"Release and rest {seconds} s - next: {nxt}{count}"
+    if phase.kind == "setup":
+        return f"{side}get into position, {seconds} s"
+    if phase.kind == "switch":
+        return f"release, other side - {side}get into position, {seconds} s"
     if exercise.hold_seconds:
         return f"{side}hold {seconds} s - {count}"
     return f"{side}one slow repetition, about {MOVEMENT_SECONDS} s - {count}"
@@ -107,8 +111,12 @@ def status_line(state: EngineState, at: Moment, settings: Settings, in_call: boo
         case Stretching():
             phase = current_phase(state, settings)
             assert phase is not None
+            exercise = settings.exercise(state.rotation.current)
+            if mode.paused_left is not None:
+                left = max(0, math.ceil(mode.paused_left))
+                return f"{name} (paused): {phase_text(exercise, phase, left)}"
             left = max(0, math.ceil(mode.phase_ends_at - at.mono))
-            return f"{name}: {phase_text(settings.exercise(state.rotation.current), phase, left)}"
+            return f"{name}: {phase_text(exercise, phase, left)}"
         case Paused(until=None):
             return "Paused until you resume"
         case Paused(until=float() as until):

@@ -23,7 +23,9 @@ from backcare_tray.engine import (
     Cancel,
     MarkDone,
     Pause,
+    PauseRoutine,
     Resume,
+    ResumeRoutine,
     Skip,
     Snooze,
     StartStretch,
@@ -116,6 +118,8 @@ EVENTS = {
     "pause-tomorrow": Pause(100.0, 54_000),
     "resume": Resume(100.0),
     "cancel": Cancel(100.0),
+    "pause-routine": PauseRoutine(100.0),
+    "resume-routine": ResumeRoutine(100.0),
 }
 
 

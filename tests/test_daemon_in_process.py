@@ -232,7 +232,7 @@ def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
     assert running.wait(45 * 60)["state"] == "due"
     assert running.titles() == ["Time to stretch: Hamstring stretch"]
     assert running.wait(5 * 60)["state"] == "due"  # unanswered: reminded
-    assert running.titles()[-1] == "Time to stretch: Hamstring stretch"
+    assert running.titles()[-1] == "Still waiting: Hamstring stretch"
 
     closed_before = running.notifier.closed
     assert running.daemon.request(Command("snooze"))["status"]["state"] == "snoozed"
@@ -253,7 +253,7 @@ def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
             break
     status = running.status()
     assert status["state"] == "working" and status["today"]["done"] == 2
-    assert "Calf stretch: left leg, 1 of 3" in running.titles()
+    assert "Calf stretch: Left leg, 1 of 3" in running.titles()
     assert running.titles()[-1] == "Stretch counted"
 
     assert running.daemon.request(Command("quit"))["ok"]

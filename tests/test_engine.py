@@ -311,3 +311,34 @@ def test_a_stretch_started_while_paused_leaves_it_paused(finish: str) -> None:
     assert after.mode.name == "paused" and deadline(after) == deadline(paused)
     assert after.rotation.current != paused.rotation.current  # counted: the rotation moved on
     assert any(isinstance(e, engine.Record) and e.kind == "done" for e in effects)
+
+
+def test_a_paused_routine_holds_its_countdown_until_it_goes_on(fresh: EngineState) -> None:
+    """Pause keeps the seconds left and plans no wake-up; continue picks them up again."""
+    due, _ = run(fresh, tick(1000.0 + SETTINGS.sitting_interval))
+    start = 1000.0 + SETTINGS.sitting_interval + 1
+    going, _ = run(due, StartStretch(start))
+    paused, effects = run(going, engine.PauseRoutine(start + 2.5))
+    assert routine(paused).paused_left == pytest.approx(3.5)
+    assert wake_time(paused) is None and Wake(None) in effects
+    assert [e for e in effects if isinstance(e, Notify)][0].begins is False
+    later, effects = run(paused, tick(start + 600))  # nothing moves while paused
+    assert routine(later) == routine(paused) and not kinds(effects, Notify)
+    again, effects = run(later, engine.ResumeRoutine(start + 600))
+    assert routine(again).phase_ends_at == pytest.approx(start + 603.5)
+    assert routine(again).paused_left is None and wake_time(again) == pytest.approx(start + 603.5)
+    assert kinds(effects, Notify) == ["phase"]
+    assert run(again, engine.ResumeRoutine(start + 601))[1][0] == Refuse(
+        "The stretch is not paused."
+    )
+    assert run(fresh, engine.PauseRoutine(1001.0))[1][0] == Refuse("No running stretch to pause.")
+
+
+def test_a_reload_that_shortens_the_routine_carries_on_from_its_end(fresh: EngineState) -> None:
+    """Fewer reps while at a later phase: the phase shown is the last, the next Tick ends it."""
+    going, _ = run(fresh, StartStretch(1001.0))
+    last = len(phases(SETTINGS.exercise(going.rotation.current))) - 1
+    far = replace(going, mode=replace(routine(going), phase_index=last + 5))
+    assert engine.current_phase(far, SETTINGS) == phases(SETTINGS.exercise("hamstring-stretch"))[-1]
+    done, effects = run(far, tick(routine(far).phase_ends_at))
+    assert done.mode.name == "working" and kinds(effects, Record) == ["done"]

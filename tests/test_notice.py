@@ -1,5 +1,6 @@
 """The break's notification as data: its wording, buttons and how it follows the state."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,11 @@ from backcare_tray.engine import (
     Cancel,
     EngineState,
     Event,
+    Due,
     MarkDone,
+    Notify,
     Pause,
+    PauseRoutine,
     Skip,
     Snooze,
     StartStretch,
@@ -20,7 +24,8 @@ from backcare_tray.engine import (
     initial_state,
     step,
 )
-from backcare_tray.exercises import builtin_exercises
+from backcare_tray.exercises import builtin_exercises, phases
+from backcare_tray.guide import StepPicture
 from backcare_tray.moment import Moment
 from backcare_tray.notice import (
     ANSWER_HINT,
@@ -31,6 +36,7 @@ from backcare_tray.notice import (
     render_notice,
 )
 from backcare_tray.settings import Settings
+from backcare_tray.wording import clock_text
 
 SETTINGS = Settings()
 LIBRARY = {e.id: e for e in builtin_exercises()}
@@ -57,12 +63,13 @@ def after(state: EngineState, event: Event, how: Source | None) -> object:
 
 
 def test_the_due_notice_offers_every_answer_and_the_body_starts() -> None:
-    """Start, Snooze (the configured length), Done and Skip; a body click starts."""
+    """One Start (the body click where servers have one), Snooze, Done and Skip."""
     notice = render_notice("due", due_state(), at(DUE_AT), SETTINGS)
     assert notice.title == "Time to stretch: Hamstring stretch"
+    assert notice.picture == StepPicture("hamstring-stretch", 2, 0)  # the held step
+    assert notice.look == "due"
     assert [(a.key, a.label) for a in notice.actions] == [
         ("default", "Start"),
-        ("start", "Start"),
         ("snooze", "Snooze 10 min"),
         ("done", "Done"),
         ("skip", "Skip"),
@@ -82,7 +89,7 @@ def test_the_due_notice_offers_every_answer_and_the_body_starts() -> None:
 @pytest.mark.parametrize(
     ("event", "how", "expected"),
     [
-        (Tick(DUE_AT + SETTINGS.remind_every), None, "due"),  # a reminder shows it again
+        (Tick(DUE_AT + SETTINGS.remind_every), None, "reminder"),  # it says it is one
         (Tick(DUE_AT + 1), None, None),  # nothing changed: leave it
         (StartStretch(DUE_AT + 1), "notification", "stretching"),
         (StartStretch(DUE_AT + 1), "menu", "stretching"),  # the steps show wherever it starts
@@ -126,24 +133,111 @@ def test_done_or_stop_during_a_routine() -> None:
     stretching, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
     assert after(stretching, MarkDone(DUE_AT + 3, "notification"), "notification") == "counted"
     assert after(stretching, MarkDone(DUE_AT + 3, "menu"), "menu") == "close"
-    assert after(stretching, Cancel(DUE_AT + 3), "notification") == "close"
+    assert after(stretching, Cancel(DUE_AT + 3), "notification") == "stopped"
+    assert after(stretching, Cancel(DUE_AT + 3), "menu") == "stopped"  # said wherever it was
 
 
-def test_the_routine_notice_shows_where_you_are_the_countdown_steps_and_safety() -> None:
-    """Side, repetition, seconds left, every step and the safety note; Done and Stop buttons."""
+def test_a_reminder_says_it_is_one_and_how_long_the_stretch_has_waited() -> None:
+    """Still waiting, with the minutes since it fell due; the buttons stay the same."""
+    state, _ = step(due_state(), Tick(DUE_AT + SETTINGS.remind_every), SETTINGS)
+    notice = render_notice("reminder", state, at(DUE_AT + SETTINGS.remind_every), SETTINGS)
+    assert notice.title == "Still waiting: Hamstring stretch"
+    assert notice.body.startswith("Due for 5 min. ")
+    first = render_notice("due", due_state(), at(DUE_AT), SETTINGS)
+    assert notice.actions == first.actions and notice.body != first.body
+
+
+def test_stop_says_where_the_stretch_went() -> None:
+    """Stopped: still due, with the time of the reminder; started early: when it is due."""
+    stretching, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
+    stopped, _ = step(stretching, Cancel(DUE_AT + 30), SETTINGS)
+    notice = render_notice("stopped", stopped, at(DUE_AT + 30), SETTINGS)
+    reminder = clock_text(at(DUE_AT + 30 + SETTINGS.remind_every).wall)
+    assert (notice.title, notice.body) == (
+        "Stopped",
+        f"Hamstring stretch is still due, reminder at {reminder}.",
+    )
+    assert [a.key for a in notice.actions] == ["start"]
+    early, _ = step(initial_state(T0, SETTINGS, 0), StartStretch(T0 + 60), SETTINGS)
+    back, _ = step(early, Cancel(T0 + 70), SETTINGS)
+    assert render_notice("stopped", back, at(T0 + 70), SETTINGS).body.startswith(
+        "Not counted. Next: Hamstring stretch at "
+    )
+
+
+def test_going_away_closes_a_notification_left_up() -> None:
+    """Nobody reads it while away: the due notification closes when the away mark comes."""
+    state = due_state()
+    away, effects = step(state, Tick(DUE_AT + 10, idle_seconds=SETTINGS.natural_break), SETTINGS)
+    assert notice_after(state, away, effects, None) == "close"
+
+
+def test_no_reminder_while_nobody_touches_the_desk() -> None:
+    """Idle a minute or more at the reminder: none now, and none when the away mark comes."""
+    state = due_state()
+    remind = DUE_AT + SETTINGS.remind_every
+    idle = 120.0
+    quiet, effects = step(state, Tick(remind, idle_seconds=idle), SETTINGS)
+    assert not any(isinstance(e, Notify) for e in effects)
+    mark = remind + SETTINGS.natural_break - idle
+    assert isinstance(quiet.mode, Due) and quiet.mode.remind_at == mark
+    away, effects = step(quiet, Tick(mark, idle_seconds=SETTINGS.natural_break), SETTINGS)
+    assert not any(isinstance(e, Notify) for e in effects)
+    back, effects = step(quiet, Tick(mark, idle_seconds=2.0), SETTINGS)  # came back instead
+    assert Notify("reminder", "hamstring-stretch") in effects
+
+
+def run_to(state: EngineState, kind: str, side: int | None = 0) -> EngineState:
+    """Return the routine moved on, phase by phase, to the first phase of a kind on a side."""
+    exercise = SETTINGS.exercise(state.rotation.current)
+    while True:
+        phase = phases(exercise)[routine(state).phase_index]
+        if phase.kind == kind and phase.side_index == side:
+            return state
+        state, _ = step(state, Tick(routine(state).phase_ends_at), SETTINGS)
+
+
+def test_the_routine_shows_one_step_at_a_time() -> None:
+    """Set-up with the safety note, then hold with its countdown, rest, the other leg."""
     exercise = LIBRARY["hamstring-stretch"]
     state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
-    notice = render_notice("stretching", state, at(DUE_AT + 3.2), SETTINGS)
-    assert notice.title == "Hamstring stretch: left leg, 1 of 3"
-    assert notice.body.startswith("Hold - 7 s left\n1. ")
-    for text in (*exercise.steps, exercise.safety):
-        assert text in notice.body
-    assert [a.key for a in notice.actions] == ["done", "cancel"]
-    assert notice.timeout == 7 + 30  # outlives the phase only briefly if nobody updates it
-    rest, _ = step(state, Tick(routine(state).phase_ends_at), SETTINGS)
-    resting = render_notice("stretching", rest, at(routine(state).phase_ends_at), SETTINGS)
-    assert resting.title == "Hamstring stretch: rest"
-    assert resting.body.startswith("Release and rest - 5 s\nNext: left leg, 2 of 3.")
+    setup = render_notice("stretching", state, at(DUE_AT + 0.2), SETTINGS)
+    assert setup.title == "Hamstring stretch"
+    assert setup.body == (
+        f"Get into position (1 of 2) - 6 s\n{exercise.steps[0]}\nCareful: {exercise.safety}"
+    )
+    assert setup.picture == StepPicture("hamstring-stretch", 0, 0)
+    assert [a.key for a in setup.actions] == ["done", "cancel"]
+    assert setup.timeout == 6 + 30  # outlives the phase only briefly if nobody updates it
+    hold = run_to(state, "hold")
+    begins = routine(hold).phase_ends_at - 10
+    notice = render_notice("stretching", hold, at(begins + 3.2), SETTINGS)
+    assert notice.title == "Hamstring stretch: Left leg, 1 of 3"
+    assert notice.body == f"Hold - 7 s\n{exercise.steps[2]}\nNext: release and rest"
+    assert notice.picture == StepPicture("hamstring-stretch", 2, 0)
+    assert notice.look == "stretching" and notice.urgency == "normal"  # not grey on grey
+    rest = run_to(hold, "rest")
+    resting = render_notice("stretching", rest, at(routine(rest).phase_ends_at - 5), SETTINGS)
+    assert resting.title == "Hamstring stretch: Left leg, 2 of 3"
+    assert resting.body.startswith("Release and rest - 5 s\n")
+    switch = run_to(rest, "switch", 1)
+    other = render_notice("stretching", switch, at(routine(switch).phase_ends_at - 6), SETTINGS)
+    assert other.body.startswith(f"Release. Other leg - 6 s\n{exercise.steps[0]}")
+    right = render_notice("stretching", run_to(switch, "hold", 1), at(0), SETTINGS)
+    assert right.title == "Hamstring stretch: Right leg, 1 of 3"
+    assert right.picture == StepPicture("hamstring-stretch", 2, 1)  # the mirrored picture
+    for update in (setup, notice, resting, other, right):  # each fits a default bubble
+        assert len(update.body) < 300, update.body
+
+
+def test_a_paused_routine_says_so_and_offers_continue() -> None:
+    """Paused: the seconds left stay put and the buttons are Continue and Stop."""
+    state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
+    paused, _ = step(state, PauseRoutine(DUE_AT + 2), SETTINGS)
+    notice = render_notice("stretching", paused, at(DUE_AT + 50), SETTINGS)
+    assert notice.body.startswith("Paused - Get into position (1 of 2), 4 s left\n")
+    assert [a.key for a in notice.actions] == ["resume-routine", "cancel"]
+    assert notice.timeout == 0
 
 
 def test_a_squat_counts_repetitions_not_holds() -> None:
@@ -151,9 +245,12 @@ def test_a_squat_counts_repetitions_not_holds() -> None:
     settings = Settings(rotation=("ball-squat",))
     state = initial_state(T0, settings, 0)
     state, _ = step(state, StartStretch(T0), settings)
-    notice = render_notice("stretching", state, at(T0), settings)
-    assert notice.title == "Ball squat: 1 of 3"
-    assert notice.body.startswith("One slow repetition (~5 s) - 5 s left")
+    state, _ = step(state, Tick(routine(state).phase_ends_at), settings)
+    state, _ = step(state, Tick(routine(state).phase_ends_at), settings)
+    notice = render_notice("stretching", state, at(routine(state).phase_ends_at - 5), settings)
+    assert notice.title == "Ball squat: Repetition 1 of 3"
+    assert notice.body.startswith("One slow repetition (about 5 s) - 5 s\n")
+    assert notice.picture == StepPicture("ball-squat", 2, None)
 
 
 def test_snoozed_and_howto_notices() -> None:
@@ -199,14 +296,18 @@ def test_notify_call_with_and_without_buttons() -> None:
         notice, with_actions=True
     )
     assert (app, replaces, icon, title) == ("backcare-tray", 7, "/icons/b.png", notice.title)
-    keys_and_labels = ["default", "Start", "start", "Start", "snooze", "Snooze 10 min"]
+    keys_and_labels = ["default", "Start", "snooze", "Snooze 10 min"]
     assert actions == [*keys_and_labels, "done", "Done", "skip", "Skip"]
     assert body == notice.body and timeout == SETTINGS.notification_timeout * 1000
     assert hints == {
         "urgency": ("y", 1),
         "category": ("s", "x-backcare-tray.break"),
         "desktop-entry": ("s", "backcare-tray"),
+        "suppress-sound": ("b", True),
     }
+    drawn = replace(notice, image_path="/p/step.png", icon_path="/p/due.png")
+    _, _, icon, _, _, _, hints, _ = notify_args(drawn, with_actions=True)
+    assert icon == "/p/due.png" and hints["image-path"] == ("s", "/p/step.png")
     plain = notify_args(notice, with_actions=False)
     assert plain[5] == [] and plain[4] == f"{notice.body}\n{ANSWER_HINT}"
 
@@ -221,4 +322,5 @@ def test_markup_servers_get_escaped_text_and_updates_are_transient() -> None:
         "category": ("s", "x-backcare-tray.break"),
         "desktop-entry": ("s", "backcare-tray"),
         "transient": ("b", True),
+        "suppress-sound": ("b", True),
     }

@@ -83,6 +83,10 @@ def test_every_setting_of_the_table_lands_in_the_settings() -> None:
         "idle.natural_break": "9m",
         "idle.check_every": "11s",
         "idle.probe": "x11",
+        "sound.cues": "voice",
+        "sound.volume": 35,
+        "sound.due_sound": False,
+        "guide.window": False,
     }
     assert set(changed) == {setting.name for setting in SCHEMA}
     data: dict[str, dict[str, object]] = {}

@@ -5,7 +5,15 @@ from dataclasses import replace
 import pytest
 
 from backcare_tray.commands import Command
-from backcare_tray.engine import MarkDone, Pause, StartStretch, Tick, initial_state, step
+from backcare_tray.engine import (
+    MarkDone,
+    Pause,
+    PauseRoutine,
+    StartStretch,
+    Tick,
+    initial_state,
+    step,
+)
 from backcare_tray.exercises import Phase, builtin_exercises
 from backcare_tray.menu import build_menu, duration_label
 from backcare_tray.moment import Moment
@@ -50,6 +58,12 @@ def test_phase_wording() -> None:
     )
     squat = phase_text(LIBRARY["ball-squat"], Phase("hold", 5, None, 2, 3))
     assert squat.endswith("2 of 3") and "repetition" in squat
+    assert phase_text(exercise, Phase("setup", 6, "left leg", 1, 3)) == (
+        "Left leg: get into position, 6 s"
+    )
+    assert phase_text(exercise, Phase("switch", 6, "right leg", 1, 3)) == (
+        "release, other side - Right leg: get into position, 6 s"
+    )
 
 
 @pytest.mark.parametrize(
@@ -169,10 +183,13 @@ def test_redraws_every_second_while_stretching() -> None:
     state, _ = step(initial_state(T0, SETTINGS, 0), StartStretch(T0 + 0.25), SETTINGS)
     cadence = redraw_cadence(state)
     assert cadence is not None and cadence.period == 1
-    assert icon_look(state, T0 + 0.25) == IconLook("stretching", 10)
+    assert icon_look(state, T0 + 0.25) == IconLook("stretching", 6)  # the first set-up step
     assert cadence.next_after(T0 + 0.25) == pytest.approx(T0 + 1.25)
-    assert icon_look(state, T0 + 1.25) == IconLook("stretching", 9)
-    assert icon_look(state, T0 + 1.24) == IconLook("stretching", 10)
+    assert icon_look(state, T0 + 1.25) == IconLook("stretching", 5)
+    assert icon_look(state, T0 + 1.24) == IconLook("stretching", 6)
+    paused, _ = step(state, PauseRoutine(T0 + 2.0), SETTINGS)
+    assert redraw_cadence(paused) is None  # nothing changes by itself while paused
+    assert icon_look(paused, T0 + 100) == IconLook("stretching", 5)
 
 
 def test_status_report_fields() -> None:

@@ -60,14 +60,19 @@ def close_notification(notification_id: int) -> Message:
 
 
 def hints(notice: Notice) -> dict[str, tuple[str, Any]]:
-    """Return the hints servers use: urgency, category, desktop entry, transient updates."""
+    """Return the hints servers use: urgency, category, desktop entry, image, sound, transience."""
     result: dict[str, tuple[str, Any]] = {
         "urgency": ("y", URGENCY[notice.urgency]),
         "category": ("s", notice.category),
         "desktop-entry": ("s", DESKTOP_ENTRY),
     }
-    if notice.kind not in ("due", "howto"):  # countdowns and confirmations stay out of history
+    if notice.kind not in ("due", "reminder", "howto"):  # countdowns stay out of history
         result["transient"] = ("b", True)
+    if notice.image_path:  # the stretch's picture, where the server shows images
+        result["image-path"] = ("s", notice.image_path)
+    # The daemon gives its own cues (or none, as set): the server must not add a sound,
+    # least of all at every second of a countdown.
+    result["suppress-sound"] = ("b", True)
     return result
 
 
@@ -93,7 +98,7 @@ def notify(
         (
             APP_NAME,
             replaces_id,
-            str(app_icon),
+            notice.icon_path or str(app_icon),
             notice.title,
             body,
             actions,
