@@ -321,7 +321,7 @@ def test_a_paused_routine_holds_its_countdown_until_it_goes_on(fresh: EngineStat
     paused, effects = run(going, engine.PauseRoutine(start + 2.5))
     assert routine(paused).paused_left == pytest.approx(3.5)
     assert wake_time(paused) is None and Wake(None) in effects
-    assert [e for e in effects if isinstance(e, Notify)][0].begins is False
+    assert next(e for e in effects if isinstance(e, Notify)).begins is False
     later, effects = run(paused, tick(start + 600))  # nothing moves while paused
     assert routine(later) == routine(paused) and not kinds(effects, Notify)
     again, effects = run(later, engine.ResumeRoutine(start + 600))

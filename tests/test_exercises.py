@@ -60,7 +60,7 @@ def test_phases_do_every_rep_on_one_side_then_the_other() -> None:
         ("right leg", r, 10) for r in (1, 2, 3)
     ]
     one_side = ["setup", "setup", "hold", "rest", "hold", "rest", "hold"]
-    assert [p.kind for p in routine] == one_side + ["switch", *one_side[1:]]
+    assert [p.kind for p in routine] == [*one_side, "switch", *one_side[1:]]
     assert all(p.seconds == REST_SECONDS for p in routine if p.kind == "rest")
     assert all(p.seconds == SETUP_SECONDS for p in routine if p.kind in ("setup", "switch"))
 

@@ -10,9 +10,9 @@ from backcare_tray.adapters.notifications import protocol
 from backcare_tray.commands import Command, Source
 from backcare_tray.engine import (
     Cancel,
+    Due,
     EngineState,
     Event,
-    Due,
     MarkDone,
     Notify,
     Pause,
@@ -181,9 +181,9 @@ def test_no_reminder_while_nobody_touches_the_desk() -> None:
     assert not any(isinstance(e, Notify) for e in effects)
     mark = remind + SETTINGS.natural_break - idle
     assert isinstance(quiet.mode, Due) and quiet.mode.remind_at == mark
-    away, effects = step(quiet, Tick(mark, idle_seconds=SETTINGS.natural_break), SETTINGS)
+    _away, effects = step(quiet, Tick(mark, idle_seconds=SETTINGS.natural_break), SETTINGS)
     assert not any(isinstance(e, Notify) for e in effects)
-    back, effects = step(quiet, Tick(mark, idle_seconds=2.0), SETTINGS)  # came back instead
+    _back, effects = step(quiet, Tick(mark, idle_seconds=2.0), SETTINGS)  # came back instead
     assert Notify("reminder", "hamstring-stretch") in effects
 
 
@@ -306,8 +306,9 @@ def test_notify_call_with_and_without_buttons() -> None:
         "suppress-sound": ("b", True),
     }
     drawn = replace(notice, image_path="/p/step.png", icon_path="/p/due.png")
-    _, _, icon, _, _, _, hints, _ = notify_args(drawn, with_actions=True)
-    assert icon == "/p/due.png" and hints["image-path"] == ("s", "/p/step.png")
+    _, _, icon, _, _, _, drawn_hints, _ = notify_args(drawn, with_actions=True)
+    assert icon == "/p/due.png"
+    assert isinstance(drawn_hints, dict) and drawn_hints["image-path"] == ("s", "/p/step.png")
     plain = notify_args(notice, with_actions=False)
     assert plain[5] == [] and plain[4] == f"{notice.body}\n{ANSWER_HINT}"
 
