@@ -1,15 +1,28 @@
 """The guided routine one step at a time: what to do now, where, for how long, what comes next."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from backcare_tray.cues import Cue
-from backcare_tray.engine import EngineState, Stretching, current_phase
+from backcare_tray.engine import EngineState, Notify, Stretching, current_phase
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase, phases
 from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
 
-__all__ = ["Guidance", "StepPicture", "guidance", "phase_cue", "side_label"]
+__all__ = [
+    "DONE_WORDS",
+    "Guidance",
+    "StepPicture",
+    "coach_step",
+    "cue_after",
+    "guidance",
+    "phase_cue",
+    "side_label",
+]
+
+DONE_WORDS = "Done, well done."
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,7 @@ def phase_cue(exercise: Exercise, phase: Phase, first: bool) -> Cue:
                 return Cue("start", f"{exercise.name}. {where}{exercise.steps[phase.step]}")
             return Cue("start", exercise.steps[phase.step])
         case "switch":
-            return Cue("switch", f"Release. {side}." if side else "Release. Other side.")
+            return Cue("switch", "Release. Other leg." if side else "Release. Other side.")
         case "rest":
             return Cue("release", "Release.")
         case "hold":
@@ -139,3 +152,40 @@ def phase_cue(exercise: Exercise, phase: Phase, first: bool) -> Cue:
                 return Cue("hold", f"{side}. {what}")
             return Cue("hold", what)
     raise AssertionError(phase.kind)  # pragma: no cover
+
+
+def cue_after(effects: Sequence[object], settings: Settings) -> Cue | None:
+    """Return the cue a step's effects call for: a stretch falls due, a phase begins, the end."""
+    for effect in effects:
+        if not isinstance(effect, Notify):
+            continue
+        exercise = settings.exercise(effect.exercise_id)
+        match effect.kind:
+            case "due" | "reminder":
+                return Cue("due", "") if settings.due_sound else None
+            case "finished":
+                return Cue("done", DONE_WORDS)
+            case "phase" if effect.phase is not None and effect.begins:
+                first = effect.phase == phases(exercise)[0]
+                return phase_cue(exercise, effect.phase, first)
+    return None
+
+
+def coach_step(guide: Guidance, picture: str | None) -> dict[str, Any]:
+    """Return the coach window's message for a moment of the routine (its picture's file)."""
+    return {
+        "type": "step",
+        "exercise": guide.exercise_name,
+        "kind": guide.kind,
+        "doing": guide.doing,
+        "where": guide.where,
+        "instruction": guide.instruction,
+        "seconds_left": guide.seconds_left,
+        "phase_seconds": guide.phase_seconds,
+        "next_up": guide.next_up,
+        "safety": guide.safety,
+        "picture": picture,
+        "paused": guide.paused,
+        "step_number": guide.step_number,
+        "step_count": guide.step_count,
+    }

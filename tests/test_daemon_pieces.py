@@ -2,12 +2,12 @@
 
 import logging
 import threading
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.recording import RecordingNotifier, RecordingScheduler, RecordingTray
 
 from backcare_tray import engine
 from backcare_tray.adapters.history import History
@@ -18,10 +18,8 @@ from backcare_tray.daemon.presenter import Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore
 from backcare_tray.moment import Moment
-from backcare_tray.notice import Notice
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
-from backcare_tray.view import TrayView
 
 SETTINGS = Settings()
 WALL = 1_795_000_000.0
@@ -64,73 +62,6 @@ def test_commands_sent_without_waiting_keep_their_order_and_source() -> None:
     assert isinstance(first, Request) and (first.command.seconds, first.source) == (300, "menu")
     assert second is Signal.RELOAD
     assert isinstance(third, Request) and third.source == "notification"
-
-
-class RecordingTray:
-    """Records the views shown."""
-
-    def __init__(self) -> None:
-        self.views: list[TrayView] = []
-
-    def start(self) -> None:
-        """Nothing to start."""
-
-    def show(self, view: TrayView) -> None:
-        """Record a view."""
-        self.views.append(view)
-
-    def stop(self) -> None:
-        """Nothing to stop."""
-
-
-class RecordingNotifier:
-    """Records what is shown, refreshed and closed."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-
-    def show(self, notice: Notice) -> bool:
-        """Record a new notification."""
-        self.calls.append(("show", notice.title))
-        return True
-
-    def refresh(self, notice: Notice) -> None:
-        """Record an update in place."""
-        self.calls.append(("refresh", notice.title))
-
-    def close(self) -> None:
-        """Record a close."""
-        self.calls.append(("close", ""))
-
-    def stop(self) -> None:
-        """Nothing to release."""
-
-    def describe(self) -> dict[str, Any]:
-        """Say what this is."""
-        return {"via": "recording"}
-
-
-class RecordingScheduler:
-    """Records the jobs planned, by name."""
-
-    def __init__(self) -> None:
-        self.jobs: dict[str, tuple[float | None, float | None, Callable[[], object]]] = {}
-
-    def start(self) -> None:
-        """Nothing to start."""
-
-    def plan(self, name: str, delay: float | None, callback: Callable[[], object]) -> None:
-        """Record a one-off job."""
-        self.jobs[name] = (delay, None, callback)
-
-    def plan_every(
-        self, name: str, first_delay: float | None, period: float, callback: Callable[[], object]
-    ) -> None:
-        """Record a repeating job."""
-        self.jobs[name] = (first_delay, period, callback)
-
-    def shutdown(self) -> None:
-        """Forget every job."""
 
 
 def presenter_on(

@@ -16,16 +16,21 @@ from backcare_tray.view import TrayView
 
 if TYPE_CHECKING:
     from backcare_tray.adapters.history import DaemonMark
+    from backcare_tray.cues import Cue, CueMode
     from backcare_tray.engine import EngineState, Record
+    from backcare_tray.exercises import Exercise
     from backcare_tray.report import DayCounts
     from backcare_tray.settings import Settings
 
 __all__ = [
     "Adapters",
+    "Coach",
+    "CuePlayer",
     "HistoryLog",
     "Listener",
     "Scheduler",
     "StateStorage",
+    "StepPictureFiles",
     "Tray",
     "real_adapters",
 ]
@@ -118,6 +123,64 @@ class StateStorage(Protocol):
         ...
 
 
+class StepPictureFiles(Protocol):
+    """The pictures of each stretch's steps, and of the tray's looks, as files on disk."""
+
+    def prepare(self) -> None:
+        """Have the missing pictures drawn (in a helper process); slow, so off the loop."""
+        ...
+
+    def path(
+        self, exercise: "Exercise", step: int, side_index: int | None, size: int
+    ) -> str | None:
+        """Return the file of a step's picture at a size, None while it is not drawn."""
+        ...
+
+    def look_path(self, look: str) -> str | None:
+        """Return the file of a tray look's picture (the notification's icon), if drawn."""
+        ...
+
+
+class CuePlayer(Protocol):
+    """Gives the routine's cues by ear, without ever waiting for them."""
+
+    def play(self, cue: "Cue", mode: "CueMode", volume: int, language: str = "en") -> None:
+        """Start a cue (a chime, or its words spoken) and return at once."""
+        ...
+
+    def stop(self) -> None:
+        """End any cue still sounding."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Return which player and voice are used, for status and doctor."""
+        ...
+
+
+class Coach(Protocol):
+    """The coach window of a guided routine, in a process of its own."""
+
+    def show(self, message: dict[str, Any]) -> None:
+        """Show a step in the window, opening it if it is not open."""
+        ...
+
+    def end(self, message: dict[str, Any]) -> None:
+        """Show the routine's end; the window closes itself shortly after."""
+        ...
+
+    def close(self) -> None:
+        """Close the window now."""
+        ...
+
+    def running(self) -> bool:
+        """Return True while the window's process runs."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Return whether the window can be shown, for status and doctor."""
+        ...
+
+
 @dataclass
 class Adapters:
     """The daemon's outside world: clocks, scheduler, notifier, tray, sensors, storage, openers."""
@@ -141,6 +204,9 @@ class Adapters:
     install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
     release_memory: Callable[[], object] = lambda: None  # hand freed memory back to the system
+    pictures: StepPictureFiles | None = None  # None: notifications without pictures
+    cues: CuePlayer | None = None  # None: silent
+    coach: Coach | None = None  # None: the notification guides alone
 
 
 def real_adapters(

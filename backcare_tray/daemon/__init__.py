@@ -1,6 +1,7 @@
 """The daemon: wires the adapters to one loop that owns the state and applies events in order."""
 
 import logging
+import threading
 from typing import assert_never
 
 from backcare_tray import engine
@@ -15,9 +16,10 @@ from backcare_tray.commands import (
     Source,
 )
 from backcare_tray.daemon.inbox import Inbox, Request, Signal, failed
-from backcare_tray.daemon.presenter import Presenter, Scene
+from backcare_tray.daemon.presenter import Outputs, Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore
+from backcare_tray.guide import cue_after
 from backcare_tray.moment import Moment
 from backcare_tray.notice import notice_after
 from backcare_tray.report import status_report
@@ -45,7 +47,10 @@ class Daemon:
         make_tray = adapters.make_tray
         tray = make_tray(lambda command: self.inbox.send(command, "menu")) if make_tray else None
         notifier = adapters.make_notifier(self.inbox.press)
-        self.presenter = Presenter(tray, notifier, adapters.scheduler, self._clock, self._scene)
+        outputs = Outputs(adapters.pictures, adapters.cues, adapters.coach)
+        self.presenter = Presenter(
+            tray, notifier, adapters.scheduler, self._clock, self._scene, outputs
+        )
         self.control: Listener | None = None
         self._sleep_signal = adapters.make_sleep_signal(lambda: self.inbox.signal(Signal.TICK))
         self._clock_change = adapters.make_clock_change(lambda: self.inbox.signal(Signal.CLOCK_SET))
@@ -67,6 +72,7 @@ class Daemon:
         self._sleep_signal.start()
         self._clock_change.start()
         self.store.note("daemon_started")
+        self._prepare_pictures()
         self._apply(self.senses.tick(self.state, self.settings))
         if self.presenter.tray is not None:
             self.presenter.tray.start()
@@ -145,8 +151,15 @@ class Daemon:
         if (self.state, self.store.today(at)) != before:
             self.store.save(self.state, at)
         self.store.refresh_streak(at, self.settings.daily_goal)
-        self.presenter.show(at, notice_after(before[0], self.state, effects, source))
+        notice = notice_after(before[0], self.state, effects, source)
+        self.presenter.show(at, notice, cue_after(effects, self.settings))
         return refusal
+
+    def _prepare_pictures(self) -> None:
+        """Have the stretches' pictures drawn off the loop (a helper process, a second or so)."""
+        pictures = self.adapters.pictures
+        if pictures is not None:
+            threading.Thread(target=pictures.prepare, name="pictures", daemon=True).start()
 
     def _scene(self, at: Moment) -> Scene:
         """Return what the views are drawn from now."""
@@ -168,6 +181,7 @@ class Daemon:
         )
         status["history"] = self.store.describe()
         status["notifications"] = self.presenter.describe()
+        status.update(self.presenter.describe_outputs())
         return {"ok": True, "status": status}
 
     def stop(self) -> Reply:
@@ -188,6 +202,7 @@ class Daemon:
         self.senses.want_probe(settings.idle_probe)
         self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
         self.store.forget_streak()
+        self._prepare_pictures()  # new stretches of the user's own may name pictures
         log.info("Config reloaded.")
         self._replan()
         return {"ok": True, "message": "config reloaded"}
@@ -214,6 +229,7 @@ class Daemon:
             self.control.stop()
         self.adapters.scheduler.shutdown()
         self.presenter.notifier.stop()
+        self.presenter.stop()
         self._sleep_signal.stop()
         self._clock_change.stop()
         if self.presenter.tray is not None:

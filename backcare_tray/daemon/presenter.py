@@ -2,19 +2,33 @@
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from backcare_tray import engine
-from backcare_tray.adapters.kit import Scheduler, Tray
+from backcare_tray.adapters.kit import Coach, CuePlayer, Scheduler, StepPictureFiles, Tray
 from backcare_tray.adapters.notifications import Notifier
+from backcare_tray.cues import Cue
+from backcare_tray.guide import StepPicture, coach_step, guidance
 from backcare_tray.moment import Moment
-from backcare_tray.notice import NoticeKind, render_notice
+from backcare_tray.notice import Notice, NoticeKind, render_notice
 from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
 
-__all__ = ["Presenter", "Scene"]
+__all__ = ["COACH_SIZE", "NOTIFICATION_SIZE", "Outputs", "Presenter", "Scene"]
+
+NOTIFICATION_SIZE = 128  # a notification's picture, in pixels
+COACH_SIZE = 384  # the coach window's picture
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What shows a routine besides the tray and the notification: pictures, sound, a window."""
+
+    pictures: StepPictureFiles | None = None
+    cues: CuePlayer | None = None
+    coach: Coach | None = None
 
 
 @dataclass(frozen=True)
@@ -38,9 +52,14 @@ class Presenter:
         scheduler: Scheduler,
         clock: Callable[[], Moment],
         compose: Callable[[Moment], Scene],
+        outputs: Outputs = Outputs(),
     ) -> None:
         self.tray = tray
         self.notifier = notifier
+        self.outputs = outputs
+        # The routine (by its start time) the coach window was opened for: once the person
+        # closes it, it stays closed for the rest of that routine.
+        self._coached: float | None = None
         self._scheduler = scheduler
         self._clock = clock
         self._compose = compose
@@ -51,8 +70,13 @@ class Presenter:
         # always the latest state's.
         self._lock = threading.Lock()
 
-    def show(self, at: Moment, notice: NoticeKind | Literal["close"] | None = None) -> None:
-        """Update the tray and the break's notification; plan the redraw job again if needed."""
+    def show(
+        self,
+        at: Moment,
+        notice: NoticeKind | Literal["close"] | None = None,
+        cue: Cue | None = None,
+    ) -> None:
+        """Update the tray, the notification, the coach window; give a cue; plan redraws."""
         with self._lock:
             scene = self._compose(at)
             if notice == "close":
@@ -60,8 +84,18 @@ class Presenter:
                 self.notifier.close()
             elif notice is not None:
                 self._show_notice(notice, scene, at)
+            if cue is not None:
+                self._give(cue, scene)
+            self._show_coach(notice, scene, at)
             self._show_tray(scene, at)
         self._plan_redraw(scene.state, at)
+
+    def stop(self) -> None:
+        """Close what shows the routine outside the tray: the window, any sound."""
+        if self.outputs.coach is not None:
+            self.outputs.coach.close()
+        if self.outputs.cues is not None:
+            self.outputs.cues.stop()
 
     def show_howto(self, at: Moment) -> None:
         """Show how to do the next stretch, with the buttons that fit the state."""
@@ -75,6 +109,82 @@ class Presenter:
     def describe(self) -> dict[str, Any]:
         """Return how notifications are shown, for status."""
         return self.notifier.describe()
+
+    def describe_outputs(self) -> dict[str, Any]:
+        """Return how cues and the coach window are given, for status."""
+        cues, coach = self.outputs.cues, self.outputs.coach
+        return {
+            "sound": None if cues is None else cues.describe(),
+            "coach": None if coach is None else coach.describe(),
+        }
+
+    def _give(self, cue: Cue, scene: Scene) -> None:
+        """Play a cue as the settings say: the due chime, or the routine's chime or words."""
+        cues = self.outputs.cues
+        settings = scene.settings
+        if cues is None:
+            return
+        if cue.kind == "due":
+            cues.play(cue, "chime", settings.cue_volume)
+        elif settings.cues != "off":
+            cues.play(cue, settings.cues, settings.cue_volume)
+
+    def _show_coach(self, notice: object, scene: Scene, at: Moment) -> None:
+        """Open the coach window at a routine's start, follow its steps, end it with it."""
+        coach = self.outputs.coach
+        mode = scene.state.mode
+        if coach is None:
+            return
+        if isinstance(mode, engine.Stretching):
+            if notice != "stretching":
+                return  # a countdown second or the tray: the window counts down itself
+            opening = self._coached != mode.started_at
+            if opening and not (scene.settings.coach_window and mode.phase_index == 0):
+                return
+            if not opening and not coach.running():
+                return  # closed by the person: the routine carries on in the notification
+            self._coached = mode.started_at
+            guide = guidance(scene.state, at, scene.settings)
+            assert guide is not None
+            picture = self._picture_file(guide.picture, scene.settings, COACH_SIZE)
+            coach.show(coach_step(guide, picture))
+        elif self._coached is not None:
+            self._coached = None
+            if coach.running() and notice in ("counted", "stopped"):
+                counted = notice == "counted"
+                words = render_notice(
+                    "counted" if counted else "stopped",
+                    scene.state,
+                    at,
+                    scene.settings,
+                    scene.today.done,
+                )
+                coach.end(
+                    {"type": "end", "title": words.title, "text": words.body, "counted": counted}
+                )
+            else:
+                coach.close()
+
+    def _picture_file(
+        self, picture: StepPicture | None, settings: Settings, size: int
+    ) -> str | None:
+        """Return the file a step's picture is drawn in at a size, None when there is none."""
+        pictures = self.outputs.pictures
+        if picture is None or pictures is None:
+            return None
+        exercise = settings.exercises.get(picture.exercise_id)
+        if exercise is None:
+            return None
+        return pictures.path(exercise, picture.step, picture.side_index, size)
+
+    def _drawn(self, notice: Notice, scene: Scene) -> Notice:
+        """Return the notice with the files of its picture and its icon filled in."""
+        pictures = self.outputs.pictures
+        if pictures is None:
+            return notice
+        image = self._picture_file(notice.picture, scene.settings, NOTIFICATION_SIZE) or ""
+        icon = pictures.look_path(notice.look) or ""
+        return replace(notice, image_path=image, icon_path=icon)
 
     def _plan_redraw(self, state: engine.EngineState, at: Moment) -> None:
         """Plan the job that redraws what changes with time, if its cadence changed."""
@@ -96,7 +206,9 @@ class Presenter:
 
     def _show_notice(self, kind: NoticeKind, scene: Scene, at: Moment) -> None:
         """Show the notification of this kind; a routine's next step updates it in place."""
-        notice = render_notice(kind, scene.state, at, scene.settings, scene.today.done)
+        notice = self._drawn(
+            render_notice(kind, scene.state, at, scene.settings, scene.today.done), scene
+        )
         if kind == self._notice_kind == "stretching":
             self.notifier.refresh(notice)
         else:
