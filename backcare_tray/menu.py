@@ -65,9 +65,19 @@ def build_menu(
                 MenuEntry("Until I resume", Command("pause")),
             ),
         )
+    # While a routine runs, it can be held where it is and picked up again.
+    holding: tuple[MenuEntry, ...] = ()
+    if isinstance(state.mode, Stretching):
+        paused = state.mode.paused_left is not None
+        holding = (
+            MenuEntry("Continue stretch", Command("resume-routine"))
+            if paused
+            else MenuEntry("Pause stretch", Command("pause-routine")),
+        )
     return (
         MenuEntry(status, enabled=False),
         first,
+        *holding,
         snooze,
         MenuEntry("Mark done", Command("done")),
         MenuEntry("Skip", Command("skip")),

@@ -138,6 +138,11 @@ def test_menu_when_due_paused_and_stretching() -> None:
     assert build_menu(paused, "s", "t", SETTINGS)[7].command == Command("resume")
     stretching, _ = step(due, StartStretch(T0 + 2701), SETTINGS)
     assert build_menu(stretching, "s", "t", SETTINGS)[1].command == Command("cancel")
+    assert build_menu(stretching, "s", "t", SETTINGS)[2].command == Command("pause-routine")
+    held, _ = step(stretching, PauseRoutine(T0 + 2703), SETTINGS)
+    assert build_menu(held, "s", "t", SETTINGS)[2].label == "Continue stretch"
+    assert build_menu(held, "s", "t", SETTINGS)[2].command == Command("resume-routine")
+    assert "Pause stretch" not in [e.label for e in build_menu(due, "s", "t", SETTINGS)]
 
 
 def test_menu_content_does_not_change_as_minutes_pass() -> None:
