@@ -29,7 +29,10 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--tray", choices=["trayer", "xfce4-panel"], default="xfce4-panel")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, virtual_desktop(Path(tmp), tray=args.tray) as desktop:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        virtual_desktop(Path(tmp), tray=args.tray) as desktop,
+    ):
         log = Path(tmp) / "daemon.log"
         with open(log, "wb") as output:
             daemon = subprocess.Popen(
