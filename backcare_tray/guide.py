@@ -46,7 +46,7 @@ class Guidance:
     seconds_left: int
     phase_seconds: int
     next_up: str  # what follows: "Next: hold 10 s" ... "Last one"
-    safety: str  # the safety note, given before the first hold ("" elsewhere)
+    safety: str  # the safety note, up to the end of the first hold ("" after it)
     picture: StepPicture
     paused: bool
     step_number: int  # the phase's place in the routine, from 1
@@ -56,6 +56,12 @@ class Guidance:
 def side_label(side: str | None) -> str:
     """Return a side as a label, e.g. "Left leg" ("" when the stretch has no sides)."""
     return f"{side[0].upper()}{side[1:]}" if side else ""
+
+
+def _limb(side: str | None) -> str:
+    """Return what a side is of: "leg" for "left leg", else "side"."""
+    words = (side or "").split()
+    return words[-1] if len(words) > 1 else "side"
 
 
 def _where(phase: Phase) -> str:
@@ -71,7 +77,7 @@ def _doing(exercise: Exercise, phase: Phase, set_up_steps: int) -> str:
             total = f" ({phase.step + 1} of {set_up_steps})" if set_up_steps > 1 else ""
             return f"Get into position{total}"
         case "switch":
-            return "Release. Other side" if not phase.side else "Release. Other leg"
+            return f"Release. Other {_limb(phase.side)}"
         case "rest":
             return "Release and rest"
         case "hold":
@@ -110,7 +116,8 @@ def guidance(state: EngineState, at: Moment, settings: Settings) -> Guidance | N
     index = min(mode.phase_index, len(routine) - 1)
     paused_left = mode.paused_left
     left = paused_left if paused_left is not None else mode.phase_ends_at - at.mono
-    first_hold = phase.kind != "hold" and all(p.kind != "hold" for p in routine[: index + 1])
+    # The safety note shows until the first hold is over: while setting up and holding once.
+    first_hold = all(p.kind != "hold" for p in routine[:index])
     steps_before_hold = exercise.held_step
     if phase.kind == "rest":
         instruction = "Come back up and breathe; the next one follows."
@@ -143,7 +150,7 @@ def phase_cue(exercise: Exercise, phase: Phase, first: bool) -> Cue:
                 return Cue("start", f"{exercise.name}. {where}{exercise.steps[phase.step]}")
             return Cue("start", exercise.steps[phase.step])
         case "switch":
-            return Cue("switch", "Release. Other leg." if side else "Release. Other side.")
+            return Cue("switch", f"Release. Other {_limb(phase.side)}.")
         case "rest":
             return Cue("release", "Release.")
         case "hold":

@@ -16,7 +16,7 @@ from support.waiting import holds_within, wait_for
 # Every test runs the installed daemon on a virtual desktop.
 pytestmark = pytest.mark.desktop
 
-# One short stretch, so a whole guided routine takes 9 s: hold, rest, hold.
+# One short stretch, so a whole guided routine takes 9 s: hold, other arm, hold.
 QUICK_ROUTINE = """\
 [schedule]
 sitting_interval = "{interval}"
@@ -31,6 +31,7 @@ id = "quick-stretch"
 name = "Quick stretch"
 summary = "A short stretch for tests."
 steps = ["Reach up with one arm.", "Lower it slowly."]
+hold_step = 1
 hold_seconds = 2
 reps = 1
 sides = ["left arm", "right arm"]
@@ -80,9 +81,8 @@ def test_snooze_done_and_start_from_the_buttons(
     desktop = bare_desktop
     with running_daemon(desktop, config=quick_config(desktop)) as daemon:
         due = newest(recorder, "Time to stretch: Quick stretch")
-        assert due.actions == {
+        assert due.actions == {  # one Start: the body click, shown as a button where servers do
             "default": "Start",
-            "start": "Start",
             "snooze": "Snooze 3 s",
             "done": "Done",
             "skip": "Skip",
@@ -109,8 +109,9 @@ def test_snooze_done_and_start_from_the_buttons(
 
         recorder.click("default")  # a click on the body of the old one is not for a live break
         assert desktop.run("start").returncode == 0
-        routine = newest(recorder, "Hamstring stretch: left leg, 1 of 3")
-        assert "Hold - " in routine.body and "Careful: " in routine.body
+        routine = newest(recorder, "Hamstring stretch")  # setting up, one step at a time
+        assert routine.body.startswith("Get into position (1 of 2) - ")
+        assert "Careful: " in routine.body
         assert routine.actions == {"done": "Done", "cancel": "Stop"}
         assert desktop.run("skip").returncode == 0  # answered elsewhere: no dead buttons remain
         wait_for(
@@ -132,16 +133,18 @@ def test_a_whole_guided_routine_in_one_notification(
         routine = calls[calls.index(due) + 1 : calls.index(counted)]
         titles = list(dict.fromkeys(c.summary for c in routine))
         assert titles == [
-            "Quick stretch: left arm, 1 of 1",
-            "Quick stretch: rest",
-            "Quick stretch: right arm, 1 of 1",
+            "Quick stretch: Left arm, 1 of 1",
+            "Quick stretch",  # release, other arm
+            "Quick stretch: Right arm, 1 of 1",
         ]
-        holds = [c for c in routine if "left arm, 1 of 1" in c.summary]
-        assert holds[0].body.startswith("Hold - 2 s left") and any(
-            c.body.startswith("Hold - 1 s left") for c in holds
+        holds = [c for c in routine if "Left arm, 1 of 1" in c.summary]
+        assert holds[0].body.startswith("Hold - 2 s\n") and any(
+            c.body.startswith("Hold - 1 s\n") for c in holds
         )
-        assert all("1. Reach up with one arm.\n2. Lower it slowly." in c.body for c in holds)
-        assert all("Careful: Stop if it hurts." in c.body for c in routine)
+        assert all("\nReach up with one arm.\n" in c.body for c in holds)  # the one step
+        assert all("Careful: Stop if it hurts." in c.body for c in holds)
+        switch = [c for c in routine if c.summary == "Quick stretch"]
+        assert switch[0].body.startswith("Release. Other arm - 5 s\n")
         # The due notification, every step and the end share one id (the click closed none).
         assert {c.answered_id for c in calls} <= {due.answered_id, due.answered_id + 1}
         assert "Next: Hamstring stretch at " in counted.body
@@ -177,13 +180,13 @@ def test_dunst_offers_the_buttons_and_a_body_click_starts_the_stretch(
         with running_daemon(desktop, config=quick_config(desktop, snooze="10m")) as daemon:
             notify = wait_for(lambda: monitor.calls("Notify"), 15, "the due notification")[0]
             assert notify.body[3] == "Time to stretch: Quick stretch"
-            assert notify.body[5][::2] == ["default", "start", "snooze", "done", "skip"]
+            assert notify.body[5][::2] == ["default", "snooze", "done", "skip"]
             assert desktop.status()["notifications"]["server"].startswith("dunst")
             subprocess.run(["dunstctl", "action", "0"], env=desktop.env, check=True, timeout=10)
             wait_for(lambda: desktop.status()["state"] == "stretching", 10, "the stretch to start")
             wait_for(lambda: desktop.status()["today"]["done"] == 1, 30, "the routine to finish")
             titles = [c.body[3] for c in monitor.calls("Notify")]
-            assert "Quick stretch: right arm, 1 of 1" in titles and titles[-1] == "Stretch counted"
+            assert "Quick stretch: Right arm, 1 of 1" in titles and titles[-1] == "Stretch counted"
             ids = {r.body[0] for c in monitor.calls("Notify") if (r := monitor.reply_to(c))}
             assert len(ids) <= 2
             started = time.monotonic()

@@ -213,13 +213,14 @@ def test_the_routine_shows_one_step_at_a_time() -> None:
     begins = routine(hold).phase_ends_at - 10
     notice = render_notice("stretching", hold, at(begins + 3.2), SETTINGS)
     assert notice.title == "Hamstring stretch: Left leg, 1 of 3"
-    assert notice.body == f"Hold - 7 s\n{exercise.steps[2]}\nNext: release and rest"
+    assert notice.body == f"Hold - 7 s\n{exercise.steps[2]}\nCareful: {exercise.safety}"
     assert notice.picture == StepPicture("hamstring-stretch", 2, 0)
     assert notice.look == "stretching" and notice.urgency == "normal"  # not grey on grey
     rest = run_to(hold, "rest")
     resting = render_notice("stretching", rest, at(routine(rest).phase_ends_at - 5), SETTINGS)
     assert resting.title == "Hamstring stretch: Left leg, 2 of 3"
     assert resting.body.startswith("Release and rest - 5 s\n")
+    assert resting.body.endswith("\nNext: hold 10 s")  # the safety note was given
     switch = run_to(rest, "switch", 1)
     other = render_notice("stretching", switch, at(routine(switch).phase_ends_at - 6), SETTINGS)
     assert other.body.startswith(f"Release. Other leg - 6 s\n{exercise.steps[0]}")
