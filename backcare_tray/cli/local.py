@@ -83,7 +83,7 @@ def _settings_and_next(config: str | None) -> tuple[Settings, str]:
 
 
 def _show(args: "argparse.Namespace") -> int:
-    """Print how to do a stretch (the next one by default)."""
+    """Print how to do a stretch (the next one by default), and where its pictures are."""
     from backcare_tray.notice import howto_text
 
     try:
@@ -97,6 +97,31 @@ def _show(args: "argparse.Namespace") -> int:
     exercise = settings.exercise(chosen)
     print(f"{exercise.name} [{exercise.id}]")
     print(howto_text(exercise))
+    if args.sheet is not None:
+        from backcare_tray.sheet import write_sheet
+
+        try:
+            write_sheet(exercise, Path(args.sheet))
+        except OSError as error:
+            return fail(str(error), EXIT_REFUSED)
+        print(f"Sheet written to {args.sheet}")
+        return 0
+    from backcare_tray.adapters.step_pictures import CACHE_FOLDER, COACH_SIZE, StepPictures
+
+    # Each step's picture at the coach window's size (the first side's); drawn first if missing.
+    pictures = StepPictures(app_paths(args.config).cache / CACHE_FOLDER)
+    steps = range(len(exercise.steps))
+    found = [pictures.path(exercise, step, 0, COACH_SIZE) for step in steps]
+    if None in found and not exercise.pictures:
+        pictures.prepare()
+        found = [pictures.path(exercise, step, 0, COACH_SIZE) for step in steps]
+    if not any(found):
+        print(f"Pictures: none{f': {pictures.problem}' if pictures.problem else ''}")
+        return 0
+    side = f" ({exercise.sides[0]})" if exercise.sides and not exercise.pictures else ""
+    print(f"Pictures{side}:")
+    for number, path in enumerate(found, 1):
+        print(f"{number}. {path or 'none'}")
     return 0
 
 
@@ -246,8 +271,11 @@ def _logs(args: "argparse.Namespace") -> int:
 
 
 def _show_arguments(parser: "argparse.ArgumentParser") -> None:
-    """Add the stretch id that show takes."""
+    """Add the stretch id that show takes, and where to write its sheet."""
     parser.add_argument("id", nargs="?", help="a stretch id (default: the next stretch)")
+    parser.add_argument(
+        "--sheet", metavar="FILE.png", help="write a printable sheet with a picture per step"
+    )
 
 
 def _history_arguments(parser: "argparse.ArgumentParser") -> None:

@@ -1,0 +1,201 @@
+"""The built-in stretches' step pictures, drawn once by a helper process into the user's cache."""
+
+# The daemon shows a picture per step (in the notification, in the coach window) but must not
+# load Pillow (about 4 MiB of its private memory), so a short-lived helper process draws every
+# built-in step picture at once into a folder named by a checksum of the drawing code, and the
+# daemon only hands out file names. A folder of older drawing code is removed. Nothing here
+# draws or waits on the daemon's loop: path() answers from what is on disk. The file names are
+# built as strings, not Paths (pathlib would intern each one for good).
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from backcare_tray.exercises import Exercise, builtin_exercises
+from backcare_tray.poses import STEP_POSES
+
+__all__ = [
+    "CACHE_FOLDER",
+    "COACH_SIZE",
+    "HELPER",
+    "HELPER_TIMEOUT",
+    "NOTIFICATION_SIZE",
+    "PICTURE_SIZES",
+    "StepPicture",
+    "StepPictures",
+    "draw_in_helper",
+    "drawing_fingerprint",
+    "every_picture",
+    "parse_picture_argument",
+    "picture_argument",
+]
+
+log = logging.getLogger(__name__)
+
+NOTIFICATION_SIZE = 128  # the notification's image
+COACH_SIZE = 384  # the coach window's picture
+PICTURE_SIZES = (NOTIFICATION_SIZE, COACH_SIZE)
+CACHE_FOLDER = "step-pictures"  # under the user's cache folder, beside the tray's "pictures"
+HELPER = "backcare_tray.adapters.draw_step_pictures"
+HELPER_TIMEOUT = 60.0  # seconds: drawing every built-in picture takes about a second
+PACKAGE = Path(__file__).resolve().parents[1]
+DRAWN_FROM = ("poses.py", "figure.py", "art.py", "adapters/draw_step_pictures.py")
+FINGERPRINT = re.compile(r"[0-9a-f]{8}")
+SIDE_NAMES = ("left", "right")
+
+
+class StepPicture(NamedTuple):
+    """One picture to draw: a built-in stretch's step (0-based), its side and size."""
+
+    exercise_id: str
+    step: int
+    side_index: int | None  # 0 left, 1 right; None for a stretch without sides
+    size: int
+
+    @property
+    def file_name(self) -> str:
+        """Return the picture's file name in the folder."""
+        side = "" if self.side_index is None else f"-{SIDE_NAMES[self.side_index]}"
+        return f"{self.exercise_id}-{self.step + 1}{side}-{self.size}.png"
+
+
+Draw = Callable[[Path, Sequence[StepPicture]], None]
+
+
+def drawing_fingerprint() -> str:
+    """Return a checksum of the code the pictures are drawn by."""
+    checksum = 0
+    for name in DRAWN_FROM:
+        checksum = zlib.crc32((PACKAGE / name).read_bytes(), checksum)
+    return f"{checksum:08x}"
+
+
+def every_picture() -> list[StepPicture]:
+    """Return every built-in step picture: each stretch's steps, sides and sizes."""
+    found: list[StepPicture] = []
+    for exercise in builtin_exercises():
+        sides: tuple[int | None, ...] = (0, 1) if exercise.sides else (None,)
+        for step in range(len(STEP_POSES.get(exercise.id, ()))):
+            for side in sides:
+                found.extend(StepPicture(exercise.id, step, side, size) for size in PICTURE_SIZES)
+    return found
+
+
+def picture_argument(picture: StepPicture) -> str:
+    """Return the helper's argument asking for one picture: ID:STEP:SIDE:SIZE."""
+    side = "-" if picture.side_index is None else str(picture.side_index)
+    return f"{picture.exercise_id}:{picture.step}:{side}:{picture.size}"
+
+
+def parse_picture_argument(argument: str) -> StepPicture:
+    """Return the picture one helper argument asks for."""
+    exercise_id, step, side, size = argument.split(":")
+    return StepPicture(exercise_id, int(step), None if side == "-" else int(side), int(size))
+
+
+def draw_in_helper(folder: Path, pictures: Sequence[StepPicture]) -> None:
+    """Draw pictures in one helper process; raise OSError with its last words if it fails."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    command = [sys.executable, "-P", "-m", HELPER, str(folder)]
+    try:
+        done = subprocess.run(
+            [*command, *map(picture_argument, pictures)],
+            capture_output=True,
+            text=True,
+            timeout=HELPER_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise OSError(f"the drawing helper took over {HELPER_TIMEOUT:.0f} s") from None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise OSError(f"the drawing helper failed ({done.returncode}): {last}")
+
+
+class StepPictures:
+    """The built-in stretches' step pictures, in a folder of the user's cache."""
+
+    def __init__(self, root: Path, draw: Draw = draw_in_helper) -> None:
+        self.fingerprint = drawing_fingerprint()
+        self.root = root
+        self.folder = root / self.fingerprint
+        self._folder_text = str(self.folder)
+        self._draw = draw
+        self._failed = False
+        self.problem: str | None = None  # the last problem drawing them, None once drawn
+
+    def prepare(self) -> None:
+        """Remove the folders of older drawing code and draw every missing picture; never raise."""
+        try:
+            self._remove_old()
+            missing = [p for p in every_picture() if not self._exists(p.file_name)]
+            if not missing:
+                return
+            self._draw(self.folder, missing)
+        except OSError as problem:
+            self._say_failed(str(problem))
+            return
+        undrawn = sum(1 for p in missing if not self._exists(p.file_name))
+        if undrawn:
+            self._say_failed(f"the drawing helper left {undrawn} of {len(missing)} undrawn")
+            return
+        self.problem = None
+        log.info("Drew %d step pictures into %s.", len(missing), self.folder)
+
+    def path(self, exercise: Exercise, step: int, side_index: int | None, size: int) -> str | None:
+        """Return a step's picture file: the stretch's own, else the drawn one if on disk."""
+        # The stretch's own picture serves both sides. A stretch with sides asked for none gets
+        # its first side's picture; one without sides ignores the side asked for.
+        if exercise.pictures:
+            return exercise.pictures[step] if 0 <= step < len(exercise.pictures) else None
+        poses = STEP_POSES.get(exercise.id, ())
+        if not 0 <= step < len(poses) or size not in PICTURE_SIZES:
+            return None
+        side = (side_index or 0) if exercise.sides else None
+        name = os.path.join(self._folder_text, StepPicture(exercise.id, step, side, size).file_name)
+        return name if os.path.exists(name) else None
+
+    def describe(self) -> dict[str, Any]:
+        """Return what status and doctor say: the folder, how many are drawn, the last problem."""
+        wanted = every_picture()
+        try:
+            present = set(os.listdir(self._folder_text))
+        except OSError:
+            present = set()
+        return {
+            "folder": self._folder_text,
+            "drawn": sum(1 for p in wanted if p.file_name in present),
+            "wanted": len(wanted),
+            "problem": self.problem,
+        }
+
+    def _exists(self, file_name: str) -> bool:
+        """Return True when a picture's file is in the folder."""
+        return os.path.exists(os.path.join(self._folder_text, file_name))
+
+    def _remove_old(self) -> None:
+        """Remove the folders that older drawing code filled, and nothing else."""
+        if not self.root.is_dir():
+            return
+        for old in self.root.iterdir():
+            if old.name != self.fingerprint and FINGERPRINT.fullmatch(old.name) and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _say_failed(self, problem: str) -> None:
+        """Log a failure as a warning the first time, at debug level after."""
+        level = logging.DEBUG if self._failed else logging.WARNING
+        log.log(
+            level,
+            "Cannot draw the stretches' step pictures into %s (%s); they are shown without.",
+            self.folder,
+            problem,
+        )
+        self._failed = True
+        self.problem = problem
