@@ -4,12 +4,11 @@
 # page is A4 at 150 dpi; a stretch with many long steps makes it taller rather than cramped.
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from backcare_tray.adapters.state_file import write_atomically
 from backcare_tray.art import AMBER, TRACK, WHITE, Colour
 from backcare_tray.exercises import Exercise
 from backcare_tray.figure import TEAL, draw_step
@@ -167,18 +166,7 @@ def write_sheet(exercise: Exercise, destination: Path) -> None:
     sheet_image(exercise).save(data, format="PNG", dpi=(150, 150))
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(
-            dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data.getvalue())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, destination)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomically(destination, data.getvalue())
     except OSError as error:
         reason = error.strerror or str(error)
         raise OSError(f"cannot write the sheet to {destination}: {reason}") from error

@@ -56,6 +56,7 @@ def test_show_prints_the_next_stretch_or_a_named_one(
     from backcare_tray.exercises import builtin_exercises
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # show draws the pictures
     config = tmp_path / "config.toml"
     config.write_text('[rotation]\nexercises = ["calf-stretch", "ball-squat"]\n')
     calf = next(e for e in builtin_exercises() if e.id == "calf-stretch")

@@ -18,6 +18,8 @@ NOT_CORE = {
     f"{PACKAGE}.autostart": "an adapter by nature: writes the session's autostart entries",
     f"{PACKAGE}.chart": "an adapter by nature: draws and saves a chart with matplotlib",
     f"{PACKAGE}.art": "an adapter by nature: draws the tray's pictures with Pillow",
+    f"{PACKAGE}.figure": "an adapter by nature: draws the stretches' pictures with Pillow",
+    f"{PACKAGE}.sheet": "an adapter by nature: draws and saves a printable sheet with Pillow",
 }
 
 # Cycles found in modules this test does not own, to be broken; each entry is the set of

@@ -12,10 +12,12 @@ from PIL import Image, ImageChops
 
 from backcare_tray.adapters.step_pictures import (
     COACH_SIZE,
+    LOOKS,
     NOTIFICATION_SIZE,
     PICTURE_SIZES,
     StepPicture,
     StepPictures,
+    every_look,
     every_picture,
     parse_picture_argument,
     picture_argument,
@@ -83,8 +85,9 @@ def test_the_helper_draws_every_built_in_picture(
     with caplog.at_level(logging.INFO):
         pictures.prepare()
     written = sorted(path.name for path in pictures.folder.iterdir())
-    assert written == sorted(p.file_name for p in every_picture())
-    assert f"Drew {expected} step pictures into {pictures.folder}" in caplog.text
+    looks = [look.file_name for look in every_look()]
+    assert written == sorted([p.file_name for p in every_picture()] + looks)
+    assert f"Drew {expected + len(LOOKS)} step pictures into {pictures.folder}" in caplog.text
     assert pictures.describe() == {
         "folder": str(pictures.folder),
         "drawn": expected,
@@ -289,3 +292,18 @@ def test_the_daemon_side_never_imports_pillow(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_tray_looks_are_drawn_as_notification_icons(drawn: StepPictures) -> None:
+    """Due, snoozed and the rest as the tray draws them, at 128 px; a routine gets the base art."""
+    from backcare_tray.art import draw_icon
+    from backcare_tray.view import IconLook
+
+    for kind in LOOKS:
+        path = drawn.look_path(kind)
+        assert path is not None
+        with Image.open(path) as image:
+            expected = draw_icon(IconLook(kind), 128)
+            assert ImageChops.difference(image.convert("RGBA"), expected).getbbox() is None, kind
+    assert drawn.look_path("stretching") == drawn.look_path("working")
+    assert drawn.look_path("due") != drawn.look_path("snoozed")

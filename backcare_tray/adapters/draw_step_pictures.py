@@ -1,15 +1,18 @@
 """Draw step pictures into a folder: the helper process that keeps Pillow out of the daemon."""
 
-# Run as `python -P -m backcare_tray.adapters.draw_step_pictures FOLDER ID:STEP:SIDE:SIZE ...`
-# by StepPictures; each file is written atomically, so a picture on disk is always whole.
+# StepPictures runs `python -P -m backcare_tray.adapters.draw_step_pictures FOLDER PICTURE ...`,
+# each PICTURE ID:STEP:SIDE:SIZE (a step) or look:KIND:SIZE (a tray look); each file is
+# written atomically, so a picture on disk is always whole.
 
 import io
 import sys
 from pathlib import Path
 
 from backcare_tray.adapters.state_file import write_atomically
-from backcare_tray.adapters.step_pictures import parse_picture_argument
+from backcare_tray.adapters.step_pictures import parse_look_argument, parse_picture_argument
+from backcare_tray.art import draw_icon
 from backcare_tray.figure import draw_step
+from backcare_tray.view import IconLook
 
 __all__ = ["main"]
 
@@ -18,11 +21,17 @@ def main(arguments: list[str]) -> int:
     """Draw each picture asked for into the folder; a failure ends with a traceback."""
     folder, *asked = arguments
     for argument in asked:
-        picture = parse_picture_argument(argument)
-        image = draw_step(picture.exercise_id, picture.step, picture.side_index, picture.size)
+        look = parse_look_argument(argument)
+        if look is not None:
+            image = draw_icon(IconLook(look.kind), look.size)
+            name = look.file_name
+        else:
+            picture = parse_picture_argument(argument)
+            image = draw_step(picture.exercise_id, picture.step, picture.side_index, picture.size)
+            name = picture.file_name
         data = io.BytesIO()
         image.save(data, format="PNG")
-        write_atomically(Path(folder) / picture.file_name, data.getvalue())
+        write_atomically(Path(folder) / name, data.getvalue())
     return 0
 
 

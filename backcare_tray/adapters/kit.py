@@ -230,6 +230,7 @@ def real_adapters(
     from backcare_tray.adapters.scheduler import WakeupScheduler
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
     from backcare_tray.adapters.state_file import StateFile
+    from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
     from backcare_tray.adapters.tray import TrayIcon
     from backcare_tray.config_file import config_or_example, load_settings
 
@@ -255,4 +256,5 @@ def real_adapters(
         reload_settings=partial(load_settings, paths.config, required=config_required),
         open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
+        pictures=StepPictures(paths.cache / CACHE_FOLDER),
     )

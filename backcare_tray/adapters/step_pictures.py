@@ -26,13 +26,17 @@ __all__ = [
     "COACH_SIZE",
     "HELPER",
     "HELPER_TIMEOUT",
+    "LOOKS",
     "NOTIFICATION_SIZE",
     "PICTURE_SIZES",
+    "LookPicture",
     "StepPicture",
     "StepPictures",
     "draw_in_helper",
     "drawing_fingerprint",
+    "every_look",
     "every_picture",
+    "parse_look_argument",
     "parse_picture_argument",
     "picture_argument",
 ]
@@ -49,6 +53,30 @@ PACKAGE = Path(__file__).resolve().parents[1]
 DRAWN_FROM = ("poses.py", "figure.py", "art.py", "adapters/draw_step_pictures.py")
 FINGERPRINT = re.compile(r"[0-9a-f]{8}")
 SIDE_NAMES = ("left", "right")
+# The tray looks a notification may carry as its icon (a routine's picture is its image):
+# due, snoozed, counted (working), stopped (whatever the state went back to).
+LOOKS = ("working", "due", "snoozed", "paused", "off", "away")
+LOOK_ARGUMENT = "look:"
+
+
+class LookPicture(NamedTuple):
+    """A tray look drawn as a notification's icon."""
+
+    kind: str
+    size: int
+
+    @property
+    def file_name(self) -> str:
+        """Return the picture's file name in the folder."""
+        return f"look-{self.kind}-{self.size}.png"
+
+
+def parse_look_argument(argument: str) -> LookPicture | None:
+    """Return the look one helper argument asks for, None when it asks for a step."""
+    if not argument.startswith(LOOK_ARGUMENT):
+        return None
+    kind, size = argument.removeprefix(LOOK_ARGUMENT).split(":")
+    return LookPicture(kind, int(size))
 
 
 class StepPicture(NamedTuple):
@@ -66,7 +94,7 @@ class StepPicture(NamedTuple):
         return f"{self.exercise_id}-{self.step + 1}{side}-{self.size}.png"
 
 
-Draw = Callable[[Path, Sequence[StepPicture]], None]
+Draw = Callable[[Path, Sequence[StepPicture | LookPicture]], None]
 
 
 def drawing_fingerprint() -> str:
@@ -75,6 +103,11 @@ def drawing_fingerprint() -> str:
     for name in DRAWN_FROM:
         checksum = zlib.crc32((PACKAGE / name).read_bytes(), checksum)
     return f"{checksum:08x}"
+
+
+def every_look() -> list[LookPicture]:
+    """Return every tray look a notification carries as its icon."""
+    return [LookPicture(kind, NOTIFICATION_SIZE) for kind in LOOKS]
 
 
 def every_picture() -> list[StepPicture]:
@@ -88,8 +121,10 @@ def every_picture() -> list[StepPicture]:
     return found
 
 
-def picture_argument(picture: StepPicture) -> str:
-    """Return the helper's argument asking for one picture: ID:STEP:SIDE:SIZE."""
+def picture_argument(picture: StepPicture | LookPicture) -> str:
+    """Return the helper's argument asking for one picture: ID:STEP:SIDE:SIZE or look:KIND:SIZE."""
+    if isinstance(picture, LookPicture):
+        return f"{LOOK_ARGUMENT}{picture.kind}:{picture.size}"
     side = "-" if picture.side_index is None else str(picture.side_index)
     return f"{picture.exercise_id}:{picture.step}:{side}:{picture.size}"
 
@@ -100,7 +135,7 @@ def parse_picture_argument(argument: str) -> StepPicture:
     return StepPicture(exercise_id, int(step), None if side == "-" else int(side), int(size))
 
 
-def draw_in_helper(folder: Path, pictures: Sequence[StepPicture]) -> None:
+def draw_in_helper(folder: Path, pictures: Sequence[StepPicture | LookPicture]) -> None:
     """Draw pictures in one helper process; raise OSError with its last words if it fails."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     command = [sys.executable, "-P", "-m", HELPER, str(folder)]
@@ -135,7 +170,8 @@ class StepPictures:
         """Remove the folders of older drawing code and draw every missing picture; never raise."""
         try:
             self._remove_old()
-            missing = [p for p in every_picture() if not self._exists(p.file_name)]
+            wanted: list[StepPicture | LookPicture] = [*every_picture(), *every_look()]
+            missing = [p for p in wanted if not self._exists(p.file_name)]
             if not missing:
                 return
             self._draw(self.folder, missing)
@@ -160,6 +196,12 @@ class StepPictures:
             return None
         side = (side_index or 0) if exercise.sides else None
         name = os.path.join(self._folder_text, StepPicture(exercise.id, step, side, size).file_name)
+        return name if os.path.exists(name) else None
+
+    def look_path(self, look: str) -> str | None:
+        """Return a tray look's picture at a notification's size (a routine: the base art)."""
+        kind = look if look in LOOKS else "working"
+        name = os.path.join(self._folder_text, LookPicture(kind, NOTIFICATION_SIZE).file_name)
         return name if os.path.exists(name) else None
 
     def describe(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from backcare_tray import engine
 from backcare_tray.adapters.kit import Coach, CuePlayer, Scheduler, StepPictureFiles, Tray
 from backcare_tray.adapters.notifications import Notifier
+from backcare_tray.adapters.step_pictures import COACH_SIZE, NOTIFICATION_SIZE
 from backcare_tray.cues import Cue
 from backcare_tray.guide import StepPicture, coach_step, guidance
 from backcare_tray.moment import Moment
@@ -16,10 +17,7 @@ from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
 
-__all__ = ["COACH_SIZE", "NOTIFICATION_SIZE", "Outputs", "Presenter", "Scene"]
-
-NOTIFICATION_SIZE = 128  # a notification's picture, in pixels
-COACH_SIZE = 384  # the coach window's picture
+__all__ = ["Outputs", "Presenter", "Scene"]
 
 
 @dataclass(frozen=True)
