@@ -265,3 +265,33 @@ def test_file_descriptors_stay_flat_over_many_breaks(
     finally:
         if recorder is not None:
             recorder.close()
+
+
+def test_every_routine_update_carries_its_step_picture_for_its_side(
+    bare_desktop: Desktop, recorder: RecordingNotificationServer
+) -> None:
+    """The built-in hamstring stretch: a picture on each update, the right leg's mirrored."""
+    desktop = bare_desktop
+    config = desktop.home / "hamstring.toml"
+    config.write_text('[schedule]\nsitting_interval = "2s"\nremind_every = "0s"\n')
+    with running_daemon(desktop, config=config) as daemon:
+        due = newest(recorder, "Time to stretch: Hamstring stretch", timeout=20)
+        assert due.app_icon.endswith("look-due-128.png")  # the icon follows the state
+        assert due.hints["image-path"][1].endswith("hamstring-stretch-3-left-128.png")
+        assert due.hints["suppress-sound"] == ("b", True)
+        recorder.click("default")
+        counted = newest(recorder, "Stretch counted", timeout=150)
+        calls = recorder.calls()
+        routine = calls[calls.index(due) + 1 : calls.index(counted)]
+        assert len(routine) > 14  # every phase, and its countdown
+        images = [call.hints.get("image-path", ("s", ""))[1] for call in routine]
+        assert all(images), "a routine update without its picture"
+        for image in set(images):
+            assert Path(image).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), image
+        left = {i for c, i in zip(routine, images, strict=True) if "Left leg" in c.summary}
+        right = {i for c, i in zip(routine, images, strict=True) if "Right leg" in c.summary}
+        assert left and right and not left & right  # each side its own picture
+        assert any(i.endswith("-left-128.png") for i in left)
+        assert all(i.endswith("-right-128.png") for i in right)
+        assert counted.app_icon.endswith("look-working-128.png")
+    assert daemon.exit_code == 0

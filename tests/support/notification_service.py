@@ -24,6 +24,7 @@ class NotifyCall:
     timeout_ms: int
     answered_id: int
     at: float  # time.monotonic() when it arrived
+    app_icon: str = ""
 
 
 class RecordingNotificationServer:
@@ -73,14 +74,22 @@ class RecordingNotificationServer:
 
     def _notify(self, body: tuple[Any, ...]) -> int:
         """Show (record) a notification, replacing an open one when asked to."""
-        _app, replaces_id, _icon, summary, text, actions, hints, timeout = body
+        _app, replaces_id, icon, summary, text, actions, hints, timeout = body
         answered: int = replaces_id if replaces_id in self.open_ids else self._next_id
         self._next_id += answered == self._next_id
         self.open_ids.add(answered)
         pairs = dict(zip(actions[::2], actions[1::2], strict=True))
         self.notify_calls.append(
             NotifyCall(
-                replaces_id, summary, text, pairs, hints, timeout, answered, time.monotonic()
+                replaces_id,
+                summary,
+                text,
+                pairs,
+                hints,
+                timeout,
+                answered,
+                time.monotonic(),
+                icon,
             )
         )
         return answered
