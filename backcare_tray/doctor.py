@@ -80,6 +80,13 @@ def _calls() -> list[str]:
     return CallSensor().describe() or [f"{sys.platform}: calls are not sensed"]
 
 
+def _sound() -> list[str]:
+    """Return the programs that play chimes and speak cues, or what to install."""
+    from backcare_tray.adapters.sound import sound_report
+
+    return sound_report()
+
+
 def _autostart() -> list[str]:
     """Return which start-up entries are installed."""
     if sys.platform == "win32":
@@ -107,6 +114,7 @@ def report() -> list[tuple[str, list[str]]]:
         ("Notifications", _notifications),
         ("Do not disturb", _do_not_disturb),
         ("Calls (camera or microphone in use)", _calls),
+        ("Sound cues", _sound),
         ("Start with the session", _autostart),
     ]
     result = []

@@ -346,7 +346,7 @@ def test_a_failing_state_save_is_logged_once_per_outage(desktop: Desktop) -> Non
 
 
 def test_doctor_says_what_this_desktop_offers(desktop: Desktop) -> None:
-    """Idle probes, tray host, notification server and buttons, do-not-disturb, autostart."""
+    """Idle probes, tray host, notifications and buttons, do-not-disturb, sound, autostart."""
     desktop.tool("dunstctl", "set-paused", "true")
     result = desktop.run("doctor")
     assert result.returncode == 0, result.stderr
@@ -358,6 +358,7 @@ def test_doctor_says_what_this_desktop_offers(desktop: Desktop) -> None:
     assert "dunst paused: on" in text and "X11 fullscreen window: off" in text
     assert "mako do-not-disturb mode: off" in text  # not mako: off, not an error
     assert "camera: off" in text
+    assert "Sound cues:\n  sound: " in text and "\n  voice: " in text  # names or what to install
     assert "XDG autostart entry" in text and "(not installed)" in text
     desktop.tool("dunstctl", "set-paused", "false")
     assert "dunst paused: off" in desktop.run("doctor").stdout
