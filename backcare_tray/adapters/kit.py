@@ -228,6 +228,7 @@ def real_adapters(
     from backcare_tray.adapters.opener import open_with_default_app
     from backcare_tray.adapters.progress import ProgressOpener
     from backcare_tray.adapters.scheduler import WakeupScheduler
+    from backcare_tray.adapters.sound import SoundPlayer
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
     from backcare_tray.adapters.state_file import StateFile
     from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
@@ -257,4 +258,5 @@ def real_adapters(
         open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
         pictures=StepPictures(paths.cache / CACHE_FOLDER),
+        cues=SoundPlayer(paths.cache / "sounds"),
     )
