@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageGrab
 from support.bus_monitor import BusMonitor
 from support.daemon import running_daemon
 from support.desktop import Desktop, docked_icon_centre, docked_icon_name, virtual_desktop
 from support.notification_service import NotifyCall, RecordingNotificationServer
 from support.tray_menu import choose_in_tray_menu
 from support.waiting import holds_within, wait_for
+
+from backcare_tray.figure import TEAL
 
 # Every test runs the installed daemon on a virtual desktop.
 pytestmark = pytest.mark.desktop
@@ -295,3 +298,80 @@ def test_every_routine_update_carries_its_step_picture_for_its_side(
         assert all(i.endswith("-right-128.png") for i in right)
         assert counted.app_icon.endswith("look-working-128.png")
     assert daemon.exit_code == 0
+
+
+DUNST_MAX_HEIGHT = 300  # dunst's default height: a longer text is cut ("...") to fit it
+DUNST_NORMAL = (0x28, 0x55, 0x77)  # its default normal-urgency background (low is grey)
+
+
+def dunst_window(desktop: Desktop) -> tuple[int, int, int, int] | None:
+    """Return the position and size of dunst's notification window, None while none shows."""
+    if desktop.tool("dunstctl", "count", "displayed").strip() == "0":
+        return None
+    search = ["xdotool", "search", "--class", "Dunst"]
+    found = subprocess.run(search, env=desktop.env, capture_output=True, text=True, timeout=10)
+    if not found.stdout.split():
+        return None
+    geometry = desktop.tool("xdotool", "getwindowgeometry", "--shell", found.stdout.split()[-1])
+    values = dict(line.split("=") for line in geometry.split())
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def share_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 24) -> float:
+    """Return the share of an RGB image's pixels within tolerance of colour."""
+    pixels = image.tobytes()
+    near = sum(
+        1
+        for at in range(0, len(pixels), 3)
+        if all(abs(pixels[at + i] - colour[i]) <= tolerance for i in range(3))
+    )
+    return near / (image.width * image.height)
+
+
+def all_pictures_drawn(desktop: Desktop) -> bool:
+    """Return True once the daemon says every step picture is drawn."""
+    pictures = desktop.status()["pictures"]
+    return bool(pictures["drawn"] == pictures["wanted"])
+
+
+def test_dunst_shows_each_step_whole_with_its_picture(
+    desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The longest steps and the safety note fit dunst's default bubble, beside the picture."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    config = desktop.home / "plain.toml"
+    config.write_text("[guide]\nwindow = false\n")
+    monitor = BusMonitor("org.freedesktop.Notifications")
+    try:
+        with running_daemon(desktop, config=config) as daemon:
+            wait_for(lambda: all_pictures_drawn(desktop), 20, "the pictures to be drawn")
+            assert desktop.run("start").returncode == 0
+            for doing in ("Get into position (1 of 2)", "Get into position (2 of 2)", "Hold"):
+                wait_for(
+                    lambda d=doing: [  # type: ignore[misc]
+                        c for c in monitor.calls("Notify") if c.body[4].startswith(f"{d} - ")
+                    ],
+                    20,
+                    f"the step {doing!r}",
+                )
+                shown = wait_for(lambda: dunst_window(desktop), 5, "dunst's window")
+                assert shown is not None
+                x, y, width, height = shown
+                assert height < DUNST_MAX_HEIGHT, (doing, height)  # grown to fit: nothing cut
+                shot = ImageGrab.grab(xdisplay=desktop.env["DISPLAY"]).convert("RGB")
+                bubble = shot.crop((x, y, x + width, y + height))
+                picture = bubble.crop((0, 0, width // 2, height))
+                assert share_near(picture, TEAL[:3]) > 0.15, doing  # the step's picture shows
+                assert share_near(bubble, DUNST_NORMAL) > 0.3, doing  # normal urgency: not grey
+                text = bubble.crop((width // 2, 0, width, height))
+                assert share_near(text, (255, 255, 255), 60) > 0.02, doing  # white text
+            assert desktop.run("cancel").returncode == 0
+            stopped = wait_for(
+                lambda: [c for c in monitor.calls("Notify") if c.body[3] == "Stopped"],
+                10,
+                "the Stopped confirmation",
+            )
+            assert stopped[0].body[4].startswith("Not counted. Next: Hamstring stretch at ")
+        assert daemon.exit_code == 0
+    finally:
+        monitor.close()

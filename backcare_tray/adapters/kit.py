@@ -140,6 +140,10 @@ class StepPictureFiles(Protocol):
         """Return the file of a tray look's picture (the notification's icon), if drawn."""
         ...
 
+    def describe(self) -> dict[str, Any]:
+        """Return where the pictures are and how many are drawn, for status and doctor."""
+        ...
+
 
 class CuePlayer(Protocol):
     """Gives the routine's cues by ear, without ever waiting for them."""
@@ -228,8 +232,8 @@ def real_adapters(
     from backcare_tray.adapters.opener import open_with_default_app
     from backcare_tray.adapters.progress import ProgressOpener
     from backcare_tray.adapters.scheduler import WakeupScheduler
-    from backcare_tray.adapters.sound import SoundPlayer
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
+    from backcare_tray.adapters.sound import SoundPlayer
     from backcare_tray.adapters.state_file import StateFile
     from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
     from backcare_tray.adapters.tray import TrayIcon

@@ -110,8 +110,9 @@ class Presenter:
 
     def describe_outputs(self) -> dict[str, Any]:
         """Return how cues and the coach window are given, for status."""
-        cues, coach = self.outputs.cues, self.outputs.coach
+        pictures, cues, coach = self.outputs.pictures, self.outputs.cues, self.outputs.coach
         return {
+            "pictures": None if pictures is None else pictures.describe(),
             "sound": None if cues is None else cues.describe(),
             "coach": None if coach is None else coach.describe(),
         }

@@ -144,3 +144,7 @@ class NamedPictures:
     def look_path(self, look: str) -> str:
         """Return a name saying which look it is."""
         return f"/pictures/look-{look}.png"
+
+    def describe(self) -> dict[str, Any]:
+        """Say what this is."""
+        return {"folder": "/pictures"}
