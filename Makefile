@@ -48,11 +48,15 @@ test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/mypy backcare_tray tests benchmarks
 	BACKCARE_TRAY_EXPECT_INSTALLED=1 $(BIN)/pytest
 
-bench: system-test $(BIN)/python
+bench: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/pip install -q '.[test]'
+	$(BARE)/bin/pip install -q .
 	$(BIN)/python benchmarks/idle_footprint.py
 	$(BIN)/python benchmarks/stats_speed.py
 	$(BIN)/python benchmarks/answer_latency.py
+	$(BIN)/python benchmarks/cue_latency.py
+	$(BIN)/python benchmarks/coach_start.py
+	$(BARE)/bin/python benchmarks/routine_footprint.py
 	$(BIN)/python benchmarks/soak.py
 
 # Memory over 1,000 fast break cycles, with the tray and without it.

@@ -105,6 +105,25 @@ def _autostart() -> list[str]:
     return autostart.status(found)
 
 
+def _coach() -> list[str]:
+    """Return whether the coach window can open here (Tk, a display)."""
+    from backcare_tray.adapters.coach import coach_report
+
+    return coach_report()
+
+
+def _pictures() -> list[str]:
+    """Return where the stretches' step pictures are and how many are drawn."""
+    from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
+    from backcare_tray.paths import app_paths
+
+    facts = StepPictures(app_paths().cache / CACHE_FOLDER).describe()
+    lines = [f"{facts['drawn']} of {facts['wanted']} drawn in {facts['folder']}"]
+    if facts["drawn"] < facts["wanted"]:
+        lines.append("the daemon draws the missing ones when it starts")
+    return lines
+
+
 def report() -> list[tuple[str, list[str]]]:
     """Return every section of the report, each a title and its lines."""
     sections: list[tuple[str, Callable[[], list[str]]]] = [
@@ -115,6 +134,8 @@ def report() -> list[tuple[str, list[str]]]:
         ("Do not disturb", _do_not_disturb),
         ("Calls (camera or microphone in use)", _calls),
         ("Sound cues", _sound),
+        ("Coach window", _coach),
+        ("Step pictures", _pictures),
         ("Start with the session", _autostart),
     ]
     result = []

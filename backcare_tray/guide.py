@@ -3,10 +3,10 @@
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from backcare_tray.cues import Cue
-from backcare_tray.engine import EngineState, Notify, Stretching, current_phase
+from backcare_tray.engine import EngineState, Notify, Record, Stretching, current_phase
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase, phases
 from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
@@ -14,15 +14,18 @@ from backcare_tray.settings import Settings
 __all__ = [
     "DONE_WORDS",
     "Guidance",
+    "RoutineEnd",
     "StepPicture",
-    "coach_step",
     "cue_after",
     "guidance",
     "phase_cue",
+    "routine_end",
     "side_label",
 ]
 
 DONE_WORDS = "Done, well done."
+# How a guided routine ended: run to its end or marked done (counted), or stopped.
+RoutineEnd = Literal["counted", "stopped"]
 
 
 @dataclass(frozen=True)
@@ -178,21 +181,11 @@ def cue_after(effects: Sequence[object], settings: Settings) -> Cue | None:
     return None
 
 
-def coach_step(guide: Guidance, picture: str | None) -> dict[str, Any]:
-    """Return the coach window's message for a moment of the routine (its picture's file)."""
-    return {
-        "type": "step",
-        "exercise": guide.exercise_name,
-        "kind": guide.kind,
-        "doing": guide.doing,
-        "where": guide.where,
-        "instruction": guide.instruction,
-        "seconds_left": guide.seconds_left,
-        "phase_seconds": guide.phase_seconds,
-        "next_up": guide.next_up,
-        "safety": guide.safety,
-        "picture": picture,
-        "paused": guide.paused,
-        "step_number": guide.step_number,
-        "step_count": guide.step_count,
-    }
+def routine_end(effects: Sequence[object]) -> RoutineEnd | None:
+    """Return how a step's effects end a guided routine, None when they end none."""
+    for effect in effects:
+        if isinstance(effect, Record) and effect.kind == "cancelled":
+            return "stopped"
+        if isinstance(effect, Record) and effect.stretching_seconds is not None:
+            return "counted"
+    return None

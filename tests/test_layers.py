@@ -15,12 +15,16 @@ NOT_CORE = {
     f"{PACKAGE}.daemon": "wires the core to the adapters it is handed",
     f"{PACKAGE}.cli": "the command line: starts the daemon with the real adapters (also cli/*)",
     f"{PACKAGE}.doctor": "asks every adapter what this desktop offers",
+    f"{PACKAGE}.coach": "the coach window, a Tk program of its own: sends commands like the CLI",
     f"{PACKAGE}.autostart": "an adapter by nature: writes the session's autostart entries",
     f"{PACKAGE}.chart": "an adapter by nature: draws and saves a chart with matplotlib",
     f"{PACKAGE}.art": "an adapter by nature: draws the tray's pictures with Pillow",
     f"{PACKAGE}.figure": "an adapter by nature: draws the stretches' pictures with Pillow",
     f"{PACKAGE}.sheet": "an adapter by nature: draws and saves a printable sheet with Pillow",
 }
+
+# The only modules that may import tkinter: the coach window's process, never the daemon's.
+TKINTER_IMPORTERS = {f"{PACKAGE}.coach.window", f"{PACKAGE}.coach.__main__"}
 
 # Cycles found in modules this test does not own, to be broken; each entry is the set of
 # modules of one cycle. It is meant to be empty: an entry that no longer matches fails too.
@@ -211,3 +215,24 @@ def test_the_core_imports_no_adapter() -> None:
         f"{module} -> {target}" for module, target in new
     )
     assert not KNOWN_CORE_IMPORTS - found, "KNOWN_CORE_IMPORTS lists imports that are gone"
+
+
+def outside_imports(path: Path) -> set[str]:
+    """Return the top-level names of every module a source file imports, wherever it sits."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_coach_window_imports_tkinter() -> None:
+    """Only the coach window's own process imports tkinter: no module the daemon loads."""
+    found = {
+        module
+        for module, path in package_modules().items()
+        if outside_imports(path) & {"tkinter", "_tkinter"}
+    }
+    assert found == TKINTER_IMPORTERS

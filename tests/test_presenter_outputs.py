@@ -15,7 +15,7 @@ from backcare_tray.commands import Source
 from backcare_tray.cues import Cue
 from backcare_tray.daemon.presenter import Outputs, Presenter, Scene
 from backcare_tray.engine import EngineState
-from backcare_tray.guide import DONE_WORDS, cue_after
+from backcare_tray.guide import DONE_WORDS, cue_after, routine_end
 from backcare_tray.moment import Moment
 from backcare_tray.notice import notice_after
 from backcare_tray.report import DayCounts
@@ -55,7 +55,8 @@ class Stage:
         before = self.state
         self.state, effects = engine.step(self.state, event, self.settings)
         notice = notice_after(before, self.state, effects, source)
-        self.presenter.show(at(event.now), notice, cue_after(effects, self.settings))
+        cue = cue_after(effects, self.settings)
+        self.presenter.show(at(event.now), notice, cue, routine_end(effects))
 
     def next_phase(self) -> None:
         """Let the current phase run out."""
@@ -128,11 +129,19 @@ def test_the_coach_opens_at_the_start_follows_each_step_and_ends_with_the_routin
 
     closed = Stage()
     closed.apply(engine.StartStretch(10.0))
-    closed.coach.open = False  # the person closed the window
+    closed.coach.open, closed.coach.closed_by_person = False, True  # the person closed it
     closed.next_phase()
     assert len(closed.coach.messages) == 1  # not opened again for this routine
     closed.apply(engine.Cancel(11.0), "menu")
     assert closed.coach.messages[-1]["type"] == "step"
+    closed.apply(engine.StartStretch(20.0))  # the next routine opens it again
+    assert closed.coach.messages[-1]["doing"] == "Get into position (1 of 2)"
+
+    done_there = Stage()  # Done in the window reaches the daemon as a command
+    done_there.apply(engine.StartStretch(10.0))
+    done_there.apply(engine.MarkDone(12.0, "cli"), "cli")
+    assert done_there.coach.messages[-1]["type"] == "end"
+    assert done_there.coach.messages[-1]["counted"] is True
 
     stopped = Stage()
     stopped.apply(engine.StartStretch(10.0))

@@ -176,8 +176,8 @@ class Coach(Protocol):
         """Close the window now."""
         ...
 
-    def running(self) -> bool:
-        """Return True while the window's process runs."""
+    def reap(self) -> None:
+        """Collect the window's process once it has closed itself."""
         ...
 
     def describe(self) -> dict[str, Any]:
@@ -222,6 +222,7 @@ def real_adapters(
     from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
+    from backcare_tray.adapters.coach import CoachWindow
     from backcare_tray.adapters.control import ControlServer, endpoint_for
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
@@ -263,4 +264,5 @@ def real_adapters(
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
         pictures=StepPictures(paths.cache / CACHE_FOLDER),
         cues=SoundPlayer(paths.cache / "sounds"),
+        coach=CoachWindow(paths.runtime, paths.state.parent),
     )

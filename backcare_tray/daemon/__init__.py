@@ -19,7 +19,7 @@ from backcare_tray.daemon.inbox import Inbox, Request, Signal, failed
 from backcare_tray.daemon.presenter import Outputs, Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore
-from backcare_tray.guide import cue_after
+from backcare_tray.guide import cue_after, routine_end
 from backcare_tray.moment import Moment
 from backcare_tray.notice import notice_after
 from backcare_tray.report import status_report
@@ -152,7 +152,7 @@ class Daemon:
             self.store.save(self.state, at)
         self.store.refresh_streak(at, self.settings.daily_goal)
         notice = notice_after(before[0], self.state, effects, source)
-        self.presenter.show(at, notice, cue_after(effects, self.settings))
+        self.presenter.show(at, notice, cue_after(effects, self.settings), routine_end(effects))
         return refusal
 
     def _prepare_pictures(self) -> None:

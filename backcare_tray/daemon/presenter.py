@@ -6,11 +6,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from backcare_tray import engine
+from backcare_tray.adapters.coach import end_message, step_message
 from backcare_tray.adapters.kit import Coach, CuePlayer, Scheduler, StepPictureFiles, Tray
 from backcare_tray.adapters.notifications import Notifier
 from backcare_tray.adapters.step_pictures import COACH_SIZE, NOTIFICATION_SIZE
 from backcare_tray.cues import Cue
-from backcare_tray.guide import StepPicture, coach_step, guidance
+from backcare_tray.guide import RoutineEnd, StepPicture, guidance
 from backcare_tray.moment import Moment
 from backcare_tray.notice import Notice, NoticeKind, render_notice
 from backcare_tray.report import DayCounts
@@ -73,6 +74,7 @@ class Presenter:
         at: Moment,
         notice: NoticeKind | Literal["close"] | None = None,
         cue: Cue | None = None,
+        ended: RoutineEnd | None = None,
     ) -> None:
         """Update the tray, the notification, the coach window; give a cue; plan redraws."""
         with self._lock:
@@ -84,7 +86,7 @@ class Presenter:
                 self._show_notice(notice, scene, at)
             if cue is not None:
                 self._give(cue, scene)
-            self._show_coach(notice, scene, at)
+            self._show_coach(notice, ended, scene, at)
             self._show_tray(scene, at)
         self._plan_redraw(scene.state, at)
 
@@ -128,7 +130,9 @@ class Presenter:
         elif settings.cues != "off":
             cues.play(cue, settings.cues, settings.cue_volume)
 
-    def _show_coach(self, notice: object, scene: Scene, at: Moment) -> None:
+    def _show_coach(
+        self, notice: object, ended: RoutineEnd | None, scene: Scene, at: Moment
+    ) -> None:
         """Open the coach window at a routine's start, follow its steps, end it with it."""
         coach = self.outputs.coach
         mode = scene.state.mode
@@ -140,29 +144,20 @@ class Presenter:
             opening = self._coached != mode.started_at
             if opening and not (scene.settings.coach_window and mode.phase_index == 0):
                 return
-            if not opening and not coach.running():
-                return  # closed by the person: the routine carries on in the notification
-            self._coached = mode.started_at
+            self._coached = mode.started_at  # once closed by the person, it stays closed
             guide = guidance(scene.state, at, scene.settings)
             assert guide is not None
             picture = self._picture_file(guide.picture, scene.settings, COACH_SIZE)
-            coach.show(coach_step(guide, picture))
+            coach.show(step_message(guide, picture))
         elif self._coached is not None:
             self._coached = None
-            if coach.running() and notice in ("counted", "stopped"):
-                counted = notice == "counted"
-                words = render_notice(
-                    "counted" if counted else "stopped",
-                    scene.state,
-                    at,
-                    scene.settings,
-                    scene.today.done,
-                )
-                coach.end(
-                    {"type": "end", "title": words.title, "text": words.body, "counted": counted}
-                )
-            else:
+            if ended is None:  # the routine went another way (paused reminders...)
                 coach.close()
+                return
+            words = render_notice(ended, scene.state, at, scene.settings, scene.today.done)
+            coach.end(end_message(words.title, words.body, ended == "counted"))
+        else:
+            coach.reap()  # a window that closed itself after its confirmation
 
     def _picture_file(
         self, picture: StepPicture | None, settings: Settings, size: int

@@ -406,3 +406,23 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def start_openbox(env: dict[str, str], processes: list[subprocess.Popen[bytes]], log: Path) -> None:
+    """Start openbox on env's display and return once it manages the screen."""
+    require_desktop_marker("openbox")
+    process = _start(["openbox", "--sm-disable"], env, processes, log)
+
+    def managing() -> bool:
+        root = subprocess.run(
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return process.poll() is not None or "window id" in root.stdout
+
+    wait_for(managing, 10, "openbox to manage the screen")
+    if process.poll() is not None:
+        raise RuntimeError(f"openbox did not start: {log.read_text(errors='replace')[-500:]}")

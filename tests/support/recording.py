@@ -100,31 +100,36 @@ class RecordingCues:
 
 
 class RecordingCoach:
-    """Records the coach window's messages; the person may close it (closed_by_person)."""
+    """Records the coach window's messages; once the person closes it, it takes no more steps."""
 
     def __init__(self) -> None:
         self.messages: list[dict[str, Any]] = []
         self.open = False
+        self.closed_by_person = False
         self.closes = 0
+        self.reaps = 0
 
     def show(self, message: dict[str, Any]) -> None:
-        """Record a step, opening the window."""
+        """Record a step, opening the window, unless the person closed it."""
+        if self.closed_by_person:
+            return
         self.open = True
         self.messages.append(message)
 
     def end(self, message: dict[str, Any]) -> None:
         """Record the end; the window closes itself."""
-        self.messages.append(message)
-        self.open = False
+        if self.open:
+            self.messages.append(message)
+        self.open = self.closed_by_person = False
 
     def close(self) -> None:
         """Record a close."""
         self.closes += 1
-        self.open = False
+        self.open = self.closed_by_person = False
 
-    def running(self) -> bool:
-        """Return whether the window is open."""
-        return self.open
+    def reap(self) -> None:
+        """Record a look for a finished window."""
+        self.reaps += 1
 
     def describe(self) -> dict[str, Any]:
         """Say what this is."""

@@ -1,0 +1,358 @@
+"""The coach window's process seen from the daemon: started, fed a line a message, reaped."""
+
+# The window is a Tk program in a process of its own (backcare_tray.coach), so the daemon never
+# loads tkinter. The daemon writes one JSON message a line to its stdin; the window counts each
+# step down by itself and sends its buttons' commands over the control channel like the CLI.
+# Nothing here may hold up the daemon: on POSIX the pipe is non-blocking (a window that stops
+# reading has its lines kept, up to PENDING_MOST bytes, then it is ended); elsewhere a writer
+# thread per window does the blocking writes. A finished window is reaped on the next call of
+# any method (no thread waits for it). A window that exits with UNAVAILABLE (no tkinter, no
+# display) is said once in the log and not started again while this daemon runs; one the
+# person closed, or that failed, is not started again until the next routine (after end() or
+# close()), so a closed window does not come back at the next step.
+
+import contextlib
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backcare_tray.guide import Guidance
+
+__all__ = [
+    "MODULE",
+    "PENDING_MOST",
+    "UNAVAILABLE",
+    "CoachWindow",
+    "coach_report",
+    "end_message",
+    "step_message",
+]
+
+log = logging.getLogger(__name__)
+
+MODULE = "backcare_tray.coach"
+UNAVAILABLE = 3  # the window's exit code when tkinter does not import or no display opens
+PENDING_MOST = 64 * 1024  # bytes kept for a window that does not read before it is ended
+LOG_NAME = "coach.log"  # the window's stderr, in the runtime folder
+STOP_WAIT = 2.0  # seconds close() waits for the window to go after its stdin is closed
+REPORT_TIMEOUT = 15.0
+
+Spawn = Callable[..., "subprocess.Popen[bytes]"]
+
+
+def step_message(guide: "Guidance", picture: str | None) -> dict[str, Any]:
+    """Return the step message for a moment of a routine, with its picture's path if any."""
+    return {
+        "type": "step",
+        "exercise": guide.exercise_name,
+        "kind": guide.kind,
+        "doing": guide.doing,
+        "where": guide.where,
+        "instruction": guide.instruction,
+        "seconds_left": guide.seconds_left,
+        "phase_seconds": guide.phase_seconds,
+        "next_up": guide.next_up,
+        "safety": guide.safety,
+        "picture": picture,
+        "paused": guide.paused,
+        "step_number": guide.step_number,
+        "step_count": guide.step_count,
+    }
+
+
+def end_message(title: str, text: str, counted: bool) -> dict[str, Any]:
+    """Return the message that ends a routine: a confirmation, then the window closes."""
+    return {"type": "end", "title": title, "text": text, "counted": counted}
+
+
+class _Pipe:
+    """The window's stdin, written without ever blocking the caller."""
+
+    def __init__(self, stream: IO[bytes], threaded: bool) -> None:
+        self._stream = stream
+        self._pending = b""  # non-blocking: what the pipe did not take yet
+        self._queued = 0  # threaded: bytes handed to the writer and not yet written
+        self._count = threading.Lock()
+        self.broken = False
+        self._lines: queue.SimpleQueue[bytes | None] | None = None
+        if threaded:
+            self._lines = queue.SimpleQueue()
+            threading.Thread(target=self._write_in_turn, name="coach-writer", daemon=True).start()
+        else:
+            os.set_blocking(stream.fileno(), False)
+
+    def write(self, line: bytes) -> bool:
+        """Send a line (or keep it for later); return False when the window is not keeping up."""
+        if self.broken:
+            return False
+        if self._lines is not None:
+            with self._count:
+                self._queued += len(line)
+                queued = self._queued
+            self._lines.put(line)
+            return queued <= PENDING_MOST
+        self._pending += line
+        self._flush()
+        return len(self._pending) <= PENDING_MOST
+
+    def close(self) -> None:
+        """Close the window's stdin (after the lines queued, when a thread writes them)."""
+        if self._lines is not None:
+            self._lines.put(None)
+            return
+        self._flush()
+        self.broken = True
+        with contextlib.suppress(OSError):
+            self._stream.close()
+
+    def _flush(self) -> None:
+        """Write what the pipe takes now of the lines kept."""
+        while self._pending and not self.broken:
+            try:
+                written = os.write(self._stream.fileno(), self._pending)
+            except BlockingIOError:
+                return
+            except OSError:  # the window has gone (EPIPE): nothing more will be read
+                self.broken = True
+                return
+            self._pending = self._pending[written:]
+
+    def _write_in_turn(self) -> None:
+        """Write the queued lines one by one, blocking here rather than in the daemon."""
+        assert self._lines is not None
+        while (line := self._lines.get()) is not None:
+            if not self.broken:
+                try:
+                    self._stream.write(line)
+                    self._stream.flush()
+                except OSError:
+                    self.broken = True
+            with self._count:
+                self._queued -= len(line)
+        with contextlib.suppress(OSError):
+            self._stream.close()
+
+
+class CoachWindow:
+    """The coach window of the guided routines: one process a routine, at most one at a time."""
+
+    def __init__(
+        self,
+        runtime_dir: Path,
+        state_dir: Path,
+        spawn: Spawn = subprocess.Popen,
+        *,
+        threaded_writes: bool = os.name != "posix",
+    ) -> None:
+        self.runtime_dir = runtime_dir
+        self.state_dir = state_dir
+        self._spawn = spawn
+        self._threaded = threaded_writes
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pipe: _Pipe | None = None  # None once the routine's end was sent
+        self._unavailable: str | None = None
+        self._held_back = False  # closed by the person or failed: not again this routine
+        self._last_exit: int | None = None
+
+    @property
+    def log_path(self) -> Path:
+        """Return the file the window's messages (its stderr) go to."""
+        return self.runtime_dir / LOG_NAME
+
+    def command(self) -> list[str]:
+        """Return the command that starts the window."""
+        return [
+            sys.executable,
+            "-P",
+            "-m",
+            MODULE,
+            "--runtime",
+            str(self.runtime_dir),
+            "--state",
+            str(self.state_dir),
+        ]
+
+    def show(self, message: dict[str, Any]) -> None:
+        """Show a step, starting the window for a step when none is open; never blocks."""
+        self.reap()
+        if self._process is not None and self._pipe is None:
+            if message.get("type") != "step":
+                return
+            self._stop(self._process)  # a new routine while the last one's end still shows
+        if self._process is None:
+            if message.get("type") != "step" or self._held_back or self._unavailable:
+                return
+            if not self._start():
+                return
+        self._send(message)
+
+    def end(self, message: dict[str, Any]) -> None:
+        """Send the end of the routine and close the window's stdin; it closes by itself."""
+        self.reap()
+        if self._pipe is not None:
+            self._send(message)
+            self._close_pipe()
+        self._held_back = False
+
+    def close(self) -> None:
+        """Close the window now (stdin closed, ended if it lingers) and reap it."""
+        self._close_pipe()
+        if self._process is not None:
+            self._stop(self._process)
+        self._held_back = False
+
+    def reap(self) -> None:
+        """Collect the window's process if it has finished, so no zombie is left."""
+        if self._process is not None and self._process.poll() is not None:
+            self._finished(self._process.returncode)
+
+    def available(self) -> bool:
+        """Return False once the window turned out not to be able to run here."""
+        self.reap()
+        return self._unavailable is None
+
+    def describe(self) -> dict[str, Any]:
+        """Return what the status says of the window: can it run, is it open, its last exit."""
+        self.reap()
+        return {
+            "available": self._unavailable is None,
+            "problem": self._unavailable,
+            "open": self._process is not None,
+            "pid": None if self._process is None else self._process.pid,
+            "last_exit": self._last_exit,
+            "log": str(self.log_path),
+        }
+
+    def _start(self) -> bool:
+        """Start the window's process; return False (said in the log) when it cannot start."""
+        try:
+            self.runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(self.log_path, "wb") as messages:
+                process = self._spawn(
+                    self.command(),
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=messages,
+                )
+        except OSError as error:
+            self._held_back = True
+            log.warning("Cannot start the coach window: %s", error)
+            return False
+        assert process.stdin is not None
+        self._process = process
+        self._pipe = _Pipe(process.stdin, self._threaded)
+        log.debug("Coach window started, pid %d.", process.pid)
+        return True
+
+    def _send(self, message: dict[str, Any]) -> None:
+        """Write one message as a line; end a window that has stopped reading."""
+        if self._pipe is None or self._process is None:
+            return
+        line = json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n"
+        if not self._pipe.write(line) and not self._pipe.broken:
+            log.warning("The coach window stopped reading its messages; closing it.")
+            self._close_pipe()
+            self._process.kill()
+            self._process.wait()
+            self._finished(self._process.returncode)
+            self._held_back = True
+
+    def _stop(self, process: "subprocess.Popen[bytes]") -> None:
+        """End the window (its stdin closed: it goes at once; else ended) and reap it."""
+        self._close_pipe()
+        try:
+            process.wait(timeout=STOP_WAIT)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_WAIT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._finished(process.returncode, expected=True)
+
+    def _close_pipe(self) -> None:
+        """Close the window's stdin, if it is open."""
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+
+    def _finished(self, code: int, expected: bool = False) -> None:
+        """Note how the window ended: unavailable for good, closed, or failed."""
+        ended_by_us = expected or self._pipe is None
+        self._close_pipe()
+        self._process = None
+        self._last_exit = code
+        if code == UNAVAILABLE:
+            reason = self._last_words().removeprefix("coach window: ") or "exit code 3"
+            if self._unavailable is None:
+                log.warning(
+                    "coach window unavailable: %s; guiding in the notification only", reason
+                )
+            self._unavailable = reason
+        elif code != 0 and not ended_by_us:
+            self._held_back = True
+            log.warning(
+                "The coach window failed (exit code %d): %s", code, self._last_words() or "-"
+            )
+        elif not ended_by_us:
+            self._held_back = True  # the person closed it: the routine goes on in the notice
+
+    def _last_words(self) -> str:
+        """Return the last line the window wrote to its log."""
+        try:
+            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return ""
+        return next((line.strip() for line in reversed(lines) if line.strip()), "")
+
+
+def _tkinter_line() -> tuple[str, bool]:
+    """Return whether tkinter imports, tried in a child so this process stays light."""
+    probe = "import tkinter; print(tkinter.TkVersion)"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-P", "-c", probe],
+            capture_output=True,
+            text=True,
+            timeout=REPORT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"tkinter: could not be tried ({error})", False
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"tkinter: does not import ({last}); install python3-tk", False
+    return f"tkinter: imports (Tk {done.stdout.strip()})", True
+
+
+def _display_line() -> tuple[str, bool]:
+    """Return whether there is a display Tk can open (Tk speaks X11 on Linux and the BSDs)."""
+    if sys.platform in ("win32", "darwin"):
+        return f"{sys.platform}: the window opens on the desktop", True
+    x11, wayland = os.environ.get("DISPLAY"), os.environ.get("WAYLAND_DISPLAY")
+    if x11:
+        through = f" (Wayland {wayland}: through XWayland)" if wayland else ""
+        return f"display: DISPLAY {x11}{through}", True
+    if wayland:
+        return f"display: Wayland {wayland} without DISPLAY: Tk needs XWayland", False
+    return "display: neither DISPLAY nor WAYLAND_DISPLAY is set", False
+
+
+def coach_report() -> list[str]:
+    """Return whether the coach window can open here, for doctor: tkinter, the display."""
+    tk_line, tk_works = _tkinter_line()
+    display_line, display_works = _display_line()
+    if tk_works and display_works:
+        verdict = "guided stretches open the coach window beside the notification"
+    else:
+        verdict = "guided stretches are guided in the notification only"
+    return [tk_line, display_line, verdict]

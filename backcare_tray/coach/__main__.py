@@ -1,0 +1,35 @@
+"""Run the coach window: `python -P -m backcare_tray.coach --runtime DIR --state DIR`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from backcare_tray.adapters.coach import UNAVAILABLE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Show the guided stretch the daemon writes on stdin; 3 when Tk or a display is missing."""
+    parser = argparse.ArgumentParser(
+        prog="python -m backcare_tray.coach",
+        description="The coach window of backcare-tray's guided stretches (started by the "
+        "daemon, which writes one JSON message a line on its stdin).",
+    )
+    parser.add_argument("--runtime", required=True, type=Path, help="the daemon's runtime folder")
+    parser.add_argument("--state", required=True, type=Path, help="the folder of the state file")
+    arguments = parser.parse_args(argv)
+    try:
+        import tkinter  # noqa: F401  (only to know it is there)
+    except ImportError:
+        print("coach window: Tk is not available (install python3-tk)", file=sys.stderr)
+        return UNAVAILABLE
+    from backcare_tray.coach.window import Unavailable, run
+
+    try:
+        return run(arguments.runtime, arguments.state, sys.stdin.buffer)
+    except Unavailable as problem:
+        print(f"coach window: {problem}", file=sys.stderr)
+        return UNAVAILABLE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
