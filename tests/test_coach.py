@@ -46,6 +46,7 @@ from backcare_tray.coach.model import (
     next_change_ms,
     parse_message,
     parse_place,
+    picture_range,
     picture_scale,
     ring_extent,
     seconds_shown,
@@ -182,6 +183,14 @@ def test_pictures_are_brought_near_320_to_384_px(
     """Whole zoom or subsample factors, choosing the size nearest the range."""
     assert picture_scale(*size) == scale
     assert max(size) * scale[0] // scale[1] == shown
+
+
+def test_a_low_screen_gets_a_smaller_picture_so_the_buttons_stay_on_it() -> None:
+    """768 px high: the 384 px picture shows at 2/3 (256 px); a tall screen: as drawn."""
+    assert picture_range(768) == (223, 268)
+    assert picture_scale(384, 384, *picture_range(768)) == (2, 3)
+    assert picture_scale(384, 384, *picture_range(1080)) == (1, 1)
+    assert picture_range(480) == (160, 192)
 
 
 def test_the_countdown_shows_whole_seconds_and_changes_on_the_second() -> None:
@@ -544,11 +553,12 @@ def test_doctor_lines_say_whether_the_window_can_open(monkeypatch: pytest.Monkey
 # The window on a real X server with a window manager.
 
 TEAL = (24, 150, 150)
+FIGURE_TEAL = (38, 132, 140)  # the step pictures' wall (figure.TEAL)
 TEAL_PALE = (226, 242, 242)
 AMBER = (255, 196, 40)
 PAUSED_GREY = (154, 166, 166)
 MAGENTA = PICTURE_COLOURS[0]
-SCREEN_OPTIONS = ("-screen", "0", "1024x768x24", "-noreset")
+SCREEN_OPTIONS = ("-screen", "0", "1280x1024x24", "-noreset")  # the picture as drawn
 
 
 @dataclass
@@ -669,7 +679,7 @@ def test_the_window_shows_the_step_on_top_without_taking_the_focus(screen: Scree
         kind = screen.tool("xprop", "-id", str(window), "_NET_WM_WINDOW_TYPE")
         assert "_NET_WM_WINDOW_TYPE_UTILITY" in kind
         x, y, width, _ = shown["window"]
-        assert 1024 - 40 <= x + width <= 1024 - 20 and 60 <= y <= 100  # under the top right
+        assert 1280 - 40 <= x + width <= 1280 - 20 and 60 <= y <= 100  # under the top right
 
         box = shown["picture"]
         in_picture = screen.grab(box)
@@ -742,7 +752,7 @@ def test_the_window_opens_where_it_was_moved_to(screen: Screen) -> None:
     third = screen.coach()
     third.send(a_step())
     x, y, width, _ = third.next_event("mapped")["window"]
-    assert 1024 - width - 40 < x and x + width <= 1024 and 0 <= y < 40
+    assert 1280 - width - 40 < x and x + width <= 1280 and 0 <= y < 40
 
 
 @pytest.mark.desktop
@@ -827,7 +837,9 @@ def test_the_buttons_drive_a_real_daemon_and_closing_leaves_the_routine(desktop:
     start_openbox(desktop.env, desktop.processes, desktop.home / "openbox.log")
     runtime = Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray"
     state = desktop.home / ".local/state/backcare-tray"
-    with running_daemon(desktop, config=write_config(desktop, "45m")):
+    config = write_config(desktop, "45m")  # the test starts the window itself
+    config.write_text(config.read_text() + "\n[guide]\nwindow = false\n")
+    with running_daemon(desktop, config=config):
         assert desktop.run("start").returncode == 0
         coach = start_coach(desktop.env, runtime, state, desktop.home / "coach.log")
         try:
@@ -864,3 +876,72 @@ def test_the_buttons_drive_a_real_daemon_and_closing_leaves_the_routine(desktop:
         finally:
             coach.stop()
         assert desktop.status()["state"] == "stretching"  # the routine goes on in the notice
+
+
+def coach_events(runtime: Path) -> list[dict[str, Any]]:
+    """Return the debug lines of the window the daemon started (its stderr, in its log)."""
+    log = runtime / "coach.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [json.loads(line) for line in lines if line.startswith('{"coach"')]
+
+
+def coach_event(runtime: Path, name: str, after: int = 0) -> tuple[int, dict[str, Any]]:
+    """Wait for the window's next debug line of that name; return its place and the line."""
+
+    def found() -> tuple[int, dict[str, Any]] | None:
+        events = coach_events(runtime)
+        return next(
+            ((i, e) for i, e in enumerate(events) if i >= after and e["coach"] == name), None
+        )
+
+    event = wait_for(found, 15, f"the coach window's {name!r}")
+    assert event is not None
+    return event
+
+
+@pytest.mark.desktop
+def test_the_daemon_opens_the_window_at_start_and_its_done_counts(desktop: Desktop) -> None:
+    """Start opens the window with the step's picture; its Done counts; closed, it stays so."""
+    start_openbox(desktop.env, desktop.processes, desktop.home / "openbox.log")
+    desktop.env["BACKCARE_TRAY_COACH_DEBUG"] = "1"  # the window says where its buttons are
+    runtime = Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray"
+    with running_daemon(desktop, config=write_config(desktop, "45m")):
+        wait_for(
+            lambda: desktop.status()["pictures"]["drawn"] == desktop.status()["pictures"]["wanted"],
+            20,
+            "the pictures to be drawn",
+        )
+        assert desktop.run("start").returncode == 0
+        _, step = coach_event(runtime, "step")
+        assert step["doing"] == "Get into position (1 of 2)"
+        at, mapped = coach_event(runtime, "mapped")
+        x, y, width, height = mapped["picture"]
+        shot = grab(desktop.env["DISPLAY"], (x, y, width, height))
+        assert shot.count(FIGURE_TEAL, tolerance=16) > width * height // 4  # the step's picture
+        assert desktop.status()["coach"]["open"] is True
+        click(desktop.env, mapped["buttons"]["done"])
+        try:
+            wait_for(lambda: desktop.status()["today"]["done"] == 1, 10, "Done to count")
+        except AssertionError as failed:
+            failed.add_note((runtime / "coach.log").read_text())
+            raise
+        coach_event(runtime, "end", at)  # the confirmation, then it closes by itself
+        wait_for(lambda: not desktop.status()["coach"]["open"], 10, "the window to close")
+
+        assert desktop.run("start").returncode == 0
+        count = len(coach_events(runtime))
+        at, _ = coach_event(runtime, "mapped", count)
+        ids = wait_for(
+            lambda: desktop.tool(
+                "xdotool", "search", "--onlyvisible", "--class", "BackcareTrayCoach"
+            ).split(),
+            10,
+            "the window",
+        )
+        ask_to_close(desktop.env["DISPLAY"], int(ids[0]))
+        wait_for(lambda: not desktop.status()["coach"]["open"], 10, "the window to close")
+        state = desktop.status()
+        assert state["state"] == "stretching"  # the routine goes on in the notification
+        first = desktop.status()["status"]
+        wait_for(lambda: desktop.status()["status"] != first, 15, "the next step")
+        assert desktop.status()["coach"]["open"] is False  # not opened again for this routine

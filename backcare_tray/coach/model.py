@@ -16,6 +16,7 @@ __all__ = [
     "next_change_ms",
     "parse_message",
     "parse_place",
+    "picture_range",
     "picture_scale",
     "ring_extent",
     "seconds_shown",
@@ -121,21 +122,32 @@ def parse_message(line: bytes | str) -> Step | End:
     raise Malformed(f"unknown message type {kind!r}")
 
 
-def picture_scale(width: int, height: int) -> tuple[int, int]:
+def picture_scale(
+    width: int, height: int, smallest: int = PICTURE_SMALLEST, largest: int = PICTURE_LARGEST
+) -> tuple[int, int]:
     """Return (zoom, subsample) bringing a picture's longer side nearest to 320-384 px."""
-    # Tk 8.6 scales a photo by whole factors only: a picture drawn at 320-384 px shows as drawn,
-    # others are zoomed or subsampled to whichever size comes nearest to that range.
+    # Tk 8.6 scales a photo by whole factors only (a zoom, then a subsample): a picture drawn
+    # at 320-384 px shows as drawn, others are scaled to whichever size comes nearest to that
+    # range. A low screen asks for a smaller range, where 2/3 and 3/4 help.
     longest = max(width, height)
     if longest <= 0:
         return 1, 1
-    zooms = [(zoom, 1) for zoom in range(1, PICTURE_LARGEST // longest + 2)]
-    subsamples = [(1, sub) for sub in range(2, -(-longest // PICTURE_SMALLEST) + 2)]
+    zooms = [(zoom, 1) for zoom in range(1, largest // longest + 2)]
+    subsamples = [(1, sub) for sub in range(2, -(-longest // smallest) + 2)]
 
     def off_range(scale: tuple[int, int]) -> tuple[float, int]:
         size = longest * scale[0] / scale[1]
-        return max(0.0, PICTURE_SMALLEST - size, size - PICTURE_LARGEST), scale[0] * scale[1]
+        return max(0.0, smallest - size, size - largest), scale[0] * scale[1]
 
-    return min(zooms + subsamples, key=off_range)
+    return min([*zooms, *subsamples, (3, 4), (2, 3)], key=off_range)
+
+
+def picture_range(screen_height: int) -> tuple[int, int]:
+    """Return the smallest and largest picture the window shows on a screen this high."""
+    # Below the picture the window needs about 440 px (the step, the ring, the buttons and
+    # the frame), and it opens 60 px from the top: a 768 px laptop screen gets 256 px.
+    largest = max(192, min(PICTURE_LARGEST, screen_height - 500))
+    return min(PICTURE_SMALLEST, largest * 5 // 6), largest
 
 
 def seconds_shown(deadline: float, now: float) -> int:

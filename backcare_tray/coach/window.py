@@ -41,6 +41,7 @@ from backcare_tray.coach.model import (
     next_change_ms,
     parse_message,
     parse_place,
+    picture_range,
     picture_scale,
     ring_extent,
     seconds_shown,
@@ -417,11 +418,12 @@ class Coach:
         except tk.TclError as problem:  # tried again at the next message: it may be drawn then
             print(f"coach window: cannot show the picture {path}: {problem}", file=sys.stderr)
             return None
-        zoom, subsample = picture_scale(photo.width(), photo.height())
+        smallest, largest = picture_range(self.root.winfo_screenheight())
+        zoom, subsample = picture_scale(photo.width(), photo.height(), smallest, largest)
+        if zoom > 1:
+            photo = photo.zoom(zoom)
         if subsample > 1:
             photo = photo.subsample(subsample)
-        elif zoom > 1:
-            photo = photo.zoom(zoom)
         self._pictures[path] = photo
         return photo
 
