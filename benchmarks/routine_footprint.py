@@ -28,15 +28,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--tray", choices=["trayer", "xfce4-panel"], default="xfce4-panel")
+    parser.add_argument("--cues", choices=["chime", "voice", "off"], default="chime")
+    parser.add_argument("--no-window", action="store_true", help="no coach window")
+    parser.add_argument(
+        "--no-config", action="store_true", help="no config file (for releases before [sound])"
+    )
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
         virtual_desktop(Path(tmp), tray=args.tray) as desktop,
     ):
         log = Path(tmp) / "daemon.log"
+        config = Path(tmp) / "config.toml"
+        window = "false" if args.no_window else "true"
+        config.write_text(f'[sound]\ncues = "{args.cues}"\n[guide]\nwindow = {window}\n')
+        config_args = [] if args.no_config else ["--config", str(config)]
         with open(log, "wb") as output:
             daemon = subprocess.Popen(
-                [command_path(), "run"], env=desktop.env, stdout=output, stderr=subprocess.STDOUT
+                [command_path(), "run", *config_args],
+                env=desktop.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
             )
         try:
             wait_for(lambda: desktop.run("status").returncode == 0, 30, "daemon status")
@@ -58,7 +70,10 @@ def main() -> None:
         finally:
             daemon.terminate()
             daemon.wait(timeout=15)
-    print(f"tray {args.tray}; idle window {args.idle_seconds:.0f} s; routine {minutes:.2f} min")
+    print(
+        f"tray {args.tray}; idle window {args.idle_seconds:.0f} s; routine {minutes:.2f} min; "
+        f"cues {args.cues}; coach window {'off' if args.no_window else 'on'}"
+    )
     print(f"{'USS MiB idle':34} {idle:8.1f}")
     print(f"{'USS MiB during the routine (peak)':34} {peak:8.1f}")
     print(f"{'USS MiB after the routine':34} {after:8.1f}")

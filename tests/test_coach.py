@@ -905,7 +905,10 @@ def test_the_daemon_opens_the_window_at_start_and_its_done_counts(desktop: Deskt
     start_openbox(desktop.env, desktop.processes, desktop.home / "openbox.log")
     desktop.env["BACKCARE_TRAY_COACH_DEBUG"] = "1"  # the window says where its buttons are
     runtime = Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray"
-    with running_daemon(desktop, config=write_config(desktop, "45m")):
+    # No tray: on this XEmbed tray the GTK icon would load Pillow into the daemon for its
+    # pictures; without it, the daemon's own memory holds neither Tk nor Pillow.
+    config = write_config(desktop, "45m")
+    with running_daemon(desktop, "--no-tray", config=config) as daemon:
         wait_for(
             lambda: desktop.status()["pictures"]["drawn"] == desktop.status()["pictures"]["wanted"],
             20,
@@ -919,6 +922,11 @@ def test_the_daemon_opens_the_window_at_start_and_its_done_counts(desktop: Deskt
         shot = grab(desktop.env["DISPLAY"], (x, y, width, height))
         assert shot.count(FIGURE_TEAL, tolerance=16) > width * height // 4  # the step's picture
         assert desktop.status()["coach"]["open"] is True
+        # With the pictures drawn and the window up, the daemon itself has loaded neither
+        # Tk nor Pillow: neither library is mapped into its process.
+        libraries = Path(f"/proc/{daemon.pid}/maps").read_text()
+        assert "_tkinter" not in libraries and "libtk" not in libraries
+        assert "/PIL/" not in libraries and "pillow.libs" not in libraries
         click(desktop.env, mapped["buttons"]["done"])
         try:
             wait_for(lambda: desktop.status()["today"]["done"] == 1, 10, "Done to count")

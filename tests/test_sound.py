@@ -25,7 +25,7 @@ from backcare_tray.adapters.sound import (
     spawn_quietly,
 )
 from backcare_tray.chimes import CHIMES_VERSION, chime_wav
-from backcare_tray.cues import Cue, CueKind, CueMode
+from backcare_tray.cues import CUE_KINDS, Cue, CueKind, CueMode
 
 HOLD = Cue("hold", "Hold for 20 seconds")
 
@@ -158,6 +158,29 @@ def test_a_chime_file_is_written_once_per_kind_and_volume_and_atomically(tmp_pat
     path.write_bytes(path.read_bytes()[:1000])  # cut short (a crash of another writer)
     SoundPlayer(tmp_path / "sounds", "linux", which_of("paplay"), spawner).play(HOLD, "chime", 70)
     assert path.read_bytes() == chime_wav("hold", 70)
+
+
+def test_prepare_has_a_helper_process_write_every_chime_so_play_synthesises_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After prepare (a real helper process) the daemon only plays files; a second is a no-op."""
+    sound, spawner = player(tmp_path, "linux", "paplay")
+    sound.prepare(45)
+    for kind in CUE_KINDS:
+        assert Path(chime_path(tmp_path, kind, 45)).read_bytes() == chime_wav(kind, 45)
+
+    def synthesised_here(kind: CueKind, volume: int) -> bytes:
+        raise AssertionError("a chime was synthesised in the daemon's process")
+
+    monkeypatch.setattr("backcare_tray.adapters.sound.chime_wav", synthesised_here)
+    with caplog.at_level(logging.WARNING):
+        for kind in CUE_KINDS:
+            sound.play(Cue(kind, ""), "chime", 45)
+    assert not warnings(caplog)
+    assert [c[-1] for c in spawner.commands()] == [chime_path(tmp_path, k, 45) for k in CUE_KINDS]
+    first = Path(chime_path(tmp_path, "due", 45)).stat().st_mtime_ns
+    sound.prepare(45)  # all there: no helper run, nothing rewritten
+    assert Path(chime_path(tmp_path, "due", 45)).stat().st_mtime_ns == first
 
 
 def test_a_new_cue_cuts_the_one_still_sounding_and_off_does_nothing(tmp_path: Path) -> None:

@@ -148,6 +148,10 @@ class StepPictureFiles(Protocol):
 class CuePlayer(Protocol):
     """Gives the routine's cues by ear, without ever waiting for them."""
 
+    def prepare(self, volume: int) -> None:
+        """Have the chimes at this volume made (in a helper process); slow, so off the loop."""
+        ...
+
     def play(self, cue: "Cue", mode: "CueMode", volume: int, language: str = "en") -> None:
         """Start a cue (a chime, or its words spoken) and return at once."""
         ...

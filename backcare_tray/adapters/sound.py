@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from backcare_tray.chimes import CHIMES_VERSION, chime_wav
-from backcare_tray.cues import Cue, CueKind, CueMode
+from backcare_tray.cues import CUE_KINDS, Cue, CueKind, CueMode
 
 __all__ = [
     "CHIME_PLAYERS",
@@ -31,6 +31,7 @@ __all__ = [
     "Child",
     "SoundPlayer",
     "chime_command",
+    "chime_file_name",
     "sound_report",
     "spawn_quietly",
     "voice_command",
@@ -82,6 +83,8 @@ _INSTALL = {
     "win32": ("-", "Windows PowerShell"),
 }
 STOP_WAIT = 0.5  # seconds stop() waits, in all, for the cut players to end
+CHIME_HELPER = "backcare_tray.adapters.write_chimes"
+HELPER_TIMEOUT = 30.0  # seconds: writing the six chimes takes about a tenth
 WORDS_VARIABLE = "BACKCARE_TRAY_WORDS"  # how the words reach PowerShell: never in its command
 LANGUAGE_VARIABLE = "BACKCARE_TRAY_LANGUAGE"
 # Windows PowerShell's System.Speech, reading the words and the language from the environment;
@@ -96,6 +99,11 @@ POWERSHELL_SPEECH = (
     "$s.Speak($env:" + WORDS_VARIABLE + ")"
 )
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*")
+
+
+def chime_file_name(kind: str, volume: int, version: int) -> str:
+    """Return the file name of a chime of a kind at a volume."""
+    return f"cue-{kind}-{volume}-v{version}.wav"
 
 
 def _family(platform: str) -> str:
@@ -297,9 +305,27 @@ class SoundPlayer:
             return
         self._start(player[0], chime_command(*player, wav), {})
 
+    def prepare(self, volume: int) -> None:
+        """Have every chime at this volume written by a helper process; slow, so off the loop."""
+        volume = max(0, min(100, int(volume)))
+        names = [chime_file_name(kind, volume, CHIMES_VERSION) for kind in CUE_KINDS]
+        if volume == 0 or all(_whole_wav(os.path.join(self._cache, n)) for n in names):
+            return
+        command = [sys.executable, "-P", "-m", CHIME_HELPER, str(self._cache), str(volume)]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=HELPER_TIMEOUT, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            self._warn("helper", f"cannot write the chimes in a helper process: {error}")
+            return
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            self._warn("helper", f"the chimes' helper failed ({done.returncode}): {last}")
+
     def _chime_file(self, kind: CueKind, volume: int) -> str | None:
-        """Return the path of the chime's WAV file, writing it the first time (atomically)."""
-        name = f"cue-{kind}-{volume}-v{CHIMES_VERSION}.wav"
+        """Return the path of the chime's WAV file, writing it here if prepare has not."""
+        name = chime_file_name(kind, volume, CHIMES_VERSION)
         path = os.path.join(self._cache, name)
         if path in self._written:
             return path

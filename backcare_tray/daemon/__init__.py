@@ -72,7 +72,7 @@ class Daemon:
         self._sleep_signal.start()
         self._clock_change.start()
         self.store.note("daemon_started")
-        self._prepare_pictures()
+        self._prepare_outputs()
         self._apply(self.senses.tick(self.state, self.settings))
         if self.presenter.tray is not None:
             self.presenter.tray.start()
@@ -155,11 +155,21 @@ class Daemon:
         self.presenter.show(at, notice, cue_after(effects, self.settings), routine_end(effects))
         return refusal
 
-    def _prepare_pictures(self) -> None:
-        """Have the stretches' pictures drawn off the loop (a helper process, a second or so)."""
-        pictures = self.adapters.pictures
-        if pictures is not None:
-            threading.Thread(target=pictures.prepare, name="pictures", daemon=True).start()
+    def _prepare_outputs(self) -> None:
+        """Have the pictures drawn and the chimes made off the loop, each by a helper process."""
+        pictures, cues, volume = (
+            self.adapters.pictures,
+            self.adapters.cues,
+            self.settings.cue_volume,
+        )
+
+        def prepare() -> None:
+            if pictures is not None:
+                pictures.prepare()
+            if cues is not None:
+                cues.prepare(volume)
+
+        threading.Thread(target=prepare, name="prepare-outputs", daemon=True).start()
 
     def _scene(self, at: Moment) -> Scene:
         """Return what the views are drawn from now."""
@@ -202,7 +212,7 @@ class Daemon:
         self.senses.want_probe(settings.idle_probe)
         self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
         self.store.forget_streak()
-        self._prepare_pictures()  # new stretches of the user's own may name pictures
+        self._prepare_outputs()  # a new volume, new stretches of the user's own
         log.info("Config reloaded.")
         self._replan()
         return {"ok": True, "message": "config reloaded"}

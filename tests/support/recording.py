@@ -86,6 +86,9 @@ class RecordingCues:
         self.played: list[tuple[Cue, CueMode, int]] = []
         self.stopped = 0
 
+    def prepare(self, volume: int) -> None:
+        """Nothing to make."""
+
     def play(self, cue: Cue, mode: CueMode, volume: int, language: str = "en") -> None:
         """Record a cue."""
         self.played.append((cue, mode, volume))
