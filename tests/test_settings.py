@@ -161,7 +161,7 @@ def test_the_table_carries_what_a_form_needs() -> None:
         if setting.kind == "choice":
             assert setting.default in setting.choices
     assert [s.key for s in settings_in("goals")] == ["daily_stretches"]
-    assert describe_bounds(setting_named("schedule.remind_every")) == "a duration, 0s up to 24h"
+    assert describe_bounds(setting_named("schedule.remind_every")) == "a duration, 0s up to 1d"
     assert describe_bounds(setting_named("goals.daily_stretches")) == "a whole number from 1"
 
 
