@@ -40,11 +40,16 @@ def daemon_options(argv: Sequence[str]) -> tuple[str | None, bool, bool] | None:
         word = words.pop(0)
         if word in ("--no-tray", "--verbose") and word not in flags:
             flags.add(word)
-        elif word == "--config" and config is None and words and not words[0].startswith("-"):
+        elif word == "--config" and config is None and words and _plain_path(words[0]):
             config = words.pop(0)
         else:
             return None
     return config, "--no-tray" in flags, "--verbose" in flags
+
+
+def _plain_path(word: str) -> bool:
+    """Return True when a word after --config is a path argparse would take as it is."""
+    return bool(word.strip()) and not word.startswith("-")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

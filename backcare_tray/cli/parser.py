@@ -4,7 +4,7 @@ import argparse
 from collections.abc import Callable
 
 from backcare_tray import __version__
-from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName
+from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName, path_arg
 from backcare_tray.commands import COMMANDS, CommandName, CommandSpec, DurationKind
 from backcare_tray.durations import parse_duration
 
@@ -80,7 +80,11 @@ def _add_local_command(
     parser = sub.add_parser(name, help=local.help)
     parser.set_defaults(local_command=name)
     if local.reads_config:
-        parser.add_argument("--config", help="config file (default: the user config dir)")
+        parser.add_argument(
+            "--config",
+            type=path_arg,
+            help="config file (default: the user config dir); it must exist when named",
+        )
     local.arguments(parser)
 
 
