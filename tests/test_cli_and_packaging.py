@@ -142,6 +142,7 @@ OTHER_FORMS = [
     ["run", "--conf", "a.toml"],  # an abbreviation argparse knows
     ["run", "--no-tray", "--no-tray"],
     ["run", "--config", "-x"],
+    ["run", "--config", ""],  # an empty path: argparse refuses it
     ["run", "extra"],
     ["status"],
     ["snooze", "10m"],

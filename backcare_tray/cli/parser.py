@@ -25,7 +25,7 @@ examples:
   backcare-tray doctor               what this desktop offers, for bug reports
 
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
-3 backcare-tray is not running
+3 backcare-tray is not running, 141 the output was cut short (its reader closed)
 """
 
 
