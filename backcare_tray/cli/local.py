@@ -263,7 +263,11 @@ def _stats(args: "argparse.Namespace") -> int:
 def _autostart_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the autostart command's action and options."""
     parser.add_argument("action", choices=["enable", "disable", "status"])
-    parser.add_argument("--systemd", action="store_true", help="Linux: also a systemd user unit")
+    parser.add_argument(
+        "--systemd",
+        action="store_true",
+        help="Linux: start with a systemd user unit instead of the XDG autostart entry",
+    )
     parser.add_argument(
         "--menu", action="store_true", help="Linux: also an entry in the application menu"
     )
@@ -279,19 +283,18 @@ def _autostart(args: "argparse.Namespace") -> int:
 
         lines = autostart.windows_run_entry(winreg, autostart.command_path(), action)
     else:
-        found = autostart.places(
-            sys.platform,
-            Path.home(),
-            autostart.command_path(),
-            app_icon_path(),
-            systemd=args.systemd or action != "enable",
-            menu=args.menu or action != "enable",
-        )
-        change = {"enable": autostart.enable, "disable": autostart.disable}
-        lines = change.get(action, autostart.status)(found)
+        where = (sys.platform, Path.home(), autostart.command_path(), app_icon_path())
+        every = autostart.every_place(*where)
+        if action == "enable":
+            chosen = autostart.places(*where, systemd=args.systemd, menu=args.menu)
+            lines = autostart.enable(chosen, every)
+        else:
+            lines = (autostart.disable if action == "disable" else autostart.status)(every)
     print("\n".join(lines) if lines else "nothing to do")
     if action == "enable" and args.systemd:
         print("To start it with systemd: systemctl --user enable --now backcare-tray.service")
+    if action == "disable" and any("systemd" in line for line in lines):
+        print("To stop the running service now: systemctl --user stop backcare-tray.service")
     return 0
 
 
