@@ -121,6 +121,7 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         Command("snooze", s) for s in (300, 600, 900, 1800)
     ]
     assert not menu[2].enabled  # nothing to snooze while working
+    assert not menu[3].enabled and not menu[4].enabled  # nor to mark done or skip
     assert [c.label for c in menu[7].children] == [
         "30 min",
         "1 hour",
@@ -131,12 +132,19 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
 
 
 def test_menu_when_due_paused_and_stretching() -> None:
-    """Snooze is enabled when due; paused offers Resume; stretching offers a stop."""
+    """Snooze, done and skip are enabled when due; paused offers Resume; stretching a stop."""
     due, _ = step(initial_state(T0, SETTINGS, 0), Tick(T0 + 2700), SETTINGS)
-    assert build_menu(due, "s", "t", SETTINGS)[2].enabled
+    assert [e.enabled for e in build_menu(due, "s", "t", SETTINGS)[2:5]] == [True] * 3
     paused, _ = step(due, Pause(T0 + 2701), SETTINGS)
     assert build_menu(paused, "s", "t", SETTINGS)[7].command == Command("resume")
+    assert [e.enabled for e in build_menu(paused, "s", "t", SETTINGS)[2:5]] == [False] * 3
     stretching, _ = step(due, StartStretch(T0 + 2701), SETTINGS)
+    assert [e.label for e in build_menu(stretching, "s", "t", SETTINGS)[3:6]] == [
+        "Snooze",
+        "Mark done",
+        "Skip",
+    ]
+    assert all(e.enabled for e in build_menu(stretching, "s", "t", SETTINGS)[3:6])
     assert build_menu(stretching, "s", "t", SETTINGS)[1].command == Command("cancel")
     assert build_menu(stretching, "s", "t", SETTINGS)[2].command == Command("pause-routine")
     held, _ = step(stretching, PauseRoutine(T0 + 2703), SETTINGS)
