@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "ENV",
     "LABEL",
     "MARK",
     "RUN_KEY",
@@ -16,6 +17,9 @@ __all__ = [
     "desktop_entry",
     "disable",
     "enable",
+    "every_place",
+    "exec_line",
+    "exec_start",
     "launch_agent",
     "places",
     "status",
@@ -26,6 +30,68 @@ __all__ = [
 MARK = "X-Backcare-Tray-Written=true"  # only files carrying this are ever removed
 LABEL = "org.backcare-tray.daemon"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+# systemd runs no executable whose path holds a quote, a backslash or a control character
+# ("Executable name contains special characters"); such a path is handed to env instead.
+ENV = "/usr/bin/env"
+
+# The Desktop Entry spec's reserved characters in an Exec argument, and those that are
+# escaped with a backslash inside its double quotes.
+_EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+_EXEC_ESCAPED = frozenset('"`$\\')
+# The general escapes of a desktop entry's string values, applied after the quoting.
+_STRING_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# What needs no quotes in a systemd command line; anything else is quoted and C-escaped.
+_UNIT_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+:@,=-")
+_UNIT_UNSAFE = frozenset("\"'\\")  # string_is_safe() in systemd refuses these and controls
+
+
+def _desktop_string(text: str) -> str:
+    """Return text escaped as a desktop entry's string value (backslash, newline, tab)."""
+    return "".join(_STRING_ESCAPES.get(c, c) for c in text)
+
+
+def _exec_word(word: str) -> str:
+    """Return one word of an Exec key, quoted where the Desktop Entry spec requires it."""
+    if word and not _EXEC_RESERVED.intersection(word):
+        quoted = word
+    else:
+        quoted = '"' + "".join(f"\\{c}" if c in _EXEC_ESCAPED else c for c in word) + '"'
+    return quoted.replace("%", "%%")  # a literal percent sign, not a field code
+
+
+def exec_line(command: str, *arguments: str) -> str:
+    """Return the Exec value (as written in the file) that runs command with arguments."""
+    return _desktop_string(" ".join(_exec_word(word) for word in (command, *arguments)))
+
+
+def _unit_word(word: str, *, executable: bool) -> str:
+    """Return one word of a systemd command line: quoted and C-escaped where needed."""
+    escaped = word.replace("%", "%%")  # specifiers are expanded in every word
+    if not executable:
+        escaped = escaped.replace("$", "$$")  # and variables in the arguments
+    if escaped and set(escaped) <= _UNIT_PLAIN:
+        return escaped
+    return '"' + "".join(_c_escaped(c) for c in escaped) + '"'
+
+
+def _c_escaped(c: str) -> str:
+    """Return one character as it stands inside a systemd quoted word (C-style escapes)."""
+    if c in '"\\':
+        return "\\" + c
+    if c.isprintable():
+        return c
+    code = ord(c)
+    if code < 0x80:  # \x gives a byte: right for ASCII only
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def exec_start(command: str, *arguments: str) -> str:
+    """Return the ExecStart value that runs command with arguments, as systemd reads it."""
+    words = [command, *arguments]
+    if _UNIT_UNSAFE.intersection(command) or not command.isprintable():
+        words.insert(0, ENV)  # systemd refuses such an executable: env runs it for it
+    return " ".join(_unit_word(word, executable=i == 0) for i, word in enumerate(words))
 
 
 def desktop_entry(command: str, icon: Path) -> str:
@@ -37,8 +103,8 @@ def desktop_entry(command: str, icon: Path) -> str:
             "Name=backcare-tray",
             "GenericName=Stretch reminder",
             "Comment=Reminds you to stand up and stretch your back",
-            f"Exec={command} run",
-            f"Icon={icon}",
+            f"Exec={exec_line(command, 'run')}",
+            f"Icon={_desktop_string(str(icon))}",
             "Terminal=false",
             "Categories=Utility;",
             "X-GNOME-Autostart-enabled=true",
@@ -59,7 +125,7 @@ def systemd_unit(command: str) -> str:
             "After=graphical-session.target",
             "",
             "[Service]",
-            f"ExecStart={command} run",
+            f"ExecStart={exec_start(command, 'run')}",
             "Restart=on-failure",
             "",
             "[Install]",
@@ -84,11 +150,36 @@ def launch_agent(command: str) -> bytes:
 
 @dataclass(frozen=True)
 class Place:
-    """One thing autostart writes: where, and what."""
+    """One thing autostart writes: where, what, and whether it starts the daemon at login."""
 
     what: str
     path: Path
     content: bytes
+    starts: bool = True  # False for the application menu entry: it only offers a launcher
+
+
+def every_place(platform: str, home: Path, command: str, icon: Path) -> list[Place]:
+    """Return every file autostart may write on a platform (Windows uses the registry)."""
+    if platform == "darwin":
+        plist = home / "Library" / "LaunchAgents" / f"{LABEL}.plist"
+        return [Place("LaunchAgent", plist, launch_agent(command))]
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    entry = desktop_entry(command, icon).encode()
+    return [
+        Place("XDG autostart entry", config / "autostart" / "backcare-tray.desktop", entry),
+        Place(
+            "application menu entry",
+            data / "applications" / "backcare-tray.desktop",
+            entry,
+            starts=False,
+        ),
+        Place(
+            "systemd user unit",
+            config / "systemd" / "user" / "backcare-tray.service",
+            systemd_unit(command).encode(),
+        ),
+    ]
 
 
 def places(
@@ -100,25 +191,16 @@ def places(
     systemd: bool = False,
     menu: bool = False,
 ) -> list[Place]:
-    """Return the files autostart manages on a platform (Windows uses the registry instead)."""
+    """Return the files enable writes: ONE way of starting, and the menu entry if asked.
+
+    On Linux that way is the XDG autostart entry, or with systemd the user unit instead
+    (never both: two starters would race, and the loser would be restarted on failure).
+    """
+    found = every_place(platform, home, command, icon)
     if platform == "darwin":
-        plist = home / "Library" / "LaunchAgents" / f"{LABEL}.plist"
-        return [Place("LaunchAgent", plist, launch_agent(command))]
-    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    entry = desktop_entry(command, icon).encode()
-    candidates = [
-        (True, "XDG autostart entry", config / "autostart" / "backcare-tray.desktop", entry),
-        (menu, "application menu entry", data / "applications" / "backcare-tray.desktop", entry),
-        (
-            systemd,
-            "systemd user unit",
-            config / "systemd" / "user" / "backcare-tray.service",
-            systemd_unit(command).encode(),
-        ),
-    ]
-    found = [Place(what, path, content) for wanted, what, path, content in candidates if wanted]
-    return found
+        return found
+    entry, menu_entry, unit = found
+    return [unit if systemd else entry, *([menu_entry] if menu else [])]
 
 
 def _ours(path: Path) -> bool:
@@ -130,8 +212,8 @@ def _ours(path: Path) -> bool:
     return MARK.encode() in data or b"BackcareTrayWritten" in data
 
 
-def enable(found: list[Place]) -> list[str]:
-    """Write each file (again); return what was done, one line each."""
+def enable(found: list[Place], every: list[Place] | None = None) -> list[str]:
+    """Write each file (again), and remove our other starters of every; say what was done."""
     done = []
     for place in found:
         if place.path.exists() and not _ours(place.path):
@@ -140,14 +222,31 @@ def enable(found: list[Place]) -> list[str]:
         place.path.parent.mkdir(parents=True, exist_ok=True)
         place.path.write_bytes(place.content)
         done.append(f"{place.what}: {place.path}")
+    chosen = {place.path for place in found}
+    others = [p for p in every or [] if p.starts and p.path not in chosen]
+    done += [f"{line} (started one way only)" for line in disable(others)]
     return done
 
 
+def _links_to(unit: Path) -> list[Path]:
+    """Return the links `systemctl --user enable` made to a unit in its *.wants folders."""
+    target = unit.resolve()
+    return [
+        link
+        for link in unit.parent.glob(f"*.wants/{unit.name}")
+        if link.is_symlink() and (link.parent / os.readlink(link)).resolve() == target
+    ]
+
+
 def disable(found: list[Place]) -> list[str]:
-    """Remove the files autostart wrote, and only those."""
+    """Remove the files autostart wrote (and systemctl's links to them), and only those."""
     done = []
     for place in found:
         if _ours(place.path):
+            links = _links_to(place.path) if place.path.suffix == ".service" else []
+            for link in links:
+                link.unlink()
+                done.append(f"removed systemctl's link: {link}")
             place.path.unlink()
             done.append(f"removed {place.what}: {place.path}")
     return done

@@ -147,7 +147,7 @@ COMMANDS: Mapping[CommandName, CommandSpec] = {
         "pause reminders",
         BecomesEvent(lambda c, o: engine.Pause(o.now, c.seconds)),
         duration="pause",
-        argument_help="e.g. 1h{or_words} (default: until resumed)",
+        argument_help="e.g. 1h, 2d or 1w{or_words} (default: until resumed)",
     ),
     "pause-tomorrow": CommandSpec(
         "pause until tomorrow's working hours",

@@ -94,13 +94,8 @@ def _autostart() -> list[str]:
     from backcare_tray import autostart
     from backcare_tray.paths import app_icon_path
 
-    found = autostart.places(
-        sys.platform,
-        Path.home(),
-        autostart.command_path(),
-        app_icon_path(),
-        systemd=True,
-        menu=True,
+    found = autostart.every_place(
+        sys.platform, Path.home(), autostart.command_path(), app_icon_path()
     )
     return autostart.status(found)
 

@@ -18,6 +18,11 @@ from backcare_tray.validation import (
 )
 
 __all__ = [
+    "LONGEST_TEXT",
+    "MOST_HOLD_SECONDS",
+    "MOST_PHASES",
+    "MOST_REPS",
+    "MOST_STEPS",
     "MOVEMENT_SECONDS",
     "PNG_SIGNATURE",
     "REST_SECONDS",
@@ -37,6 +42,27 @@ REST_SECONDS = 5
 # Seconds given to each set-up step before the first hold on a side: read it, get there.
 SETUP_SECONDS = 6
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# What a body can do at a desk, and what a notification can show: a stretch of one's own is
+# held to these, so no number in a config file sizes a routine, a timer or a message.
+MOST_REPS = 50  # repetitions per side (reps and reps_max)
+MOST_HOLD_SECONDS = 600  # ten minutes in one hold (hold_seconds and hold_seconds_max)
+MOST_STEPS = 12
+# The longest each text may be, in characters; a step's text is each entry of steps.
+LONGEST_TEXT = {
+    "id": 40,
+    "name": 60,
+    "area": 60,
+    "summary": 300,
+    "steps": 300,
+    "sides": 30,
+    "equipment": 100,
+    "safety": 300,
+}
+_ONE_LINE = {"id", "name", "area", "sides", "equipment"}  # shown in a menu or a title
+# The most phases a routine can have: per side, a set-up phase per step before the held one
+# (the second side's first is its switch), then every hold with a rest between two.
+MOST_PHASES = 2 * ((MOST_STEPS - 1) + MOST_REPS + (MOST_REPS - 1))
 
 _T = TypeVar("_T")
 _FIELDS = {
@@ -78,6 +104,17 @@ class Exercise:
     hold_step: int = 0
     # A picture file per step (PNG, absolute paths); () for none, or the built-in drawings.
     pictures: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Refuse a dose past the bounds, whoever builds it (the loader names the key first)."""
+        reps = (self.reps, self.reps_max or self.reps)
+        holds = (self.hold_seconds, self.hold_seconds_max or self.hold_seconds)
+        if not all(1 <= n <= MOST_REPS for n in reps) or not all(
+            0 <= n <= MOST_HOLD_SECONDS for n in holds
+        ):
+            raise ValueError(f"{self.id}: a dose past the bounds: reps {reps}, holds {holds}")
+        if not 1 <= len(self.steps) <= MOST_STEPS or len(self.sides) not in (0, 2):
+            raise ValueError(f"{self.id}: {len(self.steps)} steps and {len(self.sides)} sides")
 
     @property
     def held_step(self) -> int:
@@ -122,27 +159,59 @@ class _Reader:
             self.problems.append(error)
             return fallback
 
+    def _fits(self, key: str, text: str, where: str) -> bool:
+        """Return True when a text is short enough (and one line where it must be); else note it."""
+        longest = LONGEST_TEXT[key]
+        if len(text) > longest:
+            shown = f"{text[:30]!r}..."
+            problem = f"{shown} is {len(text)} characters long; at most {longest} are allowed"
+            self.problems.append(InvalidValue(where, problem))
+            return False
+        if key in _ONE_LINE and any(ord(c) < 32 or ord(c) == 127 for c in text):
+            self.problems.append(InvalidValue(where, f"{text!r} must be one line of text"))
+            return False
+        return True
+
     def text(self, key: str, default: str | None = None) -> str:
-        """Return a string field."""
-        return self.take(lambda: take_str(self.table, key, self.prefix, default), "")
+        """Return a string field no longer than its key allows."""
+        value = self.take(lambda: take_str(self.table, key, self.prefix, default), "")
+        return value if self._fits(key, value, f"{self.prefix}{key}") else ""
 
-    def number(self, key: str, default: int, minimum: int = 0) -> int:
-        """Return a whole-number field."""
-        return self.take(lambda: take_int(self.table, key, self.prefix, default, minimum), minimum)
+    def number(self, key: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+        """Return a whole-number field from minimum to maximum."""
+        return self.take(
+            lambda: take_int(self.table, key, self.prefix, default, minimum, maximum), minimum
+        )
 
-    def texts(self, key: str, allowed: Callable[[list[str]], bool], problem: str) -> list[str]:
-        """Return a list-of-strings field (empty when absent) that allowed accepts."""
+    def texts(
+        self, key: str, allowed: Callable[[list[str]], bool], problem: str, most: int | None = None
+    ) -> list[str]:
+        """Return a list-of-strings field (empty when absent) that allowed accepts.
+
+        Each text is held to its key's longest (when it has one), the list to most entries.
+        """
         try:
             value = take_str_list(self.table, key, self.prefix, [])
         except InvalidValue as error:
             self.problems.append(error)
             return []
+        if most is not None and len(value) > most:
+            many = f"{len(value)} entries; at most {most} are allowed"
+            self.problems.append(InvalidValue(f"{self.prefix}{key}", many))
+            return []
         if not allowed(value):
             self.problems.append(InvalidValue(f"{self.prefix}{key}", problem.format(value)))
+            return []
+        if key in LONGEST_TEXT:
+            where = f"{self.prefix}{key}"
+            if not all([self._fits(key, text, f"{where}[{i}]") for i, text in enumerate(value)]):
+                return []
         return value
 
     def pictures(self, key: str, steps: int, base: Path | None) -> tuple[str, ...]:
         """Return one readable PNG file per step, as absolute paths (relative to base)."""
+        if not steps:  # no usable steps: that is reported already, and nothing to match
+            return ()
         files = self.texts(
             key, lambda v: not v or len(v) == steps, f"needs one file per step ({steps})"
         )
@@ -167,11 +236,11 @@ class _Reader:
             found.append(str(path))
         return tuple(found)
 
-    def most(self, key: str, least: int) -> int | None:
-        """Return an optional upper bound of a dose, at least least."""
+    def most(self, key: str, least: int, maximum: int) -> int | None:
+        """Return an optional upper bound of a dose, from least to maximum."""
         if self.table.get(key) is None:
             return None
-        return self.number(key, 0, minimum=least)
+        return self.number(key, 0, least, maximum)
 
 
 def exercise_from_table(table: Table, prefix: str, base: Path | None = None) -> Exercise:
@@ -180,33 +249,38 @@ def exercise_from_table(table: Table, prefix: str, base: Path | None = None) -> 
     Picture files are found relative to base (the config file's folder).
     """
     read = _Reader(table, prefix)
-    steps = read.texts("steps", bool, "needs at least one step")
-    hold_step = read.number("hold_step", 0)
+    steps = read.texts("steps", bool, "needs at least one step", MOST_STEPS)
+    hold_step = read.number("hold_step", 0, maximum=MOST_STEPS)
     if steps and hold_step > len(steps):
         read.problems.append(
             InvalidValue(f"{prefix}hold_step", f"{hold_step} is past the last step ({len(steps)})")
         )
     sides = read.texts("sides", lambda v: len(v) in (0, 2), "{0!r} must be [] or two sides")
-    hold = read.number("hold_seconds", 0)
-    reps = read.number("reps", 1, minimum=1)
-    exercise = Exercise(
-        id=read.text("id"),
-        name=read.text("name"),
-        area=read.text("area", "back"),
-        summary=read.text("summary"),
+    hold = read.number("hold_seconds", 0, maximum=MOST_HOLD_SECONDS)
+    reps = read.number("reps", 1, minimum=1, maximum=MOST_REPS)
+    fields = {
+        "id": read.text("id"),
+        "name": read.text("name"),
+        "area": read.text("area", "back"),
+        "summary": read.text("summary"),
+        "equipment": read.text("equipment", "none"),
+        "safety": read.text("safety", ""),
+    }
+    hold_max = read.most("hold_seconds_max", hold, MOST_HOLD_SECONDS)
+    reps_max = read.most("reps_max", reps, MOST_REPS)
+    pictures = read.pictures("pictures", len(steps), base)
+    raise_problems(read.problems)  # before building: the Exercise itself refuses a bad dose
+    return Exercise(
+        **fields,
         steps=tuple(steps),
         hold_seconds=hold,
         reps=reps,
         sides=tuple(sides),
-        equipment=read.text("equipment", "none"),
-        safety=read.text("safety", ""),
-        hold_seconds_max=read.most("hold_seconds_max", hold),
-        reps_max=read.most("reps_max", reps),
+        hold_seconds_max=hold_max,
+        reps_max=reps_max,
         hold_step=hold_step,
-        pictures=read.pictures("pictures", len(steps), base),
+        pictures=pictures,
     )
-    raise_problems(read.problems)
-    return exercise
 
 
 @cache
@@ -237,4 +311,5 @@ def phases(exercise: Exercise) -> tuple[Phase, ...]:
             if rep > 1:
                 result.append(Phase("rest", REST_SECONDS, side, rep, reps, ready, where))
             result.append(Phase("hold", seconds, side, rep, reps, held, where))
+    assert len(result) <= MOST_PHASES  # the bounds of Exercise size every routine
     return tuple(result)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from backcare_tray.commands import Command
 from backcare_tray.durations import format_duration
-from backcare_tray.engine import Due, EngineState, Paused, Snoozed, Stretching
+from backcare_tray.engine import EngineState, Paused, Stretching, answerable
 from backcare_tray.settings import Settings
 
 __all__ = ["PAUSE_CHOICES", "SEPARATOR", "MenuEntry", "build_menu", "duration_label"]
@@ -42,6 +42,7 @@ def build_menu(
     """Return the menu for this state, top to bottom."""
     name = settings.exercise(state.rotation.current).name
     stretching = isinstance(state.mode, Stretching)
+    due = answerable(state.mode)  # a stretch to snooze, mark done or skip
     first = (
         MenuEntry("Stop stretch (not counted)", Command("cancel"))
         if stretching
@@ -49,7 +50,7 @@ def build_menu(
     )
     snooze = MenuEntry(
         "Snooze",
-        enabled=isinstance(state.mode, Due | Snoozed | Stretching),
+        enabled=due,
         children=tuple(
             MenuEntry(duration_label(s), Command("snooze", s)) for s in settings.snooze_choices
         ),
@@ -79,8 +80,8 @@ def build_menu(
         first,
         *holding,
         snooze,
-        MenuEntry("Mark done", Command("done")),
-        MenuEntry("Skip", Command("skip")),
+        MenuEntry("Mark done", Command("done"), enabled=due),
+        MenuEntry("Skip", Command("skip"), enabled=due),
         # The default item, run by a left click where the host offers one: it shows the
         # stretch with the buttons that fit (Start; or Snooze, Done, Skip when it is due).
         MenuEntry("How to do it", Command("howto"), default=True),

@@ -94,7 +94,7 @@ def status_report(
     counting = isinstance(state.mode, SITTING) and not is_away(state)
     return {
         "state": state.mode.name,
-        "status": status_line(state, at, settings, readings.in_call),
+        "status": status_line(state, at, settings, readings.in_call, exact=True),
         "next_break_at": None if due is None else _iso(at.wall_of(due)),
         "seconds_until_break": None if due is None else max(0, round(due - at.mono)),
         "next_exercise": {"id": exercise.id, "name": exercise.name},

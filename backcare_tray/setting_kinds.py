@@ -34,7 +34,7 @@ class Setting:
     default: TomlValue  # as written in the TOML file
     description: str
     minimum: int = 0  # whole numbers: the least allowed
-    maximum: int | None = None  # whole numbers: the most allowed
+    maximum: int | None = None  # whole numbers: the most allowed; durations: the most entries
     zero_allowed: bool = False  # durations: whether "0s" is allowed (it turns the thing off)
     choices: tuple[str, ...] = ()  # for a choice
     # The Settings field it fills, when not the key's own name (the working hours' two keys
@@ -72,6 +72,9 @@ def _durations(setting: Setting, value: object, known: Mapping[str, object]) -> 
     """Return seconds for each of a list of durations."""
     texts = as_str_list(value, setting.name)
     _one_at_least(setting, texts, "duration")
+    if setting.maximum is not None and len(texts) > setting.maximum:
+        many = f"{len(texts)} durations; at most {setting.maximum} are allowed"
+        raise InvalidValue(setting.name, many)
     return tuple(as_duration(text, setting.name) for text in texts)
 
 
@@ -153,6 +156,8 @@ def describe_bounds(setting: Setting) -> str:
     if setting.kind == "duration":
         least = "0s" if setting.zero_allowed else "more than 0s"
         return f"a duration, {least} up to {format_duration(setting.longest)}"
+    if setting.kind == "durations" and setting.maximum is not None:
+        return f"1 to {setting.maximum} durations, each up to {format_duration(setting.longest)}"
     if setting.kind == "whole number":
         top = "" if setting.maximum is None else f" to {setting.maximum}"
         return f"a whole number from {setting.minimum}{top}"

@@ -48,6 +48,7 @@ SCHEMA: tuple[Setting, ...] = (
         "durations",
         ["5m", "10m", "15m", "30m"],
         "The lengths offered in the tray's Snooze menu.",
+        maximum=10,
     ),
     Setting(
         "schedule",
@@ -159,6 +160,7 @@ SCHEMA: tuple[Setting, ...] = (
         6,
         "Stretches a day that count towards a streak.",
         minimum=1,
+        maximum=100,
         field_name="daily_goal",
     ),
     Setting(

@@ -94,9 +94,11 @@ def as_int(value: object, key: str, minimum: int = 0, maximum: int | None = None
     return number
 
 
-def take_int(table: Table, key: str, prefix: str, default: int, minimum: int = 0) -> int:
-    """Return a whole number at key that is at least minimum."""
-    return as_int(table.get(key, default), f"{prefix}{key}", minimum)
+def take_int(
+    table: Table, key: str, prefix: str, default: int, minimum: int = 0, maximum: int | None = None
+) -> int:
+    """Return a whole number at key from minimum to maximum (None: no upper bound)."""
+    return as_int(table.get(key, default), f"{prefix}{key}", minimum, maximum)
 
 
 def as_str_list(value: object, key: str) -> list[str]:

@@ -24,6 +24,7 @@ __all__ = [
     "dose",
     "duration_text",
     "menu_status_line",
+    "minutes_text",
     "phase_text",
     "side_word",
     "status_line",
@@ -59,7 +60,13 @@ def duration_text(seconds: float) -> str:
         return f"{whole} s"
     if whole < 300 and whole % 60:  # short spans are worth their seconds
         return f"{whole // 60} min {whole % 60} s"
-    minutes = math.ceil(whole / 60)  # longer ones round up to the minute
+    return minutes_text(whole)  # longer ones round up to the minute
+
+
+def minutes_text(seconds: float) -> str:
+    """Return a remaining time in whole minutes, rounded up: "1 min", "23 min", "1 h 5 min"."""
+    # A hair under the whole minute counts as it: a redraw on the instant reads k, not k + 1.
+    minutes = max(1, math.ceil((seconds - 1e-6) / 60))
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
         return f"{hours} h {minutes} min"
@@ -91,15 +98,28 @@ def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None
     return f"{side}one slow repetition, about {MOVEMENT_SECONDS} s - {count}"
 
 
-def status_line(state: EngineState, at: Moment, settings: Settings, in_call: bool = False) -> str:
-    """Return the one-line status shown as the tray tooltip and the menu's first line."""
+def status_line(
+    state: EngineState,
+    at: Moment,
+    settings: Settings,
+    in_call: bool = False,
+    *,
+    exact: bool = False,
+) -> str:
+    """Return the one-line status: the tray's tooltip, or with exact what status says.
+
+    The tooltip is redrawn once a minute while the next stretch comes closer, so it counts
+    whole minutes (rounded up: it changes exactly at each redraw); status is read at one
+    moment, so exact says the seconds of a short wait ("1 min 30 s").
+    """
+    wait = duration_text if exact else minutes_text
     name = settings.exercise(state.rotation.current).name
     if is_away(state):
         return "Away: the sitting timer starts again when you are back"
     mode = state.mode
     match mode:
         case Working():
-            return f"Next stretch in {duration_text(mode.deadline - at.mono)}: {name}"
+            return f"Next stretch in {wait(mode.deadline - at.mono)}: {name}"
         case Due(held_until=float()) if in_call:
             return f"In a call: the stretch waits until it ends ({name})"
         case Due(held_until=float()):
@@ -107,7 +127,7 @@ def status_line(state: EngineState, at: Moment, settings: Settings, in_call: boo
         case Due():
             return f"Time to stretch: {name}"
         case Snoozed():
-            return f"Snoozed: {name} in {duration_text(mode.until - at.mono)}"
+            return f"Snoozed: {name} in {wait(mode.until - at.mono)}"
         case Stretching():
             phase = current_phase(state, settings)
             assert phase is not None

@@ -142,6 +142,7 @@ OTHER_FORMS = [
     ["run", "--conf", "a.toml"],  # an abbreviation argparse knows
     ["run", "--no-tray", "--no-tray"],
     ["run", "--config", "-x"],
+    ["run", "--config", ""],  # an empty path: argparse refuses it
     ["run", "extra"],
     ["status"],
     ["snooze", "10m"],
@@ -180,3 +181,23 @@ def test_the_daemons_start_does_not_load_argparse(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
     assert done.stdout.split() == ["2", "False"], done.stderr
+
+
+def test_a_pause_is_read_in_weeks_and_days_up_to_a_week(capsys: pytest.CaptureFixture[str]) -> None:
+    """A pause of 1w or 2d is read; 8d is refused as longer than a pause may be."""
+    from backcare_tray.cli.parser import command_from_arguments
+    from backcare_tray.durations import DAY, WEEK
+
+    for text, seconds in (("1w", WEEK), ("2d", 2 * DAY), ("6d12h", 6 * DAY + 12 * 3600)):
+        assert command_from_arguments(build_parser().parse_args(["pause", text])) == (
+            "pause",
+            seconds,
+        )
+    with pytest.raises(SystemExit) as exit_info:
+        main(["pause", "8d"])
+    assert exit_info.value.code == 2
+    assert "'8d' is longer than 7d, the longest pause allowed" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["snooze", "2d"])
+    assert exit_info.value.code == 2
+    assert "'2d' is longer than 1d, the longest snooze allowed" in capsys.readouterr().err

@@ -366,6 +366,41 @@ def test_a_call_holds_the_stretch_says_so_and_counts_as_sitting(tmp_path: Path) 
         running.thread.join(10)
 
 
+def test_status_reads_the_idle_time_at_the_moment_it_is_asked(tmp_path: Path) -> None:
+    """Between wake-ups idle time keeps growing: status reads it then, not the last look's."""
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    probe = SettableProbe(6.0)
+    running = InProcess(tmp_path, settings, choose_probe=lambda setting: probe)
+    try:
+        assert running.status()["idle_seconds"] == 6
+        # Hands off the keyboard for 41 s more; the next look is minutes away.
+        probe.idle = 47.0
+        running.clock.advance(41)
+        running.scheduler.run_due()
+        assert running.scheduler.jobs["wake"][0] > running.clock.mono  # no look since
+        status = running.status()
+        assert (status["idle_seconds"], status["idle_probe"]) == (47, "present")
+        assert running.daemon.senses.readings.idle_seconds == 6.0  # the last wake-up's
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+
+
+def test_status_in_a_call_reads_idle_as_sitting(tmp_path: Path) -> None:
+    """A call known at the last wake-up still counts as sitting in a fresh reading."""
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    probe = SettableProbe(3600.0)
+    running = InProcess(
+        tmp_path, settings, choose_probe=lambda setting: probe, in_call=lambda: True
+    )
+    try:
+        status = running.wait(45 * 60)
+        assert (status["in_call"], status["idle_seconds"]) == (True, 0)
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+
+
 class BrokenProbe(PresentProbe):
     """A probe whose source went away (a compositor restarted): every reading fails."""
 

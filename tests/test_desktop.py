@@ -22,6 +22,26 @@ def notified(desktop: Desktop, summary: str) -> list[dict[str, str]]:
     return [n for n in desktop.notifications() if n["summary"] == summary]
 
 
+def done_early(desktop: Desktop) -> None:
+    """Do the next stretch before it is due: start it, then mark it done."""
+    for command in ("start", "done"):
+        answer = desktop.run(command)
+        assert answer.returncode == 0, answer.stderr
+
+
+def test_nothing_due_done_and_skip_are_refused_and_count_nothing(desktop: Desktop) -> None:
+    """Before a stretch is due, done and skip say why (exit 1) and move nothing, as snooze."""
+    with running_daemon(desktop) as daemon:
+        for command in ("done", "skip", "snooze"):
+            refused = desktop.run(command)
+            assert refused.returncode == 1
+            assert "the next stretch is not due yet" in refused.stderr, refused.stderr
+        status = desktop.status()
+        assert status["today"] == {**status["today"], "done": 0, "skipped": 0}
+        assert status["next_exercise"]["id"] == "hamstring-stretch"
+    assert daemon.exit_code == 0
+
+
 def test_due_notification_names_the_stretch_and_the_tray_shows_it(desktop: Desktop) -> None:
     """After the sitting interval dunst shows the next stretch, and the icon is docked."""
     with running_daemon(desktop, config=write_config(desktop, "3s")) as daemon:
@@ -105,7 +125,7 @@ def test_second_instance_is_refused_with_the_running_pid(desktop: Desktop) -> No
 def test_signal_saves_state_and_a_restart_resumes(desktop: Desktop, signum: int) -> None:
     """SIGTERM or SIGINT stops within 2 s with state saved; the next run resumes."""
     with running_daemon(desktop) as first:
-        assert desktop.run("done").returncode == 0
+        done_early(desktop)
         started = time.monotonic()
         assert first.stop(signum) == 0
         assert time.monotonic() - started < 2.0
@@ -189,7 +209,7 @@ def test_without_a_tray_host_it_says_so_and_keeps_running(tmp_path: Path) -> Non
             wait_for(
                 lambda: "No tray host found" in log.read_text(), 25, "the warning"
             )  # after the grace
-            assert desktop.run("done").returncode == 0
+            done_early(desktop)
             assert desktop.status()["today"]["done"] == 1
             # A panel that comes later takes the icon, and the log says so (no stale warning).
             trayer = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
@@ -294,7 +314,7 @@ def test_pause_until_tomorrow_from_the_command_line(desktop: Desktop) -> None:
 def test_show_progress_draws_the_week(desktop: Desktop) -> None:
     """The menu's Show progress writes the weekly chart to the cache and opens it."""
     with running_daemon(desktop) as daemon:
-        assert desktop.run("done").returncode == 0
+        done_early(desktop)
         chart = desktop.home / ".cache" / "backcare-tray" / "progress.png"
         choose_in_tray_menu(  # Quit, Open settings, then Show progress
             desktop, ["Up", "Up", "Up"], lambda: chart.exists() and chart.stat().st_size > 1000
@@ -334,12 +354,12 @@ def test_a_failing_state_save_is_logged_once_per_outage(desktop: Desktop) -> Non
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where the state folder should be")
     with running_daemon(desktop, "--no-tray", config=write_config(desktop, "45m")) as daemon:
-        for command in ("done", "skip", "pause", "resume", "done"):
+        for command in ("start", "done", "start", "skip", "pause", "resume", "start", "done"):
             assert desktop.run(command).returncode == 0
         log = desktop.home / "daemon.log"
         assert log.read_text().count("Could not save state") == 1
         blocker.unlink()
-        assert desktop.run("skip").returncode == 0
+        assert desktop.run("start").returncode == 0
         wait_for(lambda: "State is saved again" in log.read_text(), 5, "the recovery line")
     assert daemon.exit_code == 0
     assert (blocker / "state.json").exists()

@@ -150,8 +150,60 @@ def test_done_and_skip_move_on_and_restart_the_timer(
 
 def test_done_records_how(fresh: EngineState) -> None:
     """The record says where the done came from."""
-    _, effects = step(fresh, MarkDone(1500.0, "cli"), SETTINGS)
-    assert effects[0] == Record("done", "hamstring-stretch", answered_by="cli")
+    _, effects = run(fresh, tick(3700.0), MarkDone(3710.0, "cli"))
+    assert Record("done", "hamstring-stretch", answered_by="cli") in effects
+
+
+def nothing_due_states(fresh: EngineState) -> dict[str, EngineState]:
+    """Return a state of each mode in which no stretch is due, snoozed or under way."""
+    paused, _ = step(fresh, Pause(1100.0, 3600), SETTINGS)
+    off, _ = step(fresh, Tick(1100.0, active=False, no_idle_probe=True), SETTINGS)
+    return {"working": fresh, "paused": paused, "off": off}
+
+
+@pytest.mark.parametrize(
+    ("mode", "why"),
+    [
+        ("working", "the next stretch is not due yet"),
+        ("paused", "reminders are paused"),
+        ("off", "it is outside the working hours"),
+    ],
+)
+def test_done_and_skip_with_nothing_due_are_refused_like_snooze(
+    fresh: EngineState, mode: str, why: str
+) -> None:
+    """Nothing due: done and skip count nothing and leave the rotation where it is."""
+    state = nothing_due_states(fresh)[mode]
+    assert state.mode.name == mode
+    for event, verb, hint in (
+        (MarkDone(1200.0, "cli"), "mark done", " (start it now to do it early)"),
+        (Skip(1200.0), "skip", ""),
+        (Snooze(1200.0, 300), "snooze", ""),
+    ):
+        after, effects = step(state, event, SETTINGS)
+        assert after == state
+        assert effects == [Refuse(f"Nothing to {verb}: {why}{hint}.")]
+
+
+def test_done_and_skip_answer_a_due_held_snoozed_or_running_stretch(fresh: EngineState) -> None:
+    """Due (shown or held back), snoozed, or under way: done and skip count and move on."""
+    due_at = 1000.0 + SETTINGS.sitting_interval
+    due, _ = step(fresh, tick(due_at), SETTINGS)
+    held, _ = step(fresh, Tick(due_at, dnd=True, no_idle_probe=True), SETTINGS)
+    snoozed, _ = step(due, Snooze(due_at + 1, 300), SETTINGS)
+    running, _ = step(fresh, StartStretch(1500.0), SETTINGS)  # a stretch done early
+    assert [s.mode.name for s in (due, held, snoozed, running)] == [
+        "due",
+        "due",
+        "snoozed",
+        "stretching",
+    ]
+    assert held.mode.held_until is not None  # type: ignore[union-attr]
+    for state in (due, held, snoozed, running):
+        for event, kind in ((MarkDone(due_at + 10, "cli"), "done"), (Skip(due_at + 10), "skipped")):
+            after, effects = step(state, event, SETTINGS)
+            assert kind in kinds(effects, Record)
+            assert after.mode.name == "working" and after.rotation.current == "calf-stretch"
 
 
 def test_pause_for_a_while_then_a_fresh_interval(fresh: EngineState) -> None:

@@ -5,10 +5,16 @@ from pathlib import Path
 import pytest
 
 from backcare_tray.exercises import (
+    LONGEST_TEXT,
+    MOST_HOLD_SECONDS,
+    MOST_PHASES,
+    MOST_REPS,
+    MOST_STEPS,
     MOVEMENT_SECONDS,
     PNG_SIGNATURE,
     REST_SECONDS,
     SETUP_SECONDS,
+    Exercise,
     builtin_exercises,
     exercise_from_table,
     phases,
@@ -123,3 +129,125 @@ def test_invalid_exercise_names_the_key() -> None:
     table = {"id": "x", "name": "X", "summary": "s", "steps": ["a"], "sides": ["left"]}
     with pytest.raises(InvalidValue, match=r"exercises\[0\]\.sides"):
         exercise_from_table(table, "exercises[0].")
+
+
+BASE = {"id": "x", "name": "X", "summary": "s", "steps": ["a", "b", "c"]}
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "message"),
+    [
+        ({"reps": 51}, "reps", "51 is not a whole number from 1 to 50"),
+        ({"reps": 1_000_000}, "reps", "1000000 is not a whole number from 1 to 50"),
+        ({"reps": 1_000_000_000}, "reps", "1000000000 is not a whole number from 1 to 50"),
+        ({"reps": 3, "reps_max": 51}, "reps_max", "51 is not a whole number from 3 to 50"),
+        ({"reps": 3, "reps_max": 2}, "reps_max", "2 is not a whole number from 3 to 50"),
+        ({"hold_seconds": 601}, "hold_seconds", "601 is not a whole number from 0 to 600"),
+        (
+            {"hold_seconds": 2_147_454},
+            "hold_seconds",
+            "2147454 is not a whole number from 0 to 600",
+        ),
+        (
+            {"hold_seconds": 30, "hold_seconds_max": 601},
+            "hold_seconds_max",
+            "601 is not a whole number from 30 to 600",
+        ),
+        ({"steps": ["a"] * 13}, "steps", "13 entries; at most 12 are allowed"),
+        ({"steps": ["a", "b" * 301]}, "steps[1]", "is 301 characters long; at most 300"),
+        ({"hold_step": 13}, "hold_step", "13 is not a whole number from 0 to 12"),
+        ({"sides": ["left", "right", "middle"]}, "sides", "must be [] or two sides"),
+        ({"sides": ["left", "r" * 31]}, "sides[1]", "is 31 characters long; at most 30"),
+        ({"id": "x" * 41}, "id", "is 41 characters long; at most 40"),
+        ({"name": "N" * 61}, "name", "is 61 characters long; at most 60"),
+        ({"name": "Two\nlines"}, "name", "must be one line of text"),
+        ({"summary": "s" * 301}, "summary", "is 301 characters long; at most 300"),
+        ({"safety": "s" * 301}, "safety", "is 301 characters long; at most 300"),
+        ({"equipment": "e" * 101}, "equipment", "is 101 characters long; at most 100"),
+        ({"area": "a" * 61}, "area", "is 61 characters long; at most 60"),
+    ],
+)
+def test_a_stretch_is_held_to_what_a_body_can_do(
+    fields: dict[str, object], key: str, message: str
+) -> None:
+    """Doses, steps and texts past their bounds are refused, naming key, value and range."""
+    with pytest.raises(InvalidValue) as error:
+        exercise_from_table({**BASE, **fields}, "exercises[0].")
+    assert error.value.key == f"exercises[0].{key}"
+    assert message in error.value.problem
+
+
+def test_a_step_too_long_is_the_one_problem_not_a_cascade(tmp_path: Path) -> None:
+    """A refused steps list is said once; its pictures and hold_step are not blamed for it."""
+    (tmp_path / "p.png").write_bytes(PNG_SIGNATURE)
+    table = {**BASE, "steps": ["a"] * 13, "hold_step": 12, "pictures": ["p.png"] * 13}
+    with pytest.raises(InvalidValue) as error:
+        exercise_from_table(table, "e.", tmp_path)
+    assert not isinstance(error.value, InvalidValues)
+    assert error.value.key == "e.steps"
+
+
+def largest_stretch() -> Exercise:
+    """Return the biggest stretch the bounds allow: every limit at its most."""
+    return exercise_from_table(
+        {
+            "id": "i" * LONGEST_TEXT["id"],
+            "name": "n" * LONGEST_TEXT["name"],
+            "summary": "s" * LONGEST_TEXT["summary"],
+            "steps": ["t" * LONGEST_TEXT["steps"]] * MOST_STEPS,
+            "hold_step": MOST_STEPS,
+            "hold_seconds": MOST_HOLD_SECONDS,
+            "hold_seconds_max": MOST_HOLD_SECONDS,
+            "reps": MOST_REPS,
+            "reps_max": MOST_REPS,
+            "sides": ["l" * LONGEST_TEXT["sides"], "r" * LONGEST_TEXT["sides"]],
+        },
+        "e.",
+    )
+
+
+def test_the_largest_stretch_allowed_has_a_bounded_routine() -> None:
+    """At every bound at once, the routine has MOST_PHASES phases (220), about 17 hours."""
+    stretch = largest_stretch()
+    routine = phases(stretch)
+    assert len(routine) == MOST_PHASES == 220
+    # Each timed phase fits a notification's int32 milliseconds many times over.
+    assert max(p.seconds for p in routine) == MOST_HOLD_SECONDS
+    assert sum(p.seconds for p in routine) * 1000 < 2**31 - 1
+    # Every other shape within the bounds stays under it too.
+    for reps in (1, 2, MOST_REPS):
+        for steps in (1, 2, 3, MOST_STEPS):
+            for sides in ([], ["left", "right"]):
+                table = {**BASE, "steps": ["a"] * steps, "reps": reps, "sides": sides}
+                assert len(phases(exercise_from_table(table, "e."))) <= MOST_PHASES
+
+
+@pytest.mark.parametrize(
+    "dose",
+    [
+        {"reps": 1_000_000_000},
+        {"reps": 0},
+        {"reps_max": MOST_REPS + 1},
+        {"hold_seconds": MOST_HOLD_SECONDS + 1},
+        {"hold_seconds_max": 10**9},
+        {"steps": ("a",) * (MOST_STEPS + 1)},
+        {"steps": ()},
+        {"sides": ("one",)},
+    ],
+)
+def test_a_stretch_built_past_the_bounds_is_refused_before_any_routine(
+    dose: dict[str, object],
+) -> None:
+    """Whoever builds an Exercise, a dose past the bounds never reaches phases()."""
+    fields: dict[str, object] = {
+        "id": "x",
+        "name": "X",
+        "area": "back",
+        "summary": "s",
+        "steps": ("a", "b"),
+        "hold_seconds": 5,
+        "reps": 2,
+        **dose,
+    }
+    with pytest.raises(ValueError, match="x: "):
+        Exercise(**fields)  # type: ignore[arg-type]

@@ -145,7 +145,7 @@ def test_every_error_in_a_file_is_reported_not_only_the_first(tmp_path: Path) ->
     expected = [
         "schedule.snoze: unknown key (did you mean 'snooze'?)",
         "schedule.sitting_interval: 'banana' is not a duration",
-        "goals.daily_stretches: 0 is not a whole number >= 1",
+        "goals.daily_stretches: 0 is not a whole number from 1 to 100",
         "idle.probe: 'telepathy' is not one of",
     ]
     for fragment in expected:
@@ -161,8 +161,11 @@ def test_the_table_carries_what_a_form_needs() -> None:
         if setting.kind == "choice":
             assert setting.default in setting.choices
     assert [s.key for s in settings_in("goals")] == ["daily_stretches"]
-    assert describe_bounds(setting_named("schedule.remind_every")) == "a duration, 0s up to 24h"
-    assert describe_bounds(setting_named("goals.daily_stretches")) == "a whole number from 1"
+    assert describe_bounds(setting_named("schedule.remind_every")) == "a duration, 0s up to 1d"
+    assert describe_bounds(setting_named("goals.daily_stretches")) == "a whole number from 1 to 100"
+    assert describe_bounds(setting_named("schedule.snooze_choices")) == (
+        "1 to 10 durations, each up to 1d"
+    )
 
 
 def test_values_are_read() -> None:
@@ -230,6 +233,17 @@ def test_user_exercises_join_the_library_and_default_rotation() -> None:
         ({"schedule": {"active_days": ["monday"]}}, "schedule.active_days", "'monday'"),
         ({"idle": {"natural_break": "5"}}, "idle.natural_break", "'5' is not a duration"),
         (
+            {"goals": {"daily_stretches": 10**30}},
+            "goals.daily_stretches",
+            f"{10**30} is not a whole number from 1 to 100",
+        ),
+        (
+            {"schedule": {"snooze_choices": ["5m"] * 11}},
+            "schedule.snooze_choices",
+            "11 durations; at most 10 are allowed",
+        ),
+        ({"schedule": {"snooze": "1w"}}, "schedule.snooze", "'1w' is longer than 1d"),
+        (
             {"exercises": [{"id": "calf-stretch", "name": "C", "summary": "s", "steps": ["a"]}]},
             "exercises[0].id",
             "already used",
@@ -255,6 +269,30 @@ def test_config_file_error_names_the_file_and_is_never_rewritten(tmp_path: Path)
         "config.toml: schedule.sitting_interval: 'banana' is not a duration like '45m'"
     )
     assert path.read_text(encoding="utf-8") == original
+
+
+BIG_STRETCH = """\
+[[exercises]]
+id = "big"
+name = "Big"
+summary = "Too much."
+steps = ["a", "b", "c"]
+reps = 1000000
+hold_seconds = 2147454
+"""
+
+
+def test_a_dose_past_the_bounds_is_named_with_file_key_value_and_range(tmp_path: Path) -> None:
+    """Reps = 1000000 and a hold past 10 minutes: each line names the file and the range."""
+    path = tmp_path / "config.toml"
+    path.write_text(BIG_STRETCH, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    assert str(error.value).splitlines() == [
+        f"config.toml: exercises[0].hold_seconds: 2147454 is not a whole number from 0 to 600"
+        f" (in {path})",
+        f"config.toml: exercises[0].reps: 1000000 is not a whole number from 1 to 50 (in {path})",
+    ]
 
 
 def test_config_file_syntax_error(tmp_path: Path) -> None:

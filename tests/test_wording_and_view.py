@@ -6,11 +6,14 @@ import pytest
 
 from backcare_tray.commands import Command
 from backcare_tray.engine import (
+    EngineState,
     MarkDone,
     Pause,
     PauseRoutine,
+    Snooze,
     StartStretch,
     Tick,
+    coming_due_at,
     initial_state,
     step,
 )
@@ -20,7 +23,7 @@ from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts, status_report
 from backcare_tray.settings import Settings
 from backcare_tray.view import IconLook, icon_look, redraw_cadence, tray_view
-from backcare_tray.wording import dose, duration_text, phase_text, status_line
+from backcare_tray.wording import dose, duration_text, minutes_text, phase_text, status_line
 
 SETTINGS = Settings()
 LIBRARY = {e.id: e for e in builtin_exercises()}
@@ -121,6 +124,7 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         Command("snooze", s) for s in (300, 600, 900, 1800)
     ]
     assert not menu[2].enabled  # nothing to snooze while working
+    assert not menu[3].enabled and not menu[4].enabled  # nor to mark done or skip
     assert [c.label for c in menu[7].children] == [
         "30 min",
         "1 hour",
@@ -131,12 +135,19 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
 
 
 def test_menu_when_due_paused_and_stretching() -> None:
-    """Snooze is enabled when due; paused offers Resume; stretching offers a stop."""
+    """Snooze, done and skip are enabled when due; paused offers Resume; stretching a stop."""
     due, _ = step(initial_state(T0, SETTINGS, 0), Tick(T0 + 2700), SETTINGS)
-    assert build_menu(due, "s", "t", SETTINGS)[2].enabled
+    assert [e.enabled for e in build_menu(due, "s", "t", SETTINGS)[2:5]] == [True] * 3
     paused, _ = step(due, Pause(T0 + 2701), SETTINGS)
     assert build_menu(paused, "s", "t", SETTINGS)[7].command == Command("resume")
+    assert [e.enabled for e in build_menu(paused, "s", "t", SETTINGS)[2:5]] == [False] * 3
     stretching, _ = step(due, StartStretch(T0 + 2701), SETTINGS)
+    assert [e.label for e in build_menu(stretching, "s", "t", SETTINGS)[3:6]] == [
+        "Snooze",
+        "Mark done",
+        "Skip",
+    ]
+    assert all(e.enabled for e in build_menu(stretching, "s", "t", SETTINGS)[3:6])
     assert build_menu(stretching, "s", "t", SETTINGS)[1].command == Command("cancel")
     assert build_menu(stretching, "s", "t", SETTINGS)[2].command == Command("pause-routine")
     held, _ = step(stretching, PauseRoutine(T0 + 2703), SETTINGS)
@@ -222,11 +233,69 @@ def test_duration_labels() -> None:
 
 
 def test_short_interval_settings_still_word_sensibly() -> None:
-    """A 90 s interval for trying it out says exactly how long is left."""
+    """A 90 s interval: status says exactly how long is left, the tooltip whole minutes."""
     quick = replace(SETTINGS, sitting_interval=90)
     state = initial_state(T0, quick, 0)
-    assert status_line(state, at(T0), quick).startswith("Next stretch in 1 min 30 s:")
-    assert status_line(state, at(T0 + 31), quick).startswith("Next stretch in 59 s:")
+    assert status_line(state, at(T0), quick, exact=True).startswith("Next stretch in 1 min 30 s:")
+    assert status_line(state, at(T0 + 31), quick, exact=True).startswith("Next stretch in 59 s:")
+    assert status_report(state, at(T0 + 31), quick, DayCounts("d"))["status"].startswith(
+        "Next stretch in 59 s:"
+    )
+    tooltip = tray_view(state, at(T0), quick, DayCounts("d")).tooltip
+    assert tooltip.startswith("Next stretch in 2 min:")
+    assert tray_view(state, at(T0 + 31), quick, DayCounts("d")).tooltip.startswith(
+        "Next stretch in 1 min:"
+    )
+
+
+def tooltips_between_redraws(state: EngineState, settings: Settings, start: float) -> set[str]:
+    """Return each tooltip that differs from the one drawn at the redraw before it."""
+    cadence = redraw_cadence(state)
+    assert cadence is not None
+    changed = set()
+    drawn_at = start  # the view is drawn on the event that began the state
+    drawn = tray_view(state, at(drawn_at), settings, DayCounts("d")).tooltip
+    now = start
+    end = start + 2 * 3600
+    while now < end:
+        redraw = cadence.next_after(drawn_at)
+        for moment in (now + 0.001, (now + redraw) / 2, redraw - 0.001):
+            if moment < redraw:
+                tooltip = tray_view(state, at(moment), settings, DayCounts("d")).tooltip
+                if tooltip != drawn:
+                    changed.add(f"{tooltip!r} at {moment - start:.3f} s, drawn {drawn!r}")
+        drawn_at = now = redraw
+        drawn = tray_view(state, at(redraw), settings, DayCounts("d")).tooltip
+        if redraw >= (coming_due_at(state.mode) or end):  # then the engine makes it due
+            break
+    return changed
+
+
+@pytest.mark.parametrize("interval", [90, 270, 45 * 60, 61 * 60 + 30])
+def test_the_tooltip_changes_only_when_it_is_redrawn(interval: int) -> None:
+    """Redrawn each minute, the tooltip never says what a redraw has not shown (no stale s)."""
+    settings = replace(SETTINGS, sitting_interval=interval)
+    state = initial_state(T0 + 0.25, settings, 0)
+    assert tooltips_between_redraws(state, settings, T0 + 0.25) == set()
+    due, _ = step(state, Tick(T0 + 0.25 + interval), settings)
+    snoozed, _ = step(due, Snooze(T0 + interval + 7.5, 150), settings)
+    assert snoozed.mode.name == "snoozed"
+    assert tooltips_between_redraws(snoozed, settings, T0 + interval + 7.5) == set()
+
+
+def test_whole_minutes_round_up_and_read_naturally() -> None:
+    """The tooltip's minutes: 1 min in the last one, hours and minutes beyond the hour."""
+    assert [minutes_text(s) for s in (0.5, 59, 60, 60.2, 119, 2640, 3600, 3601, 3900)] == [
+        "1 min",
+        "1 min",
+        "1 min",
+        "2 min",
+        "2 min",
+        "44 min",
+        "1 h",
+        "1 h 1 min",
+        "1 h 5 min",
+    ]
 
 
 def test_day_counts_follow_the_records_and_start_afresh_on_a_new_date() -> None:

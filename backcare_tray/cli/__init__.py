@@ -1,11 +1,12 @@
 """The backcare-tray command: run the daemon, or talk to the running one."""
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backcare_tray.cli.exits import EXIT_NOT_RUNNING, EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.cli.exits import EXIT_CUT_SHORT, EXIT_NOT_RUNNING, EXIT_REFUSED, EXIT_USAGE, fail
 from backcare_tray.commands import Command
 from backcare_tray.paths import AppPaths, NoHome, app_paths
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     import argparse
 
 __all__ = [
+    "EXIT_CUT_SHORT",
     "EXIT_NOT_RUNNING",
     "EXIT_REFUSED",
     "EXIT_USAGE",
@@ -40,11 +42,16 @@ def daemon_options(argv: Sequence[str]) -> tuple[str | None, bool, bool] | None:
         word = words.pop(0)
         if word in ("--no-tray", "--verbose") and word not in flags:
             flags.add(word)
-        elif word == "--config" and config is None and words and not words[0].startswith("-"):
+        elif word == "--config" and config is None and words and _plain_path(words[0]):
             config = words.pop(0)
         else:
             return None
     return config, "--no-tray" in flags, "--verbose" in flags
+
+
+def _plain_path(word: str) -> bool:
+    """Return True when a word after --config is a path argparse would take as it is."""
+    return bool(word.strip()) and not word.startswith("-")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,9 +63,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             from backcare_tray.cli.run import run_daemon
 
             return run_daemon(*options)
-        return _dispatch(build_parser().parse_args(arguments))
+        try:
+            return _dispatch(build_parser().parse_args(arguments))
+        finally:  # a reader gone before the last line shows here, not at the interpreter's exit
+            if sys.stdout is not None:
+                sys.stdout.flush()
     except NoHome as error:
         return fail(str(error), EXIT_USAGE)
+    except BrokenPipeError:  # `backcare-tray history | head -1`: the reader has had enough
+        _discard_output()
+        return EXIT_CUT_SHORT
+
+
+def _discard_output() -> None:
+    """Send what is left of stdout nowhere, so the exit's own flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout: nothing to flush later
+        pass
 
 
 def _dispatch(args: "argparse.Namespace") -> int:

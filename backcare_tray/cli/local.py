@@ -15,7 +15,10 @@ from backcare_tray.settings import Settings
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["LOCAL_COMMANDS", "LocalCommand", "LocalName"]
+__all__ = ["LOCAL_COMMANDS", "MOST_DAYS", "MOST_LINES", "LocalCommand", "LocalName", "path_arg"]
+
+MOST_DAYS = 3660  # ten years of stats, more than anyone keeps at a desk
+MOST_LINES = 10_000  # log lines: the log file rotates at 1 MiB
 
 LocalName = Literal[
     "run", "exercises", "show", "stats", "autostart", "doctor", "logs", "history", "check-config"
@@ -43,6 +46,50 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
+def _count_arg(least: int, most: int) -> Callable[[str], int]:
+    """Return an argparse type for a whole number from least to most."""
+
+    def parse(text: str) -> int:
+        import argparse
+
+        try:
+            number = int(text)
+        except ValueError:
+            number = None
+        if number is None or not least <= number <= most:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number from {least} to {most}"
+            )
+        return number
+
+    return parse
+
+
+def path_arg(text: str) -> str:
+    """Parse a file argument for argparse: an empty one would silently mean the default."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path names no file")
+    return text
+
+
+def _stretch_id_arg(text: str) -> str:
+    """Parse a stretch id argument for argparse: an empty one names no stretch."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty id names no stretch (leave it out for the next stretch)"
+        )
+    return text.strip()
+
+
+def _load(config: str | None) -> Settings:
+    """Return the settings; a file named with --config must exist, as for run (ConfigError)."""
+    return load_settings(app_paths(config).config, required=config is not None)
+
+
 def _run_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the daemon's own options."""
     parser.add_argument("--no-tray", action="store_true", help="run without a tray icon")
@@ -58,7 +105,7 @@ def _run(args: "argparse.Namespace") -> int:
 
 def _check_config(args: "argparse.Namespace") -> int:
     """Validate a config file and say so."""
-    path = Path(args.path) if args.path else app_paths().config
+    path = Path(args.path).expanduser() if args.path is not None else app_paths().config
     try:
         settings = load_settings(path, required=True)
     except ConfigError as error:
@@ -74,7 +121,7 @@ def _settings_and_next(config: str | None) -> tuple[Settings, str]:
     from backcare_tray.rotation import reconcile, start_rotation
 
     paths = app_paths(config)
-    settings = load_settings(paths.config)
+    settings = _load(config)
     saved = load_state(paths.state, clock_now())
     rotation = start_rotation(settings.rotation, settings.rotation_order, 0)
     if saved is not None:
@@ -90,7 +137,7 @@ def _show(args: "argparse.Namespace") -> int:
         settings, next_id = _settings_and_next(args.config)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
-    chosen = args.id or next_id
+    chosen = next_id if args.id is None else args.id
     if chosen not in settings.exercises:
         known = ", ".join(sorted(settings.exercises))
         return fail(f"no stretch with the id {chosen!r} (known: {known})", EXIT_USAGE)
@@ -163,7 +210,12 @@ def _history(args: "argparse.Namespace") -> int:
 
 def _stats_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the stats command's options."""
-    parser.add_argument("--days", type=int, default=7, help="how many days (default 7)")
+    parser.add_argument(
+        "--days",
+        type=_count_arg(1, MOST_DAYS),
+        default=7,
+        help=f"how many days, 1 to {MOST_DAYS} (default 7)",
+    )
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
@@ -180,11 +232,9 @@ def _stats(args: "argparse.Namespace") -> int:
     from backcare_tray.cli import render
     from backcare_tray.stats import compute_stats
 
-    if args.days < 1:
-        return fail("--days must be at least 1", EXIT_USAGE)
     paths = app_paths(args.config)
     try:
-        goal = load_settings(paths.config).daily_goal
+        goal = _load(args.config).daily_goal
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
     try:
@@ -213,7 +263,11 @@ def _stats(args: "argparse.Namespace") -> int:
 def _autostart_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the autostart command's action and options."""
     parser.add_argument("action", choices=["enable", "disable", "status"])
-    parser.add_argument("--systemd", action="store_true", help="Linux: also a systemd user unit")
+    parser.add_argument(
+        "--systemd",
+        action="store_true",
+        help="Linux: start with a systemd user unit instead of the XDG autostart entry",
+    )
     parser.add_argument(
         "--menu", action="store_true", help="Linux: also an entry in the application menu"
     )
@@ -229,19 +283,18 @@ def _autostart(args: "argparse.Namespace") -> int:
 
         lines = autostart.windows_run_entry(winreg, autostart.command_path(), action)
     else:
-        found = autostart.places(
-            sys.platform,
-            Path.home(),
-            autostart.command_path(),
-            app_icon_path(),
-            systemd=args.systemd or action != "enable",
-            menu=args.menu or action != "enable",
-        )
-        change = {"enable": autostart.enable, "disable": autostart.disable}
-        lines = change.get(action, autostart.status)(found)
+        where = (sys.platform, Path.home(), autostart.command_path(), app_icon_path())
+        every = autostart.every_place(*where)
+        if action == "enable":
+            chosen = autostart.places(*where, systemd=args.systemd, menu=args.menu)
+            lines = autostart.enable(chosen, every)
+        else:
+            lines = (autostart.disable if action == "disable" else autostart.status)(every)
     print("\n".join(lines) if lines else "nothing to do")
     if action == "enable" and args.systemd:
         print("To start it with systemd: systemctl --user enable --now backcare-tray.service")
+    if action == "disable" and any("systemd" in line for line in lines):
+        print("To stop the running service now: systemctl --user stop backcare-tray.service")
     return 0
 
 
@@ -272,7 +325,9 @@ def _logs(args: "argparse.Namespace") -> int:
 
 def _show_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the stretch id that show takes, and where to write its sheet."""
-    parser.add_argument("id", nargs="?", help="a stretch id (default: the next stretch)")
+    parser.add_argument(
+        "id", nargs="?", type=_stretch_id_arg, help="a stretch id (default: the next stretch)"
+    )
     parser.add_argument(
         "--sheet", metavar="FILE.png", help="write a printable sheet with a picture per step"
     )
@@ -286,12 +341,19 @@ def _history_arguments(parser: "argparse.ArgumentParser") -> None:
 
 def _logs_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add how many log lines to print."""
-    parser.add_argument("--lines", type=int, default=40, help="how many lines (default 40)")
+    parser.add_argument(
+        "--lines",
+        type=_count_arg(1, MOST_LINES),
+        default=40,
+        help=f"how many lines, 1 to {MOST_LINES} (default 40)",
+    )
 
 
 def _check_config_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the file check-config reads."""
-    parser.add_argument("path", nargs="?", help="config file (default: the user config dir)")
+    parser.add_argument(
+        "path", nargs="?", type=path_arg, help="config file (default: the user config dir)"
+    )
 
 
 LOCAL_COMMANDS: Mapping[LocalName, LocalCommand] = {

@@ -4,7 +4,7 @@ import argparse
 from collections.abc import Callable
 
 from backcare_tray import __version__
-from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName
+from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName, path_arg
 from backcare_tray.commands import COMMANDS, CommandName, CommandSpec, DurationKind
 from backcare_tray.durations import parse_duration
 
@@ -25,7 +25,7 @@ examples:
   backcare-tray doctor               what this desktop offers, for bug reports
 
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
-3 backcare-tray is not running
+3 backcare-tray is not running, 141 the output was cut short (its reader closed)
 """
 
 
@@ -80,7 +80,11 @@ def _add_local_command(
     parser = sub.add_parser(name, help=local.help)
     parser.set_defaults(local_command=name)
     if local.reads_config:
-        parser.add_argument("--config", help="config file (default: the user config dir)")
+        parser.add_argument(
+            "--config",
+            type=path_arg,
+            help="config file (default: the user config dir); it must exist when named",
+        )
     local.arguments(parser)
 
 

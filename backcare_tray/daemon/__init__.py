@@ -186,9 +186,8 @@ class Daemon:
     def report(self) -> Reply:
         """Answer with the status report for now."""
         at = self._clock()
-        status = status_report(
-            self.state, at, self.settings, self.store.today(at), self.senses.readings
-        )
+        readings = self.senses.readings_now(self.settings)  # idle time as of now
+        status = status_report(self.state, at, self.settings, self.store.today(at), readings)
         status["history"] = self.store.describe()
         status["notifications"] = self.presenter.describe()
         status.update(self.presenter.describe_outputs())

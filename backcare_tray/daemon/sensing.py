@@ -70,6 +70,18 @@ class Senses:
         )
         return tick
 
+    def readings_now(self, settings: Settings) -> SensorReadings:
+        """Return the readings with the idle time read afresh, as status reports it.
+
+        The probe is not read on a timer (the next look may be many minutes away), so the
+        last wake-up's idle time is stale; one more reading costs a round trip or a call.
+        A call known at the last wake-up still counts as sitting (idle 0).
+        """
+        idle, _ = self._idle()
+        if idle is not None and self.readings.in_call and settings.hold_during_calls:
+            idle = 0.0
+        return replace(self.readings, probe=self.probe.name, idle_seconds=idle)
+
     def natural_break(self, wall: float) -> None:
         """Remember when the last natural break was taken, for status."""
         self.readings = replace(self.readings, last_natural_break_at=wall)

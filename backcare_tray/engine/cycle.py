@@ -25,11 +25,13 @@ from backcare_tray.engine.events import (
 from backcare_tray.engine.modes import (
     Due,
     EngineState,
+    Mode,
     Off,
     Paused,
     Snoozed,
     Stretching,
     Working,
+    answerable,
     cycle_wake,
     fresh_interval,
     is_away,
@@ -130,17 +132,21 @@ def _apply(
                 [Record("started", exercise_id), Notify("phase", exercise_id, first)],
             )
         case Snooze(seconds=seconds):
-            if not isinstance(mode, Due | Snoozed | Stretching):
-                return state, [Refuse("Nothing to snooze: the next stretch is not due yet.")]
+            if not answerable(mode):
+                return state, [_nothing_due("snooze", mode)]
             length = seconds if seconds is not None else settings.snooze
             since = sitting_since(mode)
             snoozed = Snoozed(now if since is None else since, now + length)
             record = Record("snoozed", exercise_id, snooze_seconds=length)
             return replace(state, mode=snoozed), [record]
         case MarkDone(answered_by=answered_by):
+            if not answerable(mode):  # a stretch done early is started, then marked done
+                return state, [_nothing_due("mark done", mode)]
             done = Record("done", exercise_id, answered_by=answered_by)
             return _finish(state, now, settings, done)
         case Skip():
+            if not answerable(mode):
+                return state, [_nothing_due("skip", mode)]
             return _finish(state, now, settings, Record("skipped", exercise_id))
         case Pause(seconds=seconds):
             until = now + seconds if seconds is not None else None
@@ -170,6 +176,16 @@ def _apply(
             phase = phases(settings.exercise(exercise_id))[going.phase_index]
             return replace(state, mode=going), [Notify("phase", exercise_id, phase)]
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
+
+
+def _nothing_due(verb: str, mode: Mode) -> Refuse:
+    """Return the refusal of an answer when no stretch is due, snoozed or under way."""
+    why = {
+        "paused": "reminders are paused",
+        "off": "it is outside the working hours",
+    }.get(mode.name, "the next stretch is not due yet")
+    hint = " (start it now to do it early)" if verb == "mark done" else ""
+    return Refuse(f"Nothing to {verb}: {why}{hint}.")
 
 
 def _finish(

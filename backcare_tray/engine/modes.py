@@ -18,6 +18,7 @@ __all__ = [
     "Snoozed",
     "Stretching",
     "Working",
+    "answerable",
     "coming_due_at",
     "current_phase",
     "cycle_wake",
@@ -124,6 +125,11 @@ def sitting_since(mode: Mode) -> float | None:
 def is_away(state: EngineState) -> bool:
     """Return True when the person is away while time at the desk would count."""
     return state.presence.away_since is not None and isinstance(state.mode, SITTING)
+
+
+def answerable(mode: Mode) -> bool:
+    """Return True when there is a stretch to snooze, mark done or skip: due, snoozed, or on."""
+    return isinstance(mode, Due | Snoozed | Stretching)
 
 
 def is_held_back(mode: Mode) -> bool:

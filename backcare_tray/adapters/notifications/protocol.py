@@ -15,10 +15,12 @@ __all__ = [
     "CLOSED_REASONS",
     "DESKTOP_ENTRY",
     "INTERFACE",
+    "LONGEST_TIMEOUT_MS",
     "NOTIFICATION_CLOSED",
     "PATH",
     "URGENCY",
     "close_notification",
+    "expire_timeout",
     "get_capabilities",
     "get_server_information",
     "hints",
@@ -37,6 +39,12 @@ CLOSED_REASONS = {1: "expired", 2: "dismissed", 3: "closed by a call", 4: "undef
 URGENCY = {"low": 0, "normal": 1, "critical": 2}
 DESKTOP_ENTRY = "backcare-tray"
 APP_NAME = "backcare-tray"
+LONGEST_TIMEOUT_MS = 2**31 - 1  # Notify's expire_timeout is a D-Bus int32 of milliseconds
+
+
+def expire_timeout(seconds: int) -> int:
+    """Return Notify's expire_timeout for a notice's seconds: 0 never expires, clamped to int32."""
+    return max(0, min(seconds * 1000, LONGEST_TIMEOUT_MS))
 
 
 def signal_rule() -> MatchRule:
@@ -103,6 +111,6 @@ def notify(
             body,
             actions,
             hints(notice),
-            notice.timeout * 1000,
+            expire_timeout(notice.timeout),
         ),
     )
