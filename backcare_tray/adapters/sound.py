@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from backcare_tray.adapters.helper_process import run_helper
 from backcare_tray.chimes import CHIMES_VERSION, chime_wav
 from backcare_tray.cues import CUE_KINDS, Cue, CueKind, CueMode
 
@@ -311,17 +312,11 @@ class SoundPlayer:
         names = [chime_file_name(kind, volume, CHIMES_VERSION) for kind in CUE_KINDS]
         if volume == 0 or all(_whole_wav(os.path.join(self._cache, n)) for n in names):
             return
-        command = [sys.executable, "-P", "-m", CHIME_HELPER, str(self._cache), str(volume)]
+        arguments = [str(self._cache), str(volume)]
         try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=HELPER_TIMEOUT, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            self._warn("helper", f"cannot write the chimes in a helper process: {error}")
-            return
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            self._warn("helper", f"the chimes' helper failed ({done.returncode}): {last}")
+            run_helper(CHIME_HELPER, arguments, HELPER_TIMEOUT, "the chimes' helper")
+        except OSError as error:
+            self._warn("helper", f"cannot write the chimes: {error}")
 
     def _chime_file(self, kind: CueKind, volume: int) -> str | None:
         """Return the path of the chime's WAV file, writing it here if prepare has not."""

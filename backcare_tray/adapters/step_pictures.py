@@ -11,13 +11,12 @@ import logging
 import os
 import re
 import shutil
-import subprocess
-import sys
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from backcare_tray.adapters.helper_process import run_helper
 from backcare_tray.exercises import Exercise, builtin_exercises
 from backcare_tray.poses import STEP_POSES
 
@@ -138,20 +137,8 @@ def parse_picture_argument(argument: str) -> StepPicture:
 def draw_in_helper(folder: Path, pictures: Sequence[StepPicture | LookPicture]) -> None:
     """Draw pictures in one helper process; raise OSError with its last words if it fails."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    command = [sys.executable, "-P", "-m", HELPER, str(folder)]
-    try:
-        done = subprocess.run(
-            [*command, *map(picture_argument, pictures)],
-            capture_output=True,
-            text=True,
-            timeout=HELPER_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise OSError(f"the drawing helper took over {HELPER_TIMEOUT:.0f} s") from None
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise OSError(f"the drawing helper failed ({done.returncode}): {last}")
+    arguments = [str(folder), *map(picture_argument, pictures)]
+    run_helper(HELPER, arguments, HELPER_TIMEOUT, "the drawing helper")
 
 
 class StepPictures:

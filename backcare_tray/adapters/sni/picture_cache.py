@@ -12,12 +12,11 @@
 import logging
 import re
 import shutil
-import subprocess
-import sys
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from backcare_tray.adapters.helper_process import run_helper
 from backcare_tray.adapters.sni.pictures import (
     Picture,
     PictureUnreadable,
@@ -99,21 +98,13 @@ def parse_look_argument(argument: str) -> tuple[str, IconLook]:
 def draw_in_helper(folder: Path, wanted: dict[str, IconLook]) -> None:
     """Draw pictures in a helper process; raise OSError with its last words if it fails."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    command = [sys.executable, "-P", "-m", "backcare_tray.adapters.sni.draw_pictures"]
     arguments = [look_argument(name, look) for name, look in wanted.items()]
-    try:
-        done = subprocess.run(
-            [*command, str(folder), *arguments],
-            capture_output=True,
-            text=True,
-            timeout=HELPER_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise OSError(f"the drawing helper took over {HELPER_TIMEOUT:.0f} s") from None
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise OSError(f"the drawing helper failed ({done.returncode}): {last}")
+    run_helper(
+        "backcare_tray.adapters.sni.draw_pictures",
+        [str(folder), *arguments],
+        HELPER_TIMEOUT,
+        "the drawing helper",
+    )
 
 
 def drawn_here(look: IconLook) -> Picture:

@@ -1,0 +1,19 @@
+"""Run a short-lived helper process of the package: the way Pillow and synthesis stay out."""
+
+import subprocess
+import sys
+from collections.abc import Sequence
+
+__all__ = ["run_helper"]
+
+
+def run_helper(module: str, arguments: Sequence[str], timeout: float, what: str) -> None:
+    """Run `python -P -m module arguments`; raise OSError with its last words if it fails."""
+    command = [sys.executable, "-P", "-m", module, *arguments]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise OSError(f"{what} took over {timeout:.0f} s") from None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise OSError(f"{what} failed ({done.returncode}): {last}")
