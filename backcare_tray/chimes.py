@@ -56,6 +56,8 @@ _CHIMES: dict[CueKind, _Chime] = {
     ),
     # A routine begins: one soft bell, A4, ringing out.
     "start": _Chime((_Note(0.0, 0.85, 440.00),), _BELL, attack=0.008, decay=0.3, level=0.55),
+    # The next set-up step: one short, soft D5, quieter than the start's bell.
+    "step": _Chime((_Note(0.0, 0.3, 587.33),), _SOFT, attack=0.01, decay=0.12, level=0.4),
     # A hold begins: a clear, bright A5 that stands out of the room's noise.
     "hold": _Chime((_Note(0.0, 0.4, 880.00),), _BRIGHT, attack=0.005, decay=0.2, level=0.6),
     # A hold ends: a falling two-note, E5 to A4.

@@ -5,11 +5,11 @@ from typing import Literal
 
 __all__ = ["CUE_KINDS", "Cue", "CueKind", "CueMode"]
 
-# due: a stretch falls due (gentle); start: a routine begins; hold: a hold (or the
-# movement) begins; release: a hold ends, rest; switch: change to the other side;
-# done: the routine is over and counted.
-CueKind = Literal["due", "start", "hold", "release", "switch", "done"]
-CUE_KINDS: tuple[CueKind, ...] = ("due", "start", "hold", "release", "switch", "done")
+# due: a stretch falls due (gentle); start: a routine begins; step: the next set-up step;
+# hold: a hold (or the movement) begins; release: a hold ends, rest; switch: change to the
+# other side; done: the routine is over and counted.
+CueKind = Literal["due", "start", "step", "hold", "release", "switch", "done"]
+CUE_KINDS: tuple[CueKind, ...] = ("due", "start", "step", "hold", "release", "switch", "done")
 # How cues are given: a chime per moment, spoken words, or nothing.
 CueMode = Literal["chime", "voice", "off"]
 

@@ -1,5 +1,6 @@
 """The stretch library: exercises as data, their guided phases, and the built-in set."""
 
+import math
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,8 +40,10 @@ __all__ = [
 MOVEMENT_SECONDS = 5
 # Seconds to release and get ready between two holds.
 REST_SECONDS = 5
-# Seconds given to each set-up step before the first hold on a side: read it, get there.
+# Seconds given to each set-up step before the first hold on a side, at least: read it (or
+# hear it) and get there; a longer step gets the time it takes to say at WORDS_A_SECOND.
 SETUP_SECONDS = 6
+WORDS_A_SECOND = 2.5
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # What a body can do at a desk, and what a notification can show: a stretch of one's own is
@@ -220,6 +223,7 @@ class _Reader:
             path = Path(name).expanduser()
             if not path.is_absolute() and base is not None:
                 path = base / path
+            path = path.absolute()  # a server reads an image path from its own folder
             try:
                 with open(path, "rb") as handle:
                     readable = handle.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE
@@ -291,6 +295,12 @@ def builtin_exercises() -> tuple[Exercise, ...]:
     return tuple(exercise_from_table(t, f"exercises[{i}].") for i, t in enumerate(tables))
 
 
+def setup_seconds(step: str, first: bool) -> int:
+    """Return a set-up step's seconds: time to say it (the first names the stretch too)."""
+    words = len(step.split()) + (5 if first else 3)
+    return max(SETUP_SECONDS, math.ceil(words / WORDS_A_SECOND))
+
+
 @cache
 def phases(exercise: Exercise) -> tuple[Phase, ...]:
     """Return the guided routine a step at a time: set-up steps, then the reps, per side."""
@@ -304,7 +314,8 @@ def phases(exercise: Exercise) -> tuple[Phase, ...]:
         where = side_index if exercise.sides else None
         for step in range(held):
             kind: PhaseKind = "switch" if side_index and step == 0 else "setup"
-            result.append(Phase(kind, SETUP_SECONDS, side, 1, reps, step, where))
+            setup = setup_seconds(exercise.steps[step], first=not result)
+            result.append(Phase(kind, setup, side, 1, reps, step, where))
         if side_index and not held:  # nothing to set up: still say the side changes
             result.append(Phase("switch", REST_SECONDS, side, 1, reps, ready, where))
         for rep in range(1, reps + 1):

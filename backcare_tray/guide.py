@@ -68,9 +68,14 @@ def _limb(side: str | None) -> str:
 
 
 def _where(phase: Phase) -> str:
-    """Return which side and repetition a phase is, e.g. "Left leg, 2 of 3"."""
+    """Return which side and repetition a phase is: "Left leg, 2 of 3", "Left leg" to set up."""
+    side = side_label(phase.side)
+    if phase.kind in ("setup", "switch"):
+        return side
     count = f"{phase.rep} of {phase.reps}"
-    return f"{side_label(phase.side)}, {count}" if phase.side else f"Repetition {count}"
+    if phase.kind == "rest":  # the repetition that comes next
+        count = f"next {count}"
+    return f"{side}, {count}" if side else f"Repetition {count}"
 
 
 def _doing(exercise: Exercise, phase: Phase, set_up_steps: int) -> str:
@@ -122,8 +127,11 @@ def guidance(state: EngineState, at: Moment, settings: Settings) -> Guidance | N
     # The safety note shows until the first hold is over: while setting up and holding once.
     first_hold = all(p.kind != "hold" for p in routine[:index])
     steps_before_hold = exercise.held_step
-    if phase.kind == "rest":
-        instruction = "Come back up and breathe; the next one follows."
+    if phase.kind == "rest":  # letting go: the step after the held one, where there is one
+        after = exercise.held_step + 1
+        instruction = (
+            exercise.steps[after] if after < len(exercise.steps) else "Let go and breathe."
+        )
     else:
         instruction = exercise.steps[phase.step]
     return Guidance(
@@ -151,9 +159,10 @@ def phase_cue(exercise: Exercise, phase: Phase, first: bool) -> Cue:
             if first:
                 where = f"{side}. " if side else ""
                 return Cue("start", f"{exercise.name}. {where}{exercise.steps[phase.step]}")
-            return Cue("start", exercise.steps[phase.step])
+            return Cue("step", exercise.steps[phase.step])
         case "switch":
-            return Cue("switch", f"Release. Other {_limb(phase.side)}.")
+            other = f"Release. Other {_limb(phase.side)}."
+            return Cue("switch", f"{other} {exercise.steps[phase.step]}")
         case "rest":
             return Cue("release", "Release.")
         case "hold":

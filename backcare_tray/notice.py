@@ -1,11 +1,13 @@
 """The break's notification as data: what it says, its buttons, and when it changes."""
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from backcare_tray.commands import Command, CommandName, Source, command_named
 from backcare_tray.engine import (
+    ROUTINE_PAUSE_MOST,
     Due,
     EngineState,
     Notify,
@@ -80,6 +82,8 @@ class Notice:
     # The files the picture and the look are drawn in, filled in by the daemon ("": none).
     image_path: str = ""
     icon_path: str = ""
+    # True when the server may play its own sound (the daemon plays none for it).
+    server_sound: bool = False
 
 
 # The commands a button may run: those that answer the break where it appears.
@@ -161,7 +165,7 @@ def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notic
     """Return the guided routine's notification: the one step that matters now."""
     guide = guidance(state, at, settings)
     assert guide is not None and isinstance(state.mode, Stretching)
-    where = f": {guide.where}" if guide.kind in ("hold", "rest") else ""
+    where = f": {guide.where}" if guide.where else ""
     title = f"{guide.exercise_name}{where}"
     if guide.paused:
         lines = [f"Paused - {guide.doing}, {guide.seconds_left} s left", guide.instruction]
@@ -178,12 +182,19 @@ def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notic
         title,
         "\n".join(lines),
         actions=actions,
-        timeout=0 if guide.paused else guide.seconds_left + ROUTINE_GRACE,
+        timeout=_routine_timeout(state.mode, guide.seconds_left, at),
         answer_hint="Stop it from the tray icon, or run: backcare-tray cancel",
         category="x-backcare-tray.stretch",
         picture=guide.picture,
         look="stretching",
     )
+
+
+def _routine_timeout(mode: Stretching, seconds_left: int, at: Moment) -> int:
+    """Return how long a routine's update may stay up unless updated: its phase, or its pause."""
+    if mode.paused_at is not None:  # until the pause is given up, which updates it
+        seconds_left = math.ceil(max(0.0, mode.paused_at + ROUTINE_PAUSE_MOST - at.mono))
+    return seconds_left + ROUTINE_GRACE
 
 
 def _due_actions(settings: Settings) -> tuple[Action, ...]:
@@ -216,6 +227,7 @@ def _due_notice(state: EngineState, at: Moment, settings: Settings, reminder: bo
         answer_hint=ANSWER_HINT,
         picture=due_picture(exercise),
         look="due",
+        server_sound=not settings.due_sound,
     )
 
 

@@ -5,8 +5,8 @@
 # parec records; each chunk of the recording is stamped when it arrives, so every latency here
 # is an upper bound. Each player found is measured alone:
 #
-# - play() itself: how long the daemon's loop is held by the call. The first cue of a kind
-#   and volume synthesises its chime and writes the file; later ones only start the player.
+# - play() itself: how long the daemon's loop is held by the call (the chimes are made first
+#   by prepare(), a helper process, as the daemon does at start: play() only starts a player).
 # - to sound: from the call until the first chunk louder than the silence threshold arrives.
 #
 # pw-play is not measured: it plays into PipeWire, not into this PulseAudio. spd-say hands the
@@ -38,11 +38,14 @@ def only(name: str) -> Callable[[str], str | None]:
     return lambda wanted: shutil.which(wanted) if wanted == name else None
 
 
+VOLUME = 60  # the default [sound] volume
+
+
 def cue_once(sink: PulseSink, sound: SoundPlayer, cue: Cue, mode: CueMode) -> tuple[float, float]:
     """Give one cue after silence; return how long play() took and how soon it was heard."""
     sink.wait_for_quiet(0.2, timeout=30)
     called = time.monotonic()
-    sound.play(cue, mode, 60)
+    sound.play(cue, mode, VOLUME)
     returned = time.monotonic()
     heard = sink.wait_for_sound_after(called, timeout=10)
     return returned - called, heard - called
@@ -54,8 +57,9 @@ def ms(values: list[float]) -> str:
 
 
 def chimes(sink: PulseSink, name: str, rounds: int, cache: Path) -> None:
-    """Measure the chimes through one player, the first of each kind and then cached ones."""
+    """Measure the chimes through one player, the first of each kind and then the others."""
     sound = SoundPlayer(cache / name, which=only(name))
+    sound.prepare(VOLUME)
     first_call, first_heard, calls, heard = [], [], [], []
     try:
         for kind in CUE_KINDS:
@@ -71,7 +75,7 @@ def chimes(sink: PulseSink, name: str, rounds: int, cache: Path) -> None:
         sound.stop()
     print(f"chime, {name}:")
     print(f"  first cue of a kind  play() {ms(first_call)}; to sound {ms(first_heard)}")
-    print(f"  cached, {len(calls)} cues     play() {ms(calls)}; to sound {ms(heard)}")
+    print(f"  then, {len(calls)} cues       play() {ms(calls)}; to sound {ms(heard)}")
 
 
 def voice(sink: PulseSink, name: str, rounds: int, cache: Path) -> None:

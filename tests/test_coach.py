@@ -214,12 +214,13 @@ def test_the_ring_shrinks_clockwise_over_the_step() -> None:
 
 
 def test_the_first_place_is_beside_the_notifications_and_every_place_is_on_screen() -> None:
-    """Top right under the notification area (bottom right on Windows), clamped to the screen."""
+    """Top right, left of the notifications (bottom right on Windows), clamped to the screen."""
     screen = (1920, 1080)
-    assert default_place(400, 600, screen, "linux") == (1920 - 400 - 24, 60)
-    assert default_place(400, 600, screen, "darwin") == (1496, 60)
-    assert default_place(400, 600, screen, "win32") == (1496, 1080 - 600 - 80)
-    assert default_place(400, 700, (1024, 600), "linux") == (600, 0)  # too tall: from the top
+    assert default_place(400, 600, screen, "linux") == (1920 - 380 - 400 - 24, 60)
+    assert default_place(400, 600, screen, "darwin") == (1116, 60)
+    assert default_place(400, 600, screen, "win32") == (1116, 1080 - 600 - 80)
+    assert default_place(400, 700, (1024, 600), "linux") == (220, 0)  # too tall: from the top
+    assert default_place(400, 600, (640, 480), "linux") == (0, 0)  # narrow: as far as it fits
     assert clamp_place(5000, -300, 400, 600, screen) == (1520, 0)
     assert clamp_place(-50, 900, 400, 600, screen) == (0, 480)
     assert clamp_place(100, 200, 400, 600, screen) == (100, 200)
@@ -679,7 +680,8 @@ def test_the_window_shows_the_step_on_top_without_taking_the_focus(screen: Scree
         kind = screen.tool("xprop", "-id", str(window), "_NET_WM_WINDOW_TYPE")
         assert "_NET_WM_WINDOW_TYPE_UTILITY" in kind
         x, y, width, _ = shown["window"]
-        assert 1280 - 40 <= x + width <= 1280 - 20 and 60 <= y <= 100  # under the top right
+        # top right, left of the notifications' column
+        assert 1280 - 380 - 40 <= x + width <= 1280 - 380 - 20 and 60 <= y <= 100
 
         box = shown["picture"]
         in_picture = screen.grab(box)

@@ -366,24 +366,45 @@ def test_a_stretch_started_while_paused_leaves_it_paused(finish: str) -> None:
 
 
 def test_a_paused_routine_holds_its_countdown_until_it_goes_on(fresh: EngineState) -> None:
-    """Pause keeps the seconds left and plans no wake-up; continue picks them up again."""
+    """Pause keeps the seconds left; continue picks them up; paused time is not stretching."""
     due, _ = run(fresh, tick(1000.0 + SETTINGS.sitting_interval))
     start = 1000.0 + SETTINGS.sitting_interval + 1
     going, _ = run(due, StartStretch(start))
+    first = phases(SETTINGS.exercise(going.rotation.current))[0].seconds
     paused, effects = run(going, engine.PauseRoutine(start + 2.5))
-    assert routine(paused).paused_left == pytest.approx(3.5)
-    assert wake_time(paused) is None and Wake(None) in effects
+    assert routine(paused).paused_left == pytest.approx(first - 2.5)
+    assert wake_time(paused) == pytest.approx(start + 2.5 + engine.ROUTINE_PAUSE_MOST)
     assert next(e for e in effects if isinstance(e, Notify)).begins is False
-    later, effects = run(paused, tick(start + 600))  # nothing moves while paused
+    later, effects = run(paused, tick(start + 300))  # nothing moves while paused
     assert routine(later) == routine(paused) and not kinds(effects, Notify)
-    again, effects = run(later, engine.ResumeRoutine(start + 600))
-    assert routine(again).phase_ends_at == pytest.approx(start + 603.5)
-    assert routine(again).paused_left is None and wake_time(again) == pytest.approx(start + 603.5)
-    assert kinds(effects, Notify) == ["phase"]
-    assert run(again, engine.ResumeRoutine(start + 601))[1][0] == Refuse(
+    again, effects = run(later, engine.ResumeRoutine(start + 300))
+    assert routine(again).phase_ends_at == pytest.approx(start + 300 + first - 2.5)
+    assert routine(again).paused_left is None
+    assert routine(again).paused_for == pytest.approx(297.5)
+    # It goes on where it was: the phase does not begin again (no cue), but it is shown.
+    assert [e.begins for e in effects if isinstance(e, Notify)] == [False]
+    assert run(again, engine.ResumeRoutine(start + 301))[1][0] == Refuse(
         "The stretch is not paused."
     )
     assert run(fresh, engine.PauseRoutine(1001.0))[1][0] == Refuse("No running stretch to pause.")
+    _done, effects = run(again, MarkDone(start + 310))  # 310 s in all, 297.5 of them paused
+    assert next(e for e in effects if isinstance(e, Record)).stretching_seconds == 12
+
+
+def test_a_routine_paused_too_long_is_given_up_as_stopped(fresh: EngineState) -> None:
+    """Ten minutes paused: stopped, not counted, back to due; breaks and reminders go on."""
+    due, _ = run(fresh, tick(1000.0 + SETTINGS.sitting_interval))
+    start = 1000.0 + SETTINGS.sitting_interval + 1
+    paused, _ = run(due, StartStretch(start), engine.PauseRoutine(start + 1))
+    given_up, effects = run(paused, tick(start + 1 + engine.ROUTINE_PAUSE_MOST))
+    assert given_up.mode.name == "due" and kinds(effects, Record) == ["cancelled"]
+
+
+def test_pause_of_reminders_during_a_routine_is_refused(fresh: EngineState) -> None:
+    """Pausing reminders would throw the routine away unsaid: pause the stretch or stop it."""
+    going, _ = run(fresh, StartStretch(1001.0))
+    _, effects = run(going, Pause(1002.0, 600))
+    assert effects[0] == Refuse("A stretch is under way: pause the stretch, or stop it first.")
 
 
 def test_a_reload_that_shortens_the_routine_carries_on_from_its_end(fresh: EngineState) -> None:

@@ -18,6 +18,7 @@ from backcare_tray.exercises import (
     builtin_exercises,
     exercise_from_table,
     phases,
+    setup_seconds,
 )
 from backcare_tray.validation import InvalidValue, InvalidValues
 
@@ -68,7 +69,18 @@ def test_phases_do_every_rep_on_one_side_then_the_other() -> None:
     one_side = ["setup", "setup", "hold", "rest", "hold", "rest", "hold"]
     assert [p.kind for p in routine] == [*one_side, "switch", *one_side[1:]]
     assert all(p.seconds == REST_SECONDS for p in routine if p.kind == "rest")
-    assert all(p.seconds == SETUP_SECONDS for p in routine if p.kind in ("setup", "switch"))
+    set_up = [p for p in routine if p.kind in ("setup", "switch")]
+    assert all(p.seconds >= SETUP_SECONDS for p in set_up)
+    exercise = LIBRARY["hamstring-stretch"]
+    assert routine[0].seconds == setup_seconds(exercise.steps[0], first=True)
+
+
+def test_a_long_set_up_step_gets_the_time_it_takes_to_say() -> None:
+    """At 2.5 words a second, with the stretch's name and side said before the first."""
+    short, long = "Sit tall.", " ".join(["word"] * 30)
+    assert setup_seconds(short, first=False) == SETUP_SECONDS
+    assert setup_seconds(long, first=False) == 14  # (30 + 3) words at 2.5 a second
+    assert setup_seconds(long, first=True) == 14  # (30 + 5) / 2.5
 
 
 def test_each_phase_shows_one_step_and_the_side_it_is_for() -> None:

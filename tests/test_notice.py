@@ -9,6 +9,7 @@ from support.engine_views import routine
 from backcare_tray.adapters.notifications import protocol
 from backcare_tray.commands import Command, Source
 from backcare_tray.engine import (
+    ROUTINE_PAUSE_MOST,
     Cancel,
     Due,
     EngineState,
@@ -201,14 +202,15 @@ def test_the_routine_shows_one_step_at_a_time() -> None:
     """Set-up with the safety note, then hold with its countdown, rest, the other leg."""
     exercise = LIBRARY["hamstring-stretch"]
     state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
+    first = phases(exercise)[0].seconds
     setup = render_notice("stretching", state, at(DUE_AT + 0.2), SETTINGS)
-    assert setup.title == "Hamstring stretch"
+    assert setup.title == "Hamstring stretch: Left leg"  # which leg to set up
     assert setup.body == (
-        f"Get into position (1 of 2) - 6 s\n{exercise.steps[0]}\nCareful: {exercise.safety}"
+        f"Get into position (1 of 2) - {first} s\n{exercise.steps[0]}\nCareful: {exercise.safety}"
     )
     assert setup.picture == StepPicture("hamstring-stretch", 0, 0)
     assert [a.key for a in setup.actions] == ["done", "cancel"]
-    assert setup.timeout == 6 + 30  # outlives the phase only briefly if nobody updates it
+    assert setup.timeout == first + 30  # outlives the phase only briefly if nobody updates it
     hold = run_to(state, "hold")
     begins = routine(hold).phase_ends_at - 10
     notice = render_notice("stretching", hold, at(begins + 3.2), SETTINGS)
@@ -218,12 +220,16 @@ def test_the_routine_shows_one_step_at_a_time() -> None:
     assert notice.look == "stretching" and notice.urgency == "normal"  # not grey on grey
     rest = run_to(hold, "rest")
     resting = render_notice("stretching", rest, at(routine(rest).phase_ends_at - 5), SETTINGS)
-    assert resting.title == "Hamstring stretch: Left leg, 2 of 3"
-    assert resting.body.startswith("Release and rest - 5 s\n")
+    assert resting.title == "Hamstring stretch: Left leg, next 2 of 3"
+    assert resting.body.startswith(f"Release and rest - 5 s\n{exercise.steps[3]}\n")
     assert resting.body.endswith("\nNext: hold 10 s")  # the safety note was given
     switch = run_to(rest, "switch", 1)
-    other = render_notice("stretching", switch, at(routine(switch).phase_ends_at - 6), SETTINGS)
-    assert other.body.startswith(f"Release. Other leg - 6 s\n{exercise.steps[0]}")
+    seconds = phases(exercise)[routine(switch).phase_index].seconds
+    other = render_notice(
+        "stretching", switch, at(routine(switch).phase_ends_at - seconds), SETTINGS
+    )
+    assert other.title == "Hamstring stretch: Right leg"
+    assert other.body.startswith(f"Release. Other leg - {seconds} s\n{exercise.steps[0]}")
     right = render_notice("stretching", run_to(switch, "hold", 1), at(0), SETTINGS)
     assert right.title == "Hamstring stretch: Right leg, 1 of 3"
     assert right.picture == StepPicture("hamstring-stretch", 2, 1)  # the mirrored picture
@@ -236,9 +242,11 @@ def test_a_paused_routine_says_so_and_offers_continue() -> None:
     state, _ = step(due_state(), StartStretch(DUE_AT), SETTINGS)
     paused, _ = step(state, PauseRoutine(DUE_AT + 2), SETTINGS)
     notice = render_notice("stretching", paused, at(DUE_AT + 50), SETTINGS)
-    assert notice.body.startswith("Paused - Get into position (1 of 2), 4 s left\n")
+    left = routine(state).phase_ends_at - (DUE_AT + 2)
+    assert notice.body.startswith(f"Paused - Get into position (1 of 2), {left:.0f} s left\n")
     assert [a.key for a in notice.actions] == ["resume-routine", "cancel"]
-    assert notice.timeout == 0
+    # Up until the pause is given up (which updates it), and briefly after if nobody does.
+    assert notice.timeout == ROUTINE_PAUSE_MOST - 48 + 30
 
 
 def test_a_squat_counts_repetitions_not_holds() -> None:

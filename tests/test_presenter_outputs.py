@@ -42,8 +42,9 @@ class Stage:
             RecordingCoach(),
         )
         outputs = Outputs(NamedPictures(), self.cues, self.coach)
+        self.scheduler = RecordingScheduler()
         self.presenter = Presenter(
-            None, self.notifier, RecordingScheduler(), lambda: at(0), self.scene, outputs
+            None, self.notifier, self.scheduler, lambda: at(0), self.scene, outputs
         )
 
     def scene(self, moment: Moment) -> Scene:
@@ -90,9 +91,11 @@ def test_cues_follow_the_routine_and_the_settings() -> None:
     while isinstance(stage.state.mode, engine.Stretching):
         stage.next_phase()
     kinds = [cue.kind for cue, _, _ in stage.cues.played]
-    assert kinds[:4] == ["due", "start", "start", "hold"]
+    assert kinds[:4] == ["due", "start", "step", "hold"]  # the bell only at the start
     assert kinds.count("hold") == 6 and kinds.count("release") == 4
-    assert kinds.count("switch") == 1 and kinds[-1] == "done"
+    assert kinds.count("switch") == 1 and kinds.count("step") == 2 and kinds[-1] == "done"
+    switch = next(cue for cue, _, _ in stage.cues.played if cue.kind == "switch")
+    assert switch.words.startswith("Release. Other leg. Sit tall")  # the step said with it
     assert {mode for _, mode, _ in stage.cues.played} == {"chime"}
     assert {volume for _, _, volume in stage.cues.played} == {SETTINGS.cue_volume}
     holds = [cue.words for cue, _, _ in stage.cues.played if cue.kind == "hold"]
@@ -165,8 +168,19 @@ def test_pause_and_continue_reach_the_coach_without_a_cue_on_pause() -> None:
     played = len(stage.cues.played)
     stage.apply(engine.PauseRoutine(12.0))
     assert stage.coach.messages[-1]["paused"] is True
-    assert stage.coach.messages[-1]["seconds_left"] == 4
+    first = engine.current_phase(stage.state, stage.settings)
+    assert first is not None
+    assert stage.coach.messages[-1]["seconds_left"] == first.seconds - 2
     assert len(stage.cues.played) == played
     stage.apply(engine.ResumeRoutine(40.0))
     assert stage.coach.messages[-1]["paused"] is False
-    assert len(stage.cues.played) == played + 1
+    assert len(stage.cues.played) == played  # it goes on where it was: no cue again
+
+
+def test_stop_silences_a_cue_still_sounding_and_the_players_are_collected_later() -> None:
+    """Stop cuts the words; a collect job is planned after a cue or a routine's end."""
+    stage = Stage()
+    stage.apply(engine.StartStretch(10.0))
+    assert "collect" in stage.scheduler.jobs
+    stage.apply(engine.Cancel(12.0), "menu")
+    assert stage.cues.silenced == 1

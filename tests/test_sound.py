@@ -1,6 +1,7 @@
 """Cues by ear: which program plays them per platform, and the real sound on a real PulseAudio."""
 
 import array
+import functools
 import logging
 import os
 import shutil
@@ -8,6 +9,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,6 +23,7 @@ from backcare_tray.adapters.sound import (
     WORDS_VARIABLE,
     Child,
     SoundPlayer,
+    chime_file_name,
     sound_report,
     spawn_quietly,
 )
@@ -98,11 +101,32 @@ def which_of(*names: str) -> WhichOf:
     return WhichOf(names)
 
 
+VOLUMES = (1, 30, 35, 40, 45, 50, 60, 70, 80, 100)  # the volumes these tests play at
+
+
+@functools.cache
+def made_chimes() -> Path:
+    """Return a folder holding every chime at the tests' volumes, as prepare() leaves it."""
+    folder = Path(tempfile.mkdtemp(prefix="chimes-"))
+    for volume in VOLUMES:
+        for kind in CUE_KINDS:
+            (folder / chime_file_name(kind, volume, CHIMES_VERSION)).write_bytes(
+                chime_wav(kind, volume)
+            )
+    return folder
+
+
 def player(
-    tmp_path: Path, platform: str, *names: str, spawner: Spawner | None = None
+    tmp_path: Path,
+    platform: str,
+    *names: str,
+    spawner: Spawner | None = None,
+    prepared: bool = True,
 ) -> tuple[SoundPlayer, Spawner]:
     """Return a player on this platform that finds only these programs, and its spawner."""
     spawn = spawner or Spawner()
+    if prepared:  # as the daemon's prepare() leaves the cache
+        shutil.copytree(made_chimes(), tmp_path / "sounds", dirs_exist_ok=True)
     return SoundPlayer(tmp_path / "sounds", platform, which_of(*names), spawn), spawn
 
 
@@ -140,31 +164,31 @@ def test_linux_chimes_go_to_the_first_player_found(
     }
 
 
-def test_a_chime_file_is_written_once_per_kind_and_volume_and_atomically(tmp_path: Path) -> None:
-    """The same cue again reuses the file; another volume is another file; no temporary left."""
-    sound, spawner = player(tmp_path, "linux", "paplay")
+def test_a_missing_chime_is_made_by_a_helper_in_the_background_never_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not made yet (a cue before prepare, a new volume): skipped, and the helper started once."""
+
+    def synthesised_here(kind: CueKind, volume: int) -> bytes:
+        raise AssertionError("a chime was synthesised in the daemon's process")
+
+    monkeypatch.setattr("backcare_tray.chimes.chime_wav", synthesised_here)
+    sound, spawner = player(tmp_path, "linux", "paplay", prepared=False)
     sound.play(HOLD, "chime", 70)
-    path = Path(chime_path(tmp_path, "hold", 70))
-    first = path.stat()
-    sound.play(HOLD, "chime", 70)
-    again = SoundPlayer(tmp_path / "sounds", "linux", which_of("paplay"), spawner)
-    again.play(HOLD, "chime", 70)  # another run of the daemon: the file is kept
-    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
-    sound.play(HOLD, "chime", 30)
-    assert sorted(p.name for p in path.parent.iterdir()) == [
-        f"cue-hold-30-v{CHIMES_VERSION}.wav",
-        f"cue-hold-70-v{CHIMES_VERSION}.wav",
-    ]
-    path.write_bytes(path.read_bytes()[:1000])  # cut short (a crash of another writer)
-    SoundPlayer(tmp_path / "sounds", "linux", which_of("paplay"), spawner).play(HOLD, "chime", 70)
-    assert path.read_bytes() == chime_wav("hold", 70)
+    sound.play(HOLD, "chime", 70)  # the helper is still at work: not started twice
+    helper = [sys.executable, "-P", "-m", "backcare_tray.adapters.write_chimes"]
+    assert spawner.commands() == [[*helper, str(tmp_path / "sounds"), "70"]]
+    assert not (tmp_path / "sounds" / chime_file_name("hold", 70, CHIMES_VERSION)).exists()
+    spawner.children[-1].status = 0  # the helper is done (here: a stand-in, so no file)
+    sound.play(HOLD, "chime", 70)  # still missing: asked for again
+    assert len(spawner.commands()) == 2
 
 
 def test_prepare_has_a_helper_process_write_every_chime_so_play_synthesises_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """After prepare (a real helper process) the daemon only plays files; a second is a no-op."""
-    sound, spawner = player(tmp_path, "linux", "paplay")
+    sound, spawner = player(tmp_path, "linux", "paplay", prepared=False)
     sound.prepare(45)
     for kind in CUE_KINDS:
         assert Path(chime_path(tmp_path, kind, 45)).read_bytes() == chime_wav(kind, 45)
@@ -172,7 +196,7 @@ def test_prepare_has_a_helper_process_write_every_chime_so_play_synthesises_none
     def synthesised_here(kind: CueKind, volume: int) -> bytes:
         raise AssertionError("a chime was synthesised in the daemon's process")
 
-    monkeypatch.setattr("backcare_tray.adapters.sound.chime_wav", synthesised_here)
+    monkeypatch.setattr("backcare_tray.chimes.chime_wav", synthesised_here)
     with caplog.at_level(logging.WARNING):
         for kind in CUE_KINDS:
             sound.play(Cue(kind, ""), "chime", 45)
@@ -322,6 +346,7 @@ def test_windows_chimes_play_through_winsound_and_a_new_cue_stops_them(tmp_path:
     """The file goes to winsound (it plays asynchronously), then None to stop it."""
     played: list[str | None] = []
     spawner = Spawner()
+    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
     sound = SoundPlayer(tmp_path / "sounds", "win32", which_of(), spawner, played.append)
     sound.play(HOLD, "chime", 80)
     sound.play(Cue("release", ""), "chime", 80)
@@ -382,8 +407,8 @@ def test_a_player_that_cannot_start_is_said_once_and_never_raises(
     (tmp_path / "file").write_text("not a folder")
     blocked = SoundPlayer(tmp_path / "file" / "sounds", "linux", which_of("paplay"), Spawner())
     with caplog.at_level(logging.WARNING):
-        blocked.play(HOLD, "chime", 60)
-        blocked.play(HOLD, "chime", 60)
+        blocked.prepare(60)  # the real helper cannot write there
+        blocked.prepare(60)
     assert len(warnings(caplog)) == 1 and "cannot write the chimes" in warnings(caplog)[0]
     assert "cannot write the chimes" in blocked.describe()["problem"]
 
@@ -466,6 +491,7 @@ def test_real_players_are_cut_and_reaped_leaving_no_zombie(tmp_path: Path) -> No
     def which(name: str) -> str | None:
         return shutil.which(name, path=str(folder))
 
+    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
     sound = SoundPlayer(tmp_path / "sounds", "linux", which, spawn)
     sound.play(HOLD, "chime", 60)
     (first,) = started
@@ -559,6 +585,7 @@ def test_chimes_reach_the_sound_server_within_0_3_s(
     sink: PulseSink, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each cue's chime is heard on the output soon after play(), one after the other."""
+    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("paplay"))
     latencies = {}
     try:
@@ -578,6 +605,7 @@ def test_chimes_reach_the_sound_server_within_0_3_s(
 @pytest.mark.desktop
 def test_mode_off_stays_silent(sink: PulseSink, tmp_path: Path) -> None:
     """Mode off plays nothing: a second of silence on the output after each cue."""
+    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("paplay", "espeak-ng"))
     sink.wait_for_quiet()
     called = time.monotonic()
@@ -596,6 +624,7 @@ def test_a_spoken_cue_reaches_the_sound_server_within_0_3_s(
 ) -> None:
     """espeak-ng speaks the words into the output (no chime player here to mistake it for)."""
     require_espeak()
+    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("espeak-ng"))
     latencies = []
     try:
@@ -616,6 +645,7 @@ def test_a_spoken_cue_reaches_the_sound_server_within_0_3_s(
 def test_a_second_cue_cuts_a_long_first_one(sink: PulseSink, tmp_path: Path) -> None:
     """A long sentence is cut by the next cue's chime: silence after the chime, not more words."""
     require_espeak()
+    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("paplay", "espeak-ng"))
     try:
         sink.wait_for_quiet()

@@ -17,7 +17,7 @@ from backcare_tray.engine import (
     initial_state,
     step,
 )
-from backcare_tray.exercises import Phase, builtin_exercises
+from backcare_tray.exercises import Phase, builtin_exercises, phases
 from backcare_tray.menu import build_menu, duration_label
 from backcare_tray.moment import Moment
 from backcare_tray.report import DayCounts, status_report
@@ -199,13 +199,14 @@ def test_redraws_every_second_while_stretching() -> None:
     state, _ = step(initial_state(T0, SETTINGS, 0), StartStretch(T0 + 0.25), SETTINGS)
     cadence = redraw_cadence(state)
     assert cadence is not None and cadence.period == 1
-    assert icon_look(state, T0 + 0.25) == IconLook("stretching", 6)  # the first set-up step
+    first = phases(LIBRARY["hamstring-stretch"])[0].seconds  # the first set-up step
+    assert icon_look(state, T0 + 0.25) == IconLook("stretching", first)
     assert cadence.next_after(T0 + 0.25) == pytest.approx(T0 + 1.25)
-    assert icon_look(state, T0 + 1.25) == IconLook("stretching", 5)
-    assert icon_look(state, T0 + 1.24) == IconLook("stretching", 6)
+    assert icon_look(state, T0 + 1.25) == IconLook("stretching", first - 1)
+    assert icon_look(state, T0 + 1.24) == IconLook("stretching", first)
     paused, _ = step(state, PauseRoutine(T0 + 2.0), SETTINGS)
     assert redraw_cadence(paused) is None  # nothing changes by itself while paused
-    assert icon_look(paused, T0 + 100) == IconLook("stretching", 5)
+    assert icon_look(paused, T0 + 100) == IconLook("stretching", first - 1)
 
 
 def test_status_report_fields() -> None:

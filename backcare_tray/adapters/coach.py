@@ -161,6 +161,8 @@ class CoachWindow:
         self._unavailable: str | None = None
         self._held_back = False  # closed by the person or failed: not again this routine
         self._last_exit: int | None = None
+        self._ending: list[subprocess.Popen[bytes]] = []  # told to end, not yet collected
+        self._start_failed = False  # said once in the log
 
     @property
     def log_path(self) -> Path:
@@ -186,7 +188,11 @@ class CoachWindow:
         if self._process is not None and self._pipe is None:
             if message.get("type") != "step":
                 return
-            self._stop(self._process)  # a new routine while the last one's end still shows
+            # A new routine while the last one's confirmation still shows: end that window
+            # without waiting for it (reap() collects it) and open a new one.
+            self._process.terminate()
+            self._ending.append(self._process)
+            self._process = None
         if self._process is None:
             if message.get("type") != "step" or self._held_back or self._unavailable:
                 return
@@ -211,6 +217,7 @@ class CoachWindow:
 
     def reap(self) -> None:
         """Collect the window's process if it has finished, so no zombie is left."""
+        self._ending = [process for process in self._ending if process.poll() is None]
         if self._process is not None and self._process.poll() is not None:
             self._finished(self._process.returncode)
 
@@ -244,7 +251,9 @@ class CoachWindow:
                 )
         except OSError as error:
             self._held_back = True
-            log.warning("Cannot start the coach window: %s", error)
+            level = logging.DEBUG if self._start_failed else logging.WARNING
+            log.log(level, "Cannot start the coach window: %s", error)
+            self._start_failed = True
             return False
         assert process.stdin is not None
         self._process = process

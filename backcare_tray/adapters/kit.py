@@ -156,6 +156,14 @@ class CuePlayer(Protocol):
         """Start a cue (a chime, or its words spoken) and return at once."""
         ...
 
+    def silence(self) -> None:
+        """End any cue still sounding, without waiting for it to end."""
+        ...
+
+    def reap(self) -> None:
+        """Collect the players that have ended."""
+        ...
+
     def stop(self) -> None:
         """End any cue still sounding."""
         ...

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from backcare_tray.adapters.helper_process import run_helper
-from backcare_tray.chimes import CHIMES_VERSION, chime_wav
+from backcare_tray.chimes import CHIMES_VERSION
 from backcare_tray.cues import CUE_KINDS, Cue, CueKind, CueMode
 
 __all__ = [
@@ -228,6 +228,8 @@ class SoundPlayer:
         self._async_sounding = False  # winsound may be playing a chime
         self._found: dict[str, tuple[str, str] | None] = {}
         self._written: set[str] = set()
+        self._making: set[int] = set()  # volumes whose chimes a helper is making now
+        self._helpers: list[tuple[int, Child]] = []
         self._said: set[str] = set()
         self._problem: str | None = None
 
@@ -247,6 +249,20 @@ class SoundPlayer:
             self._reap()  # the cut cue has usually ended by now
         except Exception as error:  # a cue is never worth the daemon: say so once
             self._warn("play", f"cannot give the {cue.kind} cue ({type(error).__name__}: {error})")
+
+    def silence(self) -> None:
+        """End any cue still sounding without waiting (reap() collects it later)."""
+        try:
+            self._cut()
+        except Exception as error:
+            self._warn("stop", f"cannot stop the cues ({type(error).__name__}: {error})")
+
+    def reap(self) -> None:
+        """Collect the players (and helpers) that have ended, so none is left a zombie."""
+        try:
+            self._reap()
+        except Exception as error:
+            self._warn("reap", f"cannot collect the players ({type(error).__name__}: {error})")
 
     def stop(self) -> None:
         """End any cue still sounding, and reap what has ended (waiting a moment at most)."""
@@ -319,23 +335,31 @@ class SoundPlayer:
             self._warn("helper", f"cannot write the chimes: {error}")
 
     def _chime_file(self, kind: CueKind, volume: int) -> str | None:
-        """Return the path of the chime's WAV file, writing it here if prepare has not."""
+        """Return the path of the chime's WAV file; None (and have it made) while it is not."""
+        # Never synthesised here: that would leave the daemon 2.7 MiB larger for good. A chime
+        # asked for before prepare() made it (a reminder at start, a new volume) is skipped,
+        # and a helper makes the set in the background.
         name = chime_file_name(kind, volume, CHIMES_VERSION)
         path = os.path.join(self._cache, name)
         if path in self._written:
             return path
         if not _whole_wav(path):
-            temporary = os.path.join(self._cache, f".{name}.{os.getpid()}.tmp")
-            try:
-                os.makedirs(self._cache, exist_ok=True)
-                with open(temporary, "wb") as file:
-                    file.write(chime_wav(kind, volume))
-                os.replace(temporary, path)
-            except OSError as error:
-                self._warn("cache", f"cannot write the chimes into {self._cache}: {error}")
-                return None
+            self._make_in_background(volume)
+            return None
         self._written.add(path)
         return path
+
+    def _make_in_background(self, volume: int) -> None:
+        """Start the chimes' helper for a volume without waiting (once at a time)."""
+        if volume in self._making:
+            return
+        self._making.add(volume)
+        command = [sys.executable, "-P", "-m", CHIME_HELPER, str(self._cache), str(volume)]
+        log.debug("The %d%% chimes are not made yet; making them now.", volume)
+        try:
+            self._helpers.append((volume, self._spawn(command, {})))
+        except OSError as error:
+            self._warn("helper", f"cannot start the chimes' helper ({error})")
 
     def _start(self, name: str, args: list[str], extra_env: Mapping[str, str]) -> None:
         """Start a player, or say once why it cannot start."""
@@ -370,6 +394,10 @@ class SoundPlayer:
                     f"{playing.name} ended with status {status}: a cue may not have been heard",
                 )
         self._playing = left
+        for volume, helper in list(self._helpers):
+            if helper.poll() is not None:  # made (or failed: tried again at the next cue)
+                self._helpers.remove((volume, helper))
+                self._making.discard(volume)
 
     @staticmethod
     def _end(child: Child, wait: float) -> int | None:

@@ -26,6 +26,7 @@ PICTURE_SMALLEST = 320  # a picture's longer side is brought near this range whe
 PICTURE_LARGEST = 384
 TOP_GAP = 60  # px below the top of the screen: under the notification area
 SIDE_GAP = 24  # px from the right edge
+NOTIFICATION_COLUMN = 380  # px kept free at the right for the notifications
 BOTTOM_GAP = 80  # px above the bottom on Windows, where the taskbar and its toasts are
 
 
@@ -175,7 +176,9 @@ def default_place(
 ) -> tuple[int, int]:
     """Return where the window opens the first time: beside where notifications show."""
     screen_width, screen_height = screen
-    x = screen_width - width - SIDE_GAP
+    # Left of the notifications' column (dunst, mako, GNOME: about 300-360 px wide at the top
+    # right), so neither covers the other; on a narrow screen as far right as it fits.
+    x = max(0, screen_width - NOTIFICATION_COLUMN - width - SIDE_GAP)
     if platform == "win32":  # toasts rise from the bottom right, above the taskbar
         return clamp_place(x, screen_height - height - BOTTOM_GAP, width, height, screen)
     # freedesktop servers and macOS show them at the top right, under the panel or menu bar

@@ -18,7 +18,11 @@ from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.view import Cadence, redraw_cadence, tray_view
 
-__all__ = ["Outputs", "Presenter", "Scene"]
+__all__ = ["COLLECT_AFTER", "Outputs", "Presenter", "Scene"]
+
+# Seconds after a cue or a routine's end when its player and the coach window (which shows
+# the confirmation for about 4 s) have ended and are collected, so no zombie is left.
+COLLECT_AFTER = 8.0
 
 
 @dataclass(frozen=True)
@@ -79,16 +83,28 @@ class Presenter:
         """Update the tray, the notification, the coach window; give a cue; plan redraws."""
         with self._lock:
             scene = self._compose(at)
+            if cue is not None:  # first: a slow notification server must not make it late
+                self._give(cue, scene)
+            elif ended == "stopped" and self.outputs.cues is not None:
+                self.outputs.cues.silence()  # no words go on after Stop
             if notice == "close":
                 self._notice_kind = None
                 self.notifier.close()
             elif notice is not None:
                 self._show_notice(notice, scene, at)
-            if cue is not None:
-                self._give(cue, scene)
             self._show_coach(notice, ended, scene, at)
+            if cue is not None or ended is not None:  # collect what ends by itself, soon
+                self._scheduler.plan("collect", COLLECT_AFTER, self._collect)
             self._show_tray(scene, at)
         self._plan_redraw(scene.state, at)
+
+    def _collect(self) -> None:
+        """Collect the players and the coach window that have ended (the collect job)."""
+        with self._lock:
+            if self.outputs.cues is not None:
+                self.outputs.cues.reap()
+            if self.outputs.coach is not None:
+                self.outputs.coach.reap()
 
     def stop(self) -> None:
         """Close what shows the routine outside the tray: the window, any sound."""

@@ -29,6 +29,7 @@ from backcare_tray.engine.events import (
     Wake,
 )
 from backcare_tray.engine.modes import (
+    ROUTINE_PAUSE_MOST,
     SITTING,
     Due,
     EngineState,
@@ -51,6 +52,7 @@ from backcare_tray.engine.presence import SensorsWanted, counted_idle, sensors_w
 from backcare_tray.engine.restore import adapt_to_settings, for_saving
 
 __all__ = [
+    "ROUTINE_PAUSE_MOST",
     "SITTING",
     "AnsweredBy",
     "BreakCause",

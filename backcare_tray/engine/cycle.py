@@ -32,6 +32,7 @@ from backcare_tray.engine.modes import (
     Stretching,
     Working,
     answerable,
+    current_phase,
     cycle_wake,
     fresh_interval,
     is_away,
@@ -148,6 +149,8 @@ def _apply(
             if not answerable(mode):
                 return state, [_nothing_due("skip", mode)]
             return _finish(state, now, settings, Record("skipped", exercise_id))
+        case Pause() if isinstance(mode, Stretching):
+            return state, [Refuse("A stretch is under way: pause the stretch, or stop it first.")]
         case Pause(seconds=seconds):
             until = now + seconds if seconds is not None else None
             paused = replace(state, mode=Paused(until))
@@ -159,22 +162,31 @@ def _apply(
         case Cancel():
             if not isinstance(mode, Stretching):
                 return state, [Refuse("No stretch is under way.")]
-            back = replace(state, mode=mode.returns_to)
-            if isinstance(mode.returns_to, Due):
-                back = _become_due(back, now, settings)
-            return back, [Record("cancelled", exercise_id)]
+            return _stop_routine(state, mode, now, settings)
         case PauseRoutine():
             if not isinstance(mode, Stretching) or mode.paused_left is not None:
                 return state, [Refuse("No running stretch to pause.")]
-            held = replace(mode, paused_left=max(0.0, mode.phase_ends_at - now))
-            phase = phases(settings.exercise(exercise_id))[held.phase_index]
+            held = replace(
+                mode,
+                paused_left=max(0.0, mode.phase_ends_at - now),
+                paused_at=now,
+            )
+            phase = current_phase(replace(state, mode=held), settings)
             return replace(state, mode=held), [Notify("phase", exercise_id, phase, begins=False)]
         case ResumeRoutine():
             if not isinstance(mode, Stretching) or mode.paused_left is None:
                 return state, [Refuse("The stretch is not paused.")]
-            going = replace(mode, phase_ends_at=now + mode.paused_left, paused_left=None)
-            phase = phases(settings.exercise(exercise_id))[going.phase_index]
-            return replace(state, mode=going), [Notify("phase", exercise_id, phase)]
+            paused_at = now if mode.paused_at is None else mode.paused_at
+            going = replace(
+                mode,
+                phase_ends_at=now + mode.paused_left,
+                paused_left=None,
+                paused_at=None,
+                paused_for=mode.paused_for + max(0.0, now - paused_at),
+            )
+            phase = current_phase(replace(state, mode=going), settings)
+            # The phase goes on where it was: it does not begin again, so no cue is given.
+            return replace(state, mode=going), [Notify("phase", exercise_id, phase, begins=False)]
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 
@@ -195,7 +207,8 @@ def _finish(
     rotation = advance(state.rotation, settings.rotation_order)
     mode = state.mode
     if record.kind == "done" and isinstance(mode, Stretching):  # how long the stretching took
-        record = replace(record, stretching_seconds=round(now - mode.started_at))
+        spent = now - mode.started_at - mode.paused_for
+        record = replace(record, stretching_seconds=max(0, round(spent)))
     effects: list[Effect] = [record]
     if record.stretching_seconds is not None:  # a routine ended: say it was counted
         effects.append(Notify("finished", record.exercise_id))
@@ -233,9 +246,21 @@ def _tick(state: EngineState, tick: Tick, settings: Settings) -> tuple[EngineSta
             return fresh_interval(state.rotation, now, settings), resumed
         case Off():  # sense already followed the working hours
             return state, []
+        case Stretching(paused_left=float()):
+            return _stop_routine(state, mode, now, settings)  # paused too long: given up
         case Stretching():
             return _next_phase(state, mode, now, settings)
     raise AssertionError(f"unhandled mode {mode!r}")  # pragma: no cover
+
+
+def _stop_routine(
+    state: EngineState, mode: Stretching, now: float, settings: Settings
+) -> tuple[EngineState, list[Effect]]:
+    """Stop a routine without counting it: back to where the person was, a due one still due."""
+    back = replace(state, mode=mode.returns_to)
+    if isinstance(mode.returns_to, Due):
+        back = _become_due(back, now, settings)
+    return back, [Record("cancelled", state.rotation.current)]
 
 
 def _next_phase(

@@ -8,6 +8,7 @@ from backcare_tray.rotation import Rotation
 from backcare_tray.settings import Settings
 
 __all__ = [
+    "ROUTINE_PAUSE_MOST",
     "SITTING",
     "Due",
     "EngineState",
@@ -85,7 +86,13 @@ class Stretching:
     started_at: float
     returns_to: "Working | Due | Snoozed | Paused | Off"
     paused_left: float | None = None  # seconds left in the phase while the routine is paused
+    paused_at: float | None = None  # when it was paused (given up ROUTINE_PAUSE_MOST later)
+    paused_for: float = 0.0  # seconds paused so far, not counted as time spent stretching
 
+
+# A routine paused this long is given up, as if stopped: the person has gone on to other things,
+# and breaks, working hours and reminders must not wait on it.
+ROUTINE_PAUSE_MOST = 600.0
 
 Mode = Working | Due | Snoozed | Stretching | Paused | Off
 SITTING = (Working, Due, Snoozed)  # the modes in which time at the desk counts
@@ -151,7 +158,9 @@ def cycle_wake(state: EngineState) -> float | None:
     """Return when the break cycle itself moves on; nothing moves while the person is away."""
     mode = state.mode
     if isinstance(mode, Stretching):
-        return mode.phase_ends_at if mode.paused_left is None else None
+        if mode.paused_at is not None:
+            return mode.paused_at + ROUTINE_PAUSE_MOST
+        return mode.phase_ends_at
     if is_away(state):
         return None
     match mode:

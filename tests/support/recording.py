@@ -85,6 +85,7 @@ class RecordingCues:
     def __init__(self) -> None:
         self.played: list[tuple[Cue, CueMode, int]] = []
         self.stopped = 0
+        self.silenced = 0
 
     def prepare(self, volume: int) -> None:
         """Nothing to make."""
@@ -92,6 +93,13 @@ class RecordingCues:
     def play(self, cue: Cue, mode: CueMode, volume: int, language: str = "en") -> None:
         """Record a cue."""
         self.played.append((cue, mode, volume))
+
+    def silence(self) -> None:
+        """Record a silencing."""
+        self.silenced += 1
+
+    def reap(self) -> None:
+        """Nothing to collect."""
 
     def stop(self) -> None:
         """Record a stop."""

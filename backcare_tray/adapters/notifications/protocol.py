@@ -78,9 +78,10 @@ def hints(notice: Notice) -> dict[str, tuple[str, Any]]:
         result["transient"] = ("b", True)
     if notice.image_path:  # the stretch's picture, where the server shows images
         result["image-path"] = ("s", notice.image_path)
-    # The daemon gives its own cues (or none, as set): the server must not add a sound,
-    # least of all at every second of a countdown.
-    result["suppress-sound"] = ("b", True)
+    # The daemon gives its own cues (or none, as set): the server must not add a sound, least
+    # of all at every second of a countdown; only a due stretch without the daemon's chime may.
+    if not notice.server_sound:
+        result["suppress-sound"] = ("b", True)
     return result
 
 
