@@ -75,20 +75,25 @@ class Presenter:
         notice: NoticeKind | Literal["close"] | None = None,
         cue: Cue | None = None,
         ended: RoutineEnd | None = None,
-    ) -> None:
-        """Update the tray, the notification, the coach window; give a cue; plan redraws."""
+    ) -> bool | None:
+        """Update the tray, the notification, the coach window; give a cue; plan redraws.
+
+        Return whether a notification asked for was shown (None when none was asked for).
+        """
+        shown = None
         with self._lock:
             scene = self._compose(at)
             if notice == "close":
                 self._notice_kind = None
                 self.notifier.close()
             elif notice is not None:
-                self._show_notice(notice, scene, at)
+                shown = self._show_notice(notice, scene, at)
             if cue is not None:
                 self._give(cue, scene)
             self._show_coach(notice, ended, scene, at)
             self._show_tray(scene, at)
         self._plan_redraw(scene.state, at)
+        return shown
 
     def stop(self) -> None:
         """Close what shows the routine outside the tray: the window, any sound."""
@@ -198,16 +203,21 @@ class Presenter:
                 lambda: self._redraw(self._clock()),
             )
 
-    def _show_notice(self, kind: NoticeKind, scene: Scene, at: Moment) -> None:
-        """Show the notification of this kind; a routine's next step updates it in place."""
+    def _show_notice(self, kind: NoticeKind, scene: Scene, at: Moment) -> bool:
+        """Show the notification of this kind (a routine's next step updates it in place).
+
+        Return False when the notifier says it could not be shown.
+        """
         notice = self._drawn(
             render_notice(kind, scene.state, at, scene.settings, scene.today.done), scene
         )
+        shown = True
         if kind == self._notice_kind == "stretching":
             self.notifier.refresh(notice)
         else:
-            self.notifier.show(notice)
+            shown = self.notifier.show(notice)
         self._notice_kind = kind
+        return shown
 
     def _redraw(self, at: Moment) -> None:
         """Redraw what changes with time; the redraw job calls this without waking the loop."""
