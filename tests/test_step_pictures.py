@@ -10,7 +10,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import IcoImagePlugin, Image, ImageChops
 
 from backcare_tray.adapters.step_pictures import (
     COACH_SIZE,
@@ -354,14 +354,13 @@ def test_the_application_icon_is_an_ico_of_every_size_windows_picks_from(
         with Image.open(io.BytesIO(image)) as frame:
             assert frame.size == (width, height) and frame.mode == "RGBA"
     with Image.open(path) as icon:
-        assert icon.format == "ICO"
+        assert isinstance(icon, IcoImagePlugin.IcoImageFile) and icon.format == "ICO"
         assert sorted(icon.info["sizes"]) == [(s, s) for s in ICO_SIZES]
         for size in ICO_SIZES:
-            icon.size = (size, size)  # Pillow's way of choosing the frame it reads
-            icon.load()
-            frame = icon.convert("RGBA")
-            assert frame.size == (size, size)
-            assert frame.getpixel((0, 0))[3] == 0  # the corner outside the disc is clear
-            assert frame.getpixel((size // 2, size // 4))[3] == 255  # the disc is opaque
+            read = icon.ico.getimage((size, size)).convert("RGBA")
+            assert read.size == (size, size)
+            alpha = read.getchannel("A")
+            assert alpha.getpixel((0, 0)) == 0  # the corner outside the disc is clear
+            assert alpha.getpixel((size // 2, size // 4)) == 255  # the disc is opaque
             expected = full.resize((size, size), Image.Resampling.LANCZOS)
-            assert ImageChops.difference(frame, expected).getbbox() is None, size
+            assert ImageChops.difference(read, expected).getbbox() is None, size
