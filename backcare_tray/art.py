@@ -3,6 +3,7 @@
 # Every state changes the whole disc (its colour, or a symbol in place of the spine), so each
 # one stays readable at 16 px, where a small badge or a thin ring is lost.
 
+import io
 from functools import cache
 
 from PIL import Image, ImageChops, ImageDraw, PngImagePlugin
@@ -10,10 +11,22 @@ from PIL import Image, ImageChops, ImageDraw, PngImagePlugin
 from backcare_tray.paths import app_icon_path
 from backcare_tray.view import PROGRESS_STEPS, IconLook
 
-__all__ = ["AMBER", "DISC", "SIZE", "TRACK", "TRAY_SIZES", "WHITE", "Colour", "draw_icon"]
+__all__ = [
+    "AMBER",
+    "DISC",
+    "ICO_SIZES",
+    "SIZE",
+    "TRACK",
+    "TRAY_SIZES",
+    "WHITE",
+    "Colour",
+    "app_icon_ico",
+    "draw_icon",
+]
 
 SIZE = 64  # what the tray backends are given; hosts scale it
 TRAY_SIZES = (16, 22, 24, 32)  # the sizes panels show it at
+ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)  # the sizes Windows picks from in an .ico
 
 Colour = tuple[int, int, int, int]
 WHITE: Colour = (255, 255, 255, 255)
@@ -138,3 +151,13 @@ def draw_icon(look: IconLook, size: int = SIZE) -> Image.Image:
         case other:
             raise ValueError(f"no icon for {other!r}")
     return image
+
+
+def app_icon_ico(sizes: tuple[int, ...] = ICO_SIZES) -> bytes:
+    """Return the base art as a Windows icon file holding one PNG-compressed image per size."""
+    # Pillow's ICO writer stores each frame as PNG, which Windows reads since Vista; each
+    # frame is the art drawn at its own size, not one frame scaled by whoever reads it.
+    largest, *others = (_base(size) for size in sorted(sizes, reverse=True))
+    data = io.BytesIO()
+    largest.save(data, format="ICO", sizes=[(s, s) for s in sizes], append_images=others)
+    return data.getvalue()

@@ -4,8 +4,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["report"]
+__all__ = ["notification_lines", "report"]
 
 
 def _session() -> list[str]:
@@ -44,24 +45,56 @@ def _tray() -> list[str]:
     return [found, f"backend: {backend}" + (" (needs GTK)" if backend == "gtk" else "")]
 
 
-def _notifications() -> list[str]:
-    """Return the notification server and whether it offers buttons."""
-    from backcare_tray.adapters.notifications import choose_notifier
-    from backcare_tray.paths import app_icon_path
+def _running_notifications() -> dict[str, Any] | None:
+    """Return the running daemon's notification facts from its status, None when none answers."""
+    from backcare_tray.adapters.control import NotRunning, endpoint_for, send_request
+    from backcare_tray.commands import Command
+    from backcare_tray.paths import app_paths
 
-    notifier = choose_notifier(sys.platform, app_icon_path(), lambda key: None)
+    try:
+        reply = send_request(endpoint_for(app_paths().runtime, sys.platform), Command("status"), 2)
+    except (NotRunning, OSError, ValueError):
+        return None
+    facts = reply.get("status", {}).get("notifications") if reply.get("ok") else None
+    return facts if isinstance(facts, dict) else None
+
+
+def notification_lines(facts: dict[str, Any], running: dict[str, Any] | None) -> list[str]:
+    """Return doctor's lines from a fresh notifier's facts and the running daemon's, if any."""
+    if facts["via"] == "freedesktop" and not facts["server"]:
+        lines = ["freedesktop: no notification server answers on the session bus"]
+    else:
+        buttons = (
+            "offers buttons" if facts["actions"] else "no buttons (the text says how to answer)"
+        )
+        lines = [f"{facts['server'] or facts['via']}: {buttons}"]
+        if facts["capabilities"]:
+            lines.append(f"capabilities: {', '.join(facts['capabilities'])}")
+    if facts["via"] == "plyer":  # on Windows an .ico, drawn with the step pictures
+        icon = facts.get("icon")
+        lines.append(f"icon: {icon}" if icon else "icon: none drawn yet (the system's is shown)")
+    if running is None:
+        lines.append("running daemon: none answers, so none has failed to notify")
+    elif running.get("failing"):
+        lines.append(f"running daemon: notifications are FAILING ({running.get('problem')})")
+    else:
+        lines.append(f"running daemon: no failure to notify (via {running.get('via')})")
+    return lines
+
+
+def _notifications() -> list[str]:
+    """Return the notification server, whether it offers buttons, and whether they fail."""
+    from backcare_tray.adapters.notifications import choose_notifier
+    from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
+    from backcare_tray.paths import app_icon_path, app_paths
+
+    icon = StepPictures(app_paths().cache / CACHE_FOLDER).icon_path
+    notifier = choose_notifier(sys.platform, app_icon_path(), lambda key: None, icon)
     try:
         facts = notifier.describe()
     finally:
         notifier.stop()
-    if facts["via"] == "freedesktop" and not facts["server"]:
-        return ["freedesktop: no notification server answers on the session bus"]
-    buttons = "offers buttons" if facts["actions"] else "no buttons (the text says how to answer)"
-    server = facts["server"] or facts["via"]
-    lines = [f"{server}: {buttons}"]
-    if facts["capabilities"]:
-        lines.append(f"capabilities: {', '.join(facts['capabilities'])}")
-    return lines
+    return notification_lines(facts, _running_notifications())
 
 
 def _do_not_disturb() -> list[str]:

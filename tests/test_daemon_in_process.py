@@ -1,5 +1,6 @@
 """The whole daemon in this process, on fakes and a virtual clock: a day of breaks in moments."""
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -135,6 +136,8 @@ class InProcess:
         settings: Settings,
         choose_probe: Callable[[str], Any] = lambda setting: None,
         in_call: Callable[[], bool] = lambda: False,
+        make_notifier: Callable[[Callable[[str], None]], Any] | None = None,
+        make_tray: Callable[[Callable[[Command], None]], Any] | None = None,
     ) -> None:
         self.clock = VirtualClock()
         self.scheduler = VirtualScheduler(self.clock)
@@ -152,7 +155,7 @@ class InProcess:
         self.notifiers: list[RecordingNotifier] = []
         self.memory_released = 0  # times the daemon handed freed memory back
 
-        def make_notifier(on_action: Callable[[str], None]) -> RecordingNotifier:
+        def make_recorder(on_action: Callable[[str], None]) -> RecordingNotifier:
             self.notifiers.append(RecordingNotifier(on_action))
             return self.notifiers[-1]
 
@@ -168,8 +171,8 @@ class InProcess:
             clock=self.clock,
             local_clock=local_clock,
             scheduler=self.scheduler,
-            make_notifier=make_notifier,
-            make_tray=None,
+            make_notifier=make_notifier or make_recorder,
+            make_tray=make_tray,
             make_control=lambda handler: Idle(),
             choose_probe=choose_probe,
             slept=lambda: 0.0,
@@ -447,3 +450,78 @@ def test_calls_are_not_looked_at_again_while_the_person_is_away(tmp_path: Path) 
     finally:
         running.daemon.request(Command("quit"))
         running.thread.join(10)
+
+
+class RecordingTray:
+    """Records each view the daemon shows in its tray."""
+
+    def __init__(self, on_command: Callable[[Command], None]) -> None:
+        self.views: list[Any] = []
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def show(self, view: Any) -> None:
+        """Record a view."""
+        self.views.append(view)
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+def test_a_notification_failing_in_plyers_thread_is_said_and_the_tray_stays_due(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Plyer's balloon raises in its own thread: ERROR once, status says so, no "notified"."""
+    import sys
+
+    from plyer.facades import Notification
+    from plyer.utils import Proxy
+    from support import plyer_balloon
+
+    from backcare_tray.adapters.notifications.plyer_notifier import PlyerNotifier
+
+    monkeypatch.setitem(sys.modules, plyer_balloon.NAME, plyer_balloon.install())
+    facade = Proxy("notification", Notification)  # plyer's own, on the stand-in backend
+    notifiers: list[PlyerNotifier] = []
+
+    def make_notifier(on_action: Callable[[str], None]) -> PlyerNotifier:
+        notifiers.append(PlyerNotifier(lambda: "/icons/backcare.png", facade))
+        return notifiers[-1]
+
+    trays: list[RecordingTray] = []
+
+    def make_tray(on_command: Callable[[Command], None]) -> RecordingTray:
+        trays.append(RecordingTray(on_command))
+        return trays[-1]
+
+    settings = Settings(sitting_interval=45 * 60, remind_every=300, idle_probe="none")
+    with caplog.at_level(logging.INFO):
+        running = InProcess(tmp_path, settings, make_notifier=make_notifier, make_tray=make_tray)
+        try:
+            assert running.wait(45 * 60)["state"] == "due"
+            status = running.wait(5 * 60)  # a reminder, failing the same way
+            assert status["state"] == "due"
+            assert trays[0].views[-1].look.kind == "due"  # the tray still shows it due
+            assert running.wait(60)["state"] == "due"  # and after a redraw too
+            assert trays[0].views[-1].look.kind == "due"
+        finally:
+            running.daemon.request(Command("quit"))
+            running.thread.join(10)
+    facts = status["notifications"]
+    assert facts["via"] == "plyer" and facts["failing"] is True
+    assert facts["problem"] == "Exception: Could not load icon /icons/backcare.png"
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [
+        "Notifications are not working (Exception: Could not load icon /icons/backcare.png); "
+        "the tray icon still shows when a stretch is due."
+    ]
+    said = [r.getMessage() for r in caplog.records]
+    assert not [line for line in said if line.startswith("notified")], said
+    not_shown = "due, not shown (notifications are failing): hamstring-stretch"
+    assert said.count(not_shown) == 2, said
+    # The history keeps what the engine decided: the stretch fell due, then was reminded of.
+    from backcare_tray.adapters.history import read_events
+
+    kinds = [(e.kind, e.how) for e in read_events(running.paths.history) if e.kind == "notified"]
+    assert kinds == [("notified", "due"), ("notified", "reminder")]

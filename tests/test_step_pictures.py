@@ -1,17 +1,20 @@
 """The step pictures: drawn by the real helper into the cache, handed out without Pillow."""
 
+import io
 import logging
 import shutil
+import struct
 import subprocess
 import sys
 from itertools import combinations
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import IcoImagePlugin, Image, ImageChops
 
 from backcare_tray.adapters.step_pictures import (
     COACH_SIZE,
+    ICON_FILE,
     LOOKS,
     NOTIFICATION_SIZE,
     PICTURE_SIZES,
@@ -86,14 +89,16 @@ def test_the_helper_draws_every_built_in_picture(
         pictures.prepare()
     written = sorted(path.name for path in pictures.folder.iterdir())
     looks = [look.file_name for look in every_look()]
-    assert written == sorted([p.file_name for p in every_picture()] + looks)
-    assert f"Drew {expected + len(LOOKS)} step pictures into {pictures.folder}" in caplog.text
+    assert written == sorted([p.file_name for p in every_picture()] + looks + [ICON_FILE])
+    assert f"Drew {expected + len(LOOKS) + 1} step pictures into {pictures.folder}" in caplog.text
     assert pictures.describe() == {
         "folder": str(pictures.folder),
         "drawn": expected,
         "wanted": expected,
+        "icon": True,
         "problem": None,
     }
+    assert pictures.icon_path() == str(pictures.folder / ICON_FILE)
     caplog.clear()
     with caplog.at_level(logging.INFO):
         pictures.prepare()  # nothing missing: no helper, nothing said
@@ -307,3 +312,55 @@ def test_the_tray_looks_are_drawn_as_notification_icons(drawn: StepPictures) -> 
             assert ImageChops.difference(image.convert("RGBA"), expected).getbbox() is None, kind
     assert drawn.look_path("stretching") == drawn.look_path("working")
     assert drawn.look_path("due") != drawn.look_path("snoozed")
+
+
+def icon_directory(data: bytes) -> list[tuple[int, int, int, int, int, bytes]]:
+    """Return an .ico's ICONDIRENTRYs as (width, height, planes, bits, offset, image bytes)."""
+    reserved, kind, count = struct.unpack_from("<HHH", data, 0)
+    assert (reserved, kind) == (0, 1), "not an ICONDIR of type 1 (icon)"
+    entries = []
+    for index in range(count):
+        width, height, colours, zero, planes, bits, length, offset = struct.unpack_from(
+            "<BBBBHHII", data, 6 + 16 * index
+        )
+        assert colours == 0 and zero == 0 and planes in (0, 1)
+        assert 6 + 16 * count <= offset and offset + length <= len(data), index
+        entries.append(
+            (width or 256, height or 256, planes, bits, offset, data[offset : offset + length])
+        )
+    return entries
+
+
+def test_the_application_icon_is_an_ico_of_every_size_windows_picks_from(
+    drawn: StepPictures,
+) -> None:
+    """ICONDIR and each ICONDIRENTRY parse, each frame is a PNG of its size, read back by Pillow."""
+    from backcare_tray.art import ICO_SIZES, app_icon_ico
+    from backcare_tray.paths import app_icon_path
+
+    path = drawn.icon_path()
+    assert path is not None and path.endswith(".ico")
+    data = Path(path).read_bytes()
+    assert data == app_icon_ico()  # the helper wrote the art's icon, whole
+    entries = icon_directory(data)
+    assert [(w, h) for w, h, *_ in entries] == [(s, s) for s in ICO_SIZES]
+    assert ICO_SIZES == (16, 24, 32, 48, 64, 128, 256)
+    offsets = [offset for *_, offset, _ in entries]
+    assert len(set(offsets)) == len(offsets)  # no two entries share their image
+    with Image.open(app_icon_path()) as art:
+        full = art.convert("RGBA")
+    for width, height, _, bits, _, image in entries:
+        assert bits == 32 and image.startswith(b"\x89PNG\r\n\x1a\n")  # PNG frames: Vista+
+        with Image.open(io.BytesIO(image)) as frame:
+            assert frame.size == (width, height) and frame.mode == "RGBA"
+    with Image.open(path) as icon:
+        assert isinstance(icon, IcoImagePlugin.IcoImageFile) and icon.format == "ICO"
+        assert sorted(icon.info["sizes"]) == [(s, s) for s in ICO_SIZES]
+        for size in ICO_SIZES:
+            read = icon.ico.getimage((size, size)).convert("RGBA")
+            assert read.size == (size, size)
+            alpha = read.getchannel("A")
+            assert alpha.getpixel((0, 0)) == 0  # the corner outside the disc is clear
+            assert alpha.getpixel((size // 2, size // 4)) == 255  # the disc is opaque
+            expected = full.resize((size, size), Image.Resampling.LANCZOS)
+            assert ImageChops.difference(read, expected).getbbox() is None, size

@@ -253,11 +253,14 @@ def real_adapters(
     from backcare_tray.config_file import config_or_example, load_settings
 
     endpoint = endpoint_for(paths.runtime, sys.platform)
+    pictures = StepPictures(paths.cache / CACHE_FOLDER)  # with the .ico plyer needs on Windows
     return Adapters(
         clock=clock_now,
         local_clock=local_now,
         scheduler=WakeupScheduler(),
-        make_notifier=lambda on_action: choose_notifier(sys.platform, app_icon, on_action),
+        make_notifier=lambda on_action: choose_notifier(
+            sys.platform, app_icon, on_action, pictures.icon_path
+        ),
         make_tray=(lambda on_command: TrayIcon(on_command, paths.cache / "pictures"))
         if with_tray
         else None,
@@ -274,7 +277,7 @@ def real_adapters(
         reload_settings=partial(load_settings, paths.config, required=config_required),
         open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
-        pictures=StepPictures(paths.cache / CACHE_FOLDER),
+        pictures=pictures,
         cues=SoundPlayer(paths.cache / "sounds"),
         coach=CoachWindow(paths.runtime, paths.state.parent),
     )

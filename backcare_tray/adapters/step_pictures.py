@@ -5,7 +5,9 @@
 # built-in step picture at once into a folder named by a checksum of the drawing code, and the
 # daemon only hands out file names. A folder of older drawing code is removed. Nothing here
 # draws or waits on the daemon's loop: path() answers from what is on disk. The file names are
-# built as strings, not Paths (pathlib would intern each one for good).
+# built as strings, not Paths (pathlib would intern each one for good). The same helper writes
+# the application icon as a Windows .ico, which plyer's balloon on Windows needs (it loads its
+# icon with LoadImageW, which reads no PNG).
 
 import logging
 import os
@@ -18,6 +20,7 @@ from typing import Any, NamedTuple
 
 from backcare_tray.adapters.helper_process import run_helper
 from backcare_tray.exercises import Exercise, builtin_exercises
+from backcare_tray.paths import app_icon_path
 from backcare_tray.poses import STEP_POSES
 
 __all__ = [
@@ -25,9 +28,12 @@ __all__ = [
     "COACH_SIZE",
     "HELPER",
     "HELPER_TIMEOUT",
+    "ICON_ARGUMENT",
+    "ICON_FILE",
     "LOOKS",
     "NOTIFICATION_SIZE",
     "PICTURE_SIZES",
+    "IconFile",
     "LookPicture",
     "StepPicture",
     "StepPictures",
@@ -56,6 +62,17 @@ SIDE_NAMES = ("left", "right")
 # due, snoozed, counted (working), stopped (whatever the state went back to).
 LOOKS = ("working", "due", "snoozed", "paused", "off", "away")
 LOOK_ARGUMENT = "look:"
+ICON_ARGUMENT = "icon:ico"
+ICON_FILE = "backcare.ico"
+
+
+class IconFile(NamedTuple):
+    """The application icon as a Windows .ico of every size Windows picks from."""
+
+    @property
+    def file_name(self) -> str:
+        """Return the icon's file name in the folder."""
+        return ICON_FILE
 
 
 class LookPicture(NamedTuple):
@@ -93,14 +110,15 @@ class StepPicture(NamedTuple):
         return f"{self.exercise_id}-{self.step + 1}{side}-{self.size}.png"
 
 
-Draw = Callable[[Path, Sequence[StepPicture | LookPicture]], None]
+Wanted = StepPicture | LookPicture | IconFile
+Draw = Callable[[Path, Sequence[Wanted]], None]
 
 
 def drawing_fingerprint() -> str:
-    """Return a checksum of the code the pictures are drawn by."""
+    """Return a checksum of the code the pictures are drawn by and of the icon's base art."""
     checksum = 0
-    for name in DRAWN_FROM:
-        checksum = zlib.crc32((PACKAGE / name).read_bytes(), checksum)
+    for path in (*(PACKAGE / name for name in DRAWN_FROM), app_icon_path()):
+        checksum = zlib.crc32(path.read_bytes(), checksum)
     return f"{checksum:08x}"
 
 
@@ -120,8 +138,10 @@ def every_picture() -> list[StepPicture]:
     return found
 
 
-def picture_argument(picture: StepPicture | LookPicture) -> str:
-    """Return the helper's argument asking for one picture: ID:STEP:SIDE:SIZE or look:KIND:SIZE."""
+def picture_argument(picture: Wanted) -> str:
+    """Return the helper's argument for one picture: ID:STEP:SIDE:SIZE, look:KIND:SIZE, icon:ico."""
+    if isinstance(picture, IconFile):
+        return ICON_ARGUMENT
     if isinstance(picture, LookPicture):
         return f"{LOOK_ARGUMENT}{picture.kind}:{picture.size}"
     side = "-" if picture.side_index is None else str(picture.side_index)
@@ -134,7 +154,7 @@ def parse_picture_argument(argument: str) -> StepPicture:
     return StepPicture(exercise_id, int(step), None if side == "-" else int(side), int(size))
 
 
-def draw_in_helper(folder: Path, pictures: Sequence[StepPicture | LookPicture]) -> None:
+def draw_in_helper(folder: Path, pictures: Sequence[Wanted]) -> None:
     """Draw pictures in one helper process; raise OSError with its last words if it fails."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     arguments = [str(folder), *map(picture_argument, pictures)]
@@ -157,7 +177,7 @@ class StepPictures:
         """Remove the folders of older drawing code and draw every missing picture; never raise."""
         try:
             self._remove_old()
-            wanted: list[StepPicture | LookPicture] = [*every_picture(), *every_look()]
+            wanted: list[Wanted] = [*every_picture(), *every_look(), IconFile()]
             missing = [p for p in wanted if not self._exists(p.file_name)]
             if not missing:
                 return
@@ -191,6 +211,11 @@ class StepPictures:
         name = os.path.join(self._folder_text, LookPicture(kind, NOTIFICATION_SIZE).file_name)
         return name if os.path.exists(name) else None
 
+    def icon_path(self) -> str | None:
+        """Return the application icon's .ico file if it is drawn, else None."""
+        name = os.path.join(self._folder_text, ICON_FILE)
+        return name if os.path.exists(name) else None
+
     def describe(self) -> dict[str, Any]:
         """Return what status and doctor say: the folder, how many are drawn, the last problem."""
         wanted = every_picture()
@@ -202,6 +227,7 @@ class StepPictures:
             "folder": self._folder_text,
             "drawn": sum(1 for p in wanted if p.file_name in present),
             "wanted": len(wanted),
+            "icon": ICON_FILE in present,
             "problem": self.problem,
         }
 

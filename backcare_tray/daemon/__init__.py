@@ -136,10 +136,13 @@ class Daemon:
         before = (self.state, self.store.today(at))
         self.state, effects = engine.step(self.state, event, self.settings)
         refusal = None
+        notified: list[engine.Record] = []  # logged once the notification's fate is known
         for effect in effects:
             match effect:
                 case engine.Record():
-                    self.store.record(effect, at)
+                    if effect.kind == "notified":
+                        notified.append(effect)
+                    self.store.record(effect, at, say=effect.kind != "notified")
                     if effect.kind == "natural_break":
                         self.senses.natural_break(at.wall)
                 case engine.Wake(at=wake):
@@ -152,7 +155,14 @@ class Daemon:
             self.store.save(self.state, at)
         self.store.refresh_streak(at, self.settings.daily_goal)
         notice = notice_after(before[0], self.state, effects, source)
-        self.presenter.show(at, notice, cue_after(effects, self.settings), routine_end(effects))
+        shown = self.presenter.show(
+            at, notice, cue_after(effects, self.settings), routine_end(effects)
+        )
+        for record in notified:  # the history has it either way: the stretch fell due
+            if shown is False:
+                log.info("due, not shown (notifications are failing): %s", record.exercise_id)
+            else:
+                log.info("notified: %s", record.exercise_id)
         return refusal
 
     def _prepare_outputs(self) -> None:

@@ -79,8 +79,9 @@ class Presenter:
         notice: NoticeKind | Literal["close"] | None = None,
         cue: Cue | None = None,
         ended: RoutineEnd | None = None,
-    ) -> None:
-        """Update the tray, the notification, the coach window; give a cue; plan redraws."""
+    ) -> bool | None:
+        """Show the scene and give its cue; return whether a notification asked for showed."""
+        shown = None
         with self._lock:
             scene = self._compose(at)
             if cue is not None:  # first: a slow notification server must not make it late
@@ -91,12 +92,13 @@ class Presenter:
                 self._notice_kind = None
                 self.notifier.close()
             elif notice is not None:
-                self._show_notice(notice, scene, at)
+                shown = self._show_notice(notice, scene, at)
             self._show_coach(notice, ended, scene, at)
             if cue is not None or ended is not None:  # collect what ends by itself, soon
                 self._scheduler.plan("collect", COLLECT_AFTER, self._collect)
             self._show_tray(scene, at)
         self._plan_redraw(scene.state, at)
+        return shown
 
     def _collect(self) -> None:
         """Collect the players and the coach window that have ended (the collect job)."""
@@ -214,16 +216,21 @@ class Presenter:
                 lambda: self._redraw(self._clock()),
             )
 
-    def _show_notice(self, kind: NoticeKind, scene: Scene, at: Moment) -> None:
-        """Show the notification of this kind; a routine's next step updates it in place."""
+    def _show_notice(self, kind: NoticeKind, scene: Scene, at: Moment) -> bool:
+        """Show the notification of this kind (a routine's next step updates it in place).
+
+        Return False when the notifier says it could not be shown.
+        """
         notice = self._drawn(
             render_notice(kind, scene.state, at, scene.settings, scene.today.done), scene
         )
+        shown = True
         if kind == self._notice_kind == "stretching":
             self.notifier.refresh(notice)
         else:
-            self.notifier.show(notice)
+            shown = self.notifier.show(notice)
         self._notice_kind = kind
+        return shown
 
     def _redraw(self, at: Moment) -> None:
         """Redraw what changes with time; the redraw job calls this without waking the loop."""

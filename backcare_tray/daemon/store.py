@@ -52,9 +52,10 @@ class StateStore:
         on = local_date(at.wall)
         return self._today if self._today.date == on else DayCounts(on)
 
-    def record(self, record: engine.Record, at: Moment) -> None:
-        """Write a record to the history and count it in today's counters."""
-        log.info("%s: %s", record.kind, record.exercise_id)
+    def record(self, record: engine.Record, at: Moment, say: bool = True) -> None:
+        """Write a record to the history and count it in today's counters (and log it)."""
+        if say:
+            log.info("%s: %s", record.kind, record.exercise_id)
         self.history.record(record, at.wall)
         self._today = self._today.after(record.kind, local_date(at.wall))
 

@@ -38,11 +38,21 @@ class Notifier(Protocol):
         ...
 
 
-def choose_notifier(platform: str, app_icon: Path, on_action: OnAction) -> Notifier:
-    """Return the freedesktop notifier on Linux and the BSDs, plyer elsewhere (and as fallback)."""
+def choose_notifier(
+    platform: str,
+    app_icon: Path,
+    on_action: OnAction,
+    windows_icon: Callable[[], str | None] = lambda: None,
+) -> Notifier:
+    """Return the freedesktop notifier on Linux and the BSDs, plyer elsewhere (and as fallback).
+
+    On Windows plyer is handed windows_icon's .ico (its balloon reads no PNG), or no icon at
+    all while none is drawn; elsewhere it gets the PNG app_icon.
+    """
     from backcare_tray.adapters.notifications.plyer_notifier import PlyerNotifier
 
-    plyer = PlyerNotifier(app_icon)
+    png = str(app_icon)
+    plyer = PlyerNotifier(windows_icon if platform == "win32" else lambda: png)
     if platform in ("win32", "darwin"):
         return plyer
     from backcare_tray.adapters.notifications.freedesktop import FreedesktopNotifier

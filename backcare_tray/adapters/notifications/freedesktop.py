@@ -92,6 +92,7 @@ class FreedesktopNotifier:
         self._server = ""
         self._next_look_up = 0.0  # monotonic time describe() may look for a server again
         self._failing = False
+        self._problem: str | None = None  # what failed, while it fails
 
     def describe(self) -> dict[str, Any]:
         """Return the notification server and its capabilities, for status and bug reports."""
@@ -99,11 +100,18 @@ class FreedesktopNotifier:
         if not self._server and time.monotonic() >= self._next_look_up:
             self._next_look_up = time.monotonic() + LOOK_UP_EVERY
             self._look_up_server()
+        # While no server answers, notices go to the fallback: they fail only if it fails too.
+        fallback = (
+            self._fallback.describe() if self._failing and self._fallback is not None else None
+        )
         return {
             "via": "freedesktop",
             "server": self._server or None,
             "actions": "actions" in self._capabilities,
             "capabilities": sorted(self._capabilities),
+            "failing": self._failing and (fallback is None or bool(fallback["failing"])),
+            "problem": self._problem,
+            "fallback": fallback,
         }
 
     def _connect(self) -> DBusRouter:
@@ -261,6 +269,7 @@ class FreedesktopNotifier:
 
     def _failed(self, notice: Notice, error: BaseException) -> bool:
         """Log an outage once, then hand the notice to the fallback if there is one."""
+        self._problem = f"{type(error).__name__}: {error}"
         if not self._failing:
             log.error(
                 "No notification server answers on D-Bus (%s: %s); the tray icon still shows "
@@ -276,3 +285,4 @@ class FreedesktopNotifier:
         if self._failing:
             log.warning("Notifications work again (%s).", self._server or "freedesktop")
         self._failing = False
+        self._problem = None

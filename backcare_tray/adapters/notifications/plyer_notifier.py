@@ -1,56 +1,185 @@
 """Notifications through plyer (Windows, macOS, and Linux without a session bus): no buttons."""
 
+# plyer's Windows balloon runs in a thread plyer starts itself: an exception there (an icon
+# LoadImageW cannot read) never reaches the caller, and the thread sleeps out the timeout
+# before removing its extra tray icon, so a process that quits waits for it. So plyer is called
+# from a daemon thread of ours: a thread inherits its starter's daemon flag, so plyer's balloon
+# thread is a daemon thread too and quitting never waits for it (plyer's own atexit handler
+# still removes the balloon's icon). An exception that escapes a thread through plyer's code is
+# taken from threading.excepthook and reported as this notifier's failure; every other
+# thread's exception goes to the hook that was there before.
+
 import logging
-from pathlib import Path
+import threading
+from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from backcare_tray.notice import Notice
 
-__all__ = ["PlyerNotifier"]
+__all__ = ["CALL_TIMEOUT", "SETTLE", "IconFile", "PlyerNotifier", "raised_in_plyer"]
 
 log = logging.getLogger(__name__)
+
+CALL_TIMEOUT = 2.0  # seconds show() waits for plyer's call; a hung backend is a failure
+# Seconds to wait for a failure from a thread plyer's call left running (Windows' balloon
+# fails within milliseconds when its icon cannot be loaded, and otherwise sleeps it out).
+SETTLE = 0.3
+IconFile = Callable[[], str | None]  # the icon file to hand plyer now, None for none
+
+_hook_lock = threading.Lock()
+_previous_hook: Callable[[threading.ExceptHookArgs], object] = threading.excepthook
+_hearer: list["PlyerNotifier"] = []  # the notifier that hears plyer's threads (one at most)
+
+
+def raised_in_plyer(traceback: TracebackType | None) -> bool:
+    """Return True when a traceback runs through plyer's code."""
+    while traceback is not None:
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        if module == "plyer" or str(module).startswith("plyer."):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def _plyer_thread_hook(args: threading.ExceptHookArgs) -> None:
+    """Hand a plyer thread's exception to the notifier; pass every other one on."""
+    hearer = _hearer[0] if _hearer else None
+    error = args.exc_value
+    if hearer is not None and isinstance(error, Exception) and raised_in_plyer(args.exc_traceback):
+        hearer.failed_in_thread(error)
+        return
+    _previous_hook(args)
+
+
+def _hear_plyer_threads(notifier: "PlyerNotifier | None") -> None:
+    """Make notifier the one that hears plyer's threads (None: nobody), hooking in once."""
+    global _previous_hook
+    with _hook_lock:
+        _hearer[:] = [] if notifier is None else [notifier]
+        if notifier is not None and threading.excepthook is not _plyer_thread_hook:
+            _previous_hook = threading.excepthook
+            threading.excepthook = _plyer_thread_hook
+
+
+def _plyer_notification() -> Any:
+    """Return plyer's notification facade (its platform's backend is loaded on first use)."""
+    from plyer import notification
+
+    return notification
+
+
+class _Attempt:
+    """One call of plyer's notify: when it is over and what went wrong, if anything."""
+
+    def __init__(self) -> None:
+        self.over = threading.Event()
+        self.errored = threading.Event()
+        self.error: Exception | None = None
+
+    def fail(self, error: Exception) -> None:
+        """Keep the first error."""
+        if self.error is None:
+            self.error = error
+        self.errored.set()
 
 
 class PlyerNotifier:
     """Desktop notifications via plyer, logging each outage once with its cause."""
 
-    def __init__(self, app_icon: Path) -> None:
-        self._app_icon = str(app_icon)
+    def __init__(self, icon: IconFile, notification: Any = None) -> None:
+        self._icon = icon
+        self._notification = notification  # plyer's facade (None: plyer.notification)
+        self._lock = threading.Lock()
+        self._attempt: _Attempt | None = None
         self._failing = False
+        self._problem: str | None = None
         self._title = ""  # plyer cannot replace a notification: refresh only on a new title
 
     def describe(self) -> dict[str, Any]:
-        """Return how notifications are shown, for status and bug reports."""
-        return {"via": "plyer", "server": None, "actions": False, "capabilities": []}
+        """Return how notifications are shown and whether they fail, for status and doctor."""
+        return {
+            "via": "plyer",
+            "server": None,
+            "actions": False,
+            "capabilities": [],
+            "icon": self._icon() or None,
+            "failing": self._failing,
+            "problem": self._problem,
+        }
 
     def show(self, notice: Notice) -> bool:
-        """Show notice, with how to answer in the body; on failure log the cause once."""
+        """Show notice, with how to answer in the body; return False if it is known to fail."""
         self._title = notice.title
         body = f"{notice.body}\n{notice.answer_hint}" if notice.answer_hint else notice.body
-        try:
-            from plyer import notification
-
-            notification.notify(
-                title=notice.title,
-                message=body,
-                app_name="backcare-tray",
-                app_icon=self._app_icon,
-                timeout=notice.timeout or 30,
-            )
-        except Exception as error:  # plyer raises whatever its backend raises
-            if not self._failing:
-                log.error(
-                    "Notifications are not working (%s: %s); the tray icon still shows "
-                    "when a stretch is due.",
-                    type(error).__name__,
-                    error,
-                )
-            self._failing = True
+        fields = {
+            "title": notice.title,
+            "message": body,
+            "app_name": "backcare-tray",
+            "app_icon": self._icon() or "",  # none: the system's application icon
+            "timeout": notice.timeout or 30,
+        }
+        attempt = _Attempt()
+        with self._lock:
+            self._attempt = attempt
+        _hear_plyer_threads(self)
+        threading.Thread(
+            target=self._deliver, args=(attempt, fields), name="plyer-notify", daemon=True
+        ).start()
+        if not attempt.over.wait(CALL_TIMEOUT + SETTLE):
+            attempt.fail(TimeoutError(f"plyer did not return within {CALL_TIMEOUT:.0f} s"))
+        if attempt.error is not None:
+            self._report(attempt.error)
             return False
-        if self._failing:
-            log.warning("Notifications work again.")
-        self._failing = False
+        self._recovered()
         return True
+
+    def _deliver(self, attempt: _Attempt, fields: dict[str, Any]) -> None:
+        """Call plyer on this daemon thread; wait briefly on a thread it left running."""
+        before = set(threading.enumerate())
+        try:
+            (self._notification or _plyer_notification()).notify(**fields)
+        except Exception as error:  # plyer raises whatever its backend raises
+            attempt.fail(error)
+        else:
+            started = set(threading.enumerate()) - before - {threading.current_thread()}
+            if started:
+                attempt.errored.wait(SETTLE)
+        finally:
+            attempt.over.set()
+
+    def failed_in_thread(self, error: Exception) -> None:
+        """Take an exception from a thread of plyer's: the current call's, or a later one."""
+        with self._lock:
+            attempt = self._attempt
+        if attempt is not None and not attempt.over.is_set():
+            attempt.fail(error)
+        else:
+            self._report(error)
+
+    def _report(self, error: Exception) -> None:
+        """Note a failure; log the first of an outage at ERROR with its cause."""
+        with self._lock:
+            first = not self._failing
+            self._failing = True
+            self._problem = f"{type(error).__name__}: {error}"
+        if first:
+            log.error(
+                "Notifications are not working (%s); the tray icon still shows when a "
+                "stretch is due.",
+                self._problem,
+            )
+        else:
+            log.debug("Notifications still fail: %s", self._problem)
+
+    def _recovered(self) -> None:
+        """Say once that notifications work again after an outage."""
+        with self._lock:
+            was_failing = self._failing
+            self._failing = False
+            self._problem = None
+        if was_failing:
+            log.warning("Notifications work again.")
 
     def refresh(self, notice: Notice) -> None:
         """Show the next step of a routine as a new notification; skip countdown updates."""
@@ -62,4 +191,7 @@ class PlyerNotifier:
         self._title = ""
 
     def stop(self) -> None:
-        """Nothing to release."""
+        """Stop hearing plyer's threads (a balloon still showing ends with the process)."""
+        with _hook_lock:
+            if self in _hearer:
+                _hearer.clear()
