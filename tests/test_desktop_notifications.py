@@ -112,7 +112,7 @@ def test_snooze_done_and_start_from_the_buttons(
 
         recorder.click("default")  # a click on the body of the old one is not for a live break
         assert desktop.run("start").returncode == 0
-        routine = newest(recorder, "Hamstring stretch")  # setting up, one step at a time
+        routine = newest(recorder, "Hamstring stretch: Left leg")  # setting up, a step at a time
         assert routine.body.startswith("Get into position (1 of 2) - ")
         assert "Careful: " in routine.body
         assert routine.actions == {"done": "Done", "cancel": "Stop"}
@@ -137,7 +137,7 @@ def test_a_whole_guided_routine_in_one_notification(
         titles = list(dict.fromkeys(c.summary for c in routine))
         assert titles == [
             "Quick stretch: Left arm, 1 of 1",
-            "Quick stretch",  # release, other arm
+            "Quick stretch: Right arm",  # release, other arm
             "Quick stretch: Right arm, 1 of 1",
         ]
         holds = [c for c in routine if "Left arm, 1 of 1" in c.summary]
@@ -146,7 +146,7 @@ def test_a_whole_guided_routine_in_one_notification(
         )
         assert all("\nReach up with one arm.\n" in c.body for c in holds)  # the one step
         assert all("Careful: Stop if it hurts." in c.body for c in holds)
-        switch = [c for c in routine if c.summary == "Quick stretch"]
+        switch = [c for c in routine if c.summary == "Quick stretch: Right arm"]
         assert switch[0].body.startswith("Release. Other arm - 5 s\n")
         # The due notification, every step and the end share one id (the click closed none).
         assert {c.answered_id for c in calls} <= {due.answered_id, due.answered_id + 1}
@@ -276,8 +276,9 @@ def test_every_routine_update_carries_its_step_picture_for_its_side(
     """The built-in hamstring stretch: a picture on each update, the right leg's mirrored."""
     desktop = bare_desktop
     config = desktop.home / "hamstring.toml"
-    config.write_text('[schedule]\nsitting_interval = "2s"\nremind_every = "0s"\n')
+    config.write_text('[schedule]\nsitting_interval = "6s"\nremind_every = "0s"\n')
     with running_daemon(desktop, config=config) as daemon:
+        wait_for(lambda: all_pictures_drawn(desktop), 20, "the pictures to be drawn")
         due = newest(recorder, "Time to stretch: Hamstring stretch", timeout=20)
         assert due.app_icon.endswith("look-due-128.png")  # the icon follows the state
         assert due.hints["image-path"][1].endswith("hamstring-stretch-3-left-128.png")

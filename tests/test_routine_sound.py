@@ -88,7 +88,7 @@ def test_every_cue_is_heard_in_time_with_its_update(stage: tuple[Desktop, PulseS
     kinds = [c.summary for c in steps]
     assert kinds == [
         "Quick stretch: Left arm, 1 of 1",
-        "Quick stretch",
+        "Quick stretch: Right arm",  # release, other arm
         "Quick stretch: Right arm, 1 of 1",
         "Stretch counted",
     ]

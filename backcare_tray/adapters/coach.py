@@ -42,7 +42,8 @@ MODULE = "backcare_tray.coach"
 UNAVAILABLE = 3  # the window's exit code when tkinter does not import or no display opens
 PENDING_MOST = 64 * 1024  # bytes kept for a window that does not read before it is ended
 LOG_NAME = "coach.log"  # the window's stderr, in the runtime folder
-STOP_WAIT = 2.0  # seconds close() waits for the window to go after its stdin is closed
+STOP_WAIT = 2.0  # seconds the window may take to go after its stdin is closed
+CLOSE_WAIT = 0.3  # close(): a window still showing its confirmation is ended after this
 REPORT_TIMEOUT = 15.0
 
 Spawn = Callable[..., "subprocess.Popen[bytes]"]
@@ -209,10 +210,10 @@ class CoachWindow:
         self._held_back = False
 
     def close(self) -> None:
-        """Close the window now (stdin closed, ended if it lingers) and reap it."""
+        """Close the window now, even one showing its confirmation, and reap it."""
         self._close_pipe()
-        if self._process is not None:
-            self._stop(self._process)
+        if self._process is not None:  # quitting must not wait out a confirmation
+            self._stop(self._process, patience=CLOSE_WAIT)
         self._held_back = False
 
     def reap(self) -> None:
@@ -274,11 +275,11 @@ class CoachWindow:
             self._finished(self._process.returncode)
             self._held_back = True
 
-    def _stop(self, process: "subprocess.Popen[bytes]") -> None:
+    def _stop(self, process: "subprocess.Popen[bytes]", patience: float = STOP_WAIT) -> None:
         """End the window (its stdin closed: it goes at once; else ended) and reap it."""
         self._close_pipe()
         try:
-            process.wait(timeout=STOP_WAIT)
+            process.wait(timeout=patience)
         except subprocess.TimeoutExpired:
             process.terminate()
             try:

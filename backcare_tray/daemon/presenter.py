@@ -94,9 +94,10 @@ class Presenter:
             elif notice is not None:
                 shown = self._show_notice(notice, scene, at)
             self._show_coach(notice, ended, scene, at)
-            if cue is not None or ended is not None:  # collect what ends by itself, soon
-                self._scheduler.plan("collect", COLLECT_AFTER, self._collect)
             self._show_tray(scene, at)
+        # Jobs are planned outside the lock: the scheduler's thread takes it to run them.
+        if cue is not None or ended is not None:  # collect what ends by itself, soon
+            self._scheduler.plan("collect", COLLECT_AFTER, self._collect)
         self._plan_redraw(scene.state, at)
         return shown
 
