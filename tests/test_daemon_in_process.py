@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -416,9 +417,20 @@ def test_calls_are_not_looked_at_again_while_the_person_is_away(tmp_path: Path) 
 
 def quit_and_join(running: InProcess) -> None:
     """Stop the daemon with quit and wait for its thread."""
-    assert running.daemon.request(Command("quit"))["ok"]
+    if running.thread.is_alive():
+        assert running.daemon.request(Command("quit"))["ok"]
     running.thread.join(10)
     assert not running.thread.is_alive()
+
+
+@contextmanager
+def in_process(tmp: Path, settings: Settings) -> Iterator[InProcess]:
+    """Run a daemon in this process and quit it however the block ends."""
+    running = InProcess(tmp, settings)
+    try:
+        yield running
+    finally:
+        quit_and_join(running)
 
 
 QUICK = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
@@ -430,24 +442,23 @@ def test_an_unopenable_history_starts_the_daemon_and_its_events_are_saved_later(
     """No history at start: commands are answered and counted; it is written once it opens."""
     blocker = tmp_path / "data" / "history.sqlite3"
     blocker.mkdir(parents=True)  # a folder where the file goes: SQLite cannot open it
-    running = InProcess(tmp_path, QUICK)
-    spool = str(running.paths.state.with_name(WAITING_FILE))
-    history = running.status()["history"]
-    assert (history["saving"], history["waiting"], history["waiting_in"]) == (False, 1, spool)
-    assert "history is not being saved: unable to open database file" in history["note"]
-    assert "1 event waiting to be saved" in history["note"]
-    for _ in range(3):
-        assert running.daemon.request(Command("skip"))["ok"]
-    status = running.status()
-    assert status["today"]["skipped"] == 3 and status["history"]["waiting"] == 4
-    assert not list(blocker.parent.glob("*.corrupt-*"))
-    blocker.rmdir()  # it can be written now: the planned try writes everything, no restart
-    history = running.wait(10)["history"]
-    assert history == {"saving": True, "note": None, "waiting": 0, "waiting_in": None}
-    assert "history" not in running.scheduler.jobs  # nothing more to try
-    assert [e.kind for e in read_events(blocker)] == ["daemon_started"] + ["skipped"] * 3
-    assert running.daemon.request(Command("done"))["ok"]
-    quit_and_join(running)
+    with in_process(tmp_path, QUICK) as running:
+        spool = str(running.paths.state.with_name(WAITING_FILE))
+        history = running.status()["history"]
+        assert (history["saving"], history["waiting"], history["waiting_in"]) == (False, 1, spool)
+        assert "history is not being saved: unable to open database file" in history["note"]
+        assert "1 event waiting to be saved" in history["note"]
+        for _ in range(3):
+            assert running.daemon.request(Command("skip"))["ok"]
+        status = running.status()
+        assert status["today"]["skipped"] == 3 and status["history"]["waiting"] == 4
+        assert not list(blocker.parent.glob("*.corrupt-*"))
+        blocker.rmdir()  # it can be written now: the planned try writes everything, no restart
+        history = running.wait(10)["history"]
+        assert history == {"saving": True, "note": None, "waiting": 0, "waiting_in": None}
+        assert "history" not in running.scheduler.jobs  # nothing more to try
+        assert [e.kind for e in read_events(blocker)] == ["daemon_started"] + ["skipped"] * 3
+        assert running.daemon.request(Command("done"))["ok"]
     kinds = [e.kind for e in read_events(blocker)]
     assert kinds == ["daemon_started", "skipped", "skipped", "skipped", "done", "daemon_stopped"]
 
@@ -456,20 +467,19 @@ def test_the_history_is_tried_again_later_and_later_while_it_fails(tmp_path: Pat
     """10 s, 20 s, 40 s... up to 5 min between planned tries; an event tries at once too."""
     blocker = tmp_path / "data" / "history.sqlite3"
     blocker.mkdir(parents=True)
-    running = InProcess(tmp_path, QUICK)
-    running.status()
-    gaps = []
-    for _ in range(8):
-        at = running.scheduler.jobs["history"][0]
-        gaps.append(round(at - running.clock.mono))
-        running.wait(at - running.clock.mono)
-    assert gaps == [10, 20, 40, 80, 160, 300, 300, 300]
-    planned = running.scheduler.jobs["history"][0]
-    blocker.rmdir()
-    assert running.daemon.request(Command("skip"))["ok"]  # written with it, before the try
-    assert running.status()["history"]["waiting"] == 0
-    assert "history" not in running.scheduler.jobs and planned > running.clock.mono
-    quit_and_join(running)
+    with in_process(tmp_path, QUICK) as running:
+        running.status()
+        gaps = []
+        for _ in range(8):
+            at = running.scheduler.jobs["history"][0]
+            gaps.append(round(at - running.clock.mono))
+            running.wait(at - running.clock.mono)
+        assert gaps == [10, 20, 40, 80, 160, 300, 300, 300]
+        planned = running.scheduler.jobs["history"][0]
+        blocker.rmdir()
+        assert running.daemon.request(Command("skip"))["ok"]  # written with it, before the try
+        assert running.status()["history"]["waiting"] == 0
+        assert "history" not in running.scheduler.jobs and planned > running.clock.mono
     assert [e.kind for e in read_events(blocker)] == ["daemon_started", "skipped", "daemon_stopped"]
 
 
@@ -477,20 +487,17 @@ def test_waiting_events_outlive_a_restart_and_count_today(tmp_path: Path) -> Non
     """Stopped while events wait: the next start counts them today and saves them once."""
     blocker = tmp_path / "data" / "history.sqlite3"
     blocker.mkdir(parents=True)
-    first = InProcess(tmp_path, QUICK)
-    for _ in range(2):
-        assert first.daemon.request(Command("skip"))["ok"]
-    quit_and_join(first)
-    second = InProcess(tmp_path, QUICK)  # still no history
-    status = second.status()
-    assert status["today"]["skipped"] == 2
-    assert status["history"]["waiting"] == 5  # started, 2 skipped, stopped, started
-    quit_and_join(second)
+    with in_process(tmp_path, QUICK) as first:
+        for _ in range(2):
+            assert first.daemon.request(Command("skip"))["ok"]
+    with in_process(tmp_path, QUICK) as second:  # still no history
+        status = second.status()
+        assert status["today"]["skipped"] == 2
+        assert status["history"]["waiting"] == 5  # started, 2 skipped, stopped, started
     blocker.rmdir()
-    third = InProcess(tmp_path, QUICK)
-    status = third.status()
-    assert status["today"]["skipped"] == 2 and status["history"]["waiting"] == 0
-    quit_and_join(third)
+    with in_process(tmp_path, QUICK) as third:
+        status = third.status()
+        assert status["today"]["skipped"] == 2 and status["history"]["waiting"] == 0
     kinds = [e.kind for e in read_events(blocker)]
     restarts = ["daemon_stopped", "daemon_started"] * 2
     assert kinds == ["daemon_started", "skipped", "skipped", *restarts, "daemon_stopped"]

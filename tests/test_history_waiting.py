@@ -134,17 +134,20 @@ def test_a_history_that_cannot_be_opened_is_never_set_aside(tmp_path: Path) -> N
     assert kinds_and_ids(path) == [("skipped", "first"), ("skipped", "second"), ("done", "third")]
 
 
-def test_a_locked_history_is_waited_for_not_set_aside(tmp_path: Path) -> None:
-    """Another writer's lock makes events wait; they go in when the lock is let go."""
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_locked_history_is_waited_for_not_set_aside(tmp_path: Path, journal: str) -> None:
+    """Another writer's lock (even an exclusive one at open) makes events wait, no more."""
     path = tmp_path / "h.sqlite3"
     history_with_events(path, "before")
     holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder.execute(f"PRAGMA journal_mode={journal}")
+    holder.execute("BEGIN IMMEDIATE" if journal == "wal" else "BEGIN EXCLUSIVE")
     history = History(path, tmp_path / "waiting.jsonl")
     assert not history.saving and "locked" in (history.note or "")
     assert not history.record(Record("done", "while locked"), WALL)
     assert not list(tmp_path.glob("*.corrupt-*"))
     holder.execute("ROLLBACK")
+    holder.close()
     assert history.flush()
     history.close()
     assert kinds_and_ids(path) == [("done", "before"), ("done", "while locked")]
@@ -402,3 +405,10 @@ def test_a_write_that_fails_half_way_is_cut_back(tmp_path: Path) -> None:
     assert json.loads(line)["row"][3] == "x"
     spool = Spool(path)
     assert [row[3] for row in spool.load()[0]] == ["x"]
+
+
+def test_a_history_in_a_folder_with_strange_characters_is_read(tmp_path: Path) -> None:
+    """Spaces, "?", "#" and "%" in the path survive the read-only URI."""
+    path = tmp_path / "a b?c#d%20e" / "h.sqlite3"
+    history_with_events(path, "x", "y")
+    assert kinds_and_ids(path) == [("done", "x"), ("done", "y")]

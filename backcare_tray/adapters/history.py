@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote
 
 from backcare_tray.adapters.history_spool import Drain, Row, Spool
 from backcare_tray.engine import Record
@@ -139,23 +138,27 @@ def _write_refused(connection: sqlite3.Connection) -> sqlite3.Error | None:
     """Return why the database takes no write (read-only file or place), trying one undone."""
     try:
         connection.execute("BEGIN IMMEDIATE")
-        try:
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # dirties page 1
-        finally:
-            connection.execute("ROLLBACK")  # nothing reaches the disk
-    except sqlite3.Error as error:
+    except sqlite3.Error as error:  # busy, locked
         return error
-    return None
+    refused = None
+    try:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # dirties page 1
+    except sqlite3.Error as error:
+        refused = error
+    with contextlib.suppress(sqlite3.Error):
+        connection.execute("ROLLBACK")  # nothing reaches the disk
+    return refused
 
 
 def _uri(path: Path, *, immutable: bool = False) -> str:
     """Return the URI that opens a database file for reading only."""
-    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+    return f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def _open_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     """Open a history for reading only, checked to have its events table."""
-    connection = sqlite3.connect(_uri(path, immutable=immutable), uri=True, check_same_thread=False)
+    uri = _uri(path, immutable=immutable)
+    connection = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=0.5)
     try:
         connection.execute("SELECT count(*) FROM events").fetchone()
     except sqlite3.Error:
@@ -231,6 +234,7 @@ class History:
         self._waiting: list[Row] = []  # in order; the first _on_disk of them are in the spool
         self._on_disk = 0
         self._unchecked: list[Drain] = []  # an earlier run's drain notes, to check once open
+        self._last_drain: Drain | None = None  # the drain note this run wrote last
         self._limit = limit
         self._dropped = 0  # events given up since the limit was reached
         self._spool_failing = False  # the spool file took no write: said once
@@ -436,8 +440,10 @@ class History:
             last = connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
             if self._on_disk:
                 assert self._spool is not None
-                first = self._spool.rows_in_file - self._on_disk
-                self._spool.note_drain(Drain(last, first, self._on_disk))
+                drain = Drain(last, self._spool.rows_in_file - self._on_disk, self._on_disk)
+                if drain != self._last_drain:  # a try that failed said it already
+                    self._spool.note_drain(drain)
+                    self._last_drain = drain
             connection.executemany(
                 "INSERT INTO events (id, at_utc, local_date, kind, exercise_id, seconds, how) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -458,6 +464,7 @@ class History:
         """Remove the spool file once every row in it is in the history."""
         if self._spool is None or not self._spool.rows_in_file:
             return
+        self._last_drain = None
         try:
             self._spool.remove()
         except OSError as error:  # its drain notes keep a restart from writing them twice
@@ -554,7 +561,7 @@ def _plainly(error: object, path: Path) -> str:
         return str(error)
     if found.f_flag & os.ST_RDONLY:
         hint = f"{place} is on a read-only file system"
-    elif found.f_bavail * found.f_frsize < LOW_SPACE:
+    elif found.f_bavail * found.f_frsize < LOW_SPACE and "full" not in str(error):
         hint = f"the disk holding {path.parent} is full"
     elif not os.access(place, os.R_OK | os.W_OK):
         hint = f"{place} may not be written"

@@ -118,6 +118,8 @@ class Spool:
                 os.fsync(fd)
             except OSError:
                 os.ftruncate(fd, self._size)  # a partial line would spoil the next one
+                if self._size == 0:
+                    self.path.unlink(missing_ok=True)  # no empty file left behind
                 raise
         finally:
             os.close(fd)
