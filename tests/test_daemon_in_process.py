@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.recording import RecordingTray
 
 from backcare_tray.adapters.history import WAITING_FILE, History, read_events
 from backcare_tray.adapters.idle import ProbeError
@@ -136,8 +137,10 @@ class InProcess:
         settings: Settings,
         choose_probe: Callable[[str], Any] = lambda setting: None,
         in_call: Callable[[], bool] = lambda: False,
+        with_tray: bool = False,
     ) -> None:
         self.clock = VirtualClock()
+        self.tray = RecordingTray()  # the views shown, when with_tray
         self.scheduler = VirtualScheduler(self.clock)
         # Cleared, the local clock keeps whoever reads it waiting: a loop stuck in a slow call.
         self.flowing = threading.Event()
@@ -170,7 +173,7 @@ class InProcess:
             local_clock=local_clock,
             scheduler=self.scheduler,
             make_notifier=make_notifier,
-            make_tray=None,
+            make_tray=(lambda on_command: self.tray) if with_tray else None,
             make_control=lambda handler: Idle(),
             choose_probe=choose_probe,
             slept=lambda: 0.0,
@@ -424,9 +427,9 @@ def quit_and_join(running: InProcess) -> None:
 
 
 @contextmanager
-def in_process(tmp: Path, settings: Settings) -> Iterator[InProcess]:
+def in_process(tmp: Path, settings: Settings, with_tray: bool = False) -> Iterator[InProcess]:
     """Run a daemon in this process and quit it however the block ends."""
-    running = InProcess(tmp, settings)
+    running = InProcess(tmp, settings, with_tray=with_tray)
     try:
         yield running
     finally:
@@ -501,3 +504,17 @@ def test_waiting_events_outlive_a_restart_and_count_today(tmp_path: Path) -> Non
     kinds = [e.kind for e in read_events(blocker)]
     restarts = ["daemon_stopped", "daemon_started"] * 2
     assert kinds == ["daemon_started", "skipped", "skipped", *restarts, "daemon_stopped"]
+
+
+def test_the_tooltip_counts_the_events_waiting_for_the_history(tmp_path: Path) -> None:
+    """The tray says how many events wait, after each one and after the try that saves them."""
+    blocker = tmp_path / "data" / "history.sqlite3"
+    blocker.mkdir(parents=True)
+    with in_process(tmp_path, QUICK, with_tray=True) as running:
+        running.status()
+        assert running.tray.views[-1].tooltip.endswith(" (1 event waiting to be saved)")
+        assert running.daemon.request(Command("skip"))["ok"]
+        assert running.tray.views[-1].tooltip.endswith(" (2 events waiting to be saved)")
+        blocker.rmdir()
+        running.wait(10)
+        assert "waiting" not in running.tray.views[-1].tooltip

@@ -4,9 +4,7 @@ import contextlib
 import itertools
 import logging
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -600,6 +598,9 @@ def _reader_for(path: Path, stack: contextlib.ExitStack) -> sqlite3.Connection:
     except sqlite3.Error as error:
         if is_damage(error) or not path.exists():
             raise
+        import shutil  # only the command line comes here: the daemon never loads them
+        import tempfile
+
         wal = Path(f"{path}-wal")
         if not wal.exists() or wal.stat().st_size == 0:  # all of it is in the main file
             return _open_read_only(path, immutable=True)
