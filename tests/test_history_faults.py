@@ -7,8 +7,12 @@ daemon and the CLI join it with nsenter, and the test sees its files through /pr
 import csv
 import io
 import json
+import os
+import pwd
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -300,3 +304,46 @@ def test_history_on_a_full_disk_waits_in_memory_and_is_never_set_aside(tmp_path:
     assert found["saved after"] is True
     assert found["after"] == [*original, "waiting-0", "waiting-1", "waiting-2", "after"]
     assert found["spool left"] is False
+
+
+AS_NOBODY = """
+import json, sys
+from pathlib import Path
+from backcare_tray.adapters.history import History
+from backcare_tray.engine import Record
+
+folder = Path(sys.argv[1])
+history = History(folder / "data" / "history.sqlite3", folder / "state" / "waiting.jsonl")
+saved = history.record(Record("done", "unreadable"))
+print(json.dumps([history.saving, history.note, saved, history.waiting, history.waiting_in]))
+history.close()
+"""
+
+
+def test_a_history_its_owner_may_not_read_waits_and_is_never_set_aside() -> None:
+    """Mode 000, run as nobody (root reads anything): the events wait, the file stays."""
+    folder = Path(tempfile.mkdtemp(prefix="backcare-tray-unreadable-"))
+    try:
+        folder.chmod(0o755)
+        path = folder / "data" / "history.sqlite3"
+        path.parent.mkdir()
+        subprocess.run([sys.executable, "-c", WRITER, str(path), "clean"], check=True)
+        for place in (folder, path.parent, path):
+            os.chown(place, pwd.getpwnam("nobody").pw_uid, pwd.getpwnam("nobody").pw_gid)
+        path.chmod(0)
+        nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        found = subprocess.run(
+            [*nobody, sys.executable, "-c", AS_NOBODY, str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        saving, note, saved, waiting, waiting_in = json.loads(found.stdout)
+        assert (saving, saved, waiting) == (False, False, 1)
+        assert f"{path} may not be read" in note
+        assert waiting_in == str(folder / "state" / "waiting.jsonl")
+        assert sorted(p.name for p in path.parent.iterdir()) == ["history.sqlite3"]
+        path.chmod(0o600)
+        assert [e.exercise_id for e in read_events(path)] == ["ex-0", "ex-1", "ex-2"]
+    finally:
+        shutil.rmtree(folder)

@@ -561,7 +561,9 @@ def _plainly(error: object, path: Path) -> str:
         hint = f"{place} is on a read-only file system"
     elif found.f_bavail * found.f_frsize < LOW_SPACE and "full" not in str(error):
         hint = f"the disk holding {path.parent} is full"
-    elif not os.access(place, os.R_OK | os.W_OK):
+    elif not os.access(place, os.R_OK):
+        hint = f"{place} may not be read"
+    elif not os.access(place, os.W_OK):
         hint = f"{place} may not be written"
     else:
         return str(error)
