@@ -412,3 +412,19 @@ def test_a_history_in_a_folder_with_strange_characters_is_read(tmp_path: Path) -
     path = tmp_path / "a b?c#d%20e" / "h.sqlite3"
     history_with_events(path, "x", "y")
     assert kinds_and_ids(path) == [("done", "x"), ("done", "y")]
+
+
+def test_a_spool_left_with_only_saved_rows_is_removed_at_start(tmp_path: Path) -> None:
+    """Rows an earlier run saved, and their drain note: nothing waits, the file goes."""
+    path = tmp_path / "h.sqlite3"
+    history_with_events(path, "saved")
+    reader = sqlite3.connect(path)
+    columns = "at_utc, local_date, kind, exercise_id, seconds, how"
+    row = list(reader.execute(f"SELECT {columns} FROM events").fetchone())
+    reader.close()
+    spool = tmp_path / "waiting.jsonl"
+    spool.write_text(json.dumps({"row": row}) + "\n" + json.dumps({"drain": [0, 0, 1]}) + "\n")
+    history = History(path, spool)
+    assert history.waiting == 0 and history.saving and not spool.exists()
+    history.close()
+    assert kinds_and_ids(path) == [("done", "saved")]

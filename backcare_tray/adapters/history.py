@@ -238,10 +238,9 @@ class History:
         self._spool_failing = False  # the spool file took no write: said once
         self._spool = self._load_spool(spool)
         self._open()
-        if self._waiting:
+        if self._waiting or self._unchecked:  # what an earlier run left: written, or dropped
             self.flush()
-        else:
-            self._say()
+        self._say()
 
     @property
     def waiting(self) -> int:
