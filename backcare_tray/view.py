@@ -12,6 +12,7 @@ from backcare_tray.wording import (
     menu_status_line,
     status_line,
     today_line,
+    waiting_text,
 )
 
 __all__ = [
@@ -68,11 +69,15 @@ def tray_view(
     today: DayCounts,
     streak: int = 0,
     in_call: bool = False,
+    history_waiting: int = 0,
 ) -> TrayView:
-    """Return the tray's icon look, tooltip and menu for this state."""
+    """Return the tray's icon look, tooltip and menu; the tooltip says if events wait."""
+    tooltip = status_line(state, at, settings, in_call)
+    if history_waiting:
+        tooltip = f"{tooltip} ({waiting_text(history_waiting)})"
     return TrayView(
         look=icon_look(state, at.mono),
-        tooltip=status_line(state, at, settings, in_call),
+        tooltip=tooltip,
         menu=build_menu(
             state,
             menu_status_line(state, at, settings, in_call),

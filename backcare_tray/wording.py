@@ -29,6 +29,7 @@ __all__ = [
     "side_word",
     "status_line",
     "today_line",
+    "waiting_text",
 ]
 
 
@@ -164,3 +165,8 @@ def menu_status_line(
 def today_line(done: int, goal: int, streak: int) -> str:
     """Return the tray's tally for today, e.g. "Today: 4 of 6 - streak 3 days"."""
     return f"Today: {done} of {goal} - streak {streak} day{'' if streak == 1 else 's'}"
+
+
+def waiting_text(waiting: int) -> str:
+    """Return how many events wait for the history, e.g. "3 events waiting to be saved"."""
+    return f"{waiting} event{'' if waiting == 1 else 's'} waiting to be saved"

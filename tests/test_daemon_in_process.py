@@ -3,13 +3,15 @@
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.recording import RecordingTray
 
-from backcare_tray.adapters.history import History
+from backcare_tray.adapters.history import WAITING_FILE, History, read_events
 from backcare_tray.adapters.idle import ProbeError
 from backcare_tray.adapters.kit import Adapters
 from backcare_tray.adapters.state_file import StateFile
@@ -138,8 +140,10 @@ class InProcess:
         in_call: Callable[[], bool] = lambda: False,
         make_notifier: Callable[[Callable[[str], None]], Any] | None = None,
         make_tray: Callable[[Callable[[Command], None]], Any] | None = None,
+        with_tray: bool = False,
     ) -> None:
         self.clock = VirtualClock()
+        self.tray = RecordingTray()  # the views shown, when with_tray
         self.scheduler = VirtualScheduler(self.clock)
         # Cleared, the local clock keeps whoever reads it waiting: a loop stuck in a slow call.
         self.flowing = threading.Event()
@@ -172,7 +176,7 @@ class InProcess:
             local_clock=local_clock,
             scheduler=self.scheduler,
             make_notifier=make_notifier or make_recorder,
-            make_tray=make_tray,
+            make_tray=make_tray or ((lambda on_command: self.tray) if with_tray else None),
             make_control=lambda handler: Idle(),
             choose_probe=choose_probe,
             slept=lambda: 0.0,
@@ -182,7 +186,7 @@ class InProcess:
             install_signals=False,
             in_call=in_call,
             release_memory=self._count_release,
-            history=History(self.paths.history),
+            history=History(self.paths.history, self.paths.state.with_name(WAITING_FILE)),
             state_file=StateFile(self.paths.state),
         )
         self.daemon = Daemon(settings, adapters)
@@ -452,23 +456,6 @@ def test_calls_are_not_looked_at_again_while_the_person_is_away(tmp_path: Path) 
         running.thread.join(10)
 
 
-class RecordingTray:
-    """Records each view the daemon shows in its tray."""
-
-    def __init__(self, on_command: Callable[[Command], None]) -> None:
-        self.views: list[Any] = []
-
-    def start(self) -> None:
-        """Nothing to start."""
-
-    def show(self, view: Any) -> None:
-        """Record a view."""
-        self.views.append(view)
-
-    def stop(self) -> None:
-        """Nothing to stop."""
-
-
 def test_a_notification_failing_in_plyers_thread_is_said_and_the_tray_stays_due(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -492,7 +479,7 @@ def test_a_notification_failing_in_plyers_thread_is_said_and_the_tray_stays_due(
     trays: list[RecordingTray] = []
 
     def make_tray(on_command: Callable[[Command], None]) -> RecordingTray:
-        trays.append(RecordingTray(on_command))
+        trays.append(RecordingTray())
         return trays[-1]
 
     settings = Settings(sitting_interval=45 * 60, remind_every=300, idle_probe="none")
@@ -525,3 +512,118 @@ def test_a_notification_failing_in_plyers_thread_is_said_and_the_tray_stays_due(
 
     kinds = [(e.kind, e.how) for e in read_events(running.paths.history) if e.kind == "notified"]
     assert kinds == [("notified", "due"), ("notified", "reminder")]
+
+
+def quit_and_join(running: InProcess) -> None:
+    """Stop the daemon with quit and wait for its thread."""
+    if running.thread.is_alive():
+        assert running.daemon.request(Command("quit"))["ok"]
+    running.thread.join(10)
+    assert not running.thread.is_alive()
+
+
+@contextmanager
+def in_process(tmp: Path, settings: Settings, with_tray: bool = False) -> Iterator[InProcess]:
+    """Run a daemon in this process and quit it however the block ends."""
+    running = InProcess(tmp, settings, with_tray=with_tray)
+    try:
+        yield running
+    finally:
+        quit_and_join(running)
+
+
+QUICK = Settings(sitting_interval=45 * 60, snooze=600, remind_every=0, idle_probe="none")
+
+
+def skip_when_due(running: InProcess) -> None:
+    """Sit until the stretch is due (a "notified" event), then skip it (a "skipped" one)."""
+    assert running.wait(QUICK.sitting_interval)["state"] == "due"
+    assert running.daemon.request(Command("skip"))["ok"]
+
+
+def answered(kinds: list[str]) -> list[str]:
+    """Return the event kinds without the stretches falling due."""
+    return [kind for kind in kinds if kind != "notified"]
+
+
+def test_an_unopenable_history_starts_the_daemon_and_its_events_are_saved_later(
+    tmp_path: Path,
+) -> None:
+    """No history at start: commands are answered and counted; it is written once it opens."""
+    blocker = tmp_path / "data" / "history.sqlite3"
+    blocker.mkdir(parents=True)  # a folder where the file goes: SQLite cannot open it
+    with in_process(tmp_path, QUICK) as running:
+        spool = str(running.paths.state.with_name(WAITING_FILE))
+        history = running.status()["history"]
+        assert (history["saving"], history["waiting"], history["waiting_in"]) == (False, 1, spool)
+        assert "history is not being saved: unable to open database file" in history["note"]
+        assert "1 event waiting to be saved" in history["note"]
+        for _ in range(3):
+            skip_when_due(running)
+        status = running.status()
+        assert status["today"]["skipped"] == 3 and status["history"]["waiting"] == 7
+        assert not list(blocker.parent.glob("*.corrupt-*"))
+        blocker.rmdir()  # it can be written now: the planned try writes everything, no restart
+        history = running.wait(running.scheduler.jobs["history"][0] - running.clock.mono)["history"]
+        assert history == {"saving": True, "note": None, "waiting": 0, "waiting_in": None}
+        assert "history" not in running.scheduler.jobs  # nothing more to try
+        written = [e.kind for e in read_events(blocker)]
+        assert written == ["daemon_started"] + ["notified", "skipped"] * 3
+        assert running.wait(QUICK.sitting_interval)["state"] == "due"
+        assert running.daemon.request(Command("done"))["ok"]
+    kinds = answered([e.kind for e in read_events(blocker)])
+    assert kinds == ["daemon_started", "skipped", "skipped", "skipped", "done", "daemon_stopped"]
+
+
+def test_the_history_is_tried_again_later_and_later_while_it_fails(tmp_path: Path) -> None:
+    """10 s, 20 s, 40 s... up to 5 min between planned tries; an event tries at once too."""
+    blocker = tmp_path / "data" / "history.sqlite3"
+    blocker.mkdir(parents=True)
+    with in_process(tmp_path, QUICK) as running:
+        running.status()
+        gaps = []
+        for _ in range(8):
+            at = running.scheduler.jobs["history"][0]
+            gaps.append(round(at - running.clock.mono))
+            running.wait(at - running.clock.mono)
+        assert gaps == [10, 20, 40, 80, 160, 300, 300, 300]
+        planned = running.scheduler.jobs["history"][0]
+        blocker.rmdir()
+        assert running.daemon.request(Command("pause"))["ok"]  # written with it, before the try
+        assert running.status()["history"]["waiting"] == 0
+        assert "history" not in running.scheduler.jobs and planned > running.clock.mono
+    assert [e.kind for e in read_events(blocker)] == ["daemon_started", "paused", "daemon_stopped"]
+
+
+def test_waiting_events_outlive_a_restart_and_count_today(tmp_path: Path) -> None:
+    """Stopped while events wait: the next start counts them today and saves them once."""
+    blocker = tmp_path / "data" / "history.sqlite3"
+    blocker.mkdir(parents=True)
+    with in_process(tmp_path, QUICK) as first:
+        for _ in range(2):
+            skip_when_due(first)
+    with in_process(tmp_path, QUICK) as second:  # still no history
+        status = second.status()
+        assert status["today"]["skipped"] == 2
+        assert status["history"]["waiting"] == 7  # started, 2 due and skipped, stopped, started
+    blocker.rmdir()
+    with in_process(tmp_path, QUICK) as third:
+        status = third.status()
+        assert status["today"]["skipped"] == 2 and status["history"]["waiting"] == 0
+    kinds = answered([e.kind for e in read_events(blocker)])
+    restarts = ["daemon_stopped", "daemon_started"] * 2
+    assert kinds == ["daemon_started", "skipped", "skipped", *restarts, "daemon_stopped"]
+
+
+def test_the_tooltip_counts_the_events_waiting_for_the_history(tmp_path: Path) -> None:
+    """The tray says how many events wait, after each one and after the try that saves them."""
+    blocker = tmp_path / "data" / "history.sqlite3"
+    blocker.mkdir(parents=True)
+    with in_process(tmp_path, QUICK, with_tray=True) as running:
+        running.status()
+        assert running.tray.views[-1].tooltip.endswith(" (1 event waiting to be saved)")
+        assert running.daemon.request(Command("pause"))["ok"]
+        assert running.tray.views[-1].tooltip.endswith(" (2 events waiting to be saved)")
+        blocker.rmdir()
+        running.wait(10)
+        assert "waiting" not in running.tray.views[-1].tooltip

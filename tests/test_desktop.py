@@ -135,7 +135,7 @@ def test_signal_saves_state_and_a_restart_resumes(desktop: Desktop, signum: int)
         status = desktop.status()
         assert status["next_exercise"]["id"] == "calf-stretch"
         assert status["today"]["done"] == 1  # counted from the history
-        assert status["history"] == {"saving": True, "note": None}
+        assert status["history"] == {"saving": True, "note": None, "waiting": 0, "waiting_in": None}
         history = desktop.run("history")
         assert "daemon_started" in history.stdout and "done" in history.stdout
         logs = desktop.run("logs")

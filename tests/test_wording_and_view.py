@@ -307,3 +307,31 @@ def test_day_counts_follow_the_records_and_start_afresh_on_a_new_date() -> None:
     assert today == DayCounts("2026-11-29", done=2, snoozed=1, skipped=1)
     assert today.after("done", "2026-11-30") == DayCounts("2026-11-30", done=1)
     assert DayCounts.of("d", {"done": 3, "paused": 2}) == DayCounts("d", done=3)
+
+
+def test_the_tooltip_says_how_many_events_wait_for_the_history() -> None:
+    """Events not yet saved are counted in the tooltip; none waiting, nothing is added."""
+    state = initial_state(T0, SETTINGS, 0)
+    plain = tray_view(state, AT0, SETTINGS, DayCounts("d")).tooltip
+    assert plain == "Next stretch in 45 min: Hamstring stretch"
+    assert tray_view(state, AT0, SETTINGS, DayCounts("d"), history_waiting=0).tooltip == plain
+    one = tray_view(state, AT0, SETTINGS, DayCounts("d"), history_waiting=1).tooltip
+    assert one == f"{plain} (1 event waiting to be saved)"
+    three = tray_view(state, AT0, SETTINGS, DayCounts("d"), history_waiting=3).tooltip
+    assert three == f"{plain} (3 events waiting to be saved)"
+
+
+def test_status_for_people_says_what_is_wrong_with_the_history(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`status` prints the history's note when it has one, and nothing more when all is well."""
+    from backcare_tray.cli.render import print_status
+
+    report = status_report(initial_state(T0, SETTINGS, 0), AT0, SETTINGS, DayCounts("d"))
+    report["history"] = {"saving": True, "note": None, "waiting": 0, "waiting_in": None}
+    print_status(report)
+    assert "istory" not in capsys.readouterr().out
+    note = "history is not being saved: disk I/O error; 3 events waiting to be saved, kept in /s"
+    report["history"] = {"saving": False, "note": note, "waiting": 3, "waiting_in": "/s"}
+    print_status(report)
+    assert capsys.readouterr().out.splitlines()[-1] == "H" + note[1:]

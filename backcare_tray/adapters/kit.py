@@ -92,8 +92,22 @@ class HistoryLog(Protocol):
     saving: bool
     note: str | None  # what the person should know about it (a file set aside, a failure)
 
+    @property
+    def waiting(self) -> int:
+        """Return how many events wait to be written (acknowledged, kept elsewhere)."""
+        ...
+
+    @property
+    def waiting_in(self) -> str | None:
+        """Return where the waiting events are kept (a file, "memory"), None when none wait."""
+        ...
+
     def record(self, entry: "Record | DaemonMark", wall: float | None = None) -> bool:
-        """Write one entry; return False if it could not be saved."""
+        """Write one entry after those waiting; return False if it waits (or is lost) instead."""
+        ...
+
+    def flush(self) -> bool:
+        """Write the waiting entries, in order and once; return whether none waits."""
         ...
 
     def day_counts(self, on: date) -> "DayCounts":
@@ -105,7 +119,7 @@ class HistoryLog(Protocol):
         ...
 
     def close(self) -> None:
-        """Close the history."""
+        """Write what it can of what waits, and close the history."""
         ...
 
 
@@ -238,7 +252,7 @@ def real_adapters(
     from backcare_tray.adapters.control import ControlServer, endpoint_for
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
-    from backcare_tray.adapters.history import History
+    from backcare_tray.adapters.history import WAITING_FILE, History
     from backcare_tray.adapters.idle import choose_probe
     from backcare_tray.adapters.local_time import local_now
     from backcare_tray.adapters.notifications import choose_notifier
@@ -272,7 +286,7 @@ def real_adapters(
         make_clock_change=ClockChangeListener,
         in_call=CallSensor().in_call,
         release_memory=release_free_heap,
-        history=History(paths.history),
+        history=History(paths.history, paths.state.with_name(WAITING_FILE)),
         state_file=StateFile(paths.state),
         reload_settings=partial(load_settings, paths.config, required=config_required),
         open_settings=lambda: open_with_default_app(config_or_example(paths.config)),

@@ -38,6 +38,9 @@ def print_status(status: dict[str, Any]) -> None:
     print(status["status"])
     print(f"State: {status['state']}; next stretch: {status['next_exercise']['name']}")
     print(f"Today: {today['done']} done, {today['snoozed']} snoozed, {today['skipped']} skipped")
+    note = (status.get("history") or {}).get("note")
+    if note:  # not being saved, events waiting, a file set aside
+        print(note[:1].upper() + note[1:])
 
 
 def print_history(events: Iterable[HistoryEntry]) -> None:

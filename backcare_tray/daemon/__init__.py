@@ -42,7 +42,7 @@ class Daemon:
         self.adapters = adapters
         self._clock = adapters.clock
         self.inbox = Inbox(REPLY_TIMEOUT)
-        self.store = StateStore(adapters.history, adapters.state_file)
+        self.store = StateStore(adapters.history, adapters.state_file, self._plan_history_retry)
         self.senses = Senses(adapters, settings.idle_probe)
         make_tray = adapters.make_tray
         tray = make_tray(lambda command: self.inbox.send(command, "menu")) if make_tray else None
@@ -100,6 +100,8 @@ class Daemon:
                     self.reload()
                 elif item is Signal.CLOCK_SET:  # jobs wait for wall times: plan them all again
                     self._replan()
+                elif item is Signal.HISTORY:
+                    self._retry_history()
             except Exception:
                 log.exception("Error while handling %r; carrying on", item)
 
@@ -165,6 +167,17 @@ class Daemon:
                 log.info("notified: %s", record.exercise_id)
         return refusal
 
+    def _plan_history_retry(self, delay: float | None) -> None:
+        """Plan the next try of the events waiting for the history, on the loop (None cancels)."""
+        self.adapters.scheduler.plan("history", delay, lambda: self.inbox.signal(Signal.HISTORY))
+
+    def _retry_history(self) -> None:
+        """Try the waiting events again; the tooltip says how many still wait."""
+        before = self.store.waiting()
+        self.store.retry()
+        if self.store.waiting() != before:
+            self.presenter.show(self._clock())
+
     def _prepare_outputs(self) -> None:
         """Have the pictures drawn and the chimes made off the loop, each by a helper process."""
         pictures, cues, volume = (
@@ -185,7 +198,8 @@ class Daemon:
         """Return what the views are drawn from now."""
         today = self.store.today(at)
         streak = self.store.streak(at, self.settings.daily_goal)
-        return Scene(self.state, self.settings, today, streak, self.senses.readings.in_call)
+        in_call = self.senses.readings.in_call
+        return Scene(self.state, self.settings, today, streak, in_call, self.store.waiting())
 
     def _replan(self) -> None:
         """Plan every job again from now: the wake-up (a Tick always plans it) and the redraw."""

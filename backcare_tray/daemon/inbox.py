@@ -32,6 +32,7 @@ class Signal(Enum):
     STOP = "stop"
     RELOAD = "reload"  # read the config again (SIGHUP)
     CLOCK_SET = "clock set"  # the wall clock jumped: plan every job again
+    HISTORY = "history"  # try again to write the events waiting for the history
 
 
 class Stage(Enum):

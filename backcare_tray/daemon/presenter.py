@@ -43,6 +43,7 @@ class Scene:
     today: DayCounts
     streak: int
     in_call: bool
+    history_waiting: int = 0  # events not yet written into the history
 
 
 class Presenter:
@@ -246,6 +247,12 @@ class Presenter:
         """Show the scene's view in the tray; the caller holds the lock."""
         if self.tray is not None:
             view = tray_view(
-                scene.state, at, scene.settings, scene.today, scene.streak, scene.in_call
+                scene.state,
+                at,
+                scene.settings,
+                scene.today,
+                scene.streak,
+                scene.in_call,
+                scene.history_waiting,
             )
             self.tray.show(view)

@@ -2,6 +2,7 @@
 
 import logging
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from backcare_tray import engine
@@ -12,9 +13,13 @@ from backcare_tray.report import DayCounts
 from backcare_tray.settings import Settings
 from backcare_tray.stats import days_meeting_goal, streak_ending
 
-__all__ = ["StateStore", "local_date"]
+__all__ = ["RETRY_FIRST", "RETRY_MOST", "StateStore", "local_date"]
 
 log = logging.getLogger(__name__)
+# While events wait for the history, it is tried again after each event and after this
+# delay, doubled after each scheduled try that fails, up to RETRY_MOST.
+RETRY_FIRST = 10.0
+RETRY_MOST = 300.0
 
 
 def local_date(wall: float) -> str:
@@ -25,9 +30,17 @@ def local_date(wall: float) -> str:
 class StateStore:
     """Restores and saves the engine state, records history, counts today and the streak."""
 
-    def __init__(self, history: HistoryLog, state_file: StateStorage) -> None:
+    def __init__(
+        self,
+        history: HistoryLog,
+        state_file: StateStorage,
+        plan_retry: Callable[[float | None], object] = lambda delay: None,
+    ) -> None:
         self.history = history
         self._state_file = state_file
+        # Plans the next try of the waiting events on the loop (None cancels it).
+        self._plan_retry = plan_retry
+        self._retry_delay: float | None = None  # the delay of the try planned, None if none
         self._today = DayCounts("")
         self._save_failing = False
         self._streak_day = ""
@@ -58,10 +71,37 @@ class StateStore:
             log.info("%s: %s", record.kind, record.exercise_id)
         self.history.record(record, at.wall)
         self._today = self._today.after(record.kind, local_date(at.wall))
+        self._after_history(retried=False)
 
     def note(self, mark: DaemonMark) -> None:
         """Write a daemon event (started, stopped) that belongs to no stretch."""
         self.history.record(mark)
+        self._after_history(retried=False)
+
+    def retry(self) -> bool:
+        """Try again to write the events waiting for the history; return whether any remain."""
+        self.history.flush()
+        self._after_history(retried=True)
+        return self.history.waiting > 0
+
+    def _after_history(self, *, retried: bool) -> None:
+        """Plan the next try while events wait (later after each failed one), or cancel it."""
+        if not self.history.waiting:
+            if self._retry_delay is not None:
+                self._retry_delay = None
+                self._plan_retry(None)
+            return
+        if self._retry_delay is None:
+            self._retry_delay = RETRY_FIRST
+        elif retried:  # the planned try ran and failed: the next one waits longer
+            self._retry_delay = min(RETRY_MOST, 2 * self._retry_delay)
+        else:
+            return  # a try is planned already
+        self._plan_retry(self._retry_delay)
+
+    def waiting(self) -> int:
+        """Return how many events wait to be written into the history."""
+        return self.history.waiting
 
     def refresh_streak(self, at: Moment, goal: int) -> None:
         """Once a day, count the days up to yesterday that met the goal, from the history."""
@@ -94,10 +134,15 @@ class StateStore:
             self._save_failing = False
 
     def describe(self) -> dict[str, object]:
-        """Return whether history is being saved, for status."""
-        return {"saving": self.history.saving, "note": self.history.note}
+        """Return whether history is being saved and what waits where, for status."""
+        return {
+            "saving": self.history.saving,
+            "note": self.history.note,
+            "waiting": self.history.waiting,
+            "waiting_in": self.history.waiting_in,
+        }
 
     def close(self) -> None:
-        """Record the daemon's stop and close the history."""
-        self.note("daemon_stopped")
+        """Record the daemon's stop and close the history (no further try is planned)."""
+        self.history.record("daemon_stopped")
         self.history.close()

@@ -2,7 +2,7 @@
 
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,15 +81,19 @@ def running_daemon(
     config: Path | None = None,
     log_name: str = "daemon.log",
     command: str | None = None,
+    prefix: Sequence[str] = (),
 ) -> Iterator[RunningDaemon]:
     """Start the installed daemon (or another install's command) and yield it once it answers.
+
+    prefix comes before the command (nsenter, to run it in a test's mount namespace).
 
     On the way out the daemon is stopped with SIGTERM unless the test stopped it; when the
     test fails, the daemon's exit code and the end of its log are added to the failure.
     """
     config_args = ["--config", str(config)] if config else []
     log = desktop.home / log_name
-    daemon = RunningDaemon(desktop.spawn("run", *config_args, *args, log=log, command=command), log)
+    process = desktop.spawn("run", *config_args, *args, log=log, command=command, prefix=prefix)
+    daemon = RunningDaemon(process, log)
     try:
         wait_for(
             lambda: daemon.exit_code is not None or desktop.run("status").returncode == 0,

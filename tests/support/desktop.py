@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,10 +91,12 @@ class Desktop:
     home: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def run(self, *args: str, timeout: float = 15.0) -> subprocess.CompletedProcess[str]:
-        """Run the installed backcare-tray with args and return what it did."""
+    def run(
+        self, *args: str, timeout: float = 15.0, prefix: Sequence[str] = ()
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the installed backcare-tray with args (after prefix) and return what it did."""
         return subprocess.run(
-            [command_path(), *args],
+            [*prefix, command_path(), *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -109,11 +111,13 @@ class Desktop:
         status: dict[str, Any] = json.loads(result.stdout)
         return status
 
-    def spawn(self, *args: str, log: Path, command: str | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, *args: str, log: Path, command: str | None = None, prefix: Sequence[str] = ()
+    ) -> subprocess.Popen[bytes]:
         """Start the installed backcare-tray (or another install's) with args in the background."""
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [command or command_path(), *args],
+                [*prefix, command or command_path(), *args],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
