@@ -242,3 +242,36 @@ def test_no_session_bus_at_all_is_a_failure_handed_to_the_fallback(
         assert "No notification server" in caplog.text
     finally:
         notifier.stop()
+
+
+def test_gnome_shell_gets_start_as_a_button_and_no_fourth_that_it_would_drop(
+    notifier: FreedesktopNotifier, bus: str, clicks: list[str]
+) -> None:
+    """Named gnome-shell, the server gets Start, Snooze, Done (and the body click); no Skip."""
+    due = Notice(
+        "due",
+        "Time to stretch: Calf stretch",
+        "Draw the toes up.",
+        actions=(
+            Action("default", "Start"),
+            Action("snooze", "Snooze 10 min"),
+            Action("done", "Done"),
+            Action("skip", "Skip"),
+        ),
+    )
+    for server in serve(with_actions=True, name="gnome-shell"):
+        assert notifier.show(due)
+        assert server.calls()[-1].actions == {
+            "default": "Start",
+            "start": "Start",
+            "snooze": "Snooze 10 min",
+            "done": "Done",
+        }
+        server.click("skip")  # not offered there: ignored (and the click closes it)
+        assert notifier.show(due)
+        server.click("start")
+        wait_for(lambda: clicks, 5, "the click on Start")
+        assert clicks == ["start"]
+    for server in serve(with_actions=True, name="dunst"):
+        assert notifier.show(due)
+        assert list(server.calls()[-1].actions) == ["default", "snooze", "done", "skip"]

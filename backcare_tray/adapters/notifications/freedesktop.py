@@ -90,6 +90,7 @@ class FreedesktopNotifier:
         self._early: deque[Message] = deque()
         self._capabilities: frozenset[str] = frozenset()
         self._server = ""
+        self._server_name = ""  # as GetServerInformation gives it: "gnome-shell", "dunst"
         self._next_look_up = 0.0  # monotonic time describe() may look for a server again
         self._failing = False
 
@@ -162,6 +163,7 @@ class FreedesktopNotifier:
         self._capabilities = frozenset(capabilities)
         name, _vendor, version, _spec = _call(router, protocol.get_server_information())
         self._server = f"{name} {version}"
+        self._server_name = str(name)
 
     def show(self, notice: Notice) -> bool:
         """Show notice in place of the break's notification; return False if it failed."""
@@ -195,8 +197,10 @@ class FreedesktopNotifier:
             app_icon=self._app_icon,
             with_actions="actions" in self._capabilities,
             markup="body-markup" in self._capabilities,
+            server=self._server_name,
         )
-        offered, self._offered = self._offered, frozenset(a.key for a in notice.actions)
+        sent = protocol.sent_actions(notice.actions, self._server_name)
+        offered, self._offered = self._offered, frozenset(a.key for a in sent)
         self._in_flight = True  # the server may answer a button as soon as it has the notice
         try:
             (self._shown_id,) = _call(router, message)
