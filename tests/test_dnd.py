@@ -328,3 +328,33 @@ def test_an_idle_inhibitor_held_in_gnome_or_logind_counts_as_do_not_disturb(
                 assert DndSensor("linux").active() is False
             finally:
                 stand_in.close()
+
+
+@pytest.mark.parametrize(
+    ("show_banners", "line"),
+    [
+        ("true", "GNOME do not disturb (banners hidden): off"),
+        ("false", "GNOME do not disturb (banners hidden): on"),
+        ("'odd'", "GNOME do not disturb (banners hidden): cannot be read"),
+    ],
+)
+def test_doctor_says_gnome_do_not_disturb_is_off_while_banners_show(
+    show_banners: str, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Banners shown (show-banners true) is do-not-disturb off, and the doctor says so."""
+    for bus in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS"):  # no bus is reached
+        monkeypatch.setenv(bus, "unix:path=/nonexistent/backcare-tray-test-bus")
+    read: list[tuple[str, str]] = []
+
+    def gsettings(schema: str, key: str) -> str:
+        read.append((schema, key))
+        return show_banners
+
+    sensor = DndSensor("linux", {"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, gsettings)
+    lines = [entry for entry in sensor.describe() if entry.startswith("GNOME do not")]
+    assert len(lines) == 1 and lines[0].startswith(line), lines
+    assert read == [("org.gnome.desktop.notifications", "show-banners")]
+    assert sensor.active() is (show_banners == "false")
+    elsewhere = DndSensor("linux", {"XDG_CURRENT_DESKTOP": "KDE"}, gsettings)
+    assert "GNOME do not disturb (banners hidden): off" in elsewhere.describe()
+    assert len(read) == 2  # outside GNOME the key is not read

@@ -3,7 +3,8 @@
 import logging
 import os
 import subprocess
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from backcare_tray.adapters.sensor import Check, Sensor
@@ -16,9 +17,11 @@ __all__ = [
     "MAKO_QUIET_MODES",
     "WINDOWS_QUIET_STATES",
     "DndSensor",
+    "GSettingsReader",
     "dunst_paused",
     "gnome_banners_off",
     "gnome_idle_inhibited",
+    "gsettings_get",
     "logind_idle_inhibited",
     "mako_do_not_disturb",
     "notifications_inhibited",
@@ -110,18 +113,27 @@ def mako_do_not_disturb() -> bool:
     return bool(MAKO_QUIET_MODES & set(reply.body[0]))
 
 
-def gnome_banners_off(env: Mapping[str, str] = os.environ) -> bool:
+GSettingsReader = Callable[[str, str], str]  # (schema, key) -> the value as gsettings prints it
+
+
+def gsettings_get(schema: str, key: str) -> str:
+    """Return a GSettings value as `gsettings get` prints it ("true", "false", "'text'")."""
+    result = subprocess.run(
+        ["gsettings", "get", schema, key], capture_output=True, text=True, timeout=2, check=True
+    )
+    return result.stdout.strip()
+
+
+def gnome_banners_off(
+    env: Mapping[str, str] = os.environ, read: GSettingsReader = gsettings_get
+) -> bool:
     """Return True in a GNOME session whose notification banners are off (its do-not-disturb)."""
     if "GNOME" not in env.get("XDG_CURRENT_DESKTOP", "").upper():
         return False  # the key is GNOME Shell's; elsewhere it means nothing
-    result = subprocess.run(
-        ["gsettings", "get", "org.gnome.desktop.notifications", "show-banners"],
-        capture_output=True,
-        text=True,
-        timeout=2,
-        check=True,
-    )
-    return result.stdout.strip() == "false"
+    value = read("org.gnome.desktop.notifications", "show-banners")
+    if value not in ("true", "false"):
+        raise ValueError(f"show-banners is {value!r}, not a boolean")
+    return value == "false"
 
 
 GNOME_INHIBIT_IDLE = 8  # GsmInhibitorFlag: "inhibit the session being marked as idle"
@@ -174,6 +186,20 @@ class DndSensor(Sensor):
 
     cannot = "Cannot check do-not-disturb by %s: %s"
 
+    def __init__(
+        self,
+        platform: str = sys.platform,
+        env: Mapping[str, str] = os.environ,
+        gsettings: GSettingsReader = gsettings_get,
+    ) -> None:
+        super().__init__(platform)
+        self._env = env
+        self._gsettings = gsettings
+
+    def _gnome_banners_off(self) -> bool:
+        """Return GNOME's do-not-disturb: its banners hidden (show-banners false)."""
+        return gnome_banners_off(self._env, self._gsettings)
+
     def checks(self) -> list[Check]:
         """Return this platform's do-not-disturb sources, each a name and its check."""
         checks: list[Check] = []
@@ -184,9 +210,10 @@ class DndSensor(Sensor):
             checks.append(("dunst paused", dunst_paused))
             checks.append(("xfce4-notifyd do-not-disturb", xfce_do_not_disturb))
             checks.append(("mako do-not-disturb mode", mako_do_not_disturb))
-            checks.append(("GNOME notification banners", gnome_banners_off))
+            # Named for what "on" means: do-not-disturb, which hides GNOME's banners.
+            checks.append(("GNOME do not disturb (banners hidden)", self._gnome_banners_off))
             checks.append(("GNOME idle inhibitor", gnome_idle_inhibited))
             checks.append(("logind idle inhibitor", logind_idle_inhibited))
-            if os.environ.get("DISPLAY"):
+            if self._env.get("DISPLAY"):
                 checks.append(("X11 fullscreen window", x11_fullscreen_active))
         return checks
