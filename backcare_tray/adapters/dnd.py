@@ -52,20 +52,33 @@ def x11_fullscreen_active(connection: "X11Connection | None" = None) -> bool:
             x11.close()
 
 
+def _probe(bus: str, message: Any) -> Any:
+    """Send one probing call and return its reply, never starting the service it asks.
+
+    A probe only looks: with NO_AUTO_START the bus answers ServiceUnknown for a service
+    that is not running, where it would otherwise start it by bus activation (xfconfd,
+    a notification server) just to answer a question about it.
+    """
+    from jeepney import MessageFlag
+    from jeepney.io.blocking import open_dbus_connection
+
+    message.header.flags |= MessageFlag.no_auto_start
+    with open_dbus_connection(bus=bus) as connection:
+        return connection.send_and_get_reply(message, timeout=2)
+
+
 def _server_property(interface: str, name: str) -> object:
     """Return a property of the notification server's object, or None where it has none."""
     from jeepney import DBusAddress, MessageType, Properties
-    from jeepney.io.blocking import open_dbus_connection
 
     address = DBusAddress(
         "/org/freedesktop/Notifications",
         bus_name="org.freedesktop.Notifications",
         interface=interface,
     )
-    with open_dbus_connection(bus="SESSION") as connection:
-        reply = connection.send_and_get_reply(Properties(address).get(name), timeout=2)
+    reply = _probe("SESSION", Properties(address).get(name))
     if reply.header.message_type == MessageType.error:
-        return None  # another server, without this property
+        return None  # another server, without this property, or none running
     return reply.body[0][1]
 
 
@@ -77,16 +90,14 @@ def notifications_inhibited() -> bool:
 def xfce_do_not_disturb() -> bool:
     """Return xfce4-notifyd's do-not-disturb setting (xfconf), which drops notifications."""
     from jeepney import DBusAddress, MessageType, new_method_call
-    from jeepney.io.blocking import open_dbus_connection
 
     xfconf = DBusAddress(
         "/org/xfce/Xfconf", bus_name="org.xfce.Xfconf", interface="org.xfce.Xfconf"
     )
     call = new_method_call(xfconf, "GetProperty", "ss", ("xfce4-notifyd", "/do-not-disturb"))
-    with open_dbus_connection(bus="SESSION") as connection:
-        reply = connection.send_and_get_reply(call, timeout=2)
+    reply = _probe("SESSION", call)
     if reply.header.message_type == MessageType.error:
-        return False  # no xfconf, or the setting was never made
+        return False  # no xfconfd running, or the setting was never made
     return bool(reply.body[0][1])
 
 
@@ -101,13 +112,11 @@ MAKO_QUIET_MODES = {"do-not-disturb", "dnd"}  # the mode name mako's manual uses
 def mako_do_not_disturb() -> bool:
     """Return True while mako is in a do-not-disturb mode (`makoctl mode -a do-not-disturb`)."""
     from jeepney import DBusAddress, MessageType, new_method_call
-    from jeepney.io.blocking import open_dbus_connection
 
     mako = DBusAddress(
         "/fr/emersion/Mako", bus_name="org.freedesktop.Notifications", interface="fr.emersion.Mako"
     )
-    with open_dbus_connection(bus="SESSION") as connection:
-        reply = connection.send_and_get_reply(new_method_call(mako, "ListModes"), timeout=2)
+    reply = _probe("SESSION", new_method_call(mako, "ListModes"))
     if reply.header.message_type == MessageType.error:
         return False  # another server
     return bool(MAKO_QUIET_MODES & set(reply.body[0]))
@@ -142,14 +151,11 @@ GNOME_INHIBIT_IDLE = 8  # GsmInhibitorFlag: "inhibit the session being marked as
 def gnome_idle_inhibited() -> bool:
     """Return True while an application keeps GNOME's session from going idle (a video, slides)."""
     from jeepney import DBusAddress, MessageType, new_method_call
-    from jeepney.io.blocking import open_dbus_connection
 
     manager = DBusAddress(
         "/org/gnome/SessionManager", "org.gnome.SessionManager", "org.gnome.SessionManager"
     )
-    call = new_method_call(manager, "IsInhibited", "u", (GNOME_INHIBIT_IDLE,))
-    with open_dbus_connection(bus="SESSION") as connection:
-        reply = connection.send_and_get_reply(call, timeout=2)
+    reply = _probe("SESSION", new_method_call(manager, "IsInhibited", "u", (GNOME_INHIBIT_IDLE,)))
     if reply.header.message_type == MessageType.error:
         return False  # not GNOME
     return bool(reply.body[0])
@@ -158,13 +164,11 @@ def gnome_idle_inhibited() -> bool:
 def logind_idle_inhibited() -> bool:
     """Return True while logind holds a block inhibitor on idle (`systemd-inhibit --what=idle`)."""
     from jeepney import DBusAddress, MessageType, Properties
-    from jeepney.io.blocking import open_dbus_connection
 
     manager = DBusAddress(
         "/org/freedesktop/login1", "org.freedesktop.login1", "org.freedesktop.login1.Manager"
     )
-    with open_dbus_connection(bus="SYSTEM") as connection:
-        reply = connection.send_and_get_reply(Properties(manager).get("BlockInhibited"), timeout=2)
+    reply = _probe("SYSTEM", Properties(manager).get("BlockInhibited"))
     if reply.header.message_type == MessageType.error:
         return False
     return "idle" in str(reply.body[0][1]).split(":")
