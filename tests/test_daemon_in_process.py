@@ -135,8 +135,9 @@ class InProcess:
         settings: Settings,
         choose_probe: Callable[[str], Any] = lambda setting: None,
         in_call: Callable[[], bool] = lambda: False,
+        clock: VirtualClock | None = None,
     ) -> None:
-        self.clock = VirtualClock()
+        self.clock = clock or VirtualClock()
         self.scheduler = VirtualScheduler(self.clock)
         # Cleared, the local clock keeps whoever reads it waiting: a loop stuck in a slow call.
         self.flowing = threading.Event()
@@ -261,6 +262,26 @@ def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
     assert not running.thread.is_alive()
     saved = running.paths.state.read_text()
     assert '"format": 2' in saved and '"name": "working"' in saved
+
+
+def test_a_stretch_due_at_a_restart_is_shown_again_at_once(tmp_path: Path) -> None:
+    """Quit while due, start again a minute later: the notification comes at start."""
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
+    first = InProcess(tmp_path, settings)
+    assert first.wait(45 * 60)["state"] == "due"
+    assert first.titles() == ["Time to stretch: Hamstring stretch"]
+    assert first.daemon.request(Command("quit"))["ok"]
+    first.thread.join(10)
+    clock = VirtualClock()
+    clock.advance(46 * 60)  # the same wall clock, a minute after the quit
+    second = InProcess(tmp_path, settings, clock=clock)
+    try:
+        assert second.status()["state"] == "due"
+        assert second.titles() == ["Still waiting: Hamstring stretch"]
+        assert second.notifier.shown[0].body.startswith("Due for 1 min.")
+    finally:
+        second.daemon.request(Command("quit"))
+        second.thread.join(10)
 
 
 def test_freed_memory_is_handed_back_once_start_up_has_settled(running: InProcess) -> None:

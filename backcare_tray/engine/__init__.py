@@ -48,7 +48,7 @@ from backcare_tray.engine.modes import (
     wake_time,
 )
 from backcare_tray.engine.presence import SensorsWanted, counted_idle, sensors_wanted, wants_dnd
-from backcare_tray.engine.restore import adapt_to_settings, for_saving
+from backcare_tray.engine.restore import adapt_to_settings, for_saving, restarted
 
 __all__ = [
     "SITTING",
@@ -91,6 +91,7 @@ __all__ = [
     "initial_state",
     "is_away",
     "is_held_back",
+    "restarted",
     "sensors_wanted",
     "sitting_since",
     "step",
