@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.notification_service import NotifyCall, RecordingNotificationServer
 
 from backcare_tray.adapters.history import History
 from backcare_tray.adapters.idle import ProbeError
 from backcare_tray.adapters.kit import Adapters
+from backcare_tray.adapters.notifications.freedesktop import FreedesktopNotifier
 from backcare_tray.adapters.state_file import StateFile
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon
@@ -136,6 +138,7 @@ class InProcess:
         choose_probe: Callable[[str], Any] = lambda setting: None,
         in_call: Callable[[], bool] = lambda: False,
         clock: VirtualClock | None = None,
+        notifier: Callable[[Callable[[str], None]], Any] | None = None,
     ) -> None:
         self.clock = clock or VirtualClock()
         self.scheduler = VirtualScheduler(self.clock)
@@ -153,7 +156,9 @@ class InProcess:
         self.notifiers: list[RecordingNotifier] = []
         self.memory_released = 0  # times the daemon handed freed memory back
 
-        def make_notifier(on_action: Callable[[str], None]) -> RecordingNotifier:
+        def make_notifier(on_action: Callable[[str], None]) -> Any:
+            if notifier is not None:  # a real one, on a test bus
+                return notifier(on_action)
             self.notifiers.append(RecordingNotifier(on_action))
             return self.notifiers[-1]
 
@@ -282,6 +287,53 @@ def test_a_stretch_due_at_a_restart_is_shown_again_at_once(tmp_path: Path) -> No
     finally:
         second.daemon.request(Command("quit"))
         second.thread.join(10)
+
+
+@pytest.mark.desktop
+def test_no_update_repeats_the_one_just_sent_through_a_whole_routine(
+    tmp_path: Path, bus: str
+) -> None:
+    """Each phase change and countdown second is one Notify, never the same content twice.
+
+    Plasma refuses an update identical to the one before (ExcessNotificationGeneration): at
+    a phase change the engine's step and the countdown's redraw fall in the same second.
+    """
+    server = RecordingNotificationServer(with_actions=True)
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
+
+    def notifier(on_action: Callable[[str], None]) -> FreedesktopNotifier:
+        return FreedesktopNotifier(Path("/icons/backcare.png"), on_action)
+
+    running = InProcess(tmp_path, settings, notifier=notifier)
+    try:
+        assert running.wait(45 * 60)["state"] == "due"
+        assert running.daemon.request(Command("start"))["ok"]
+        for _ in range(600):  # second by second, as the countdown redraws
+            if running.wait(1)["state"] != "stretching":
+                break
+            # APScheduler's redraw job may fire right behind a wake-up (a phase change) in
+            # the same second, on its own thread: here it fires once more at once.
+            redraw = running.scheduler.jobs.get("redraw")
+            if redraw is not None:
+                redraw[2]()
+        assert running.status()["today"]["done"] == 1
+        calls = server.calls()
+        assert len(calls) > 60  # the due one, every second of the routine, the end
+        assert calls[-1].summary == "Stretch counted"
+
+        def content(call: NotifyCall) -> tuple[object, ...]:
+            return (call.summary, call.body, call.actions, call.hints, call.timeout_ms)
+
+        repeats = [
+            (index, calls[index].summary)
+            for index in range(1, len(calls))
+            if content(calls[index]) == content(calls[index - 1])
+        ]
+        assert repeats == []
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+        server.close()
 
 
 def test_freed_memory_is_handed_back_once_start_up_has_settled(running: InProcess) -> None:

@@ -91,6 +91,9 @@ class FreedesktopNotifier:
         self._capabilities: frozenset[str] = frozenset()
         self._server = ""
         self._server_name = ""  # as GetServerInformation gives it: "gnome-shell", "dunst"
+        # What the last Notify said (all but replaces_id): an update repeating it while it
+        # is still shown is not sent (Plasma refuses one: ExcessNotificationGeneration).
+        self._sent: tuple[Any, ...] = ()
         self._next_look_up = 0.0  # monotonic time describe() may look for a server again
         self._failing = False
 
@@ -199,11 +202,16 @@ class FreedesktopNotifier:
             markup="body-markup" in self._capabilities,
             server=self._server_name,
         )
+        content = (message.body[0], *message.body[2:])
+        if self._shown_id and content == self._sent:
+            log.debug("Not sent: the notification already says exactly this.")
+            return
         sent = protocol.sent_actions(notice.actions, self._server_name)
         offered, self._offered = self._offered, frozenset(a.key for a in sent)
         self._in_flight = True  # the server may answer a button as soon as it has the notice
         try:
             (self._shown_id,) = _call(router, message)
+            self._sent = content
         except BaseException:
             self._offered = offered  # the old notification, if any, still shows
             raise
