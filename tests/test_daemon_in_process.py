@@ -139,6 +139,7 @@ class InProcess:
         in_call: Callable[[], bool] = lambda: False,
         clock: VirtualClock | None = None,
         notifier: Callable[[Callable[[str], None]], Any] | None = None,
+        dnd_active: Callable[[], bool] = lambda: False,
     ) -> None:
         self.clock = clock or VirtualClock()
         self.scheduler = VirtualScheduler(self.clock)
@@ -179,7 +180,7 @@ class InProcess:
             make_control=lambda handler: Idle(),
             choose_probe=choose_probe,
             slept=lambda: 0.0,
-            dnd_active=lambda: False,
+            dnd_active=dnd_active,
             make_sleep_signal=lambda on_resume: Idle(),
             make_clock_change=lambda on_change: Idle(),
             install_signals=False,
@@ -454,6 +455,47 @@ def test_status_reads_the_idle_time_at_the_moment_it_is_asked(tmp_path: Path) ->
         status = running.status()
         assert (status["idle_seconds"], status["idle_probe"]) == (47, "present")
         assert running.daemon.senses.readings.idle_seconds == 6.0  # the last wake-up's
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+
+
+class CountingProbe(SettableProbe):
+    """A settable probe that counts its readings."""
+
+    def __init__(self, idle: float) -> None:
+        super().__init__(idle)
+        self.readings = 0
+
+    def idle_seconds(self) -> float:
+        """Count a reading and return the idle time set."""
+        self.readings += 1
+        return self.idle
+
+
+def test_status_reads_do_not_disturb_when_asked_even_while_sitting(tmp_path: Path) -> None:
+    """While working the wake-ups skip do-not-disturb; status reads it, as doctor does."""
+    quiet = threading.Event()
+    looked: list[bool] = []
+
+    def dnd_active() -> bool:
+        looked.append(quiet.is_set())
+        return quiet.is_set()
+
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    probe = CountingProbe(0.0)
+    running = InProcess(
+        tmp_path, settings, choose_probe=lambda setting: probe, dnd_active=dnd_active
+    )
+    try:
+        assert running.status()["dnd"] is False
+        quiet.set()  # Plasma's do-not-disturb applet turned on: Inhibited is true
+        woken, read = len(looked), probe.readings
+        assert running.wait(20 * 60)["dnd"] is True
+        assert probe.readings >= read + 2  # a wake-up looked for the person, not for dnd (+ status)
+        assert len(looked) == woken + 1  # the one look was status's own
+        quiet.clear()
+        assert running.status()["dnd"] is False
     finally:
         running.daemon.request(Command("quit"))
         running.thread.join(10)
