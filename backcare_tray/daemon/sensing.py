@@ -22,7 +22,10 @@ class Senses:
         self.adapters = adapters
         self.readings = SensorReadings()
         self.probe = IdleSupervisor(
-            probe_setting, adapters.choose_probe, lambda: adapters.clock().mono
+            probe_setting,
+            adapters.choose_probe,
+            lambda: adapters.clock().mono,
+            better=adapters.better_probe,
         )
 
     def start(self) -> None:

@@ -29,6 +29,12 @@ class DBusIdleProbe:
         except ProbeError:
             return False
 
+    def close(self) -> None:
+        """Close the connection, if one is open (the next reading opens another)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
     def _call(self, call: Call) -> Any:
         """Call a method with no arguments and return the first value of its reply."""
         from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
