@@ -249,9 +249,10 @@ def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     try:
         with running_daemon(desktop, "--no-tray", config=config) as daemon:
-            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+            assert desktop.status()["dnd"] is True  # read when asked, even before it is due
+            wait_for(lambda: desktop.status()["state"] == "due", 10, "the stretch to fall due")
             status = desktop.status()
-            assert status["state"] == "due" and status["status"].startswith("Held back")
+            assert status["dnd"] is True and status["status"].startswith("Held back")
             assert monitor.calls("Notify") == []  # nothing went into the pause
             desktop.tool("dunstctl", "set-paused", "false")
             assert dunst_paused() is False
@@ -293,8 +294,9 @@ def test_gnome_banners_off_holds_the_stretch_back_until_they_are_on(
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     try:
         with running_daemon(desktop, "--no-tray", config=config) as daemon:
-            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
-            assert desktop.status()["state"] == "due" and monitor.calls("Notify") == []
+            assert desktop.status()["dnd"] is True  # read when asked, even before it is due
+            wait_for(lambda: desktop.status()["state"] == "due", 10, "the stretch to fall due")
+            assert desktop.status()["dnd"] is True and monitor.calls("Notify") == []
             gsettings("set", "show-banners", "true")
             wait_for(lambda: monitor.calls("Notify"), 10, "the notification once banners are on")
         assert daemon.exit_code == 0
