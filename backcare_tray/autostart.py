@@ -1,7 +1,6 @@
 """Start with the session: XDG autostart (and systemd), a macOS LaunchAgent, a Windows Run entry."""
 
 import os
-import plistlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +12,13 @@ __all__ = [
     "MARK",
     "RUN_KEY",
     "Place",
+    "application_entry",
+    "application_entry_path",
     "command_path",
     "desktop_entry",
     "disable",
     "enable",
+    "ensure_application_entry",
     "every_place",
     "exec_line",
     "exec_start",
@@ -25,6 +27,7 @@ __all__ = [
     "status",
     "systemd_unit",
     "windows_run_entry",
+    "write_if_missing",
 ]
 
 MARK = "X-Backcare-Tray-Written=true"  # only files carrying this are ever removed
@@ -114,6 +117,71 @@ def desktop_entry(command: str, icon: Path) -> str:
     )
 
 
+def application_entry(command: str, icon: Path) -> str:
+    """Return the application's own entry: what notification settings find it by."""
+    # Notifications carry the hint desktop-entry=backcare-tray: GNOME's and Plasma's
+    # per-application notification settings look for backcare-tray.desktop to name the
+    # program and give it a switch. Shown in the menu (NoDisplay=false), it also starts the
+    # daemon by hand; a second start is refused by the instance lock.
+    return "\n".join(
+        [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Name=backcare-tray",
+            "GenericName=Stretch reminder",
+            "Comment=Reminds you to stand up and stretch your back",
+            f"Exec={exec_line(command, 'run')}",
+            f"Icon={_desktop_string(str(icon))}",
+            "Terminal=false",
+            "NoDisplay=false",
+            "StartupNotify=false",
+            "Categories=Utility;",
+            "X-GNOME-UsesNotifications=true",
+            MARK,
+            "",
+        ]
+    )
+
+
+def application_entry_path(home: Path) -> Path:
+    """Return where the application entry goes: $XDG_DATA_HOME/applications."""
+    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return data / "applications" / "backcare-tray.desktop"
+
+
+def write_if_missing(path: Path, content: bytes) -> bool:
+    """Write a file whole, and only where none is; return True when it was written.
+
+    The content goes to a temporary file first, which is then linked into place: a reader
+    never sees half a file, and a file that appeared meanwhile (another start) is kept.
+    """
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+    finally:
+        temporary.unlink()
+    return True
+
+
+def ensure_application_entry(platform: str, home: Path, command: str, icon: Path) -> Path | None:
+    """Write the application entry if there is none (Linux and the BSDs); return it if written."""
+    if platform in ("win32", "darwin"):
+        return None
+    path = application_entry_path(home)
+    return path if write_if_missing(path, application_entry(command, icon).encode()) else None
+
+
 def systemd_unit(command: str) -> str:
     """Return a systemd user unit that runs the daemon with the graphical session."""
     return "\n".join(
@@ -137,6 +205,8 @@ def systemd_unit(command: str) -> str:
 
 def launch_agent(command: str) -> bytes:
     """Return a macOS LaunchAgent plist that starts the daemon at login."""
+    import plistlib  # not at the top: the daemon imports this module at start
+
     return plistlib.dumps(
         {
             "Label": LABEL,
@@ -164,14 +234,13 @@ def every_place(platform: str, home: Path, command: str, icon: Path) -> list[Pla
         plist = home / "Library" / "LaunchAgents" / f"{LABEL}.plist"
         return [Place("LaunchAgent", plist, launch_agent(command))]
     config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
     entry = desktop_entry(command, icon).encode()
     return [
         Place("XDG autostart entry", config / "autostart" / "backcare-tray.desktop", entry),
         Place(
             "application menu entry",
-            data / "applications" / "backcare-tray.desktop",
-            entry,
+            application_entry_path(home),
+            application_entry(command, icon).encode(),
             starts=False,
         ),
         Place(
@@ -189,18 +258,18 @@ def places(
     icon: Path,
     *,
     systemd: bool = False,
-    menu: bool = False,
 ) -> list[Place]:
-    """Return the files enable writes: ONE way of starting, and the menu entry if asked.
+    """Return the files enable writes: ONE way of starting, and the application entry.
 
     On Linux that way is the XDG autostart entry, or with systemd the user unit instead
     (never both: two starters would race, and the loser would be restarted on failure).
+    The application entry is what notification settings find the program by.
     """
     found = every_place(platform, home, command, icon)
     if platform == "darwin":
         return found
     entry, menu_entry, unit = found
-    return [unit if systemd else entry, *([menu_entry] if menu else [])]
+    return [unit if systemd else entry, menu_entry]
 
 
 def _ours(path: Path) -> bool:

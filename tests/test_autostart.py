@@ -393,3 +393,53 @@ def test_windows_run_entry() -> None:
     registry.values["backcare-tray"] = "someone else's"
     assert autostart.windows_run_entry(registry, command, "disable") == []
     assert registry.values == {"backcare-tray": "someone else's"}
+
+
+def validate(desktop_file: Path) -> None:
+    """Fail unless desktop-file-validate takes the file without a word."""
+    check = subprocess.run(
+        ["desktop-file-validate", str(desktop_file)], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0 and check.stdout == "", check.stdout
+
+
+@pytest.mark.desktop
+def test_the_first_run_writes_the_application_entry_once(home: Path) -> None:
+    """The file the desktop-entry hint names is written where missing, valid, and only then."""
+    from backcare_tray.adapters.notifications.protocol import DESKTOP_ENTRY
+    from backcare_tray.cli.run import _write_application_entry
+
+    menu = menu_path(home)
+    assert menu.name == f"{DESKTOP_ENTRY}.desktop"
+    _write_application_entry()
+    validate(menu)
+    text = menu.read_text()
+    assert desktop_value(text, "NoDisplay") == "false"
+    assert desktop_value(text, "X-GNOME-UsesNotifications") == "true"
+    assert desktop_value(text, "StartupNotify") == "false"
+    assert exec_argv(text)[1:] == ["run"] and Path(desktop_value(text, "Icon")).is_file()
+    assert "X-GNOME-Autostart-enabled" not in text  # a launcher, not a starter
+    assert sorted(p.name for p in menu.parent.iterdir()) == [menu.name]  # no temporary left
+    menu.write_text("[Desktop Entry]\nType=Application\nName=Mine\nExec=mine\n")
+    _write_application_entry()
+    assert "Name=Mine" in menu.read_text()  # a file already there is never replaced
+
+
+def test_write_if_missing_keeps_a_file_that_appeared_meanwhile(tmp_path: Path) -> None:
+    """Two starts at once: the first file in place stays whole, the other writes nothing."""
+    path = tmp_path / "applications" / "backcare-tray.desktop"
+    assert autostart.write_if_missing(path, b"first\n")
+    assert not autostart.write_if_missing(path, b"second\n")
+    assert path.read_bytes() == b"first\n" and len(list(path.parent.iterdir())) == 1
+    assert autostart.ensure_application_entry("darwin", tmp_path, "/bin/x", tmp_path) is None
+
+
+@pytest.mark.desktop
+def test_enable_writes_the_application_entry_without_being_asked(home: Path) -> None:
+    """Autostart enable writes the application entry too (notification settings need it)."""
+    assert main(["autostart", "enable"]) == 0
+    validate(menu_path(home))
+    validate(entry_path(home))
+    assert desktop_value(menu_path(home).read_text(), "X-GNOME-UsesNotifications") == "true"
+    assert main(["autostart", "disable"]) == 0
+    assert not menu_path(home).exists()

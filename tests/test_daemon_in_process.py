@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.notification_service import NotifyCall, RecordingNotificationServer
 from support.recording import RecordingTray
 
 from backcare_tray.adapters.history import WAITING_FILE, History, read_events
 from backcare_tray.adapters.idle import ProbeError
 from backcare_tray.adapters.kit import Adapters
+from backcare_tray.adapters.notifications.freedesktop import FreedesktopNotifier
 from backcare_tray.adapters.state_file import StateFile
 from backcare_tray.commands import Command
 from backcare_tray.daemon import Daemon
@@ -141,8 +143,11 @@ class InProcess:
         make_notifier: Callable[[Callable[[str], None]], Any] | None = None,
         make_tray: Callable[[Callable[[Command], None]], Any] | None = None,
         with_tray: bool = False,
+        clock: VirtualClock | None = None,
+        notifier: Callable[[Callable[[str], None]], Any] | None = None,
+        dnd_active: Callable[[], bool] = lambda: False,
     ) -> None:
-        self.clock = VirtualClock()
+        self.clock = clock or VirtualClock()
         self.tray = RecordingTray()  # the views shown, when with_tray
         self.scheduler = VirtualScheduler(self.clock)
         # Cleared, the local clock keeps whoever reads it waiting: a loop stuck in a slow call.
@@ -159,7 +164,9 @@ class InProcess:
         self.notifiers: list[RecordingNotifier] = []
         self.memory_released = 0  # times the daemon handed freed memory back
 
-        def make_recorder(on_action: Callable[[str], None]) -> RecordingNotifier:
+        def make_recorder(on_action: Callable[[str], None]) -> Any:
+            if notifier is not None:  # a real one, on a test bus
+                return notifier(on_action)
             self.notifiers.append(RecordingNotifier(on_action))
             return self.notifiers[-1]
 
@@ -180,7 +187,7 @@ class InProcess:
             make_control=lambda handler: Idle(),
             choose_probe=choose_probe,
             slept=lambda: 0.0,
-            dnd_active=lambda: False,
+            dnd_active=dnd_active,
             make_sleep_signal=lambda on_resume: Idle(),
             make_clock_change=lambda on_change: Idle(),
             install_signals=False,
@@ -268,6 +275,73 @@ def test_a_morning_of_breaks_answered_every_way(running: InProcess) -> None:
     assert not running.thread.is_alive()
     saved = running.paths.state.read_text()
     assert '"format": 2' in saved and '"name": "working"' in saved
+
+
+def test_a_stretch_due_at_a_restart_is_shown_again_at_once(tmp_path: Path) -> None:
+    """Quit while due, start again a minute later: the notification comes at start."""
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
+    first = InProcess(tmp_path, settings)
+    assert first.wait(45 * 60)["state"] == "due"
+    assert first.titles() == ["Time to stretch: Hamstring stretch"]
+    assert first.daemon.request(Command("quit"))["ok"]
+    first.thread.join(10)
+    clock = VirtualClock()
+    clock.advance(46 * 60)  # the same wall clock, a minute after the quit
+    second = InProcess(tmp_path, settings, clock=clock)
+    try:
+        assert second.status()["state"] == "due"
+        assert second.titles() == ["Still waiting: Hamstring stretch"]
+        assert second.notifier.shown[0].body.startswith("Due for 1 min.")
+    finally:
+        second.daemon.request(Command("quit"))
+        second.thread.join(10)
+
+
+@pytest.mark.desktop
+def test_no_update_repeats_the_one_just_sent_through_a_whole_routine(
+    tmp_path: Path, bus: str
+) -> None:
+    """Each phase change and countdown second is one Notify, never the same content twice.
+
+    Plasma refuses an update identical to the one before (ExcessNotificationGeneration): at
+    a phase change the engine's step and the countdown's redraw fall in the same second.
+    """
+    server = RecordingNotificationServer(with_actions=True)
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="none")
+
+    def notifier(on_action: Callable[[str], None]) -> FreedesktopNotifier:
+        return FreedesktopNotifier(Path("/icons/backcare.png"), on_action)
+
+    running = InProcess(tmp_path, settings, notifier=notifier)
+    try:
+        assert running.wait(45 * 60)["state"] == "due"
+        assert running.daemon.request(Command("start"))["ok"]
+        for _ in range(600):  # second by second, as the countdown redraws
+            if running.wait(1)["state"] != "stretching":
+                break
+            # APScheduler's redraw job may fire right behind a wake-up (a phase change) in
+            # the same second, on its own thread: here it fires once more at once.
+            redraw = running.scheduler.jobs.get("redraw")
+            if redraw is not None:
+                redraw[2]()
+        assert running.status()["today"]["done"] == 1
+        calls = server.calls()
+        assert len(calls) > 60  # the due one, every second of the routine, the end
+        assert calls[-1].summary == "Stretch counted"
+
+        def content(call: NotifyCall) -> tuple[object, ...]:
+            return (call.summary, call.body, call.actions, call.hints, call.timeout_ms)
+
+        repeats = [
+            (index, calls[index].summary)
+            for index in range(1, len(calls))
+            if content(calls[index]) == content(calls[index - 1])
+        ]
+        assert repeats == []
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+        server.close()
 
 
 def test_freed_memory_is_handed_back_once_start_up_has_settled(running: InProcess) -> None:
@@ -388,6 +462,47 @@ def test_status_reads_the_idle_time_at_the_moment_it_is_asked(tmp_path: Path) ->
         status = running.status()
         assert (status["idle_seconds"], status["idle_probe"]) == (47, "present")
         assert running.daemon.senses.readings.idle_seconds == 6.0  # the last wake-up's
+    finally:
+        running.daemon.request(Command("quit"))
+        running.thread.join(10)
+
+
+class CountingProbe(SettableProbe):
+    """A settable probe that counts its readings."""
+
+    def __init__(self, idle: float) -> None:
+        super().__init__(idle)
+        self.readings = 0
+
+    def idle_seconds(self) -> float:
+        """Count a reading and return the idle time set."""
+        self.readings += 1
+        return self.idle
+
+
+def test_status_reads_do_not_disturb_when_asked_even_while_sitting(tmp_path: Path) -> None:
+    """While working the wake-ups skip do-not-disturb; status reads it, as doctor does."""
+    quiet = threading.Event()
+    looked: list[bool] = []
+
+    def dnd_active() -> bool:
+        looked.append(quiet.is_set())
+        return quiet.is_set()
+
+    settings = Settings(sitting_interval=45 * 60, snooze=600, remind_every=300, idle_probe="auto")
+    probe = CountingProbe(0.0)
+    running = InProcess(
+        tmp_path, settings, choose_probe=lambda setting: probe, dnd_active=dnd_active
+    )
+    try:
+        assert running.status()["dnd"] is False
+        quiet.set()  # Plasma's do-not-disturb applet turned on: Inhibited is true
+        woken, read = len(looked), probe.readings
+        assert running.wait(20 * 60)["dnd"] is True
+        assert probe.readings >= read + 2  # a wake-up looked for the person, not for dnd (+ status)
+        assert len(looked) == woken + 1  # the one look was status's own
+        quiet.clear()
+        assert running.status()["dnd"] is False
     finally:
         running.daemon.request(Command("quit"))
         running.thread.join(10)

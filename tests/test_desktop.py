@@ -52,6 +52,9 @@ def test_due_notification_names_the_stretch_and_the_tray_shows_it(desktop: Deskt
         )
         assert shown[0]["appname"] == "backcare-tray"
         assert "Hold 10 s, 3x each leg" in shown[0]["body"]
+        # The desktop-entry hint names a file the first run wrote, for notification settings.
+        entry = desktop.home / ".local/share/applications/backcare-tray.desktop"
+        assert "X-GNOME-UsesNotifications=true" in entry.read_text()
         assert desktop.status()["state"] == "due"
         # The tooltip is checked in test_tray.
         wait_for(lambda: docked_icon_name(desktop.env), 10, "the icon to dock")

@@ -249,9 +249,10 @@ def test_paused_dunst_gets_nothing_and_the_stretch_arrives_when_it_resumes(
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     try:
         with running_daemon(desktop, "--no-tray", config=config) as daemon:
-            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
+            assert desktop.status()["dnd"] is True  # read when asked, even before it is due
+            wait_for(lambda: desktop.status()["state"] == "due", 10, "the stretch to fall due")
             status = desktop.status()
-            assert status["state"] == "due" and status["status"].startswith("Held back")
+            assert status["dnd"] is True and status["status"].startswith("Held back")
             assert monitor.calls("Notify") == []  # nothing went into the pause
             desktop.tool("dunstctl", "set-paused", "false")
             assert dunst_paused() is False
@@ -293,8 +294,9 @@ def test_gnome_banners_off_holds_the_stretch_back_until_they_are_on(
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     try:
         with running_daemon(desktop, "--no-tray", config=config) as daemon:
-            wait_for(lambda: desktop.status()["dnd"], 10, "do-not-disturb in status")
-            assert desktop.status()["state"] == "due" and monitor.calls("Notify") == []
+            assert desktop.status()["dnd"] is True  # read when asked, even before it is due
+            wait_for(lambda: desktop.status()["state"] == "due", 10, "the stretch to fall due")
+            assert desktop.status()["dnd"] is True and monitor.calls("Notify") == []
             gsettings("set", "show-banners", "true")
             wait_for(lambda: monitor.calls("Notify"), 10, "the notification once banners are on")
         assert daemon.exit_code == 0
@@ -328,3 +330,33 @@ def test_an_idle_inhibitor_held_in_gnome_or_logind_counts_as_do_not_disturb(
                 assert DndSensor("linux").active() is False
             finally:
                 stand_in.close()
+
+
+@pytest.mark.parametrize(
+    ("show_banners", "line"),
+    [
+        ("true", "GNOME do not disturb (banners hidden): off"),
+        ("false", "GNOME do not disturb (banners hidden): on"),
+        ("'odd'", "GNOME do not disturb (banners hidden): cannot be read"),
+    ],
+)
+def test_doctor_says_gnome_do_not_disturb_is_off_while_banners_show(
+    show_banners: str, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Banners shown (show-banners true) is do-not-disturb off, and the doctor says so."""
+    for bus in ("DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS"):  # no bus is reached
+        monkeypatch.setenv(bus, "unix:path=/nonexistent/backcare-tray-test-bus")
+    read: list[tuple[str, str]] = []
+
+    def gsettings(schema: str, key: str) -> str:
+        read.append((schema, key))
+        return show_banners
+
+    sensor = DndSensor("linux", {"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, gsettings)
+    lines = [entry for entry in sensor.describe() if entry.startswith("GNOME do not")]
+    assert len(lines) == 1 and lines[0].startswith(line), lines
+    assert read == [("org.gnome.desktop.notifications", "show-banners")]
+    assert sensor.active() is (show_banners == "false")
+    elsewhere = DndSensor("linux", {"XDG_CURRENT_DESKTOP": "KDE"}, gsettings)
+    assert "GNOME do not disturb (banners hidden): off" in elsewhere.describe()
+    assert len(read) == 2  # outside GNOME the key is not read

@@ -303,6 +303,30 @@ def test_routine_cut_by_a_restart_is_saved_as_due(fresh: EngineState) -> None:
     assert kinds(effects, Notify) == ["reminder"]
 
 
+@pytest.mark.parametrize("remind_every", [300, 0])
+def test_a_due_stretch_restored_at_start_is_notified_at_the_first_tick(
+    fresh: EngineState, remind_every: int
+) -> None:
+    """The notification went with the old daemon: the first Tick brings it back at once."""
+    settings = replace(SETTINGS, remind_every=remind_every)
+    due, effects = step(fresh, tick(1000.0 + 45 * 60), settings)
+    assert kinds(effects, Notify) == ["due"]
+    restart = 1000.0 + 45 * 60 + 60  # a minute later the daemon starts again
+    _, effects = step(due, tick(restart), settings)
+    assert kinds(effects, Notify) == []  # without the restart: nothing yet
+    state, effects = step(engine.restarted(due, restart), tick(restart), settings)
+    assert kinds(effects, Notify) == ["reminder"]
+    assert remind_at(state) == (restart + remind_every if remind_every else None)
+    assert engine.restarted(fresh, restart) == fresh  # only a due stretch is brought up
+
+
+def test_a_held_back_stretch_keeps_its_hold_across_a_restart(fresh: EngineState) -> None:
+    """Held for do-not-disturb: the restart leaves the hold to the Tick, which still holds it."""
+    due_at = 1000.0 + 45 * 60
+    held, effects = step(fresh, Tick(due_at, dnd=True, no_idle_probe=True), SETTINGS)
+    assert kinds(effects, Notify) == [] and engine.restarted(held, due_at + 60) == held
+
+
 def test_simulated_day_in_milliseconds() -> None:
     """A whole working day: the person snoozes every third stretch and stretches the rest."""
     settings = replace(SETTINGS, sitting_interval=45 * 60, snooze=600, remind_every=300)

@@ -1,6 +1,7 @@
 """The idle probes: real X11 and D-Bus where they run here, fakes elsewhere."""
 
 import ctypes
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -8,7 +9,17 @@ from support.dbus_service import ExportedService
 from support.desktop import Desktop
 from support.waiting import wait_for
 
-from backcare_tray.adapters.idle import PROBES, ProbeError, auto_order, choose_probe
+from backcare_tray.adapters.idle import (
+    BETTER_PROBE_SECONDS,
+    PROBES,
+    IdleProbe,
+    IdleSupervisor,
+    NeverLocked,
+    ProbeError,
+    auto_order,
+    better_probe,
+    choose_probe,
+)
 from backcare_tray.adapters.idle.dbus import freedesktop_probe, gnome_probe
 from backcare_tray.adapters.idle.macos import MacIdleProbe, parse_hid_idle
 from backcare_tray.adapters.idle.windows import WindowsIdleProbe
@@ -109,7 +120,7 @@ def test_auto_choice_falls_through_to_the_first_working_probe(xdesktop: Desktop)
     assert probe is not None and probe.name == "x11"
 
 
-class BrokenProbe:
+class BrokenProbe(NeverLocked):
     """A probe that never works."""
 
     name = "broken"
@@ -189,3 +200,53 @@ def test_every_registered_probe_carries_its_own_name() -> None:
     """Each factory makes the probe its key names, without reading anything yet."""
     for name, make in PROBES.items():
         assert make().name == name
+
+
+class X11StandIn(NeverLocked):
+    """Stands in for X11 under Plasma: it works, but "auto" ranks it below the ScreenSaver."""
+
+    name = "x11"
+
+    def idle_seconds(self) -> float:
+        """Return seven seconds."""
+        return 7.0
+
+
+@pytest.mark.desktop
+def test_a_screensaver_service_that_appears_later_replaces_the_probe_in_use(bus: str) -> None:
+    """Plasma's ksmserver brings org.freedesktop.ScreenSaver after the daemon chose X11."""
+    clock = [1000.0]
+    x11 = X11StandIn()
+
+    def down() -> IdleProbe:
+        return BrokenProbe()
+
+    factories: dict[str, Callable[[], IdleProbe]] = {
+        "gnome": PROBES["gnome"],
+        "freedesktop": PROBES["freedesktop"],
+        "wayland": down,
+    }
+    idle = IdleSupervisor(
+        "auto",
+        lambda setting: x11,
+        lambda: clock[0],
+        better=lambda current: better_probe(current, "linux", factories),
+    )
+    idle.start()
+    clock[0] += BETTER_PROBE_SECONDS
+    assert idle.idle_seconds() == 7.0 and idle.name == "x11"  # nothing better yet
+    saver = IdleService(
+        "org.freedesktop.ScreenSaver",
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver",
+        "GetSessionIdleTime",
+        "u",
+        millis=12_000,
+    )
+    try:
+        assert idle.idle_seconds() == 7.0  # the next look is minutes away
+        assert saver.calls == 0
+        clock[0] += BETTER_PROBE_SECONDS
+        assert idle.idle_seconds() == 12.0 and idle.name == "freedesktop"
+    finally:
+        saver.close()

@@ -6,10 +6,12 @@ from collections.abc import Callable
 import pytest
 
 from backcare_tray.adapters.idle import (
+    BETTER_PROBE_SECONDS,
     PROBE_RETRY_SECONDS,
     IdleProbe,
     IdleSupervisor,
     ProbeError,
+    better_probe,
     choose_probe,
 )
 
@@ -282,3 +284,73 @@ def test_it_takes_the_registry_choice_as_its_chooser() -> None:
     with pytest.raises(ProbeError):
         idle.idle_seconds()
     assert idle.name == "freedesktop"  # the real monotonic clock: no look again for 30 min
+
+
+class BetterChooser:
+    """A look for a better probe answering from a list, recording the probe it was asked about."""
+
+    def __init__(self, *answers: IdleProbe | None) -> None:
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def __call__(self, current: str) -> IdleProbe | None:
+        """Record the probe in use and return the next answer."""
+        self.asked.append(current)
+        return self.answers.pop(0) if self.answers else None
+
+
+def test_a_better_probe_that_appears_later_is_taken_on_a_slow_schedule() -> None:
+    """X11 works, ksmserver's ScreenSaver comes later: taken at the next look, 5 min apart."""
+    clock = FakeClock()
+    x11, saver = FakeProbe("x11", idle=1.0), FakeProbe("freedesktop", idle=7.0)
+    better = BetterChooser(None, saver)
+    idle = IdleSupervisor("auto", Chooser(x11), clock, better=better)
+    idle.start()
+    for _ in range(10):  # readings within the first five minutes: no look at all
+        clock.now += 20
+        assert idle.idle_seconds() == 1.0
+    assert better.asked == []
+    clock.now += BETTER_PROBE_SECONDS
+    assert idle.idle_seconds() == 1.0 and better.asked == ["x11"]  # nothing better yet
+    clock.now += BETTER_PROBE_SECONDS - 1
+    assert idle.idle_seconds() == 1.0 and better.asked == ["x11"]
+    clock.now += 1
+    assert idle.idle_seconds() == 7.0 and idle.name == "freedesktop"
+    assert better.asked == ["x11", "x11"]
+
+
+def test_a_named_probe_is_never_traded_for_another() -> None:
+    """Only "auto" looks for a better probe: one chosen by name stays."""
+    clock = FakeClock()
+    better = BetterChooser(FakeProbe("gnome"))
+    idle = IdleSupervisor("x11", Chooser(FakeProbe("x11")), clock, better=better)
+    idle.start()
+    clock.now += 10 * BETTER_PROBE_SECONDS
+    idle.idle_seconds()
+    assert (idle.name, better.asked) == ("x11", [])
+
+
+def test_better_probe_tries_only_those_ranked_above() -> None:
+    """From X11 it tries GNOME, freedesktop, Wayland in turn; from the best, none at all."""
+    tried: list[str] = []
+
+    def factory(name: str, works: bool) -> Callable[[], IdleProbe]:
+        def make() -> IdleProbe:
+            tried.append(name)
+            probe = FakeProbe(name, idle=3.0)
+            probe.failing = not works
+            return probe
+
+        return make
+
+    factories = {
+        "gnome": factory("gnome", False),
+        "freedesktop": factory("freedesktop", True),
+        "wayland": factory("wayland", True),
+        "x11": factory("x11", True),
+    }
+    found = better_probe("x11", "linux", factories)
+    assert found is not None and found.name == "freedesktop"
+    assert tried == ["gnome", "freedesktop"]
+    assert better_probe("gnome", "linux", factories) is None and tried[2:] == []
+    assert better_probe("macos", "linux", factories) is None

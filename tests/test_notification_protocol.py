@@ -4,8 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from backcare_tray.adapters.notifications.protocol import LONGEST_TIMEOUT_MS, notify
-from backcare_tray.notice import Notice
+from backcare_tray.adapters.notifications.protocol import (
+    BUTTON_RULES,
+    LONGEST_TIMEOUT_MS,
+    notify,
+    sent_actions,
+)
+from backcare_tray.commands import Command
+from backcare_tray.engine import Tick, initial_state, step
+from backcare_tray.moment import Moment
+from backcare_tray.notice import Action, Notice, action_command, render_notice
+from backcare_tray.settings import Settings
+
+SETTINGS = Settings()
 
 
 def expire_timeout_sent(seconds: int) -> int:
@@ -37,3 +48,55 @@ def test_the_timeout_is_clamped_to_int32_milliseconds(seconds: int, milliseconds
     """A notice's seconds become milliseconds, never past what a D-Bus int32 holds."""
     assert expire_timeout_sent(seconds) == milliseconds
     assert LONGEST_TIMEOUT_MS == 2**31 - 1
+
+
+def due_actions() -> tuple[Action, ...]:
+    """Return a due stretch's actions as the notice gives them: Start, Snooze, Done, Skip."""
+    state, _ = step(initial_state(0.0, SETTINGS, 0), Tick(SETTINGS.sitting_interval), SETTINGS)
+    at = SETTINGS.sitting_interval + 1
+    notice = render_notice("due", state, Moment(at, 1.7e9 + at), SETTINGS)
+    assert [a.key for a in notice.actions] == ["default", "snooze", "done", "skip"]
+    return notice.actions
+
+
+def test_gnome_shell_gets_three_buttons_with_start_a_real_one() -> None:
+    """GNOME shows three buttons and hides "default": Start, Snooze, Done, and the body click."""
+    sent = sent_actions(due_actions(), "gnome-shell")
+    assert [(a.key, a.label) for a in sent] == [
+        ("default", "Start"),
+        ("start", "Start"),
+        ("snooze", "Snooze 10 min"),
+        ("done", "Done"),
+    ]
+    buttons = [a for a in sent if a.key != "default"]
+    assert len(buttons) == BUTTON_RULES["gnome-shell"].most == 3
+    assert {action_command(a.key) for a in sent} == {
+        Command("start"),
+        *(Command(name) for name in ("snooze", "done")),
+    }
+
+
+def test_servers_without_a_known_cap_get_every_action() -> None:
+    """dunst, Plasma, xfce4-notifyd and the rest get all four, the body click included."""
+    for server in ("dunst", "Plasma", "xfce4-notifyd", "", "gnome-shell-but-not"):
+        assert sent_actions(due_actions(), server) == due_actions()
+
+
+def test_a_capped_server_keeps_a_real_start_button_without_doubling_it() -> None:
+    """A notice that already has a Start button (How to do it) gets no second one."""
+    actions = (
+        Action("start", "Start"),
+        Action("snooze", "Snooze"),
+        Action("done", "Done"),
+        Action("skip", "Skip"),
+    )
+    assert [a.key for a in sent_actions(actions, "gnome-shell")] == ["start", "snooze", "done"]
+    message = notify(
+        Notice("howto", "How to", "Steps.", actions=actions),
+        replaces_id=0,
+        app_icon=Path("/icons/backcare.png"),
+        with_actions=True,
+        markup=False,
+        server="gnome-shell",
+    )
+    assert message.body[5] == ["start", "Start", "snooze", "Snooze", "done", "Done"]

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def test_one_notification_replaced_in_place_then_closed(
 ) -> None:
     """Show, then updates reuse the id the server gave; close removes it; no updates after."""
     assert notifier.show(DUE)
-    assert notifier.show(DUE)  # a reminder: same notification again
+    assert notifier.show(replace(DUE, title="Still waiting: Calf stretch"))  # in place
     notifier.refresh(COUNTDOWN)
     calls = server.calls()
     assert [c.replaces_id for c in calls] == [0, 1, 1]
@@ -87,13 +88,28 @@ def test_one_notification_replaced_in_place_then_closed(
     assert notifier.describe()["actions"] is True
 
 
+def test_an_update_identical_to_the_one_shown_is_not_sent(
+    notifier: FreedesktopNotifier, server: RecordingNotificationServer
+) -> None:
+    """Plasma refuses a repeat (ExcessNotificationGeneration): only changes are sent."""
+    assert notifier.show(DUE)
+    assert notifier.show(DUE)
+    notifier.refresh(COUNTDOWN)
+    notifier.refresh(COUNTDOWN)
+    notifier.refresh(replace(COUNTDOWN, body="Hold - 8 s left"))
+    assert [c.body for c in server.calls()] == [DUE.body, COUNTDOWN.body, "Hold - 8 s left"]
+    server.dismiss()  # gone from the screen: the same content is a new notification
+    wait_for(lambda: notifier.show(COUNTDOWN) and len(server.calls()) == 4, 5, "a new one")
+    assert server.calls()[-1].replaces_id == 0
+
+
 def test_a_server_that_answers_each_call_twice_does_not_end_the_notifier(
     notifier: FreedesktopNotifier, bus: str, clicks: list[str]
 ) -> None:
     """A reply, then an error for the same call (mako 1.7): the first counts, all goes on."""
     for server in serve(with_actions=True, answer_twice=True):
-        for _ in range(5):  # each call races its second answer against the reply's waiter
-            assert notifier.show(DUE)
+        for count in range(5):  # each call races its second answer against the reply's waiter
+            assert notifier.show(replace(DUE, body=f"Due for {count} min."))
         server.click("snooze")
         wait_for(lambda: clicks, 5, "the click")  # the reader thread is still alive
         assert [c.replaces_id for c in server.calls()] == [0, 1, 1, 1, 1]
@@ -113,7 +129,7 @@ def test_a_click_right_behind_the_reply_to_notify_is_not_lost(
             notifier.close()
             assert notifier.show(DUE)
             wait_for(clicked(2 * round_ - 1), 5, "the click on a new one")
-            assert notifier.show(DUE)
+            assert notifier.show(replace(DUE, title="Still waiting: Calf stretch"))
             wait_for(clicked(2 * round_), 5, "the click on a replaced one")
         assert clicks == ["snooze"] * 40
         assert len(server.calls()) == 40
@@ -242,3 +258,36 @@ def test_no_session_bus_at_all_is_a_failure_handed_to_the_fallback(
         assert "No notification server" in caplog.text
     finally:
         notifier.stop()
+
+
+def test_gnome_shell_gets_start_as_a_button_and_no_fourth_that_it_would_drop(
+    notifier: FreedesktopNotifier, bus: str, clicks: list[str]
+) -> None:
+    """Named gnome-shell, the server gets Start, Snooze, Done (and the body click); no Skip."""
+    due = Notice(
+        "due",
+        "Time to stretch: Calf stretch",
+        "Draw the toes up.",
+        actions=(
+            Action("default", "Start"),
+            Action("snooze", "Snooze 10 min"),
+            Action("done", "Done"),
+            Action("skip", "Skip"),
+        ),
+    )
+    for server in serve(with_actions=True, name="gnome-shell"):
+        assert notifier.show(due)
+        assert server.calls()[-1].actions == {
+            "default": "Start",
+            "start": "Start",
+            "snooze": "Snooze 10 min",
+            "done": "Done",
+        }
+        server.click("skip")  # not offered there: ignored (and the click closes it)
+        assert notifier.show(due)
+        server.click("start")
+        wait_for(lambda: clicks, 5, "the click on Start")
+        assert clicks == ["start"]
+    for server in serve(with_actions=True, name="dunst"):
+        assert notifier.show(due)
+        assert list(server.calls()[-1].actions) == ["default", "snooze", "done", "skip"]

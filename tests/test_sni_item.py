@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jeepney import DBusAddress, new_method_call
+from jeepney import DBusAddress, HeaderFields, MatchRule, new_method_call
+from jeepney.bus_messages import message_bus
 from PIL import Image
 from support.dbus_service import ExportedService
 from support.sni_client import SniClient
@@ -247,3 +248,35 @@ def test_the_objects_answer_without_a_bus() -> None:
         assert refused.value.name == f"org.freedesktop.DBus.Error.{error}"
     with pytest.raises(ValueError):
         objects.set_status("Blinking")
+
+
+@pytest.mark.desktop
+def test_the_accessible_descriptions_follow_the_status_line(icon: Icon, client: SniClient) -> None:
+    """Both descriptions say the status line; a new one is sent with PropertiesChanged."""
+    item = item_of(icon)
+    properties = client.properties(item)
+    assert properties["IconAccessibleDesc"] == "backcare-tray: Due"
+    assert properties["AttentionAccessibleDesc"] == "backcare-tray: Due"
+    introspect = DBusAddress(item.object_path, icon.bus_name, "org.freedesktop.DBus.Introspectable")
+    xml = ElementTree.fromstring(client.call(new_method_call(introspect, "Introspect"))[0])
+    declared = {p.get("name") for p in xml.iter("property")}
+    assert {"IconAccessibleDesc", "AttentionAccessibleDesc"} <= declared
+    rule = MatchRule(type="signal", path="/StatusNotifierItem")
+    client.call(message_bus.AddMatch(rule))
+    line = "Next stretch in 23 min: Hamstring stretch"
+    with client.connection.filter(rule) as heard:
+        icon.title = line
+        members: list[str] = []
+        while "PropertiesChanged" not in members:
+            signal = client.connection.recv_until_filtered(heard, timeout=5)
+            members.append(signal.header.fields[HeaderFields.member])
+    assert members == ["NewTitle", "NewToolTip", "PropertiesChanged"]
+    interface, changed, invalidated = signal.body
+    expected = f"backcare-tray: {line}"
+    assert interface == "org.kde.StatusNotifierItem" and invalidated == []
+    assert changed == {
+        "IconAccessibleDesc": ("s", expected),
+        "AttentionAccessibleDesc": ("s", expected),
+    }
+    properties = client.properties(item)
+    assert properties["IconAccessibleDesc"] == properties["AttentionAccessibleDesc"] == expected

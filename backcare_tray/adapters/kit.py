@@ -237,6 +237,8 @@ class Adapters:
     pictures: StepPictureFiles | None = None  # None: notifications without pictures
     cues: CuePlayer | None = None  # None: silent
     coach: Coach | None = None  # None: the notification guides alone
+    # A working probe ranked above the named one, or None (auto's slow look for a better one).
+    better_probe: Callable[[str], IdleProbe | None] | None = None
 
 
 def real_adapters(
@@ -253,7 +255,7 @@ def real_adapters(
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
     from backcare_tray.adapters.history import WAITING_FILE, History
-    from backcare_tray.adapters.idle import choose_probe
+    from backcare_tray.adapters.idle import better_probe, choose_probe
     from backcare_tray.adapters.local_time import local_now
     from backcare_tray.adapters.notifications import choose_notifier
     from backcare_tray.adapters.opener import open_with_default_app
@@ -280,6 +282,7 @@ def real_adapters(
         else None,
         make_control=lambda handler: ControlServer(endpoint, handler),
         choose_probe=lambda setting: choose_probe(setting, sys.platform),
+        better_probe=lambda current: better_probe(current, sys.platform),
         slept=SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK).slept,
         dnd_active=DndSensor().active,
         make_sleep_signal=SleepSignalListener,

@@ -269,7 +269,9 @@ def _autostart_arguments(parser: "argparse.ArgumentParser") -> None:
         help="Linux: start with a systemd user unit instead of the XDG autostart entry",
     )
     parser.add_argument(
-        "--menu", action="store_true", help="Linux: also an entry in the application menu"
+        "--menu",
+        action="store_true",
+        help="Linux: kept for old scripts; the application menu entry is always written",
     )
 
 
@@ -286,7 +288,7 @@ def _autostart(args: "argparse.Namespace") -> int:
         where = (sys.platform, Path.home(), autostart.command_path(), app_icon_path())
         every = autostart.every_place(*where)
         if action == "enable":
-            chosen = autostart.places(*where, systemd=args.systemd, menu=args.menu)
+            chosen = autostart.places(*where, systemd=args.systemd)
             lines = autostart.enable(chosen, every)
         else:
             lines = (autostart.disable if action == "disable" else autostart.status)(every)

@@ -41,6 +41,23 @@ def _no_graphical_session(no_tray: bool) -> bool:
     return not no_tray and sys.platform.startswith("linux") and not has_display
 
 
+def _write_application_entry() -> None:
+    """Write the application entry on first run, for the desktop's notification settings."""
+    from backcare_tray.autostart import command_path, ensure_application_entry
+
+    try:
+        written = ensure_application_entry(
+            sys.platform, Path.home(), command_path(), app_icon_path()
+        )
+    except OSError as error:  # a read-only home: notifications still work, unnamed
+        logging.getLogger(__name__).warning("Could not write the application entry: %s", error)
+        return
+    if written is not None:
+        logging.getLogger(__name__).info(
+            "Wrote %s: the desktop's notification settings can find backcare-tray.", written
+        )
+
+
 def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
     """Run the daemon in the foreground until it is stopped; return the exit status."""
     paths = app_paths(config)
@@ -72,6 +89,7 @@ def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
         lock.acquire()
     except AlreadyRunning as error:
         return fail(str(error), EXIT_REFUSED)
+    _write_application_entry()
     try:
         adapters = real_adapters(
             paths, app_icon_path(), with_tray=not no_tray, config_required=config is not None

@@ -22,7 +22,10 @@ class Senses:
         self.adapters = adapters
         self.readings = SensorReadings()
         self.probe = IdleSupervisor(
-            probe_setting, adapters.choose_probe, lambda: adapters.clock().mono
+            probe_setting,
+            adapters.choose_probe,
+            lambda: adapters.clock().mono,
+            better=adapters.better_probe,
         )
 
     def start(self) -> None:
@@ -71,16 +74,19 @@ class Senses:
         return tick
 
     def readings_now(self, settings: Settings) -> SensorReadings:
-        """Return the readings with the idle time read afresh, as status reports it.
+        """Return the readings with idle time and do-not-disturb read afresh, for status.
 
         The probe is not read on a timer (the next look may be many minutes away), so the
         last wake-up's idle time is stale; one more reading costs a round trip or a call.
+        Do-not-disturb is read at wake-ups only while a stretch could be shown, so status
+        reads it too (a few property reads) rather than say "off" while it is on.
         A call known at the last wake-up still counts as sitting (idle 0).
         """
         idle, _ = self._idle()
         if idle is not None and self.readings.in_call and settings.hold_during_calls:
             idle = 0.0
-        return replace(self.readings, probe=self.probe.name, idle_seconds=idle)
+        dnd = self.adapters.dnd_active()
+        return replace(self.readings, probe=self.probe.name, idle_seconds=idle, dnd=dnd)
 
     def natural_break(self, wall: float) -> None:
         """Remember when the last natural break was taken, for status."""

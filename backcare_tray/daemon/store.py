@@ -56,6 +56,7 @@ class StateStore:
         else:
             state, self._today = saved
             state = engine.adapt_to_settings(state, at.mono, settings)
+            state = engine.restarted(state, at.mono)  # a due stretch is shown again at once
         if self.history.saving:  # the history is the truth; the state file's copy if it fails
             self._today = self.history.day_counts(date.fromtimestamp(at.wall))
         return state

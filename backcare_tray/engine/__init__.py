@@ -49,7 +49,7 @@ from backcare_tray.engine.modes import (
     wake_time,
 )
 from backcare_tray.engine.presence import SensorsWanted, counted_idle, sensors_wanted, wants_dnd
-from backcare_tray.engine.restore import adapt_to_settings, for_saving
+from backcare_tray.engine.restore import adapt_to_settings, for_saving, restarted
 
 __all__ = [
     "ROUTINE_PAUSE_MOST",
@@ -93,6 +93,7 @@ __all__ = [
     "initial_state",
     "is_away",
     "is_held_back",
+    "restarted",
     "sensors_wanted",
     "sitting_since",
     "step",

@@ -14,7 +14,7 @@ from backcare_tray.engine.modes import (
 from backcare_tray.rotation import reconcile
 from backcare_tray.settings import Settings
 
-__all__ = ["adapt_to_settings", "for_saving"]
+__all__ = ["adapt_to_settings", "for_saving", "restarted"]
 
 
 def adapt_to_settings(state: EngineState, now: float, settings: Settings) -> EngineState:
@@ -39,3 +39,17 @@ def for_saving(state: EngineState) -> EngineState:
     due_at = mode.returns_to.due_at if isinstance(mode.returns_to, Due) else None
     start = mode.started_at
     return replace(state, mode=Due(start if since is None else since, start, None, due_at))
+
+
+def restarted(state: EngineState, now: float) -> EngineState:
+    """Return a state restored at start: a due stretch is brought up again at the first Tick.
+
+    The notification went with the daemon that stopped, so a stretch due at a restart would
+    otherwise wait unseen until its next reminder (remind_every later, or never without
+    reminders). One held back for do-not-disturb keeps its hold: the Tick decides.
+    """
+    mode = state.mode
+    if isinstance(mode, Due) and mode.held_until is None:
+        remind_at = now if mode.remind_at is None else min(mode.remind_at, now)
+        return replace(state, mode=replace(mode, remind_at=remind_at))
+    return state

@@ -56,7 +56,7 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 <busconfig>
   <type>session</type>
   <listen>unix:tmpdir={tmp}</listen>
-  <auth>EXTERNAL</auth>
+  <auth>EXTERNAL</auth>{servicedir}
   <policy context="default">
     <allow user="*"/>
     <allow send_destination="*" eavesdrop="true"/>
@@ -291,10 +291,12 @@ def _start_bus(
     processes: list[subprocess.Popen[bytes]],
     *,
     activatable: bool,
+    service_dir: Path | None = None,
 ) -> str:
-    """Start a session bus (with the system's activatable services or none); return its address."""
+    """Start a session bus (with the system's activatable services, service_dir's or none)."""
     config = tmp / "bus.conf"
-    config.write_text(BUS_CONFIG.format(tmp=tmp), encoding="utf-8")
+    servicedir = f"\n  <servicedir>{service_dir}</servicedir>" if service_dir else ""
+    config.write_text(BUS_CONFIG.format(tmp=tmp, servicedir=servicedir), encoding="utf-8")
     if activatable:
         config = Path("/usr/share/dbus-1/session.conf")
     bus = _start(
@@ -307,13 +309,13 @@ def _start_bus(
 
 
 @contextmanager
-def private_bus(tmp: Path) -> Iterator[str]:
-    """Run a session bus that activates nothing (no notification server) and yield its address."""
+def private_bus(tmp: Path, service_dir: Path | None = None) -> Iterator[str]:
+    """Run a session bus that activates nothing (or only service_dir's services); yield it."""
     require_desktop_marker("dbus-daemon")
     processes: list[subprocess.Popen[bytes]] = []
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     try:
-        yield _start_bus(tmp, env, processes, activatable=False)
+        yield _start_bus(tmp, env, processes, activatable=False, service_dir=service_dir)
     finally:
         for process in processes:
             process.terminate()

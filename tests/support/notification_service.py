@@ -36,8 +36,10 @@ class RecordingNotificationServer:
         with_actions: bool = True,
         answer_twice: bool = False,
         instant_click: str | None = None,
+        name: str = "recorder",
     ) -> None:
         self.capabilities = ["body", *(["actions"] if with_actions else [])]
+        self.name = name  # what GetServerInformation says: "gnome-shell" caps its buttons
         self.notify_calls: list[NotifyCall] = []
         self.closed_ids: list[int] = []
         self.asked: list[str] = []  # the method of every call, in order
@@ -62,7 +64,7 @@ class RecordingNotificationServer:
             if member == "GetCapabilities":
                 return "as", (self.capabilities,)
             if member == "GetServerInformation":
-                return "ssss", ("recorder", "tests", "1.0", "1.2")
+                return "ssss", (self.name, "tests", "1.0", "1.2")
             if member == "Notify":
                 return "u", (self._notify(body),)
             if member == "CloseNotification":

@@ -66,7 +66,9 @@ def sway_desktop(tmp: Path, *, notifications: bool = True) -> Iterator[WaylandDe
     runtime = shared / "run"
     runtime.mkdir(mode=0o700)
     (shared / "sway.conf").write_text(SWAY_CONFIG, encoding="utf-8")
-    (shared / "bus.conf").write_text(BUS_CONFIG.format(tmp=runtime), encoding="utf-8")
+    (shared / "bus.conf").write_text(
+        BUS_CONFIG.format(tmp=runtime, servicedir=""), encoding="utf-8"
+    )
     if os.geteuid() == 0:
         os.chown(runtime, UNPRIVILEGED, UNPRIVILEGED)
     processes: list[subprocess.Popen[bytes]] = []

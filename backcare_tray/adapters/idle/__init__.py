@@ -10,6 +10,7 @@ from collections.abc import Callable
 from backcare_tray.adapters.idle.base import IdleProbe, NeverLocked, ProbeError
 
 __all__ = [
+    "BETTER_PROBE_SECONDS",
     "PROBES",
     "PROBE_RETRY_SECONDS",
     "IdleProbe",
@@ -17,6 +18,7 @@ __all__ = [
     "NeverLocked",
     "ProbeError",
     "auto_order",
+    "better_probe",
     "choose_probe",
 ]
 
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 # A probe missing at start (a compositor or service that came later), or one that fails, is
 # looked for again at the caller's own readings, at most this often.
 PROBE_RETRY_SECONDS = 30 * 60
+# A working probe below the best of "auto" (X11 while Plasma's ksmserver, which brings
+# org.freedesktop.ScreenSaver, starts later) is replaced by a better one found this often.
+BETTER_PROBE_SECONDS = 5 * 60
 
 
 def _gnome() -> IdleProbe:
@@ -109,12 +114,35 @@ def choose_probe(
     return None
 
 
+def better_probe(
+    current: str, platform: str, factories: dict[str, Callable[[], IdleProbe]] = PROBES
+) -> IdleProbe | None:
+    """Return a probe "auto" ranks above current that gives a reading now, or None."""
+    order = auto_order(platform)
+    if current not in order:
+        return None
+    for name in order[: order.index(current)]:
+        probe = factories[name]()
+        try:
+            idle = probe.idle_seconds()
+        except ProbeError:
+            close = getattr(probe, "close", None)
+            if close is not None:
+                close()
+            continue
+        log.info("A better idle probe appeared: %s (idle now %.0f s).", name, idle)
+        return probe
+    return None
+
+
 class IdleSupervisor:
     """The idle probe the daemon reads: it chooses the real one, and looks again when needed."""
 
     # No timer and no thread: every look happens inside the caller's own idle_seconds(), when
     # no probe was found or the one in use fails, and at most every retry_seconds. A failing
     # probe is kept when nothing else answers (a restarted compositor may bring it back).
+    # With "auto", a working probe that is not the best is asked to make way: better() is
+    # tried at most every better_seconds for one ranked above it.
 
     def __init__(
         self,
@@ -122,11 +150,16 @@ class IdleSupervisor:
         choose: Callable[[str], IdleProbe | None],
         clock: Callable[[], float] = time.monotonic,
         retry_seconds: float = PROBE_RETRY_SECONDS,
+        better: Callable[[str], IdleProbe | None] | None = None,
+        better_seconds: float = BETTER_PROBE_SECONDS,
     ) -> None:
         self._setting = setting
         self._choose = choose
         self._clock = clock
         self._retry_seconds = retry_seconds
+        self._better = better
+        self._better_seconds = better_seconds
+        self._better_at = 0.0
         self._probe: IdleProbe | None = None
         self._failing = False
         self._started = False
@@ -159,6 +192,7 @@ class IdleSupervisor:
         self._probe, self._failing = self._choose(self._setting), False
         self._standing_in = False
         self._look_at = self._clock() + self._retry_seconds
+        self._better_at = self._clock() + self._better_seconds
 
     def reconfigure(self, setting: str) -> None:
         """Take the setting of a reloaded config: a changed one is chosen again at once."""
@@ -203,9 +237,25 @@ class IdleSupervisor:
         """Choose again if no probe answered, or the one in use fails, and the wait is over."""
         working = self._probe is not None and not self._failing and not self._standing_in
         now = self._clock()
-        if working or self._setting == "none" or now < self._look_at:
+        if working:
+            self._look_for_better(now)
+            return
+        if self._setting == "none" or now < self._look_at:
             return
         self._look_at = now + self._retry_seconds
         found = self._choose(self._setting)
         if found is not None:  # else a failing probe stays: it may come back by itself
             self._probe, self._failing, self._standing_in = found, False, False
+
+    def _look_for_better(self, now: float) -> None:
+        """With "auto", take a better probe than the working one if one answers now."""
+        probe = self._probe
+        if self._better is None or self._setting != "auto" or probe is None or not probe.name:
+            return
+        if now < self._better_at:
+            return
+        self._better_at = now + self._better_seconds
+        found = self._better(probe.name)
+        if found is not None:
+            log.info("Idle probe: %s in place of %s.", found.name, probe.name)
+            self._probe = found

@@ -29,17 +29,25 @@ class DBusIdleProbe:
         except ProbeError:
             return False
 
+    def close(self) -> None:
+        """Close the connection, if one is open (the next reading opens another)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
     def _call(self, call: Call) -> Any:
         """Call a method with no arguments and return the first value of its reply."""
-        from jeepney import DBusAddress, MessageType, new_method_call
+        from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
         from jeepney.io.blocking import open_dbus_connection
 
         bus_name, path, interface, method = call
+        message = new_method_call(DBusAddress(path, bus_name=bus_name, interface=interface), method)
+        # A probe only reads: it must never start the service by bus activation.
+        message.header.flags |= MessageFlag.no_auto_start
         try:
             if self._connection is None:
                 self._connection = open_dbus_connection(bus="SESSION")
-            address = DBusAddress(path, bus_name=bus_name, interface=interface)
-            reply = self._connection.send_and_get_reply(new_method_call(address, method), timeout=2)
+            reply = self._connection.send_and_get_reply(message, timeout=2)
         except Exception as error:  # no bus, connection lost, timeout
             self._connection = None
             raise ProbeError(f"{type(error).__name__}: {error}") from None

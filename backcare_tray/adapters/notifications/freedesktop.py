@@ -90,6 +90,10 @@ class FreedesktopNotifier:
         self._early: deque[Message] = deque()
         self._capabilities: frozenset[str] = frozenset()
         self._server = ""
+        self._server_name = ""  # as GetServerInformation gives it: "gnome-shell", "dunst"
+        # What the last Notify said (all but replaces_id): an update repeating it while it
+        # is still shown is not sent (Plasma refuses one: ExcessNotificationGeneration).
+        self._sent: tuple[Any, ...] = ()
         self._next_look_up = 0.0  # monotonic time describe() may look for a server again
         self._failing = False
         self._problem: str | None = None  # what failed, while it fails
@@ -170,6 +174,7 @@ class FreedesktopNotifier:
         self._capabilities = frozenset(capabilities)
         name, _vendor, version, _spec = _call(router, protocol.get_server_information())
         self._server = f"{name} {version}"
+        self._server_name = str(name)
 
     def show(self, notice: Notice) -> bool:
         """Show notice in place of the break's notification; return False if it failed."""
@@ -203,11 +208,18 @@ class FreedesktopNotifier:
             app_icon=self._app_icon,
             with_actions="actions" in self._capabilities,
             markup="body-markup" in self._capabilities,
+            server=self._server_name,
         )
-        offered, self._offered = self._offered, frozenset(a.key for a in notice.actions)
+        content = (message.body[0], *message.body[2:])
+        if self._shown_id and content == self._sent:
+            log.debug("Not sent: the notification already says exactly this.")
+            return
+        sent = protocol.sent_actions(notice.actions, self._server_name)
+        offered, self._offered = self._offered, frozenset(a.key for a in sent)
         self._in_flight = True  # the server may answer a button as soon as it has the notice
         try:
             (self._shown_id,) = _call(router, message)
+            self._sent = content
         except BaseException:
             self._offered = offered  # the old notification, if any, still shows
             raise

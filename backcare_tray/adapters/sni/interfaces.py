@@ -32,10 +32,12 @@ _ITEM_XML = """<interface name="org.kde.StatusNotifierItem">
  <property name="ItemIsMenu" type="b" access="read"/>
  <property name="IconName" type="s" access="read"/>
  <property name="IconPixmap" type="a(iiay)" access="read"/>
+ <property name="IconAccessibleDesc" type="s" access="read"/>
  <property name="OverlayIconName" type="s" access="read"/>
  <property name="OverlayIconPixmap" type="a(iiay)" access="read"/>
  <property name="AttentionIconName" type="s" access="read"/>
  <property name="AttentionIconPixmap" type="a(iiay)" access="read"/>
+ <property name="AttentionAccessibleDesc" type="s" access="read"/>
  <property name="AttentionMovieName" type="s" access="read"/>
  <property name="ToolTip" type="(sa(iiay)ss)" access="read"/>
  <method name="ContextMenu"><arg name="x" type="i"/><arg name="y" type="i"/></method>
@@ -110,6 +112,11 @@ _COMMON_XML = """<interface name="org.freedesktop.DBus.Introspectable">
  <method name="Introspect"><arg type="s" name="xml" direction="out"/></method>
 </interface>
 <interface name="org.freedesktop.DBus.Properties">
+ <signal name="PropertiesChanged">
+  <arg type="s" name="interface"/>
+  <arg type="a{sv}" name="changed"/>
+  <arg type="as" name="invalidated"/>
+ </signal>
  <method name="Get">
   <arg type="s" name="interface" direction="in"/>
   <arg type="s" name="name" direction="in"/>

@@ -80,6 +80,13 @@ class ItemObjects:
             changed, self._title = title != self._title, title
         return changed
 
+    @property
+    def description(self) -> str:
+        """What a screen reader says for the icon: the status line, after the item's name."""
+        with self._lock:
+            title = self._title
+        return self._id if title in ("", self._id) else f"{self._id}: {title}"
+
     def set_picture(self, picture: Picture) -> None:
         """Take a new picture."""
         with self._lock:
@@ -170,7 +177,7 @@ class ItemObjects:
         """Return every StatusNotifierItem property as it is now."""
         with self._lock:
             picture, status, title = self._picture, self._status, self._title
-        name, pixmaps = picture.name, list(picture.pixmaps)
+        name, pixmaps, description = picture.name, list(picture.pixmaps), self.description
         return {
             "Category": ("s", "ApplicationStatus"),
             "Id": ("s", self._id),
@@ -182,10 +189,12 @@ class ItemObjects:
             "ItemIsMenu": ("b", False),
             "IconName": ("s", name),
             "IconPixmap": ("a(iiay)", pixmaps),
+            "IconAccessibleDesc": ("s", description),
             "OverlayIconName": ("s", ""),
             "OverlayIconPixmap": ("a(iiay)", []),
             "AttentionIconName": ("s", name),
             "AttentionIconPixmap": ("a(iiay)", pixmaps),
+            "AttentionAccessibleDesc": ("s", description),
             "AttentionMovieName": ("s", ""),
             "ToolTip": ("(sa(iiay)ss)", (name, [], self._id, title)),
         }

@@ -18,6 +18,7 @@ from backcare_tray.adapters.sni.interfaces import (
     ITEM,
     ITEM_PATH,
     MENU_PATH,
+    PROPERTIES,
     WATCHER,
     WATCHER_PATH,
 )
@@ -132,10 +133,20 @@ class ItemService:
         self._signal(ITEM_PATH, ITEM, "NewAttentionIcon")  # the same picture (swaybar uses it)
 
     def set_title(self, title: str) -> None:
-        """Export a new title and tooltip; say so when they changed."""
+        """Export a new title, tooltip and accessible description; say so when they changed."""
+        # The spec has no New* signal of its own for the accessible descriptions: hosts that
+        # read everything again on any signal (Plasma) get them with NewToolTip; GNOME's
+        # AppIndicator extension, a property cache, takes PropertiesChanged's values (and
+        # reads IconAccessibleDesc again after NewIcon). No NewIcon here: it would have every
+        # host fetch the pixmaps again each minute for a change of words.
         if self._objects.set_title(title):
             self._signal(ITEM_PATH, ITEM, "NewTitle")
             self._signal(ITEM_PATH, ITEM, "NewToolTip")
+            description = ("s", self._objects.description)
+            changed = {"IconAccessibleDesc": description, "AttentionAccessibleDesc": description}
+            self._signal(
+                ITEM_PATH, PROPERTIES, "PropertiesChanged", "sa{sv}as", (ITEM, changed, [])
+            )
 
     def set_menu(self, menu: Any) -> None:
         """Export a menu; a host is told only when its shape changed."""
