@@ -15,6 +15,7 @@ from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
 
 if TYPE_CHECKING:
+    from backcare_tray.adapters.control import ControlHome
     from backcare_tray.adapters.history import DaemonMark
     from backcare_tray.cues import Cue, CueMode
     from backcare_tray.engine import EngineState, Record
@@ -194,7 +195,9 @@ class Adapters:
     scheduler: Scheduler
     make_notifier: Callable[[OnAction], Notifier]
     make_tray: Callable[[Callable[[Command], None]], Tray] | None
-    make_control: Callable[[Callable[[Command], Reply]], Listener]
+    # The control channel, given the handler of its commands (with the monotonic time by which
+    # each must be answered) and what to call when it cannot go on (the reason why).
+    make_control: Callable[[Callable[[Command, float], Reply], Callable[[str], None]], Listener]
     choose_probe: Callable[[str], IdleProbe | None]
     slept: Callable[[], float]  # seconds suspended since the previous call
     dnd_active: Callable[[], bool]
@@ -205,7 +208,7 @@ class Adapters:
     reload_settings: "Callable[[], Settings] | None" = None  # None: no config file to read
     open_settings: Callable[[], object] = lambda: None
     show_progress: Callable[[], object] = lambda: None  # without waiting for it
-    install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
+    install_signals: bool = True  # the process signals of inbox.SIGNAL_ACTIONS (main thread)
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
     release_memory: Callable[[], object] = lambda: None  # hand freed memory back to the system
     pictures: StepPictureFiles | None = None  # None: notifications without pictures
@@ -214,15 +217,20 @@ class Adapters:
 
 
 def real_adapters(
-    paths: AppPaths, app_icon: Path, *, with_tray: bool, config_required: bool
+    paths: AppPaths,
+    app_icon: Path,
+    home: "ControlHome",
+    *,
+    with_tray: bool,
+    config_required: bool,
 ) -> Adapters:
-    """Return the real kit for this platform."""
+    """Return the real kit for this platform; home is the claimed runtime folder."""
     from functools import partial
 
     from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
-    from backcare_tray.adapters.control import ControlServer, endpoint_for
+    from backcare_tray.adapters.control import ControlServer
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
     from backcare_tray.adapters.history import History
@@ -239,7 +247,6 @@ def real_adapters(
     from backcare_tray.adapters.tray import TrayIcon
     from backcare_tray.config_file import config_or_example, load_settings
 
-    endpoint = endpoint_for(paths.runtime, sys.platform)
     return Adapters(
         clock=clock_now,
         local_clock=local_now,
@@ -248,7 +255,7 @@ def real_adapters(
         make_tray=(lambda on_command: TrayIcon(on_command, paths.cache / "pictures"))
         if with_tray
         else None,
-        make_control=lambda handler: ControlServer(endpoint, handler),
+        make_control=lambda handler, on_lost: ControlServer(home, handler, on_lost),
         choose_probe=lambda setting: choose_probe(setting, sys.platform),
         slept=SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK).slept,
         dnd_active=DndSensor().active,
