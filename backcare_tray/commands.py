@@ -18,6 +18,7 @@ __all__ = [
     "Reply",
     "RunsJob",
     "Source",
+    "busy",
     "command_named",
     "socket_commands",
 ]
@@ -45,6 +46,12 @@ Source = Literal["menu", "cli", "notification"]
 # The kinds of duration a command's seconds may be (durations.LONGEST says how long each may be).
 DurationKind = Literal["snooze", "pause"]
 Reply = dict[str, Any]
+
+
+def busy() -> Reply:
+    """Return the reply to a command not carried out because its asker's time ran out first."""
+    error = "the daemon was busy; the command was not carried out"
+    return {"ok": False, "busy": True, "error": error}
 
 
 @dataclass(frozen=True)

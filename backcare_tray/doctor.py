@@ -48,12 +48,13 @@ def _tray() -> list[str]:
 def _running_notifications() -> dict[str, Any] | None:
     """Return the running daemon's notification facts from its status, None when none answers."""
     from backcare_tray.adapters.control import NotRunning, endpoint_for, send_request
+    from backcare_tray.adapters.runtime_dir import RuntimeDirError, runtime_dir
     from backcare_tray.commands import Command
-    from backcare_tray.paths import app_paths
 
     try:
-        reply = send_request(endpoint_for(app_paths().runtime, sys.platform), Command("status"), 2)
-    except (NotRunning, OSError, ValueError):
+        endpoint = endpoint_for(runtime_dir().path, sys.platform)
+        reply = send_request(endpoint, Command("status"), 2)
+    except (NotRunning, OSError, ValueError, RuntimeDirError):
         return None
     facts = reply.get("status", {}).get("notifications") if reply.get("ok") else None
     return facts if isinstance(facts, dict) else None

@@ -1,7 +1,6 @@
 """Where backcare-tray keeps its files, per platform (via platformdirs)."""
 
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +27,11 @@ class AppPaths:
 
     config: Path
     state: Path
-    runtime: Path
     history: Path
     log: Path
     cache: Path
-
-    @property
-    def lock(self) -> Path:
-        """Return the single-instance lock file's path."""
-        return self.runtime / "daemon.lock"
+    # The runtime folder (socket and lock) is not here: adapters/runtime_dir.py finds it, by
+    # one rule for the daemon and the command line, making and checking it on the way.
 
 
 def resolve_config_path(*, cli_value: str | None, env_value: str | None, default: Path) -> Path:
@@ -66,13 +61,9 @@ def app_paths(config_override: str | None = None) -> AppPaths:
         env_value=os.environ.get(CONFIG_ENV),
         default=Path(dirs.user_config_dir) / "config.toml",
     )
-    with warnings.catch_warnings():  # no XDG_RUNTIME_DIR: its /tmp fallback is fine
-        warnings.simplefilter("ignore")
-        runtime = Path(dirs.user_runtime_dir)
     return AppPaths(
         config=config,
         state=Path(dirs.user_state_dir) / "state.json",
-        runtime=runtime,
         history=Path(dirs.user_data_dir) / "history.sqlite3",
         log=Path(dirs.user_log_dir) / "backcare-tray.log",
         cache=Path(dirs.user_cache_dir),

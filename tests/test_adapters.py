@@ -40,7 +40,7 @@ def test_control_round_trip_over_a_real_socket(tmp_path: Path, platform: str) ->
     # The Windows transport (loopback TCP plus a token file) runs here for real as well.
     seen: list[Command] = []
 
-    def handler(command: Command) -> dict[str, object]:
+    def handler(command: Command, answer_by: float) -> dict[str, object]:
         seen.append(command)
         return {"ok": True, "echo": command.name}
 
@@ -61,7 +61,7 @@ def test_control_round_trip_over_a_real_socket(tmp_path: Path, platform: str) ->
 def test_tcp_transport_refuses_requests_without_the_token(tmp_path: Path) -> None:
     """On the loopback transport another local user cannot drive the daemon without the token."""
     endpoint = endpoint_for(tmp_path, "win32")
-    server = ControlServer(endpoint, lambda c: {"ok": True})
+    server = ControlServer(endpoint, lambda c, by: {"ok": True})
     server.start()
     try:
         port = int(endpoint.path.read_text().split()[0])
@@ -77,7 +77,7 @@ def test_stale_socket_from_a_crash_is_replaced(tmp_path: Path) -> None:
     """A socket file left by a killed daemon does not stop the next one."""
     endpoint = Endpoint("unix", tmp_path / "control.sock")
     endpoint.path.write_text("stale")
-    server = ControlServer(endpoint, lambda c: {"ok": True})
+    server = ControlServer(endpoint, lambda c, by: {"ok": True})
     server.start()
     try:
         assert send_request(endpoint, Command("status")) == {"ok": True}

@@ -1,8 +1,12 @@
-"""The control channel cannot be knocked over: hostile messages, silent and slow clients."""
+"""The control channel cannot be knocked over: hostile messages, crowds, silent and late clients."""
 
+import json
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.hostile import hostile_messages
@@ -11,12 +15,14 @@ from support.waiting import wait_for
 from backcare_tray.adapters.control import (
     MAX_CLIENTS,
     READ_LIMIT,
+    REPLY_MARGIN,
     ControlServer,
     Endpoint,
     parse_request,
     send_request,
 )
 from backcare_tray.commands import Command
+from backcare_tray.daemon.inbox import Inbox, Request, Signal
 
 
 @pytest.fixture
@@ -30,7 +36,7 @@ def endpoint(tmp_path: Path, calls: list[Command]) -> Iterator[Endpoint]:
     """A control server on a real Unix socket whose handler records each command."""
     where = Endpoint("unix", tmp_path / "control.sock")
 
-    def handler(command: Command) -> dict[str, object]:
+    def handler(command: Command, answer_by: float) -> dict[str, object]:
         calls.append(command)
         return {"ok": True, "command": command.name}
 
@@ -97,33 +103,128 @@ def test_silent_clients_do_not_hold_up_a_command(endpoint: Endpoint, calls: list
     assert calls == [Command("done")]
 
 
-def test_too_many_clients_are_turned_away_and_the_channel_recovers(endpoint: Endpoint) -> None:
-    """Past the limit a client is told the daemon is busy; once they go, commands work again."""
+def test_past_the_limit_a_client_waits_its_turn_and_is_answered(
+    endpoint: Endpoint, calls: list[Command]
+) -> None:
+    """Every place taken by silent clients: a new one waits (is not turned away) and is answered."""
     crowd = []
     try:
         for _ in range(MAX_CLIENTS):
             client = socket.socket(socket.AF_UNIX)
             client.connect(str(endpoint.path))
             crowd.append(client)
-        wait_for(
-            lambda: b"busy" in raw_exchange(endpoint, b'{"command": "status"}\n'),
-            5,
-            "the extra client to be turned away",
-        )
+        reply = send_request(endpoint, Command("status"), timeout=READ_LIMIT + 3)
+        assert reply == {"ok": True, "command": "status"}
+        # It was answered once the silent ones had had their time and were dropped.
+        crowd[0].settimeout(1)
+        assert b"no whole request within" in crowd[0].recv(4096)
     finally:
         for client in crowd:
             client.close()
-    reply = wait_for(lambda: _status_or_none(endpoint), 5, "the channel to answer again")
-    assert reply == {"ok": True, "command": "status"}
-
-
-def _status_or_none(endpoint: Endpoint) -> dict[str, object] | None:
-    """Return the reply to status, or None while the server is still busy."""
-    reply = send_request(endpoint, Command("status"), timeout=2)
-    return None if "busy" in str(reply.get("error", "")) else reply
+    assert calls == [Command("status")]
 
 
 def test_a_request_cut_short_by_a_closing_client_is_refused(endpoint: Endpoint) -> None:
     """Half a request and an early close: an error, not a command."""
     answer = raw_exchange(endpoint, b'{"command": "do')
     assert b"not JSON" in answer
+
+
+@pytest.fixture
+def through_a_loop(tmp_path: Path) -> Iterator[tuple[Endpoint, list[Command]]]:
+    """A control server whose commands go through an inbox to one loop thread, as in the daemon."""
+    inbox = Inbox(reply_timeout=4.0)
+    applied: list[Command] = []
+    report = {"state": "working", "today": {"done": 1}, "notes": ["x" * 40] * 40}
+
+    def loop() -> None:
+        while (item := inbox.take()) is not Signal.STOP:
+            if isinstance(item, Request):
+                applied.append(item.command)
+                item.answer({"ok": True, "status": json.loads(json.dumps(report))})
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    where = Endpoint("unix", tmp_path / "control.sock")
+    server = ControlServer(where, lambda command, by: inbox.ask(command, "cli", by))
+    server.start()
+    try:
+        yield where, applied
+    finally:
+        server.stop()
+        inbox.signal(Signal.STOP)
+        thread.join(5)
+
+
+def test_fifty_clients_at_once_are_all_answered(
+    through_a_loop: tuple[Endpoint, list[Command]],
+) -> None:
+    """50 threads released together, 20 status requests each: every one answered, none busy."""
+    endpoint, applied = through_a_loop
+    replies: list[dict[str, Any]] = []
+    barrier = threading.Barrier(50)
+
+    def client() -> None:
+        barrier.wait()
+        for _ in range(20):
+            with socket.socket(socket.AF_UNIX) as raw:
+                raw.settimeout(10)
+                raw.connect(str(endpoint.path))
+                raw.sendall(b'{"command": "status"}\n')
+                replies.append(json.loads(raw.makefile().readline()))
+
+    threads = [threading.Thread(target=client) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    refused = [reply for reply in replies if not reply["ok"]]
+    assert len(replies) == 1000 and refused == [], refused[:3]
+    assert len(applied) == 1000
+
+
+def test_a_request_whose_asker_gave_up_while_it_waited_is_never_handled(tmp_path: Path) -> None:
+    """Its deadline passes while it waits behind a slow one: busy, and never handed on."""
+    release = threading.Event()
+    handled: list[Command] = []
+
+    def handler(command: Command, answer_by: float) -> dict[str, object]:
+        handled.append(command)
+        release.wait(10)
+        return {"ok": True}
+
+    endpoint = Endpoint("unix", tmp_path / "control.sock")
+    server = ControlServer(endpoint, handler)
+    server.start()
+    try:
+        slow = threading.Thread(target=send_request, args=(endpoint, Command("status"), 15))
+        slow.start()
+        wait_for(lambda: handled == [Command("status")], 5, "the slow command to be handled")
+        with socket.socket(socket.AF_UNIX) as impatient:
+            impatient.settimeout(10)
+            impatient.connect(str(endpoint.path))
+            deadline = time.monotonic() + REPLY_MARGIN + 0.2
+            request = {"command": "done", "deadline": deadline}
+            impatient.sendall(json.dumps(request).encode() + b"\n")
+            wait_for(lambda: time.monotonic() > deadline, 5, "the asker's deadline to pass")
+            release.set()
+            reply = json.loads(impatient.makefile().readline())
+        slow.join(10)
+    finally:
+        release.set()
+        server.stop()
+    assert reply["ok"] is False and reply["busy"] is True
+    assert "not carried out" in reply["error"]
+    assert handled == [Command("status")]
+
+
+def test_a_deadline_already_past_is_answered_busy_and_a_bad_one_is_refused(
+    endpoint: Endpoint, calls: list[Command]
+) -> None:
+    """A request too late on arrival never reaches the handler; a deadline must be a number."""
+    late = json.dumps({"command": "done", "deadline": time.monotonic() - 1}).encode()
+    assert json.loads(raw_exchange(endpoint, late + b"\n"))["busy"] is True
+    assert b"is not a number" in raw_exchange(endpoint, b'{"command": "done", "deadline": "x"}\n')
+    soon = json.dumps({"command": "done", "deadline": time.monotonic() + 10}).encode()
+    assert json.loads(raw_exchange(endpoint, soon + b"\n")) == {"ok": True, "command": "done"}
+    assert calls == [Command("done")]

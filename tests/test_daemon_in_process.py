@@ -173,7 +173,6 @@ class InProcess:
         self.paths = AppPaths(
             config=tmp / "config.toml",
             state=tmp / "state" / "state.json",
-            runtime=tmp / "run",
             history=tmp / "data" / "history.sqlite3",
             log=tmp / "log" / "daemon.log",
             cache=tmp / "cache",
@@ -184,7 +183,7 @@ class InProcess:
             scheduler=self.scheduler,
             make_notifier=make_notifier or make_recorder,
             make_tray=make_tray or ((lambda on_command: self.tray) if with_tray else None),
-            make_control=lambda handler: Idle(),
+            make_control=lambda handler, on_lost: Idle(),
             choose_probe=choose_probe,
             slept=lambda: 0.0,
             dnd_active=dnd_active,

@@ -223,7 +223,7 @@ def senses_on(
         scheduler=RecordingScheduler(),
         make_notifier=lambda on_action: RecordingNotifier(),
         make_tray=None,
-        make_control=lambda handler: RecordingTray(),
+        make_control=lambda handler, on_lost: RecordingTray(),
         choose_probe=lambda setting: probe,
         slept=lambda: 0.0,
         dnd_active=dnd,

@@ -15,6 +15,7 @@ from support.waiting import wait_for
 
 from backcare_tray.adapters.notifications import choose_notifier
 from backcare_tray.adapters.notifications.plyer_notifier import PlyerNotifier
+from backcare_tray.adapters.runtime_dir import runtime_dir
 from backcare_tray.doctor import notification_lines
 from backcare_tray.notice import ANSWER_HINT, Notice
 
@@ -185,7 +186,6 @@ def test_the_daemon_quits_at_once_right_after_a_balloon(
     import backcare_tray
     from backcare_tray.adapters.control import NotRunning, endpoint_for, send_request
     from backcare_tray.commands import Command
-    from backcare_tray.paths import app_paths
 
     home, runtime = tmp_path / "home", tmp_path / "runtime"
     for folder in (home, runtime):
@@ -216,7 +216,7 @@ def test_the_daemon_quits_at_once_right_after_a_balloon(
         "from backcare_tray.cli import main\n"
         f"sys.exit(main(['run', '--no-tray', '--config', {str(config)!r}]))\n"
     )
-    endpoint = endpoint_for(app_paths().runtime, sys.platform)
+    endpoint = endpoint_for(runtime_dir().path, sys.platform)
     process = subprocess.Popen(
         [sys.executable, "-c", script],
         env=env,

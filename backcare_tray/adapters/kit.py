@@ -15,6 +15,7 @@ from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
 
 if TYPE_CHECKING:
+    from backcare_tray.adapters.control import ControlHome
     from backcare_tray.adapters.history import DaemonMark
     from backcare_tray.cues import Cue, CueMode
     from backcare_tray.engine import EngineState, Record
@@ -220,7 +221,9 @@ class Adapters:
     scheduler: Scheduler
     make_notifier: Callable[[OnAction], Notifier]
     make_tray: Callable[[Callable[[Command], None]], Tray] | None
-    make_control: Callable[[Callable[[Command], Reply]], Listener]
+    # The control channel, given the handler of its commands (with the monotonic time by which
+    # each must be answered) and what to call when it cannot go on (the reason why).
+    make_control: Callable[[Callable[[Command, float], Reply], Callable[[str], None]], Listener]
     choose_probe: Callable[[str], IdleProbe | None]
     slept: Callable[[], float]  # seconds suspended since the previous call
     dnd_active: Callable[[], bool]
@@ -231,7 +234,7 @@ class Adapters:
     reload_settings: "Callable[[], Settings] | None" = None  # None: no config file to read
     open_settings: Callable[[], object] = lambda: None
     show_progress: Callable[[], object] = lambda: None  # without waiting for it
-    install_signals: bool = True  # SIGTERM, SIGINT and SIGHUP (main thread only)
+    install_signals: bool = True  # the process signals of inbox.SIGNAL_ACTIONS (main thread)
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
     release_memory: Callable[[], object] = lambda: None  # hand freed memory back to the system
     pictures: StepPictureFiles | None = None  # None: notifications without pictures
@@ -242,16 +245,21 @@ class Adapters:
 
 
 def real_adapters(
-    paths: AppPaths, app_icon: Path, *, with_tray: bool, config_required: bool
+    paths: AppPaths,
+    app_icon: Path,
+    home: "ControlHome",
+    *,
+    with_tray: bool,
+    config_required: bool,
 ) -> Adapters:
-    """Return the real kit for this platform."""
+    """Return the real kit for this platform; home is the claimed runtime folder."""
     from functools import partial
 
     from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
     from backcare_tray.adapters.coach import CoachWindow
-    from backcare_tray.adapters.control import ControlServer, endpoint_for
+    from backcare_tray.adapters.control import ControlServer
     from backcare_tray.adapters.dnd import DndSensor
     from backcare_tray.adapters.glibc_malloc import release_free_heap
     from backcare_tray.adapters.history import WAITING_FILE, History
@@ -268,7 +276,6 @@ def real_adapters(
     from backcare_tray.adapters.tray import TrayIcon
     from backcare_tray.config_file import config_or_example, load_settings
 
-    endpoint = endpoint_for(paths.runtime, sys.platform)
     pictures = StepPictures(paths.cache / CACHE_FOLDER)  # with the .ico plyer needs on Windows
     return Adapters(
         clock=clock_now,
@@ -280,7 +287,7 @@ def real_adapters(
         make_tray=(lambda on_command: TrayIcon(on_command, paths.cache / "pictures"))
         if with_tray
         else None,
-        make_control=lambda handler: ControlServer(endpoint, handler),
+        make_control=lambda handler, on_lost: ControlServer(home, handler, on_lost),
         choose_probe=lambda setting: choose_probe(setting, sys.platform),
         better_probe=lambda current: better_probe(current, sys.platform),
         slept=SleepMeter(AWAKE_CLOCK, TOTAL_CLOCK).slept,
@@ -296,5 +303,5 @@ def real_adapters(
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
         pictures=pictures,
         cues=SoundPlayer(paths.cache / "sounds"),
-        coach=CoachWindow(paths.runtime, paths.state.parent),
+        coach=CoachWindow(home.folder or paths.cache, paths.state.parent),
     )

@@ -6,17 +6,27 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backcare_tray.cli.exits import EXIT_CUT_SHORT, EXIT_NOT_RUNNING, EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.cli.exits import (
+    EXIT_BUSY,
+    EXIT_CUT_SHORT,
+    EXIT_NOT_RUNNING,
+    EXIT_REFUSED,
+    EXIT_SYSTEM,
+    EXIT_USAGE,
+    fail,
+)
 from backcare_tray.commands import Command
-from backcare_tray.paths import AppPaths, NoHome, app_paths
+from backcare_tray.paths import NoHome, app_paths
 
 if TYPE_CHECKING:
     import argparse
 
 __all__ = [
+    "EXIT_BUSY",
     "EXIT_CUT_SHORT",
     "EXIT_NOT_RUNNING",
     "EXIT_REFUSED",
+    "EXIT_SYSTEM",
     "EXIT_USAGE",
     "build_parser",
     "daemon_options",
@@ -94,18 +104,48 @@ def _dispatch(args: "argparse.Namespace") -> int:
     if local is not None:
         return LOCAL_COMMANDS[local].run(args)
     name, seconds = command_from_arguments(args)
-    return _control(app_paths(), Command(name, seconds), as_json=args.json)
+    app_paths()  # no HOME: said as for every other command
+    return _control(Command(name, seconds), as_json=args.json)
 
 
-def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
+def _control(command: Command, *, as_json: bool) -> int:
     """Send a command to the running daemon and print its answer."""
-    from backcare_tray.adapters.control import NotRunning, endpoint_for, send_request
+    from backcare_tray.adapters.control import (
+        CLIENT_TIMEOUT,
+        NoAnswer,
+        NotRunning,
+        Unreachable,
+        endpoint_for,
+        send_request,
+    )
+    from backcare_tray.adapters.runtime_dir import RuntimeDirError, runtime_dir, runtime_places
     from backcare_tray.cli.render import print_status
 
     try:
-        reply = send_request(endpoint_for(paths.runtime, sys.platform), command)
-    except (NotRunning, OSError, ValueError):
-        return fail("backcare-tray is not running", EXIT_NOT_RUNNING)
+        found = runtime_dir()  # the daemon's own rule, so both look in the same folder
+    except RuntimeDirError as error:
+        return fail(str(error), EXIT_SYSTEM)
+    # A daemon started before the environment changed (the session's folder made later, say)
+    # may listen in another folder of the rule: look there too, never anywhere unsafe.
+    folders = [found.path, *(f for f in runtime_places() if f != found.path)]
+    reply = None
+    try:
+        for folder in folders:
+            try:
+                reply = send_request(endpoint_for(folder, sys.platform), command)
+                break
+            except NotRunning:
+                continue
+    except NoAnswer as error:
+        outcome = "was not carried out" if error.certain else "may not have been carried out"
+        return fail(
+            f"no answer within {CLIENT_TIMEOUT:g} s ({error}); the command {outcome}", EXIT_BUSY
+        )
+    except Unreachable as error:
+        return fail(str(error), EXIT_SYSTEM)
+    if reply is None:
+        note = f" (looked in {found.path}: {found.note})" if found.note else ""
+        return fail(f"backcare-tray is not running{note}", EXIT_NOT_RUNNING)
     if as_json:
         print(json.dumps(reply.get("status", reply), indent=2))
     elif not reply.get("ok"):
@@ -115,4 +155,6 @@ def _control(paths: AppPaths, command: Command, *, as_json: bool) -> int:
             print(reply.get("message", "ok"))
         if "status" in reply:
             print_status(reply["status"])
-    return 0 if reply.get("ok") else EXIT_REFUSED
+    if reply.get("ok"):
+        return 0
+    return EXIT_BUSY if reply.get("busy") else EXIT_REFUSED

@@ -25,7 +25,8 @@ examples:
   backcare-tray doctor               what this desktop offers, for bug reports
 
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
-3 backcare-tray is not running, 141 the output was cut short (its reader closed)
+3 backcare-tray is not running, 4 no answer in time (busy; not carried out),
+5 the runtime folder or the control socket cannot be used, 141 the output was cut short
 """
 
 

@@ -4,14 +4,19 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_SYSTEM, EXIT_USAGE, fail
 from backcare_tray.config_file import ConfigError, load_settings
 from backcare_tray.paths import app_icon_path, app_paths
+
+if TYPE_CHECKING:
+    from backcare_tray.adapters.control import ControlHome
 
 __all__ = ["LOG_BYTES", "run_daemon"]
 
 LOG_BYTES = 1024 * 1024  # per file; three old files are kept beside it
+log = logging.getLogger("backcare_tray.run")
 
 
 def _setup_logging(path: Path, verbose: bool) -> None:
@@ -73,8 +78,12 @@ def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
             EXIT_USAGE,
         )
 
+    from backcare_tray.daemon.inbox import hold_process_signals
+
+    hold_process_signals()  # from here on a signal is acted on (or ignored) by the loop
+
+    from backcare_tray.adapters.control import ControlHome
     from backcare_tray.adapters.glibc_malloc import limit_malloc_arenas
-    from backcare_tray.adapters.instance_lock import AlreadyRunning, InstanceLock
     from backcare_tray.adapters.kit import real_adapters
     from backcare_tray.daemon import Daemon
 
@@ -84,17 +93,48 @@ def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
     # without ssl (as on Python builds that lack it), so the daemon's process does without.
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
 
-    lock = InstanceLock(paths.lock)
-    try:
-        lock.acquire()
-    except AlreadyRunning as error:
-        return fail(str(error), EXIT_REFUSED)
+    home = ControlHome()
+    problem = _claim(home)
+    if problem is not None:
+        home.release()
+        return problem
     _write_application_entry()
     try:
         adapters = real_adapters(
-            paths, app_icon_path(), with_tray=not no_tray, config_required=config is not None
+            paths,
+            app_icon_path(),
+            home,
+            with_tray=not no_tray,
+            config_required=config is not None,
         )
         Daemon(settings, adapters).run()
     finally:
-        lock.release()
+        home.release()
+    if home.stopped_for is not None and not home.taken_over:
+        return EXIT_SYSTEM  # its runtime folder went away: a supervisor may start it anew
     return 0
+
+
+def _claim(home: "ControlHome") -> int | None:
+    """Take the runtime folder, the lock and the socket; return an exit status if they fail."""
+    from backcare_tray.adapters.control import ControlUnavailable, describe_os_error
+    from backcare_tray.adapters.instance_lock import AlreadyRunning
+    from backcare_tray.adapters.runtime_dir import RuntimeDirError
+
+    try:
+        found = home.claim()
+    except AlreadyRunning as error:
+        return fail(str(error), EXIT_REFUSED)
+    except RuntimeDirError as error:
+        return fail(str(error), EXIT_SYSTEM)
+    except OSError as error:
+        where = home.lock_path or Path("daemon.lock")
+        return fail(f"cannot take the lock {where}: {describe_os_error(error, where)}", EXIT_SYSTEM)
+    try:
+        listening = home.publish()
+    except ControlUnavailable as error:
+        return fail(str(error), EXIT_SYSTEM)
+    if found.note:
+        log.warning("Using the runtime folder %s: %s.", found.path, found.note)
+    log.info("Listening on %s.", listening.endpoint.path)
+    return None

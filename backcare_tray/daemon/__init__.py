@@ -1,5 +1,6 @@
 """The daemon: wires the adapters to one loop that owns the state and applies events in order."""
 
+import json
 import logging
 import threading
 from typing import assert_never
@@ -15,7 +16,7 @@ from backcare_tray.commands import (
     RunsJob,
     Source,
 )
-from backcare_tray.daemon.inbox import Inbox, Request, Signal, failed
+from backcare_tray.daemon.inbox import Inbox, Notice, Request, Signal, failed
 from backcare_tray.daemon.presenter import Outputs, Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore
@@ -28,7 +29,7 @@ from backcare_tray.settings import Settings
 __all__ = ["REPLY_TIMEOUT", "SETTLED_SECONDS", "Daemon"]
 
 log = logging.getLogger(__name__)
-REPLY_TIMEOUT = 4.0  # under the command line's 5 s, so it hears why
+REPLY_TIMEOUT = 4.0  # for askers that name no deadline: under the command line's 5 s
 # Start-up's last allocations (the tray's pictures and registration, the host's first reads)
 # are over by then; the memory they freed is handed back once (0.4 MiB measured).
 SETTLED_SECONDS = 20.0
@@ -57,15 +58,23 @@ class Daemon:
         self._stopping = False
         self.state = self.store.restore(self._clock(), settings)
 
-    def request(self, command: Command, source: Source = "cli") -> Reply:
-        """Hand a command to the loop and wait for its reply (called from other threads)."""
-        return self.inbox.ask(command, source)
+    def request(
+        self, command: Command, source: Source = "cli", answer_by: float | None = None
+    ) -> Reply:
+        """Hand a command to the loop and wait for its reply (called from other threads).
+
+        answer_by is the monotonic time after which the asker no longer waits (None: in
+        REPLY_TIMEOUT); a command the loop has not taken by then is never carried out.
+        """
+        return self.inbox.ask(command, source, answer_by)
 
     def run(self) -> None:
         """Start the adapters, run the loop until stopped, then shut down cleanly."""
-        self.control = self.adapters.make_control(self.request)
         if self.adapters.install_signals:
             self.inbox.listen_to_process_signals()
+        self.control = self.adapters.make_control(
+            lambda command, answer_by: self.request(command, "cli", answer_by), self._lost
+        )
         self.senses.start()
         self.adapters.scheduler.start()
         self.control.start()
@@ -92,18 +101,29 @@ class Daemon:
             try:
                 if isinstance(item, Request):
                     self._answer(item)
-                elif item is Signal.STOP:
+                    continue
+                if isinstance(item, Notice):
+                    log.log(item.level, item.message)
+                what = item.then if isinstance(item, Notice) else item
+                if what is Signal.STOP:
                     return
-                elif item is Signal.TICK:
+                elif what is Signal.TICK:
                     self._apply(self.senses.tick(self.state, self.settings))
-                elif item is Signal.RELOAD:
+                elif what is Signal.RELOAD:
                     self.reload()
-                elif item is Signal.CLOCK_SET:  # jobs wait for wall times: plan them all again
+                elif what is Signal.CLOCK_SET:  # jobs wait for wall times: plan them all again
                     self._replan()
-                elif item is Signal.HISTORY:
+                elif what is Signal.HISTORY:
                     self._retry_history()
+                elif what is Signal.REPORT:
+                    status = json.dumps(self.report()["status"], sort_keys=True, default=str)
+                    log.info("Status: %s", status)
             except Exception:
                 log.exception("Error while handling %r; carrying on", item)
+
+    def _lost(self, reason: str) -> None:
+        """Stop, saying why: the control socket cannot be kept (called from its thread)."""
+        self.inbox.signal(Notice(f"Stopping: {reason}.", Signal.STOP, logging.WARNING))
 
     def _answer(self, request: Request) -> None:
         """Carry out a command as the table says and give its asker the reply."""

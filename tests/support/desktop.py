@@ -90,13 +90,14 @@ class Desktop:
     env: dict[str, str]
     home: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    wrap: tuple[str, ...] = ()  # put before every command (nsenter into a namespace, say)
 
     def run(
         self, *args: str, timeout: float = 15.0, prefix: Sequence[str] = ()
     ) -> subprocess.CompletedProcess[str]:
         """Run the installed backcare-tray with args (after prefix) and return what it did."""
         return subprocess.run(
-            [*prefix, command_path(), *args],
+            [*self.wrap, *prefix, command_path(), *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -117,7 +118,7 @@ class Desktop:
         """Start the installed backcare-tray (or another install's) with args in the background."""
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [*prefix, command or command_path(), *args],
+                [*self.wrap, *prefix, command or command_path(), *args],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -27,6 +27,10 @@ ODD_VALUES: list[Any] = [
 
 # null means "the default" there, so it is no odd value for seconds.
 ODD_SECONDS: list[Any] = [value for value in ODD_VALUES if value is not None]
+# A deadline is any finite number (one long past is answered busy, not refused).
+ODD_DEADLINES: list[Any] = [
+    value for value in ODD_SECONDS if isinstance(value, bool) or not isinstance(value, int | float)
+] + [float("inf"), float("-inf"), float("nan")]
 
 
 def hostile_messages(count: int, seed: int = 8) -> list[bytes]:
@@ -42,6 +46,9 @@ def hostile_messages(count: int, seed: int = 8) -> list[bytes]:
             {"command": chance.choice(["snooze", "pause"]), "seconds": chance.choice(ODD_SECONDS)}
         ).encode(),
         lambda: json.dumps({**chance.choice(VALID), "extra": chance.choice(ODD_VALUES)}).encode(),
+        lambda: json.dumps(
+            {**chance.choice(VALID), "deadline": chance.choice(ODD_DEADLINES)}
+        ).encode(),
         lambda: json.dumps(chance.choice(ODD_VALUES)).encode(),
         lambda: json.dumps(chance.choice(VALID)).encode()[: chance.randrange(1, 12)],
         lambda: (

@@ -1,7 +1,17 @@
 """The control channel's client side: where the daemon listens and sending it a command."""
 
+# Each request carries the client's deadline: the moment, on the system's monotonic clock
+# (CLOCK_MONOTONIC on Linux, one clock for every process on the machine), after which it no
+# longer waits. The daemon judges by that moment, not by when it read the request, so a command
+# the client gave up on (the daemon stopped, or too busy) is never carried out later. A reply
+# marked busy was not carried out either; the client asks again, waiting longer each time,
+# until its deadline.
+
+import errno
 import json
+import os
 import socket
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,18 +23,36 @@ __all__ = [
     "CLIENT_TIMEOUT",
     "LOOPBACK",
     "Endpoint",
+    "NoAnswer",
     "NotRunning",
     "Reply",
+    "Unreachable",
+    "describe_os_error",
     "endpoint_for",
     "send_request",
 ]
 
 CLIENT_TIMEOUT = 5.0
 LOOPBACK = "127.0.0.1"
+FIRST_PAUSE = 0.02  # seconds before asking a busy daemon again; doubled each time
+LONGEST_PAUSE = 0.5
+LAST_TRY = 1.0  # no new try with less than this left: a busy daemon answers 0.5 s early
 
 
 class NotRunning(Exception):
     """No daemon answers on the control channel."""
+
+
+class NoAnswer(Exception):
+    """The daemon is there but did not answer in time; the command was not carried out."""
+
+    def __init__(self, why: str, *, certain: bool = True) -> None:
+        super().__init__(why)
+        self.certain = certain  # False: the connection broke, so it may have been carried out
+
+
+class Unreachable(Exception):
+    """The control channel cannot be used (a system error); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -42,56 +70,123 @@ def endpoint_for(runtime_dir: Path, platform: str) -> Endpoint:
     return Endpoint("unix", runtime_dir / "control.sock")
 
 
-def _connect_patiently(client: socket.socket, address: Any, timeout: float) -> None:
-    """Connect, waiting out a moment when the daemon's queue of new connections is full."""
-    give_up = time.monotonic() + timeout
-    while True:
-        try:
-            client.connect(address)
-            return
-        except BlockingIOError:  # a Unix socket says so at once instead of waiting
-            if time.monotonic() > give_up:
-                raise
-            time.sleep(0.05)
+def describe_os_error(error: OSError, path: Path) -> str:
+    """Return what an OS error on the control path (at path) means, in a few words."""
+    if error.errno is None and "too long" in str(error):
+        return (
+            f"too long a path for a Unix socket ({len(os.fsencode(path))} bytes); "
+            "set XDG_RUNTIME_DIR to a shorter folder"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"{error.strerror} (someone else's, read-only or immutable?)"
+    if error.errno == errno.EROFS:
+        return "the file system is read-only"
+    if error.errno == errno.EISDIR or (error.errno is not None and path.is_dir()):
+        return "it is a folder, not the daemon's socket: remove it"
+    return str(error.strerror or error)
 
 
-def _connect(endpoint: Endpoint, timeout: float) -> tuple[socket.socket, str | None]:
-    """Connect to the daemon; raise NotRunning when nothing listens."""
+def _not_a_socket(path: Path) -> bool:
+    """Return True when something other than a socket sits at path."""
+    try:
+        return not stat.S_ISSOCK(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _connect(endpoint: Endpoint, deadline: float) -> tuple[socket.socket, str | None]:
+    """Connect, waiting out a full queue of new connections; raise a control error if none."""
+    token = None
     try:
         if endpoint.kind == "unix":
-            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            address: Any = str(endpoint.path)
-            token = None
+            family, address = socket.AF_UNIX, str(endpoint.path)
         else:
             port, token = endpoint.path.read_text(encoding="ascii").split()
-            client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            address = (LOOPBACK, int(port))
-        client.settimeout(timeout)
+            family, address = socket.AF_INET, (LOOPBACK, int(port))  # type: ignore[assignment]
+    except FileNotFoundError:
+        raise NotRunning(f"{endpoint.path} does not exist") from None
+    except ValueError:
+        raise NotRunning(f"{endpoint.path} names no port") from None
+    except OSError as error:
+        why = describe_os_error(error, endpoint.path)
+        raise Unreachable(f"cannot read {endpoint.path}: {why}") from None
+    pause = FIRST_PAUSE
+    while True:
+        client = socket.socket(family, socket.SOCK_STREAM)
+        client.settimeout(max(0.01, deadline - time.monotonic()))
         try:
-            _connect_patiently(client, address, timeout)
-        except OSError:
+            client.connect(address)
+            return client, token
+        except (BlockingIOError, InterruptedError):  # a Unix socket's full queue says so at once
             client.close()
-            raise
-    except (FileNotFoundError, ConnectionRefusedError, ValueError) as error:
-        raise NotRunning(str(error)) from None
-    return client, token
+            if time.monotonic() + pause > deadline:
+                raise NoAnswer("the daemon's queue of new connections stayed full") from None
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+        except TimeoutError:
+            client.close()
+            raise NoAnswer("the daemon did not take the connection in time") from None
+        except FileNotFoundError:
+            client.close()
+            raise NotRunning(f"{endpoint.path} does not exist") from None
+        except ConnectionRefusedError:
+            client.close()
+            if endpoint.kind == "unix" and _not_a_socket(endpoint.path):
+                kind = "a folder" if endpoint.path.is_dir() else "not a socket"
+                raise Unreachable(
+                    f"cannot connect to {endpoint.path}: it is {kind}, not the daemon's socket: "
+                    "remove it"
+                ) from None
+            raise NotRunning(f"nothing listens on {endpoint.path}") from None
+        except OSError as error:
+            client.close()
+            why = describe_os_error(error, endpoint.path)
+            raise Unreachable(f"cannot connect to {endpoint.path}: {why}") from None
+
+
+def _exchange(endpoint: Endpoint, command: Command, deadline: float) -> Reply:
+    """Send the command once and return the reply; raise a control error if there is none."""
+    request: dict[str, Any] = {"command": command.name, "deadline": deadline}
+    if command.seconds is not None:
+        request["seconds"] = command.seconds
+    client, token = _connect(endpoint, deadline)
+    if token is not None:
+        request["token"] = token
+    data = b""
+    with client:
+        try:
+            client.sendall(json.dumps(request).encode() + b"\n")
+            while not data.endswith(b"\n"):
+                client.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = client.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except TimeoutError:
+            raise NoAnswer("it is busy or stopped") from None
+        except OSError as error:
+            if not data:
+                why = f"the connection broke: {error.strerror or error}"
+                raise NoAnswer(why, certain=False) from None
+    try:
+        reply: Reply = json.loads(data)
+    except ValueError:
+        raise NoAnswer("the connection closed without an answer", certain=False) from None
+    return reply
 
 
 def send_request(endpoint: Endpoint, command: Command, timeout: float = CLIENT_TIMEOUT) -> Reply:
-    """Send one command to the daemon and return its reply; raise NotRunning if none answers."""
-    request: dict[str, Any] = {"command": command.name}
-    if command.seconds is not None:
-        request["seconds"] = command.seconds
-    client, token = _connect(endpoint, timeout)
-    if token is not None:
-        request["token"] = token
-    with client:
-        client.sendall(json.dumps(request).encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = client.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    reply: Reply = json.loads(data)
-    return reply
+    """Send one command and return the reply, asking a busy daemon again until the timeout.
+
+    Raises NotRunning when nothing listens, NoAnswer when the daemon did not answer in time,
+    Unreachable when the channel cannot be used at all.
+    """
+    deadline = time.monotonic() + timeout
+    pause = FIRST_PAUSE
+    while True:
+        reply = _exchange(endpoint, command, deadline)
+        left = deadline - time.monotonic()
+        if not reply.get("busy") or left < max(LAST_TRY, pause):
+            return reply
+        time.sleep(pause)
+        pause = min(pause * 2, LONGEST_PAUSE)

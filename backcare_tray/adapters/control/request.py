@@ -1,11 +1,12 @@
 """A control request line read: one flat JSON object naming a command (never pickle)."""
 
 import json
+import math
 
 from backcare_tray.commands import COMMANDS, Command, command_named, socket_commands
 from backcare_tray.durations import check_length
 
-__all__ = ["MAX_DEPTH", "MAX_REQUEST", "parse_request"]
+__all__ = ["MAX_DEPTH", "MAX_REQUEST", "parse_control", "parse_request"]
 
 MAX_REQUEST = 4096  # a request is one short line
 MAX_DEPTH = 2
@@ -31,6 +32,11 @@ def _nesting(text: str) -> int:
 
 def parse_request(line: bytes, token: str | None = None) -> Command:
     """Return the command in a request line; raise ValueError with a reason if malformed."""
+    return parse_control(line, token)[0]
+
+
+def parse_control(line: bytes, token: str | None = None) -> tuple[Command, float | None]:
+    """Return a request line's command and deadline (if it names one); raise ValueError."""
     if len(line) > MAX_REQUEST:
         raise ValueError(f"request longer than {MAX_REQUEST} bytes")
     try:
@@ -59,10 +65,17 @@ def parse_request(line: bytes, token: str | None = None) -> Command:
         if seconds <= 0:
             raise ValueError(f"{name}: seconds {seconds} must be more than zero"[:200])
         check_length(seconds, kind, f"{seconds} s")
-    unknown = set(request) - {"command", "seconds", "token"}
+    deadline = request.get("deadline")
+    if deadline is not None and (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, int | float)
+        or not math.isfinite(deadline)
+    ):
+        raise ValueError(f"deadline {deadline!r} is not a number of seconds"[:200])
+    unknown = set(request) - {"command", "seconds", "token", "deadline"}
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)!r}"[:200])
-    return Command(name, seconds)
+    return Command(name, seconds), None if deadline is None else float(deadline)
 
 
 def _same_secret(given: str, token: str) -> bool:
