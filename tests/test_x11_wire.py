@@ -99,7 +99,17 @@ def test_cookie_opens_an_authorising_server_and_a_wrong_one_is_refused(
     server_authority, client_authority = tmp_path / "server-auth", tmp_path / "client-auth"
     _xauth(server_authority, "add", f":{number}", "MIT-MAGIC-COOKIE-1", COOKIE)
     _xauth(client_authority, "add", f":{number}", "MIT-MAGIC-COOKIE-1", COOKIE)
-    options = (f":{number}", "-screen", "0", "640x480x24", "-auth", str(server_authority))
+    # -noreset: else the server resets (and drops a connecting client) when the readiness
+    # check, its first client, leaves; the test would then meet a reset, not the cookie.
+    options = (
+        f":{number}",
+        "-screen",
+        "0",
+        "640x480x24",
+        "-auth",
+        str(server_authority),
+        "-noreset",
+    )
     display = start_xvfb(tmp_path, processes, options, xauthority=client_authority)
     assert display == f":{number}"
     monkeypatch.setenv("XAUTHORITY", str(client_authority))
