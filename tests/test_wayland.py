@@ -101,9 +101,10 @@ def test_makos_do_not_disturb_mode_holds_the_stretch_back(sway: WaylandDesktop) 
     config = sway.home / "dnd.toml"
     config.write_text('[schedule]\nsitting_interval = "2s"\n[idle]\ncheck_every = "1s"\n')
     with running_daemon(sway, "--no-tray", config=config) as daemon:
-        wait_for(lambda: sway.status()["dnd"] is True, 15, "the stretch to be held back")
-        assert sway.status()["state"] == "due"
-        assert mako_shown(sway) == []
+        # status reads do-not-disturb when asked: wait for the stretch itself to fall due.
+        wait_for(lambda: sway.status()["state"] == "due", 15, "the stretch to fall due")
+        assert sway.status()["dnd"] is True
+        assert mako_shown(sway) == []  # held back
         set_mako_modes(sway, "default")
         wait_for(lambda: mako_shown(sway), 10, "the stretch once do-not-disturb ends")
         assert mako_shown(sway)[0].startswith("Time to stretch")
