@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 from backcare_tray.adapters.helper_process import run_helper
 from backcare_tray.exercises import Exercise, builtin_exercises
 from backcare_tray.paths import app_icon_path
-from backcare_tray.poses import STEP_POSES
 
 __all__ = [
     "CACHE_FOLDER",
@@ -58,6 +57,9 @@ PACKAGE = Path(__file__).resolve().parents[1]
 DRAWN_FROM = ("poses.py", "figure.py", "art.py", "adapters/draw_step_pictures.py")
 FINGERPRINT = re.compile(r"[0-9a-f]{8}")
 SIDE_NAMES = ("left", "right")
+# The stretches drawn here (one pose per step, poses.STEP_POSES): the built-in ones. The
+# daemon knows them by id and step count, without loading the pose data itself.
+_BUILTIN_IDS = frozenset(exercise.id for exercise in builtin_exercises())
 # The tray looks a notification may carry as its icon (a routine's picture is its image):
 # due, snoozed, counted (working), stopped (whatever the state went back to).
 LOOKS = ("working", "due", "snoozed", "paused", "off", "away")
@@ -132,7 +134,7 @@ def every_picture() -> list[StepPicture]:
     found: list[StepPicture] = []
     for exercise in builtin_exercises():
         sides: tuple[int | None, ...] = (0, 1) if exercise.sides else (None,)
-        for step in range(len(STEP_POSES.get(exercise.id, ()))):
+        for step in range(len(exercise.steps)):
             for side in sides:
                 found.extend(StepPicture(exercise.id, step, side, size) for size in PICTURE_SIZES)
     return found
@@ -198,8 +200,8 @@ class StepPictures:
         # its first side's picture; one without sides ignores the side asked for.
         if exercise.pictures:
             return exercise.pictures[step] if 0 <= step < len(exercise.pictures) else None
-        poses = STEP_POSES.get(exercise.id, ())
-        if not 0 <= step < len(poses) or size not in PICTURE_SIZES:
+        drawn = exercise.steps if exercise.id in _BUILTIN_IDS else ()  # only built-ins are drawn
+        if not 0 <= step < len(drawn) or size not in PICTURE_SIZES:
             return None
         side = (side_index or 0) if exercise.sides else None
         name = os.path.join(self._folder_text, StepPicture(exercise.id, step, side, size).file_name)
