@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # such an install still has its tray icon wherever a StatusNotifierItem host is.
 BARE := .venv-bare
 
-.PHONY: run check test bench soak clean system-run system-test
+.PHONY: run check test bench soak clean system-run system-test windows-python windows-test
 
 # System packages come first: on a fresh machine even `python3 -m venv` needs python3-venv.
 system-run:
@@ -48,6 +48,15 @@ test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/mypy backcare_tray tests benchmarks
 	BACKCARE_TRAY_EXPECT_INSTALLED=1 $(BIN)/pytest
 
+# Windows Python under Wine (.windows/: a prefix made once, the pinned embeddable CPython,
+# win_amd64 wheels and this package's wheel, reinstalled each time).
+windows-python: system-test $(BIN)/python
+	$(BIN)/python scripts/windows-python prepare
+
+# The suite's tests that need no Linux desktop, run in Windows Python.
+windows-test: windows-python
+	$(BIN)/python scripts/windows-python test
+
 bench: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/pip install -q '.[test]'
 	$(BARE)/bin/pip install -q .
@@ -67,4 +76,4 @@ soak: system-test $(BIN)/python
 	$(BIN)/python benchmarks/soak.py --no-tray
 
 clean:
-	rm -rf $(VENV) $(BARE) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BARE) build dist .pytest_cache .mypy_cache .ruff_cache .windows

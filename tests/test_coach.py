@@ -684,11 +684,16 @@ def test_the_window_shows_the_step_on_top_without_taking_the_focus(screen: Scree
         assert 1280 - 380 - 40 <= x + width <= 1280 - 380 - 20 and 60 <= y <= 100
 
         box = shown["picture"]
-        in_picture = screen.grab(box)
-        assert in_picture.count(MAGENTA) == pytest.approx(352 * 264 / 2, rel=0.1)
+        half_of_the_picture = 352 * 264 / 2
+        # "mapped" can come before the first paint reaches the screen: wait for the pixels
+        wait_for(
+            lambda: screen.grab(box).count(MAGENTA) == pytest.approx(half_of_the_picture, rel=0.1),
+            5,
+            "the checkerboard to be painted",
+        )
         ring = shown["ring"]
+        wait_for(lambda: screen.grab(ring).count(TEAL) > 1500, 5, "the ring to be painted")
         teal_at_first = screen.grab(ring).count(TEAL)
-        assert teal_at_first > 1500
         wait_for(
             lambda: screen.grab(ring).count(TEAL) < teal_at_first * 0.85,
             5,
@@ -697,14 +702,22 @@ def test_the_window_shows_the_step_on_top_without_taking_the_focus(screen: Scree
 
         coach.send(a_step(picture=None, kind="rest", doing="Release and rest"))
         coach.next_event("step")
-        placeholder = screen.grab(box)
-        assert placeholder.count(MAGENTA) == 0
-        assert placeholder.count(TEAL_PALE, box=[box[0], box[1], 352, 240]) > 352 * 240 * 0.8
-        assert screen.grab(ring).count(AMBER) > 1500  # a rest's ring is amber
+        wait_for(
+            lambda: (
+                screen.grab(box).count(TEAL_PALE, box=[box[0], box[1], 352, 240]) > 352 * 240 * 0.8
+            ),
+            5,
+            "the placeholder to replace the picture",
+        )
+        assert screen.grab(box).count(MAGENTA) == 0
+        wait_for(lambda: screen.grab(ring).count(AMBER) > 1500, 5, "a rest's ring to turn amber")
 
         coach.send(a_step(picture=str(screen.tmp / "missing.png"), paused=True))
         coach.next_event("step")
-        assert screen.grab(ring).count(PAUSED_GREY) > 1500 and screen.grab(ring).count(TEAL) == 0
+        wait_for(
+            lambda: screen.grab(ring).count(PAUSED_GREY) > 1500, 5, "the paused ring to turn grey"
+        )
+        assert screen.grab(ring).count(TEAL) == 0
         assert any("cannot show the picture" in line for line in coach.lines())
         assert screen.focus() == editor
 
