@@ -40,9 +40,11 @@ check: $(BIN)/python
 
 # Installs the package itself (not editable), so the tests use what a user would get;
 # BACKCARE_TRAY_EXPECT_INSTALLED=1 makes the suite prove it imports that installed copy.
+# The Windows Python under Wine is prepared first: tests/test_wine_desktop.py drives it.
 test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/pip install -q '.[test]'
 	$(BARE)/bin/pip install -q .
+	$(BIN)/python scripts/windows-python prepare
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backcare_tray tests benchmarks

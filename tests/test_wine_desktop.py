@@ -1,0 +1,174 @@
+"""The daemon in Windows Python under Wine, met as a Windows user meets it: tray, balloon, port."""
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support.screen import Shot
+from support.waiting import wait_for
+from support.wine import (
+    TRAY_BOX,
+    WineDesktop,
+    menu_row,
+    menu_window,
+    wine_daemon,
+    wine_desktop,
+)
+
+from backcare_tray.art import DISC
+
+pytestmark = pytest.mark.desktop
+
+CONFIG = """\
+[schedule]
+sitting_interval = "{interval}"
+remind_every = "0s"
+
+[notifications]
+timeout = "{timeout}"
+"""
+TEAL = (38, 132, 140)  # the base art's disc (icons/backcare.png), the icon while working
+ORANGE = DISC["due"][:3]
+RUN_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run"
+
+
+@pytest.fixture
+def wine(tmp_path: Path) -> Iterator[WineDesktop]:
+    """Wine's virtual desktop with its taskbar, for one test."""
+    with wine_desktop(tmp_path) as desktop:
+        yield desktop
+
+
+def write_config(desktop: WineDesktop, interval: str, timeout: str = "30s") -> Path:
+    """Write a config with this sitting interval and balloon timeout."""
+    path = desktop.tmp / "config.toml"
+    path.write_text(CONFIG.format(interval=interval, timeout=timeout), encoding="utf-8")
+    return path
+
+
+def tray(desktop: WineDesktop) -> Shot:
+    """Return the pixels of the tray at the right end of the taskbar."""
+    return desktop.grab(TRAY_BOX)
+
+
+def icon_spot(shot: Shot, colour: tuple[int, int, int]) -> tuple[int, int] | None:
+    """Return the middle of the pixels near colour in a shot, or None when there are few."""
+    spots = [
+        (x, y)
+        for y in range(shot.y, shot.y + shot.height)
+        for x in range(shot.x, shot.x + shot.width)
+        if all(abs(a - b) <= 30 for a, b in zip(shot.at(x, y), colour, strict=True))
+    ]
+    if len(spots) < 20:
+        return None
+    # the right-most cluster: plyer's own balloon icon sits to the left of the daemon's
+    right = max(x for x, _ in spots)
+    cluster = [(x, y) for x, y in spots if x > right - 16]
+    return (
+        sum(x for x, _ in cluster) // len(cluster),
+        sum(y for _, y in cluster) // len(cluster),
+    )
+
+
+def test_the_icon_shows_in_the_tray_and_its_menu_marks_a_stretch_done(wine: WineDesktop) -> None:
+    """The working icon docks in Wine's tray; when due, a click on Mark done records it."""
+    assert icon_spot(tray(wine), TEAL) is None, "the tray has a teal icon before the daemon"
+    with wine_daemon(wine, write_config(wine, "4s")):
+        wait_for(lambda: icon_spot(tray(wine), TEAL), 30, "the working icon in the tray")
+        wait_for(lambda: wine.status()["state"] == "due", 30, "the stretch to fall due")
+        spot = wait_for(lambda: icon_spot(tray(wine), ORANGE), 30, "the due icon in the tray")
+        assert spot is not None
+        assert wine.status()["today"]["done"] == 0
+
+        wine.tool("xdotool", "mousemove", str(spot[0]), str(spot[1]), "click", "3")
+        menu = wait_for(lambda: menu_window(wine), 15, "the tray menu to open")
+        assert menu is not None
+        # the due menu: the status line, Start..., Snooze, Mark done, Skip, How to do it
+        x, y = menu_row(menu, 3)
+        wine.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
+        wait_for(lambda: wine.status()["today"]["done"] == 1, 15, "Mark done to be recorded")
+        assert wine.status()["state"] == "working"
+        wait_for(lambda: menu_window(wine) is None, 5, "the menu to close")
+
+
+def test_a_due_stretch_shows_a_balloon_with_its_text(wine: WineDesktop) -> None:
+    """The balloon (plyer's) appears with the stretch's name and how to answer it."""
+    with wine_daemon(wine, write_config(wine, "3s")) as daemon:
+        name = wine.status()["next_exercise"]["name"]  # "Hamstring stretch"
+        assert wine.balloons() == []
+        # WM_GETTEXT gives the balloon's body; its title is drawn by the balloon itself
+        shown = wait_for(lambda: wine.balloons(), 40, "the balloon")
+        assert name.split()[0].lower() in shown[0].lower(), shown
+        assert "backcare-tray start | snooze | done | skip" in shown[0], shown
+        status = wine.status()
+        assert status["state"] == "due"
+        assert status["notifications"]["failing"] is False, status["notifications"]
+        assert status["notifications"]["icon"].endswith(".ico")
+        assert "Could not load icon" not in daemon.log_text()
+
+
+def test_status_over_the_loopback_port_and_one_instance(wine: WineDesktop) -> None:
+    """The status answers over the loopback port with its token; a second daemon is refused."""
+    config = write_config(wine, "45m")
+    assert wine.cli("status").returncode == 3  # no daemon yet
+    with wine_daemon(wine, config):
+        status = wine.status()
+        assert status["state"] == "working"
+        assert status["idle_probe"] == "windows"
+        assert 44 * 60 < status["seconds_until_break"] <= 45 * 60
+        # the port file, in the runtime folder under this test's LOCALAPPDATA: port, token
+        port_file = wine.local_appdata / "Temp" / "backcare-tray" / "control.port"
+        port, token = port_file.read_text(encoding="utf-8").split()
+        assert len(token) == 32
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=5):
+            pass  # Wine's sockets are the host's: the daemon listens on loopback
+        second = wine.cli("run", "--config", str(config).replace("/", "\\"), timeout=60)
+        assert second.returncode == 1, second.stdout + second.stderr
+        assert "already running" in second.stdout + second.stderr
+        assert wine.status()["state"] == "working"  # the first one is untouched
+
+
+def test_quit_within_two_seconds_after_a_balloon_with_the_state_saved(
+    wine: WineDesktop,
+) -> None:
+    """After a balloon (whose thread sleeps out its timeout) quit ends the daemon at once."""
+    with wine_daemon(wine, write_config(wine, "3s", timeout="30s")) as daemon:
+        wait_for(lambda: wine.balloons(), 40, "the balloon")
+        assert wine.cli("snooze", "5m").returncode == 0
+        asked = time.monotonic()
+        assert wine.cli("quit").returncode == 0
+        answered = time.monotonic()
+        daemon.process.wait(timeout=15)
+        ended = time.monotonic()
+        print(
+            f"quit: answered {answered - asked:.1f} s after it was asked (the command's own"
+            f" start under Wine included), the daemon ended {ended - answered:.1f} s later"
+        )
+        assert ended - answered < 2, f"the daemon took {ended - answered:.1f} s to end"
+        assert daemon.process.returncode == 0, daemon.log_text()
+    states = list(wine.local_appdata.glob("**/state.json"))
+    assert len(states) == 1, states
+    saved = json.loads(states[0].read_text(encoding="utf-8"))
+    assert "snooze" in json.dumps(saved), saved
+    with wine_daemon(wine, write_config(wine, "3s")):
+        assert wine.status()["state"] == "snoozed"
+
+
+def test_autostart_writes_and_removes_the_run_entry(wine: WineDesktop) -> None:
+    """Enabling autostart writes HKCU's Run value (reg query reads it); disabling removes it."""
+    wine.cli("autostart", "disable")
+    assert wine.reg_query(RUN_KEY, "backcare-tray").returncode != 0
+    try:
+        enabled = wine.cli("autostart", "enable")
+        assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+        found = wine.reg_query(RUN_KEY, "backcare-tray")
+        assert found.returncode == 0, found.stdout + found.stderr
+        assert "REG_SZ" in found.stdout and "backcare" in found.stdout.lower()
+        assert "run" in found.stdout.split("REG_SZ", 1)[1]
+    finally:
+        disabled = wine.cli("autostart", "disable")
+    assert disabled.returncode == 0, disabled.stdout + disabled.stderr
+    assert wine.reg_query(RUN_KEY, "backcare-tray").returncode != 0
