@@ -116,9 +116,9 @@ def _calls() -> list[str]:
 
 def _sound() -> list[str]:
     """Return the programs that play chimes and speak cues, or what to install."""
-    from backcare_tray.adapters.sound import sound_report
+    from backcare_tray.adapters.sound import server_reachable, sound_report
 
-    return sound_report()
+    return sound_report(reachable=server_reachable)
 
 
 def _autostart() -> list[str]:

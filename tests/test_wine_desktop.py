@@ -14,6 +14,7 @@ from support.wine import (
     WineDesktop,
     menu_row,
     menu_window,
+    windows_of,
     wine_daemon,
     wine_desktop,
 )
@@ -149,9 +150,11 @@ def test_quit_within_two_seconds_after_a_balloon_with_the_state_saved(
         )
         assert ended - answered < 2, f"the daemon took {ended - answered:.1f} s to end"
         assert daemon.process.returncode == 0, daemon.log_text()
-    states = list(wine.local_appdata.glob("**/state.json"))
-    assert len(states) == 1, states
-    saved = json.loads(states[0].read_text(encoding="utf-8"))
+    # the folders the README names: %LOCALAPPDATA%\backcare-tray\...
+    folder = wine.local_appdata / "backcare-tray"
+    for name in ("state.json", "history.sqlite3", "Logs/backcare-tray.log"):
+        assert (folder / name).is_file(), sorted(str(p) for p in folder.glob("*"))
+    saved = json.loads((folder / "state.json").read_text(encoding="utf-8"))
     assert "snooze" in json.dumps(saved), saved
     with wine_daemon(wine, write_config(wine, "3s")):
         assert wine.status()["state"] == "snoozed"
@@ -172,3 +175,35 @@ def test_autostart_writes_and_removes_the_run_entry(wine: WineDesktop) -> None:
         disabled = wine.cli("autostart", "disable")
     assert disabled.returncode == 0, disabled.stdout + disabled.stderr
     assert wine.reg_query(RUN_KEY, "backcare-tray").returncode != 0
+
+
+def test_open_settings_in_the_menu_opens_the_config_in_notepad(wine: WineDesktop) -> None:
+    """Windows has no program for .toml files: Open settings falls back to Notepad."""
+    config = write_config(wine, "45m")
+    with wine_daemon(wine, config) as daemon:
+        spot = wait_for(lambda: icon_spot(tray(wine), TEAL), 30, "the working icon in the tray")
+        assert spot is not None
+        assert windows_of(wine, "notepad.exe") == []
+        wine.tool("xdotool", "mousemove", str(spot[0]), str(spot[1]), "click", "3")
+        menu = wait_for(lambda: menu_window(wine), 15, "the tray menu to open")
+        assert menu is not None
+        # six items, a separator, Pause, a separator, the day's line, Show progress, Open settings
+        x, y = menu_row(menu, 9, separators=2)
+        wine.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
+        wait_for(
+            lambda: any("config.toml" in title for title in windows_of(wine, "notepad.exe")),
+            30,
+            "Notepad to open config.toml",
+        )
+        assert "opening" in daemon.log_text() and "Notepad" in daemon.log_text()
+
+
+def test_a_killed_daemon_leaves_no_lock_behind(wine: WineDesktop) -> None:
+    """After the process is killed (no clean-up at all), the next daemon starts and answers."""
+    config = write_config(wine, "45m")
+    with wine_daemon(wine, config) as first:
+        first.process.kill()
+        first.process.wait(timeout=15)
+        assert wine.cli("status").returncode == 3  # a stale port file is no daemon
+    with wine_daemon(wine, config):
+        assert wine.status()["state"] == "working"

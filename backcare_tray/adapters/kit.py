@@ -270,7 +270,7 @@ def real_adapters(
     from backcare_tray.adapters.progress import ProgressOpener
     from backcare_tray.adapters.scheduler import WakeupScheduler
     from backcare_tray.adapters.sleep_signal import SleepSignalListener
-    from backcare_tray.adapters.sound import SoundPlayer
+    from backcare_tray.adapters.sound import SoundPlayer, server_reachable
     from backcare_tray.adapters.state_file import StateFile
     from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
     from backcare_tray.adapters.tray import TrayIcon
@@ -302,6 +302,6 @@ def real_adapters(
         open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
         show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
         pictures=pictures,
-        cues=SoundPlayer(paths.cache / "sounds"),
+        cues=SoundPlayer(paths.cache / "sounds", reachable=server_reachable),
         coach=CoachWindow(home.folder or paths.cache, paths.state.parent),
     )

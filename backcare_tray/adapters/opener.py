@@ -6,9 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["open_command", "open_with_default_app"]
+__all__ = ["open_command", "open_with_default_app", "windows_fallback"]
 
 log = logging.getLogger(__name__)
+
+# What backcare-tray opens for people to read or edit: the config, progress.txt, the log.
+# A fresh Windows has no program for .toml files, so these fall back to Notepad there.
+TEXT_SUFFIXES = frozenset({".toml", ".txt", ".log", ".csv"})
 
 
 def open_command(platform: str, path: Path) -> list[str] | None:
@@ -20,20 +24,42 @@ def open_command(platform: str, path: Path) -> list[str] | None:
     return ["xdg-open", str(path)]
 
 
+def windows_fallback(path: Path) -> list[str] | None:
+    """Return the command that opens path when Windows has no program for its type."""
+    return ["notepad.exe", str(path)] if path.suffix.lower() in TEXT_SUFFIXES else None
+
+
+def _spawn(command: list[str]) -> None:
+    """Start a program that outlives nothing of ours and is never waited for."""
+    subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _start_on_windows(path: Path) -> None:
+    """Open path with its associated program, or a text file in Notepad when there is none."""
+    try:
+        os.startfile(path)  # type: ignore[attr-defined,unused-ignore]
+    except OSError as error:
+        fallback = windows_fallback(path)
+        if fallback is None:
+            raise
+        log.info("No program opens %s files (%s): opening %s in Notepad.", path.suffix, error, path)
+        _spawn(fallback)
+
+
 def open_with_default_app(path: Path) -> bool:
     """Open path in the default app without waiting; log and return False on failure."""
     command = open_command(sys.platform, path)
     try:
         if command is None:
-            os.startfile(path)  # type: ignore[attr-defined,unused-ignore]
+            _start_on_windows(path)
         else:
-            subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            _spawn(command)
     except OSError as error:
         log.error("Could not open %s: %s", path, error)
         return False

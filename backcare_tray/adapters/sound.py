@@ -33,6 +33,7 @@ __all__ = [
     "SoundPlayer",
     "chime_command",
     "chime_file_name",
+    "server_reachable",
     "sound_report",
     "spawn_quietly",
     "voice_command",
@@ -62,6 +63,8 @@ class Child(Protocol):
 
 
 Which = Callable[[str], str | None]
+# Whether a player's sound server is there to take its sound (pw-play needs PipeWire's).
+Reachable = Callable[[str], bool]
 # Starts a program (its arguments, and variables to add to the environment) without waiting.
 Spawn = Callable[[Sequence[str], Mapping[str, str]], Child]
 # Plays a WAV file without waiting, or stops what it plays when given None (Windows).
@@ -112,13 +115,32 @@ def _family(platform: str) -> str:
     return platform if platform in ("win32", "darwin") else "linux"  # the BSDs as Linux
 
 
-def _find(names: Sequence[str], which: Which) -> tuple[str, str] | None:
-    """Return the first program found (its name and path), or None."""
+def server_reachable(name: str, env: Mapping[str, str] = os.environ) -> bool:
+    """Return False for pw-play when no PipeWire server listens (paplay may still be heard).
+
+    pw-play is installed on many systems whose sound server is PulseAudio, where it only
+    fails; it reaches PipeWire through PIPEWIRE_REMOTE or the runtime folder's pipewire-0.
+    """
+    if name != "pw-play" or env.get("PIPEWIRE_REMOTE"):
+        return True
+    runtime = env.get("XDG_RUNTIME_DIR")
+    return runtime is not None and Path(runtime, "pipewire-0").exists()
+
+
+def _anywhere(name: str) -> bool:
+    """Take every player as able to play (what tests with stand-in players want)."""
+    return True
+
+
+def _find(
+    names: Sequence[str], which: Which, reachable: Reachable = _anywhere
+) -> tuple[str, str] | None:
+    """Return the first program found whose server is there (its name and path), or None."""
     for name in names:
         if name == "winsound":
             return name, name
         path = which(name)
-        if path:
+        if path and reachable(name):
             return name, path
     return None
 
@@ -218,10 +240,12 @@ class SoundPlayer:
         which: Which = shutil.which,
         spawn: Spawn = spawn_quietly,
         play_async: PlayAsync | None = None,
+        reachable: Reachable = _anywhere,
     ) -> None:
         self._cache = cache
         self._family = _family(platform)
         self._which = which
+        self._reachable = reachable
         self._spawn = spawn
         self._play_async = play_async or _winsound_play
         self._playing: list[_Playing] = []
@@ -291,7 +315,7 @@ class SoundPlayer:
         """Return the chime player or the voice found (looked up once)."""
         if role not in self._found:
             table = CHIME_PLAYERS if role == "chime" else VOICES
-            self._found[role] = _find(table[self._family], self._which)
+            self._found[role] = _find(table[self._family], self._which, self._reachable)
         return self._found[role]
 
     def _speak(self, words: str, volume: int, language: str) -> bool:
@@ -428,10 +452,12 @@ class SoundPlayer:
             log.warning("Sound: %s", message)
 
 
-def sound_report(platform: str = sys.platform, which: Which = shutil.which) -> list[str]:
+def sound_report(
+    platform: str = sys.platform, which: Which = shutil.which, reachable: Reachable = _anywhere
+) -> list[str]:
     """Return what gives cues here, as lines for the doctor."""
     family = _family(platform)
-    player = _find(CHIME_PLAYERS[family], which)
+    player = _find(CHIME_PLAYERS[family], which, reachable)
     voice = _find(VOICES[family], which)
     sound_install, voice_install = _INSTALL[family]
     return [

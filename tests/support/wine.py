@@ -35,6 +35,7 @@ TRAY_BOX = (SCREEN[0] - 200, SCREEN[1] - TASKBAR_HEIGHT, 200, TASKBAR_HEIGHT)
 # Wine 8's default menu metrics: a 3 px frame, then items 16 px high (separators 9 px).
 MENU_FRAME = 3
 MENU_ROW = 16
+MENU_SEPARATOR = 9
 
 
 def windows_path(path: Path) -> str:
@@ -235,7 +236,17 @@ def menu_window(desktop: WineDesktop) -> tuple[int, int, int, int] | None:
     return None
 
 
-def menu_row(menu: tuple[int, int, int, int], index: int) -> tuple[int, int]:
-    """Return the middle of a menu's row (counted from 0, before any separator)."""
+def menu_row(menu: tuple[int, int, int, int], index: int, separators: int = 0) -> tuple[int, int]:
+    """Return the middle of a menu's item (index counts items, not the separators above it)."""
     x, y, width, _ = menu
-    return x + width // 3, y + MENU_FRAME + MENU_ROW * index + MENU_ROW // 2
+    top = y + MENU_FRAME + MENU_ROW * index + MENU_SEPARATOR * separators
+    return x + width // 3, top + MENU_ROW // 2
+
+
+def windows_of(desktop: WineDesktop, program: str) -> list[str]:
+    """Return the names of the X windows a Windows program has open (its titles)."""
+    return [
+        line.split('"')[1]
+        for line in window_tree(desktop.env).splitlines()
+        if f'("{program}" "{program}")' in line and '"' in line.split("(")[0]
+    ]

@@ -17,11 +17,21 @@ from typing import Any
 
 from backcare_tray.notice import Notice
 
-__all__ = ["CALL_TIMEOUT", "SETTLE", "IconFile", "PlyerNotifier", "raised_in_plyer"]
+__all__ = [
+    "CALL_TIMEOUT",
+    "FIRST_CALL_TIMEOUT",
+    "SETTLE",
+    "IconFile",
+    "PlyerNotifier",
+    "raised_in_plyer",
+]
 
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 2.0  # seconds show() waits for plyer's call; a hung backend is a failure
+# The first call also loads plyer's backend (ctypes and the Win32 wrappers on Windows), which
+# took over 2 s on a busy machine under Wine: it gets longer.
+FIRST_CALL_TIMEOUT = 10.0
 # Seconds to wait for a failure from a thread plyer's call left running (Windows' balloon
 # fails within milliseconds when its icon cannot be loaded, and otherwise sleeps it out).
 SETTLE = 0.3
@@ -76,6 +86,7 @@ class _Attempt:
         self.over = threading.Event()
         self.errored = threading.Event()
         self.error: Exception | None = None
+        self.gave_up = False  # show() stopped waiting; what comes of the call is still news
 
     def fail(self, error: Exception) -> None:
         """Keep the first error."""
@@ -87,9 +98,16 @@ class _Attempt:
 class PlyerNotifier:
     """Desktop notifications via plyer, logging each outage once with its cause."""
 
-    def __init__(self, icon: IconFile, notification: Any = None) -> None:
+    def __init__(
+        self,
+        icon: IconFile,
+        notification: Any = None,
+        call_timeout: float = CALL_TIMEOUT,
+        first_call_timeout: float = FIRST_CALL_TIMEOUT,
+    ) -> None:
         self._icon = icon
         self._notification = notification  # plyer's facade (None: plyer.notification)
+        self._timeouts = [first_call_timeout, call_timeout]  # the next call's is first
         self._lock = threading.Lock()
         self._attempt: _Attempt | None = None
         self._failing = False
@@ -126,8 +144,14 @@ class PlyerNotifier:
         threading.Thread(
             target=self._deliver, args=(attempt, fields), name="plyer-notify", daemon=True
         ).start()
-        if not attempt.over.wait(CALL_TIMEOUT + SETTLE):
-            attempt.fail(TimeoutError(f"plyer did not return within {CALL_TIMEOUT:.0f} s"))
+        timeout = self._timeouts[0]
+        del self._timeouts[:-1]  # every later call gets the usual timeout
+        if not attempt.over.wait(timeout + SETTLE):
+            with self._lock:
+                attempt.gave_up = not attempt.over.is_set()
+        if attempt.gave_up:  # the call goes on: _deliver says what came of it
+            self._report(TimeoutError(f"plyer did not return within {timeout:g} s"))
+            return False
         if attempt.error is not None:
             self._report(attempt.error)
             return False
@@ -146,7 +170,14 @@ class PlyerNotifier:
             if started:
                 attempt.errored.wait(SETTLE)
         finally:
-            attempt.over.set()
+            with self._lock:
+                attempt.over.set()
+                late = attempt.gave_up
+        if late:  # show() stopped waiting: a slow plyer that showed it is working after all
+            if attempt.error is None:
+                self._recovered()
+            else:
+                self._report(attempt.error)
 
     def failed_in_thread(self, error: Exception) -> None:
         """Take an exception from a thread of plyer's: the current call's, or a later one."""
