@@ -207,3 +207,19 @@ def test_a_killed_daemon_leaves_no_lock_behind(wine: WineDesktop) -> None:
         assert wine.cli("status").returncode == 3  # a stale port file is no daemon
     with wine_daemon(wine, config):
         assert wine.status()["state"] == "working"
+
+
+def test_doctor_names_the_windows_parts(wine: WineDesktop) -> None:
+    """The doctor finds the Windows idle probe, tray, do-not-disturb state, sound and voice."""
+    report = wine.cli("doctor")
+    assert report.returncode == 0, report.stdout + report.stderr
+    lines = [line.strip() for line in report.stdout.splitlines()]
+    assert "platform: win32, Python 3.12.9" in lines
+    assert any(line.startswith("windows: works (idle now") for line in lines), lines
+    assert "win32: the system tray is always there" in lines
+    # SHQueryUserNotificationState answers under Wine: notifications are accepted
+    assert "Windows notification state: off" in lines
+    assert "sound: winsound" in lines
+    # the embeddable Python has no Tk: the hint is the Windows one, not a Debian package
+    tk = next(line for line in lines if line.startswith("tkinter:"))
+    assert "python.org" in tk and "python3-tk" not in tk, tk

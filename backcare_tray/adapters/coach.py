@@ -34,6 +34,7 @@ __all__ = [
     "coach_report",
     "end_message",
     "step_message",
+    "tk_install_hint",
 ]
 
 log = logging.getLogger(__name__)
@@ -325,6 +326,15 @@ class CoachWindow:
         return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
 
+def tk_install_hint(platform: str = sys.platform) -> str:
+    """Return how to get Tk for this platform's Python."""
+    if platform == "win32":
+        return "install Python from python.org with its Tcl/Tk option"
+    if platform == "darwin":
+        return "install Python from python.org, or Homebrew's python-tk"
+    return "install python3-tk"
+
+
 def _tkinter_line() -> tuple[str, bool]:
     """Return whether tkinter imports, tried in a child so this process stays light."""
     probe = "import tkinter; print(tkinter.TkVersion)"
@@ -340,7 +350,7 @@ def _tkinter_line() -> tuple[str, bool]:
         return f"tkinter: could not be tried ({error})", False
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return f"tkinter: does not import ({last}); install python3-tk", False
+        return f"tkinter: does not import ({last}); {tk_install_hint()}", False
     return f"tkinter: imports (Tk {done.stdout.strip()})", True
 
 

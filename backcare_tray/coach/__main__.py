@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import tkinter  # noqa: F401  (only to know it is there)
     except ImportError:
-        print("coach window: Tk is not available (install python3-tk)", file=sys.stderr)
+        from backcare_tray.adapters.coach import tk_install_hint
+
+        print(f"coach window: Tk is not available ({tk_install_hint()})", file=sys.stderr)
         return UNAVAILABLE
     from backcare_tray.coach.window import Unavailable, run
 

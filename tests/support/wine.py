@@ -161,6 +161,28 @@ def wine_env(tmp: Path, display: str) -> dict[str, str]:
     }
 
 
+def start_the_desktop(desktop: WineDesktop, tries: int = 3) -> None:
+    """Start a program that keeps Wine's desktop open; return once the desktop is shown."""
+    keeper = "import ctypes, time; ctypes.windll.user32.GetDesktopWindow(); time.sleep(3600)"
+    problems = []
+    for attempt in range(tries):
+        log = desktop.tmp / f"keeper-{attempt}.log"
+        process = desktop.spawn("-c", keeper, log=log)
+
+        def shown(process: subprocess.Popen[bytes] = process) -> bool:
+            return process.poll() is not None or '"shell - Wine desktop"' in window_tree(
+                desktop.env
+            )
+
+        wait_for(shown, 60, "Wine's virtual desktop")
+        if process.poll() is None:
+            return
+        # a wineserver still ending (the last test's) can turn a new program away
+        problems.append(f"exit {process.returncode}: {log.read_text(errors='replace')[-300:]}")
+        subprocess.run([str(WINESERVER), "-w"], env=desktop.env, check=False, timeout=60)
+    raise RuntimeError(f"Wine's desktop did not start: {problems}")
+
+
 @contextmanager
 def wine_desktop(tmp: Path) -> Iterator[WineDesktop]:
     """Run Xvfb and Wine's virtual desktop with its taskbar; yield it, then stop Wine."""
@@ -172,13 +194,7 @@ def wine_desktop(tmp: Path) -> Iterator[WineDesktop]:
         desktop = WineDesktop(wine_env(tmp, display), tmp, processes)
         # The prefix's registry makes the first program open the "shell" desktop; this
         # one stays (it shows the taskbar) until the test ends.
-        keeper = "import ctypes, time; ctypes.windll.user32.GetDesktopWindow(); time.sleep(3600)"
-        desktop.spawn("-c", keeper, log=tmp / "keeper.log")
-        wait_for(
-            lambda: '"shell - Wine desktop"' in window_tree(desktop.env),
-            60,
-            "Wine's virtual desktop",
-        )
+        start_the_desktop(desktop)
         yield desktop
     finally:
         subprocess.run([str(WINESERVER), "-k"], env=wine_env(tmp, ":0"), check=False, timeout=30)
