@@ -198,6 +198,26 @@ def test_open_settings_in_the_menu_opens_the_config_in_notepad(wine: WineDesktop
         assert "opening" in daemon.log_text() and "Notepad" in daemon.log_text()
 
 
+def test_show_progress_draws_the_chart_and_opens_what_can_be_opened(wine: WineDesktop) -> None:
+    """The chart is drawn; Wine has no program for pictures, so the text opens in Notepad."""
+    with wine_daemon(wine, write_config(wine, "45m")):
+        spot = wait_for(lambda: icon_spot(tray(wine), TEAL), 30, "the working icon in the tray")
+        assert spot is not None
+        wine.tool("xdotool", "mousemove", str(spot[0]), str(spot[1]), "click", "3")
+        menu = wait_for(lambda: menu_window(wine), 15, "the tray menu to open")
+        assert menu is not None
+        x, y = menu_row(menu, 8, separators=2)  # Show progress, above Open settings
+        wine.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
+        wait_for(
+            lambda: any("progress.txt" in title for title in windows_of(wine, "notepad.exe")),
+            60,
+            "Notepad to open progress.txt",
+        )
+    cache = wine.local_appdata / "backcare-tray" / "Cache"
+    assert (cache / "progress.png").read_bytes().startswith(b"\x89PNG")  # matplotlib drew it
+    assert "Last 7 days" in (cache / "progress.txt").read_text(encoding="utf-8")
+
+
 def test_a_killed_daemon_leaves_no_lock_behind(wine: WineDesktop) -> None:
     """After the process is killed (no clean-up at all), the next daemon starts and answers."""
     config = write_config(wine, "45m")

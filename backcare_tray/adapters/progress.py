@@ -12,7 +12,7 @@ __all__ = ["ProgressOpener"]
 class ProgressOpener:
     """Draws the progress in a child process (the daemon never imports matplotlib) and opens it."""
 
-    def __init__(self, cache: Path, open_file: Callable[[Path], object]) -> None:
+    def __init__(self, cache: Path, open_file: Callable[[Path], bool]) -> None:
         self._cache = cache
         self._open_file = open_file
 
@@ -21,14 +21,14 @@ class ProgressOpener:
         threading.Thread(target=self._draw_and_open, name="progress", daemon=True).start()
 
     def _draw_and_open(self) -> None:
-        """Draw the weekly chart, or write the text report where the chart cannot be drawn."""
+        """Draw the weekly chart, or write the text report where it cannot be drawn or opened."""
         chart = self._cache / "progress.png"
         base = [sys.executable, "-m", "backcare_tray", "stats"]
         drawn = subprocess.run(
             [*base, "--chart", str(chart)], capture_output=True, check=False, timeout=60
         )
-        if drawn.returncode == 0:
-            self._open_file(chart)
+        # No program for pictures (Wine has none) still leaves the text for Notepad
+        if drawn.returncode == 0 and self._open_file(chart):
             return
         text = subprocess.run(base, capture_output=True, text=True, check=False, timeout=60)
         report = self._cache / "progress.txt"
