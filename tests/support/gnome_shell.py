@@ -373,7 +373,7 @@ def _user_command(wrap: tuple[str, ...], env: dict[str, str], shared: Path) -> s
     if tried.returncode == 0:
         return command
     venv = shared / "venv"
-    base = Path(sys.base_prefix) / "bin" / Path(sys.executable).name
+    base = Path(sys.base_prefix, "bin", "python{}.{}".format(*sys.version_info))
     subprocess.run(
         [str(base), "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True
     )
