@@ -36,13 +36,14 @@ def _tray() -> list[str]:
     if not sys.platform.startswith("linux"):
         return [f"{sys.platform}: the system tray is always there"]
     from backcare_tray.adapters.tray import backend_candidates
-    from backcare_tray.adapters.tray_host import tray_hosts
+    from backcare_tray.adapters.tray_host import SNI_HOST, sni_programs, tray_hosts
 
     hosts = tray_hosts()
     x11 = bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
     backend = backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"), hosts, x11)[0]
     found = f"found: {', '.join(hosts)}" if hosts else "none found: the icon cannot be seen yet"
-    return [found, f"backend: {backend}" + (" (needs GTK)" if backend == "gtk" else "")]
+    programs = sni_programs() if SNI_HOST in hosts else []  # which desktop program hosts it
+    return [found, *programs, f"backend: {backend}" + (" (needs GTK)" if backend == "gtk" else "")]
 
 
 def _running_notifications() -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 import logging
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from backcare_tray.adapters.sni.interfaces import WATCHER as SNI_WATCHER
@@ -11,6 +12,7 @@ __all__ = [
     "SNI_HOST",
     "SNI_WATCHER",
     "XEMBED_HOST",
+    "sni_programs",
     "tray_hosts",
     "wait_for_sni_watcher",
     "watcher_owner_rule",
@@ -52,6 +54,39 @@ def tray_hosts() -> list[str]:
         except Exception as error:  # no bus, no display, missing library: not found
             log.debug("Looking for a %s failed: %s", name, error)
     return []
+
+
+SNI_HOST_PREFIX = "org.kde.StatusNotifierHost-"  # each host's name (Plasma's system tray)
+
+
+def _program(pid: int) -> str:
+    """Return a process's name and id ("gnome-shell, pid 12"), or just the id when hidden."""
+    try:
+        return f"{Path(f'/proc/{pid}/comm').read_text(encoding='utf-8').strip()}, pid {pid}"
+    except OSError:
+        return f"pid {pid}"
+
+
+def sni_programs() -> list[str]:
+    """Return which programs own the watcher's name and the hosts' names, for the doctor."""
+    from jeepney import MessageType
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    lines = []
+    try:
+        with open_dbus_connection(bus="SESSION") as connection:
+            (names,) = connection.send_and_get_reply(message_bus.ListNames(), timeout=2).body
+            for label, prefix in (("watcher", SNI_WATCHER), ("host", SNI_HOST_PREFIX)):
+                for name in sorted(n for n in names if n.startswith(prefix)):
+                    reply = connection.send_and_get_reply(
+                        message_bus.GetConnectionUnixProcessID(name), timeout=2
+                    )
+                    if reply.header.message_type != MessageType.error:
+                        lines.append(f"{label}: {_program(int(reply.body[0]))}")
+    except (OSError, TimeoutError, ConnectionError, KeyError) as error:
+        log.debug("Asking who hosts the tray failed: %s", error)
+    return lines
 
 
 def watcher_owner_rule() -> Any:

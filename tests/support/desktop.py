@@ -4,16 +4,20 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from support.marking import require_desktop_marker
-from support.waiting import wait_for
+from support.waiting import holds_within, wait_for
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 TOOLS = (
     "Xvfb",
@@ -433,3 +437,62 @@ def start_openbox(env: dict[str, str], processes: list[subprocess.Popen[bytes]],
     wait_for(managing, 10, "openbox to manage the screen")
     if process.poll() is not None:
         raise RuntimeError(f"openbox did not start: {log.read_text(errors='replace')[-500:]}")
+
+
+def session_processes(session: int) -> dict[int, int]:
+    """Return the processes of a session (setsid's id) still alive, each with its group."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After the command name in brackets: state, parent, group, session.
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found[int(stat.parent.name)] = int(fields[2])
+    return found
+
+
+def stop_session(leader: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Stop every process of the session leader started (start_new_session), groups included."""
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        for group in set(session_processes(leader.pid).values()):
+            with suppress(ProcessLookupError):
+                os.killpg(group, signum)
+        if holds_within(lambda: not session_processes(leader.pid), timeout):
+            break
+    leader.wait(timeout=5)
+
+
+Pixels = dict[tuple[int, int], float]  # a position on screen and its hue in degrees
+
+
+def coloured_pixels(image: "Image.Image", box: tuple[int, int, int, int]) -> Pixels:
+    """Return the clearly coloured pixels in box (left, top, right, bottom) and their hues.
+
+    Panels and their symbolic icons are grey, black or white; an application's picture is not.
+    """
+    import colorsys
+
+    left, top, _, _ = box
+    found = {}
+    region = image.convert("RGB").crop(box)
+    data = region.tobytes()  # RGB, 3 bytes a pixel
+    for index in range(region.width * region.height):
+        red, green, blue = data[3 * index : 3 * index + 3]
+        hue, saturation, value = colorsys.rgb_to_hsv(red / 255, green / 255, blue / 255)
+        if saturation > 0.35 and value > 0.15:
+            found[(left + index % region.width, top + index // region.width)] = hue * 360
+    return found
+
+
+def hue_distance(first: float, second: float) -> float:
+    """Return how far apart two hues are, in degrees around the colour wheel."""
+    return min(abs(first - second), 360 - abs(first - second))
+
+
+def centre(pixels: Pixels) -> tuple[int, int]:
+    """Return the middle of the pixels' bounding box."""
+    xs = [x for x, _ in pixels]
+    ys = [y for _, y in pixels]
+    return (min(xs) + max(xs)) // 2, (min(ys) + max(ys)) // 2

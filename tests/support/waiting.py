@@ -26,3 +26,13 @@ def holds_within(check: Callable[[], object], timeout: float) -> bool:
     except AssertionError:
         return False
     return True
+
+
+def stays_for(check: Callable[[], object], seconds: float) -> bool:
+    """Return whether check() holds at every look for that long (for what must not happen)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not check():
+            return False
+        time.sleep(0.05)
+    return bool(check())

@@ -129,8 +129,11 @@ class FreedesktopNotifier:
         router = SturdyRouter(connection)
         try:
             router.filter(protocol.signal_rule(), queue=_Handoff(self._on_signal))
-            # Servers that broadcast their signals reach us only through a bus match rule.
-            _call(router, message_bus.AddMatch(protocol.signal_rule()))
+            # Servers that broadcast their signals reach us only through a bus match rule, and
+            # only the name's owner is heard: GNOME Shell broadcasts each signal from its own
+            # connection too, besides the service owning the name that sends it to us, so one
+            # click would be answered twice.
+            _call(router, message_bus.AddMatch(protocol.signal_rule(sender=protocol.BUS_NAME)))
         except BaseException:
             router.close()
             connection.close()

@@ -84,9 +84,9 @@ def expire_timeout(seconds: int) -> int:
     return max(0, min(seconds * 1000, LONGEST_TIMEOUT_MS))
 
 
-def signal_rule() -> MatchRule:
+def signal_rule(sender: str | None = None) -> MatchRule:
     """Return the rule for the server's signals (both are sent from its one object)."""
-    return MatchRule(type="signal", interface=INTERFACE, path=PATH)
+    return MatchRule(type="signal", sender=sender, interface=INTERFACE, path=PATH)
 
 
 def get_capabilities() -> Message:
