@@ -154,6 +154,7 @@ def test_a_full_queue_of_new_connections_is_no_answer(unix: Endpoint) -> None:
 
 
 @pytest.mark.parametrize("thing", ["folder", "file"])
+@unix_sockets
 def test_something_else_at_the_socket_path_is_unreachable(unix: Endpoint, thing: str) -> None:
     """A folder or a plain file where the socket should be: said so, not 'not running'."""
     if thing == "folder":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import IcoImagePlugin, Image, ImageChops
+from support.platforms import ignores_pythonpath
 
 from backcare_tray.adapters.step_pictures import (
     COACH_SIZE,
@@ -259,6 +260,9 @@ def test_an_unwritable_cache_is_one_warning_and_no_exception(
     assert pictures.path(builtin("ball-squat"), 0, None, COACH_SIZE) is None
 
 
+@pytest.mark.skipif(
+    ignores_pythonpath(), reason="this embeddable CPython ignores PYTHONPATH (its ._pth file)"
+)
 def test_a_helper_without_pillow_is_said_with_its_own_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,8 +1,12 @@
 """A test's own user folders: XDG variables on Linux, the profile folders on Windows."""
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+
+from backcare_tray.paths import AppPaths, app_paths
 
 # platformdirs asks Windows for the known folders and reads these overrides before that;
 # the plain variables are what other code (and child processes) read.
@@ -44,3 +48,17 @@ def use_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     """Point every user folder of either platform under home, for this test."""
     for name, value in home_env(home).items():
         monkeypatch.setenv(name, value)
+
+
+def with_windows_basics(env: dict[str, str]) -> dict[str, str]:
+    """Return env plus what a Windows child process needs of ours to start (none elsewhere)."""
+    basics = ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "TEMP", "TMP", "COMSPEC", "PATHEXT")
+    return {**{name: os.environ[name] for name in basics if name in os.environ}, **env}
+
+
+def app_paths_in(env: Mapping[str, str]) -> AppPaths:
+    """Return the paths a process with these variables finds for its files."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        return app_paths()

@@ -1,6 +1,7 @@
 """Which tests need Linux: one marker and one module-level skip, each with its reason."""
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,3 +18,9 @@ def require_linux(reason: str) -> None:
     """Skip the whole calling module off Linux; call it before Linux-only imports."""
     if not LINUX:
         pytest.skip(f"Linux only: {reason}", allow_module_level=True)
+
+
+def ignores_pythonpath() -> bool:
+    """Return True for an embeddable CPython, whose ._pth file makes it ignore PYTHONPATH."""
+    version = f"{sys.version_info.major}{sys.version_info.minor}"
+    return Path(sys.executable).with_name(f"python{version}._pth").exists()
