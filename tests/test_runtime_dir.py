@@ -221,7 +221,8 @@ def test_racing_processes_name_the_winner_never_a_pid_from_before(tmp_path: Path
             for pid, words in said.items():
                 if pid != winners[0]:
                     assert words[-1] == f"{winners[0]})", (round_, said)
-            assert lock_holder(path) == str(winners[0])
+            if sys.platform != "win32":  # there it is None: Windows has no other folders to ask
+                assert lock_holder(path) == str(winners[0])
         finally:
             for racer in racers:
                 assert racer.stdin is not None
@@ -230,6 +231,7 @@ def test_racing_processes_name_the_winner_never_a_pid_from_before(tmp_path: Path
     assert lock_holder(path) is None
 
 
+@linux_only("removes a file that is held open, which Windows refuses to do")
 def test_a_lock_whose_file_was_removed_is_no_longer_intact(tmp_path: Path) -> None:
     """The daemon can tell that its lock file is gone (a wiped runtime folder) and take it anew."""
     lock = InstanceLock(tmp_path / "daemon.lock")
