@@ -485,6 +485,8 @@ def test_close_ends_the_window_and_reaps_it(tmp_path: Path) -> None:
     window = launcher(tmp_path, child)
     window.show(a_step())
     pid = window.describe()["pid"]
+    # A child still starting is ended by close() (under Wine python.exe takes longer to start).
+    wait_for(lambda: len(child.messages()) == 1, 10, "the child to read the step")
     window.close()
     assert process_state(pid) is None and child.lines()[-1] == "EOF"
     assert window.describe()["last_exit"] == 0
