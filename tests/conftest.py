@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from support import marking
 from support.desktop import Desktop, private_bus, virtual_desktop
+from support.homes import windows_home
+from support.platforms import WINDOWS
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +16,13 @@ def _desktop_marker_guard(request: pytest.FixtureRequest) -> Iterator[None]:
     marked = request.node.get_closest_marker("desktop") is not None
     with marking.running_test(request.node.nodeid, marked):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _windows_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows, give each test its own profile folders, so no test touches the user's."""
+    if WINDOWS:
+        windows_home(monkeypatch, tmp_path / "windows-user")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.platforms import linux_only
 from support.waiting import wait_for
 
 from backcare_tray import autostart
@@ -37,6 +38,10 @@ def unit_path(home: Path) -> Path:
     return home / ".config" / "systemd" / "user" / "backcare-tray.service"
 
 
+# The command line writes these on Linux only; on Windows it sets the Run value instead.
+xdg_only = linux_only("XDG autostart entries and systemd user units are Linux's starters")
+
+
 @pytest.mark.desktop
 def test_enable_status_disable_on_linux(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Enable writes valid desktop entries, idempotently; status and disable see them all."""
@@ -64,6 +69,7 @@ def test_enable_status_disable_on_linux(home: Path, capsys: pytest.CaptureFixtur
     assert not entry.exists() and not menu.exists()
 
 
+@xdg_only
 def test_systemd_starts_it_instead_of_the_xdg_entry(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -89,6 +95,7 @@ def test_systemd_starts_it_instead_of_the_xdg_entry(
     assert foreign.is_symlink()  # not ours
 
 
+@xdg_only
 def test_switching_ways_removes_the_other_starter(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -106,6 +113,7 @@ def test_switching_ways_removes_the_other_starter(
     assert menu_path(home).exists()  # a launcher in the menu starts nothing by itself
 
 
+@xdg_only
 def test_a_persons_own_entry_is_left_when_systemd_is_chosen(home: Path) -> None:
     """Only our own files are removed: an entry the person wrote stays beside the unit."""
     entry = entry_path(home)
@@ -151,6 +159,7 @@ def exec_argv(text: str) -> list[str]:
     return [word.replace("%%", "%") for word in argv]
 
 
+@linux_only("reads the entry back with GLib's parsers, from PyGObject")
 @pytest.mark.parametrize("command", HOSTILE_COMMANDS)
 def test_the_exec_key_quotes_as_the_desktop_entry_spec_asks(command: str) -> None:
     """Read back with GLib's parsers, Exec gives exactly the command and run."""
@@ -321,6 +330,7 @@ def test_systemd_analyze_verifies_the_unit(tmp_path: Path, folder: str) -> None:
         assert f"Command {program} is not executable" in check.stderr, check.stderr
 
 
+@xdg_only
 def test_disable_leaves_files_it_did_not_write(home: Path) -> None:
     """A desktop entry the person wrote is neither overwritten nor removed."""
     entry = home / ".config" / "autostart" / "backcare-tray.desktop"

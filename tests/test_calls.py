@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.platforms import linux_only
 from support.waiting import wait_for
 
 from backcare_tray.adapters.calls import CallSensor, camera_in_use, microphone_in_use
@@ -17,6 +18,7 @@ from backcare_tray.settings import Settings
 from backcare_tray.wording import status_line
 
 
+@linux_only("finds the camera's holders in /proc; the holder is a POSIX sh")
 def test_a_video_device_held_by_another_process_is_a_call(tmp_path: Path) -> None:
     """Another process with the device open: in use; once it closes it: not."""
     device = tmp_path / "video0"

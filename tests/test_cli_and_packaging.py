@@ -1,11 +1,14 @@
 """The command line's own answers, and what the wheel ships."""
 
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from support.homes import home_env
+from support.platforms import linux_only
 
 from backcare_tray import __version__
 from backcare_tray.cli import build_parser, daemon_options, main
@@ -77,6 +80,7 @@ def test_check_config_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "OK (5 stretches in the rotation)" in capsys.readouterr().out
 
 
+@linux_only("builds a wheel with pip and hatchling, which the Windows test Python has not")
 def test_wheel_ships_icons_library_and_example(tmp_path: Path) -> None:
     """A plain wheel of this version carries the art, stretches, example config and py.typed."""
     subprocess.run(
@@ -114,6 +118,7 @@ def test_installed_package_finds_its_files() -> None:
     assert shipped_path("config.example.toml").is_file()
 
 
+@linux_only("HOME names the home folder on POSIX; Windows has its profile folders")
 def test_without_home_it_says_so_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -169,14 +174,16 @@ def test_every_other_form_goes_to_the_full_parser(argv: list[str]) -> None:
 
 
 def test_the_daemons_start_does_not_load_argparse(tmp_path: Path) -> None:
-    """A daemon started plainly never imports argparse (it refuses early: no display)."""
+    """A daemon started plainly never imports argparse (it refuses early: its config is gone)."""
     script = (
         "import sys\n"
         "from backcare_tray.cli import main\n"
-        "code = main(['run'])\n"
+        f"code = main(['run', '--config', {str(tmp_path / 'missing.toml')!r}])\n"
         "print(code, 'argparse' in sys.modules)\n"
     )
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {**home_env(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    if "SYSTEMROOT" in os.environ:  # Windows' own libraries need it to load
+        env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from support.daemon import running_daemon
 from support.desktop import Desktop, command_path, user_env
+from support.homes import app_paths_in, home_env, with_windows_basics
 
 from backcare_tray.adapters.history import History
 from backcare_tray.cli import EXIT_CUT_SHORT
@@ -19,13 +20,14 @@ START_WALL = 1_780_000_000.0
 
 def home_with_history(home: Path, events: int) -> dict[str, str]:
     """Return a person's environment in home, with a log and a history of so many events."""
-    env = user_env(home, home / "runtime")
-    history = History(home / ".local/share/backcare-tray/history.sqlite3")
+    env = with_windows_basics({**user_env(home, home / "runtime"), **home_env(home)})
+    paths = app_paths_in(env)
+    history = History(paths.history)
     for number in range(events):
         history.record(Record("done", "calf-stretch", answered_by="cli"), START_WALL + 60 * number)
     history.close()
-    log = home / ".local/state/backcare-tray/log/backcare-tray.log"
-    log.parent.mkdir(parents=True)
+    log = paths.log
+    log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("".join(f"line {n}\n" for n in range(100)), encoding="utf-8")
     return env
 

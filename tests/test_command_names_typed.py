@@ -6,10 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.platforms import linux_only
 
 import backcare_tray
 
 PACKAGE = Path(backcare_tray.__file__).parent
+
+# mypy is a dev tool of the Linux side: the Windows test interpreter has none.
+pytestmark = linux_only("runs mypy, a dev tool the Windows test Python does not have")
 
 
 def mypy_on_copy(

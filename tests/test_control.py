@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from support.hostile import hostile_messages
+from support.platforms import linux_only
 from support.waiting import wait_for
 
 from backcare_tray.adapters.control import (
@@ -23,6 +24,9 @@ from backcare_tray.adapters.control import (
 )
 from backcare_tray.commands import Command
 from backcare_tray.daemon.inbox import Inbox, Request, Signal
+
+# Windows Python has no AF_UNIX: its daemon listens on a loopback port (test_adapters.py).
+unix_sockets = linux_only("speaks over AF_UNIX sockets, which Windows Python has not")
 
 
 @pytest.fixture
@@ -73,6 +77,7 @@ def test_the_hostile_messages_are_all_refused_by_the_parser() -> None:
             parse_request(message.split(b"\n", 1)[0])
 
 
+@unix_sockets
 def test_ten_thousand_hostile_messages_get_errors_and_the_channel_still_answers(
     endpoint: Endpoint, calls: list[Command]
 ) -> None:
@@ -84,6 +89,7 @@ def test_ten_thousand_hostile_messages_get_errors_and_the_channel_still_answers(
     assert send_request(endpoint, Command("status"), timeout=2) == {"ok": True, "command": "status"}
 
 
+@unix_sockets
 def test_silent_clients_do_not_hold_up_a_command(endpoint: Endpoint, calls: list[Command]) -> None:
     """Dozens of clients that connect and say nothing: a command is still answered at once."""
     silent = []
@@ -103,6 +109,7 @@ def test_silent_clients_do_not_hold_up_a_command(endpoint: Endpoint, calls: list
     assert calls == [Command("done")]
 
 
+@unix_sockets
 def test_past_the_limit_a_client_waits_its_turn_and_is_answered(
     endpoint: Endpoint, calls: list[Command]
 ) -> None:
@@ -124,6 +131,7 @@ def test_past_the_limit_a_client_waits_its_turn_and_is_answered(
     assert calls == [Command("status")]
 
 
+@unix_sockets
 def test_a_request_cut_short_by_a_closing_client_is_refused(endpoint: Endpoint) -> None:
     """Half a request and an early close: an error, not a command."""
     answer = raw_exchange(endpoint, b'{"command": "do')
@@ -156,6 +164,7 @@ def through_a_loop(tmp_path: Path) -> Iterator[tuple[Endpoint, list[Command]]]:
         thread.join(5)
 
 
+@unix_sockets
 def test_fifty_clients_at_once_are_all_answered(
     through_a_loop: tuple[Endpoint, list[Command]],
 ) -> None:
@@ -183,6 +192,7 @@ def test_fifty_clients_at_once_are_all_answered(
     assert len(applied) == 1000
 
 
+@unix_sockets
 def test_a_request_whose_asker_gave_up_while_it_waited_is_never_handled(tmp_path: Path) -> None:
     """Its deadline passes while it waits behind a slow one: busy, and never handed on."""
     release = threading.Event()
@@ -218,6 +228,7 @@ def test_a_request_whose_asker_gave_up_while_it_waited_is_never_handled(tmp_path
     assert handled == [Command("status")]
 
 
+@unix_sockets
 def test_a_deadline_already_past_is_answered_busy_and_a_bad_one_is_refused(
     endpoint: Endpoint, calls: list[Command]
 ) -> None:

@@ -1,6 +1,7 @@
 """The control client tells not running from busy from broken, and asks a busy daemon again."""
 
 import json
+import re
 import socket
 import threading
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.platforms import linux_only
 
 from backcare_tray.adapters.control import (
     ControlServer,
@@ -20,6 +22,9 @@ from backcare_tray.adapters.control import (
     send_request,
 )
 from backcare_tray.commands import Command, busy
+
+# Windows Python has no AF_UNIX: its daemon listens on a loopback port (test_adapters.py).
+unix_sockets = linux_only("speaks over AF_UNIX sockets, which Windows Python has not")
 
 
 class ScriptedServer:
@@ -66,6 +71,7 @@ def answering_busy_twice(unix: Endpoint) -> Iterator[ScriptedServer]:
     server.close()
 
 
+@unix_sockets
 def test_a_busy_daemon_is_asked_again_with_growing_pauses_and_the_same_deadline(
     unix: Endpoint, answering_busy_twice: ScriptedServer
 ) -> None:
@@ -80,6 +86,7 @@ def test_a_busy_daemon_is_asked_again_with_growing_pauses_and_the_same_deadline(
     assert first_pause >= 0.02 and second_pause >= 0.04
 
 
+@unix_sockets
 def test_a_daemon_busy_to_the_end_gives_its_busy_reply_within_the_timeout(unix: Endpoint) -> None:
     """Always busy: tried again and again, then its busy reply comes back within the timeout."""
     server = ScriptedServer(unix.path, [busy()])
@@ -93,6 +100,7 @@ def test_a_daemon_busy_to_the_end_gives_its_busy_reply_within_the_timeout(unix: 
     assert len(server.requests) > 3 and took < 2
 
 
+@unix_sockets
 def test_nothing_there_and_a_stale_socket_are_not_running(unix: Endpoint) -> None:
     """No file, or a socket file nobody listens on: NotRunning, at once."""
     with pytest.raises(NotRunning):
@@ -104,6 +112,7 @@ def test_nothing_there_and_a_stale_socket_are_not_running(unix: Endpoint) -> Non
         send_request(unix, Command("status"), timeout=2)
 
 
+@unix_sockets
 def test_a_daemon_that_takes_the_request_and_never_answers_is_no_answer(unix: Endpoint) -> None:
     """Listening but stuck (stopped, say): NoAnswer once the timeout is up, not NotRunning."""
     stuck = socket.socket(socket.AF_UNIX)
@@ -119,6 +128,7 @@ def test_a_daemon_that_takes_the_request_and_never_answers_is_no_answer(unix: En
         stuck.close()
 
 
+@unix_sockets
 def test_a_full_queue_of_new_connections_is_no_answer(unix: Endpoint) -> None:
     """The listen queue stays full: tried until the timeout, then NoAnswer."""
     full = socket.socket(socket.AF_UNIX)
@@ -144,6 +154,7 @@ def test_a_full_queue_of_new_connections_is_no_answer(unix: Endpoint) -> None:
 
 
 @pytest.mark.parametrize("thing", ["folder", "file"])
+@unix_sockets
 def test_something_else_at_the_socket_path_is_unreachable(unix: Endpoint, thing: str) -> None:
     """A folder or a plain file where the socket should be: said so, not 'not running'."""
     if thing == "folder":
@@ -151,10 +162,11 @@ def test_something_else_at_the_socket_path_is_unreachable(unix: Endpoint, thing:
     else:
         unix.path.write_text("")
     expected = "it is a folder" if thing == "folder" else "it is not a socket"
-    with pytest.raises(Unreachable, match=f"cannot connect to {unix.path}: {expected}"):
+    with pytest.raises(Unreachable, match=re.escape(f"cannot connect to {unix.path}: {expected}")):
         send_request(unix, Command("status"), timeout=2)
 
 
+@unix_sockets
 def test_a_socket_path_too_long_is_unreachable_and_cannot_be_listened_on(tmp_path: Path) -> None:
     """Past the Unix socket path limit: one line saying so, on both sides."""
     deep = tmp_path / ("x" * 60) / ("y" * 60)

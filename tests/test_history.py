@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.homes import use_home
+from support.platforms import linux_only
 
 from backcare_tray.adapters.history import (
     SCHEMA_VERSION,
@@ -18,6 +20,7 @@ from backcare_tray.adapters.history import (
 )
 from backcare_tray.cli import main
 from backcare_tray.engine import Record, RecordKind
+from backcare_tray.paths import app_paths
 from backcare_tray.report import DayCounts
 
 
@@ -155,9 +158,8 @@ def test_history_command_prints_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """backcare-tray history --csv reads the file directly, daemon or not."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    path = tmp_path / "backcare-tray" / "history.sqlite3"
-    history = History(path)
+    use_home(monkeypatch, tmp_path)
+    history = History(app_paths().history)
     history.record(Record("done", "hip-flexor-stretch", answered_by="cli"), wall=1_795_000_000.0)
     history.close()
     assert main(["history", "--csv"]) == 0
@@ -167,6 +169,7 @@ def test_history_command_prints_csv(
     assert lines[1].endswith(",done,hip-flexor-stretch,,cli")
 
 
+@linux_only("time.tzset, which changes the local zone in the process, is POSIX only")
 def test_history_csv_over_a_dst_week(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -19,11 +18,13 @@ import pytest
 from support.daemon import QUICK_CONFIG, running_daemon
 from support.desktop import Desktop, command_path, user_env
 from support.mounts import MountSpace, fill, mount_space
+from support.platforms import require_linux
 from support.waiting import wait_for
 
 from backcare_tray.adapters.history import read_events
 
 pytestmark = pytest.mark.desktop
+require_linux("private mount namespaces (unshare), tmpfs and bind mounts, as root")
 
 SAVED_AGAIN = 60  # s: the planned tries come 10, 20, 40 s after the first failure
 
@@ -344,6 +345,8 @@ def test_a_history_its_owner_may_not_read_waits_and_is_never_set_aside() -> None
         path.parent.mkdir()
         subprocess.run([sys.executable, "-c", WRITER, str(path), "clean"], check=True)
         for place in (folder, path.parent, path):
+            import pwd  # POSIX only, as is this whole module
+
             os.chown(place, pwd.getpwnam("nobody").pw_uid, pwd.getpwnam("nobody").pw_gid)
         path.chmod(0)
         nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]

@@ -304,7 +304,8 @@ def test_notify_call_with_and_without_buttons() -> None:
     app, replaces, icon, title, body, actions, hints, timeout = notify_args(
         notice, with_actions=True
     )
-    assert (app, replaces, icon, title) == ("backcare-tray", 7, "/icons/b.png", notice.title)
+    expected = ("backcare-tray", 7, str(Path("/icons/b.png")), notice.title)
+    assert (app, replaces, icon, title) == expected
     keys_and_labels = ["default", "Start", "snooze", "Snooze 10 min"]
     assert actions == [*keys_and_labels, "done", "Done", "skip", "Skip"]
     assert body == notice.body and timeout == SETTINGS.notification_timeout * 1000

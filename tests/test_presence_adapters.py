@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from support.desktop import Desktop
+from support.platforms import linux_only
 
 from backcare_tray.adapters.clocks import SleepMeter
 
@@ -35,6 +36,7 @@ def test_sleep_meter_sees_suspend_and_ignores_noise() -> None:
     assert meter.slept() == 0.0  # noise
 
 
+@linux_only("compares with time.clock_gettime(CLOCK_BOOTTIME), which Windows has not")
 def test_linux_clocks_are_boottime_over_monotonic() -> None:
     """On Linux awake time is the monotonic clock and total time is boot time, never the wall."""
     import time

@@ -8,6 +8,7 @@ from contextlib import suppress
 from typing import Any
 
 import pytest
+from support.platforms import require_linux
 
 from backcare_tray.commands import Command, busy
 from backcare_tray.daemon import inbox as inbox_module
@@ -19,6 +20,9 @@ from backcare_tray.daemon.inbox import (
     Stage,
     hold_process_signals,
 )
+
+# Before the tables below, which name SIGQUIT, SIGHUP and the other POSIX signals.
+require_linux("the process signals (SIGQUIT, SIGHUP, SIGUSR1, ...) are POSIX's")
 
 
 @pytest.fixture

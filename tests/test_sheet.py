@@ -1,14 +1,17 @@
 """The printable sheet, and `show` telling where the pictures are."""
 
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from support.homes import use_home
 
 from backcare_tray.art import AMBER, Colour
 from backcare_tray.cli import main
 from backcare_tray.exercises import Exercise, builtin_exercises
 from backcare_tray.figure import TEAL
+from backcare_tray.paths import app_paths
 from backcare_tray.sheet import PAGE, wrap, write_sheet
 
 MAGENTA: Colour = (230, 0, 200, 255)
@@ -35,8 +38,7 @@ def count(image: Image.Image, colour: Colour) -> int:
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A config file, with the state and cache folders inside tmp_path."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    use_home(monkeypatch, tmp_path / "home")
     path = tmp_path / "config.toml"
     path.write_text('[rotation]\nexercises = ["calf-stretch", "ball-squat"]\n')
     return path
@@ -101,7 +103,7 @@ def test_an_unwritable_destination_raises_naming_the_file(tmp_path: Path) -> Non
     """A folder where the file should go, or a file where its folder should be: OSError."""
     (tmp_path / "a-file").write_text("not a folder")
     for destination in (tmp_path, tmp_path / "a-file" / "sheet.png"):
-        with pytest.raises(OSError, match=f"cannot write the sheet to {destination}"):
+        with pytest.raises(OSError, match=re.escape(f"cannot write the sheet to {destination}")):
             write_sheet(builtin("ball-squat"), destination)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
@@ -138,7 +140,7 @@ def test_show_lists_each_steps_picture_file(
     lines = capsys.readouterr().out.splitlines()
     assert lines[7] == f"Careful: {calf.safety}"  # the usual lines come first, unchanged
     assert lines[8] == "Pictures (left leg):"
-    cache = tmp_path / "cache" / "backcare-tray" / "step-pictures"
+    cache = app_paths().cache / "step-pictures"
     for number, line in enumerate(lines[9:], 1):
         shown, _, path = line.partition(". ")
         assert shown == str(number) and path.endswith(f"calf-stretch-{number}-left-384.png")
@@ -165,4 +167,4 @@ def test_show_lists_a_stretchs_own_picture_files(
     assert main(["show", "own", "--config", str(config)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-3:] == ["Pictures:", f"1. {tmp_path / 'up.png'}", f"2. {tmp_path / 'down.png'}"]
-    assert not (tmp_path / "cache").exists()  # nothing drawn for it
+    assert not app_paths().cache.exists()  # nothing drawn for it

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from support.platforms import linux_only
 from support.pulse import LOUD, RATE, PulseSink, Recording, pulse_sink
 from support.waiting import wait_for
 
@@ -126,7 +127,9 @@ def player(
     """Return a player on this platform that finds only these programs, and its spawner."""
     spawn = spawner or Spawner()
     if prepared:  # as the daemon's prepare() leaves the cache
-        shutil.copytree(made_chimes(), tmp_path / "sounds", dirs_exist_ok=True)
+        shutil.copytree(
+            made_chimes(), tmp_path / "sounds", dirs_exist_ok=True, copy_function=shutil.copyfile
+        )
     return SoundPlayer(tmp_path / "sounds", platform, which_of(*names), spawn), spawn
 
 
@@ -346,7 +349,8 @@ def test_windows_chimes_play_through_winsound_and_a_new_cue_stops_them(tmp_path:
     """The file goes to winsound (it plays asynchronously), then None to stop it."""
     played: list[str | None] = []
     spawner = Spawner()
-    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
+    # as prepare() leaves it (copyfile: Wine has no CopyFile2, which copy2 calls)
+    shutil.copytree(made_chimes(), tmp_path / "sounds", copy_function=shutil.copyfile)
     sound = SoundPlayer(tmp_path / "sounds", "win32", which_of(), spawner, played.append)
     sound.play(HOLD, "chime", 80)
     sound.play(Cue("release", ""), "chime", 80)
@@ -476,6 +480,7 @@ def fake_player(tmp_path: Path, name: str, body: str) -> Path:
     return folder
 
 
+@linux_only("players run by their #! line in a session of their own (os.getsid, SIGTERM)")
 def test_real_players_are_cut_and_reaped_leaving_no_zombie(tmp_path: Path) -> None:
     """Real child processes, in their own session: the cut one is ended, stop() reaps all."""
     folder = fake_player(tmp_path, "paplay", "time.sleep(60)")
@@ -491,7 +496,8 @@ def test_real_players_are_cut_and_reaped_leaving_no_zombie(tmp_path: Path) -> No
     def which(name: str) -> str | None:
         return shutil.which(name, path=str(folder))
 
-    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
+    # as prepare() leaves it (copyfile: Wine has no CopyFile2, which copy2 calls)
+    shutil.copytree(made_chimes(), tmp_path / "sounds", copy_function=shutil.copyfile)
     sound = SoundPlayer(tmp_path / "sounds", "linux", which, spawn)
     sound.play(HOLD, "chime", 60)
     (first,) = started
@@ -585,7 +591,8 @@ def test_chimes_reach_the_sound_server_within_0_3_s(
     sink: PulseSink, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each cue's chime is heard on the output soon after play(), one after the other."""
-    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
+    # as prepare() leaves it (copyfile: Wine has no CopyFile2, which copy2 calls)
+    shutil.copytree(made_chimes(), tmp_path / "sounds", copy_function=shutil.copyfile)
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("paplay"))
     latencies = {}
     try:
@@ -605,7 +612,8 @@ def test_chimes_reach_the_sound_server_within_0_3_s(
 @pytest.mark.desktop
 def test_mode_off_stays_silent(sink: PulseSink, tmp_path: Path) -> None:
     """Mode off plays nothing: a second of silence on the output after each cue."""
-    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
+    # as prepare() leaves it (copyfile: Wine has no CopyFile2, which copy2 calls)
+    shutil.copytree(made_chimes(), tmp_path / "sounds", copy_function=shutil.copyfile)
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("paplay", "espeak-ng"))
     sink.wait_for_quiet()
     called = time.monotonic()
@@ -624,7 +632,8 @@ def test_a_spoken_cue_reaches_the_sound_server_within_0_3_s(
 ) -> None:
     """espeak-ng speaks the words into the output (no chime player here to mistake it for)."""
     require_espeak()
-    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
+    # as prepare() leaves it (copyfile: Wine has no CopyFile2, which copy2 calls)
+    shutil.copytree(made_chimes(), tmp_path / "sounds", copy_function=shutil.copyfile)
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("espeak-ng"))
     latencies = []
     try:
@@ -645,7 +654,8 @@ def test_a_spoken_cue_reaches_the_sound_server_within_0_3_s(
 def test_a_second_cue_cuts_a_long_first_one(sink: PulseSink, tmp_path: Path) -> None:
     """A long sentence is cut by the next cue's chime: silence after the chime, not more words."""
     require_espeak()
-    shutil.copytree(made_chimes(), tmp_path / "sounds")  # as prepare() leaves it
+    # as prepare() leaves it (copyfile: Wine has no CopyFile2, which copy2 calls)
+    shutil.copytree(made_chimes(), tmp_path / "sounds", copy_function=shutil.copyfile)
     sound = SoundPlayer(tmp_path / "sounds", which=pulse_players("paplay", "espeak-ng"))
     try:
         sink.wait_for_quiet()

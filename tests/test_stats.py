@@ -5,10 +5,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.homes import use_home
 
 from backcare_tray.adapters.history import History
 from backcare_tray.cli import main
 from backcare_tray.engine import Record
+from backcare_tray.paths import app_paths
 from backcare_tray.stats import HistoryEntry, compute_stats
 
 
@@ -94,9 +96,8 @@ def test_streaks() -> None:
 
 def user_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> History:
     """Point the user dirs at tmp_path and return the history the commands will read."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return History(tmp_path / "data" / "backcare-tray" / "history.sqlite3")
+    use_home(monkeypatch, tmp_path)
+    return History(app_paths().history)
 
 
 def test_stats_command_json_and_csv(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import IcoImagePlugin, Image, ImageChops
+from support.platforms import ignores_pythonpath
 
 from backcare_tray.adapters.step_pictures import (
     COACH_SIZE,
@@ -216,7 +217,7 @@ def test_a_missing_drawn_file_gives_none(tmp_path: Path, drawn: StepPictures) ->
     fresh = StepPictures(tmp_path / "step-pictures")
     assert fresh.path(calf, 0, 0, COACH_SIZE) is None
     assert not fresh.folder.exists()
-    shutil.copytree(drawn.folder, fresh.folder)
+    shutil.copytree(drawn.folder, fresh.folder, copy_function=shutil.copyfile)
     gone = fresh.folder / StepPicture("calf-stretch", 1, 1, COACH_SIZE).file_name
     gone.unlink()
     assert fresh.path(calf, 1, 1, COACH_SIZE) is None
@@ -230,7 +231,9 @@ def test_folders_of_older_drawing_code_are_removed_and_others_kept(
 ) -> None:
     """prepare() removes earlier fingerprints' folders, not other folders or files."""
     root = tmp_path / "step-pictures"
-    shutil.copytree(drawn.folder, root / drawn.fingerprint)  # all drawn: no helper runs
+    shutil.copytree(
+        drawn.folder, root / drawn.fingerprint, copy_function=shutil.copyfile
+    )  # all drawn: no helper runs
     (root / "0badc0de").mkdir()
     (root / "0badc0de" / "old.png").write_bytes(b"old")
     (root / "notes").mkdir()
@@ -257,6 +260,9 @@ def test_an_unwritable_cache_is_one_warning_and_no_exception(
     assert pictures.path(builtin("ball-squat"), 0, None, COACH_SIZE) is None
 
 
+@pytest.mark.skipif(
+    ignores_pythonpath(), reason="this embeddable CPython ignores PYTHONPATH (its ._pth file)"
+)
 def test_a_helper_without_pillow_is_said_with_its_own_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 from jeepney import DBusAddress, new_method_call
 from PIL import Image
 from support.daemon import running_daemon, write_config
+from support.platforms import linux_only
 from support.sni_client import SniClient
 from support.waiting import wait_for
 from support.wayland import WaylandDesktop, sway_desktop
@@ -38,6 +39,7 @@ def test_the_wayland_probe_hears_idle_and_input(sway: WaylandDesktop) -> None:
     wait_for(lambda: probe.idle_seconds() == 0.0, 10, "the compositor to say resumed")
 
 
+@linux_only("a Wayland socket is AF_UNIX, which Windows Python has not")
 def test_outside_wayland_the_probe_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,6 +162,7 @@ class StandInCompositor:
         self._server.close()
 
 
+@linux_only("a Wayland socket is AF_UNIX, which Windows Python has not")
 @pytest.mark.parametrize(("version", "opcode"), [(1, 1), (2, 2)])
 def test_ext_idle_notify_is_asked_for_input_idle_where_offered(
     tmp_path: Path, version: int, opcode: int

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.desktop import start_xvfb, stop_processes
+from support.platforms import linux_only
 
 from backcare_tray.adapters.x11_wire import (
     DisplayAddress,
@@ -129,6 +130,7 @@ def _free_display_number() -> int:
     )
 
 
+@linux_only("the X server's local socket is AF_UNIX, which Windows Python has not")
 def test_no_server_is_a_clear_error() -> None:
     """A display nobody serves fails with the socket it tried."""
     free = _free_display_number()

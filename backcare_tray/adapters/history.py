@@ -182,6 +182,19 @@ def _reserve(kept: Path, suffixes: tuple[str, ...]) -> bool:
     return True
 
 
+def _close_keeping_companions(connection: sqlite3.Connection, path: Path) -> None:
+    """Close a damaged database's connection, putting back the WAL files closing removed."""
+    kept = {}
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            kept[suffix] = Path(f"{path}{suffix}").read_bytes()
+    connection.close()
+    for suffix, data in kept.items():
+        companion = Path(f"{path}{suffix}")
+        if not companion.exists():
+            companion.write_bytes(data)
+
+
 def set_aside(path: Path, stamp: str) -> Path:
     """Move a damaged database and its WAL files to a name never used; return it (or OSError)."""
     suffixes = tuple(s for s in ("", "-wal", "-shm") if Path(f"{path}{s}").exists())
@@ -303,8 +316,10 @@ class History:
         self, damaged: sqlite3.Connection, error: sqlite3.Error
     ) -> sqlite3.Connection | None:
         """Set a damaged file aside with its WAL files and return a new one's connection."""
+        if os.name == "nt":  # Windows renames no open file: close it, its WAL files kept
+            _close_keeping_companions(damaged, self.path)
         try:
-            # Moved while SQLite still holds them: closing would delete the WAL files.
+            # Elsewhere moved while SQLite still holds them: closing would delete the WAL files.
             kept = set_aside(self.path, time.strftime("%Y%m%d-%H%M%S"))
         except OSError as moving:
             self._cannot_write(f"{error}, and it cannot be moved aside: {moving}")

@@ -29,6 +29,22 @@ log = logging.getLogger(__name__)
 FORMAT = 2  # 1: one record for every mode (still read)
 
 
+# Windows refuses to replace a file another process has open (a reader of the state, a
+# virus scanner): such a hold is short, so the move is tried again for up to a second.
+REPLACE_RETRIES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4)
+
+
+def _replace(temp: str, path: Path) -> None:
+    """Move temp onto path, waiting out a reader that holds path open on Windows."""
+    for pause in REPLACE_RETRIES if os.name == "nt" else ():
+        try:
+            os.replace(temp, path)
+            return
+        except PermissionError:
+            time.sleep(pause)
+    os.replace(temp, path)
+
+
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Replace path with content so that a crash leaves either the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +55,7 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        _replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -1,5 +1,6 @@
 """The backcare-tray command: run the daemon, or talk to the running one."""
 
+import errno
 import json
 import os
 import sys
@@ -80,9 +81,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout.flush()
     except NoHome as error:
         return fail(str(error), EXIT_USAGE)
-    except BrokenPipeError:  # `backcare-tray history | head -1`: the reader has had enough
+    except OSError as error:  # `backcare-tray history | head -1`: the reader has had enough
+        if not _reader_gone(error):
+            raise
         _discard_output()
         return EXIT_CUT_SHORT
+
+
+def _reader_gone(error: OSError) -> bool:
+    """Return True when a write failed because the output's reader has closed its end."""
+    # Windows reports a pipe closed by its reader as EINVAL (its ERROR_NO_DATA), not EPIPE.
+    return isinstance(error, BrokenPipeError) or (os.name == "nt" and error.errno == errno.EINVAL)
 
 
 def _discard_output() -> None:

@@ -1,4 +1,4 @@
-"""A stand-in for plyer's Windows notification module, put where plyer loads its Linux one.
+"""A stand-in for plyer's Windows notification module, put where plyer loads this platform's.
 
 Like plyer 2.1's win32 backend (`plyer/platforms/win/notification.py`), `_notify` starts a
 thread of its own with `Thread(target=balloon_tip, kwargs=...)` and returns at once. Like
@@ -18,10 +18,12 @@ from types import ModuleType
 from typing import Any
 
 from plyer.facades import Notification
+from plyer.utils import platform
 
 __all__ = ["NAME", "SHOWN", "BalloonNotification", "balloon_tip", "install", "instance"]
 
-NAME = "plyer.platforms.linux.notification"  # the module plyer's proxy imports on Linux
+# The module plyer's proxy imports here: its Linux one, or on Windows the real balloon's.
+NAME = f"plyer.platforms.{platform}.notification"
 LATE = ".late.ico"  # an icon ending so fails only after LATE_AFTER seconds
 LATE_AFTER = 1.0
 SHOWN: list[dict[str, Any]] = []  # each balloon shown: its fields and its thread's daemon flag
@@ -61,7 +63,7 @@ def instance() -> BalloonNotification:
 
 
 def install() -> ModuleType:
-    """Load this file as plyer's Linux notification module and put it in sys.modules."""
+    """Load this file as plyer's notification module here and put it in sys.modules."""
     spec = importlib.util.spec_from_file_location(NAME, __file__)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
