@@ -40,7 +40,8 @@ check: $(BIN)/python
 
 # Installs the package itself (not editable), so the tests use what a user would get;
 # BACKCARE_TRAY_EXPECT_INSTALLED=1 makes the suite prove it imports that installed copy.
-# The Windows Python under Wine is prepared first: tests/test_wine_desktop.py drives it.
+# The Windows Python under Wine is prepared first: tests/test_wine_desktop.py drives it;
+# last, the suite's non-desktop tests run again in that Windows Python.
 test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/pip install -q '.[test]'
 	$(BARE)/bin/pip install -q .
@@ -49,6 +50,7 @@ test: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backcare_tray tests benchmarks
 	BACKCARE_TRAY_EXPECT_INSTALLED=1 $(BIN)/pytest
+	$(BIN)/python scripts/windows-python test
 
 # Windows Python under Wine (.windows/: a prefix made once, the pinned embeddable CPython,
 # win_amd64 wheels and this package's wheel, reinstalled each time).

@@ -37,6 +37,7 @@ from backcare_tray.adapters.coach import (
     coach_report,
     end_message,
     step_message,
+    tk_install_hint,
 )
 from backcare_tray.coach.model import (
     End,
@@ -537,7 +538,7 @@ def test_without_tkinter_the_window_exits_3_with_one_line(tmp_path: Path) -> Non
         [sys.executable, "-P", "-c", script], capture_output=True, text=True, timeout=30
     )
     assert done.returncode == UNAVAILABLE
-    assert done.stderr == "coach window: Tk is not available (install python3-tk)\n"
+    assert done.stderr == f"coach window: Tk is not available ({tk_install_hint()})\n"
 
 
 def test_the_launcher_and_the_coach_package_do_not_load_tkinter() -> None:

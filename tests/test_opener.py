@@ -7,9 +7,10 @@ from backcare_tray.adapters.opener import open_command, windows_fallback
 
 def test_each_platform_has_its_opener() -> None:
     """Linux uses xdg-open, macOS open, Windows its file associations (os.startfile)."""
-    assert open_command("linux", Path("/x.toml")) == ["xdg-open", "/x.toml"]
-    assert open_command("darwin", Path("/x.toml")) == ["open", "/x.toml"]
-    assert open_command("win32", Path("/x.toml")) is None
+    config = Path("/x.toml")
+    assert open_command("linux", config) == ["xdg-open", str(config)]
+    assert open_command("darwin", config) == ["open", str(config)]
+    assert open_command("win32", config) is None
 
 
 def test_windows_opens_text_in_notepad_when_no_program_is_associated() -> None:

@@ -9,10 +9,11 @@ extension of the tests' own says where the shell draws a text (a menu item, a ba
 so the clicks land on the real thing; nothing else in the shell is changed.
 """
 
+from __future__ import annotations  # pwd's types in the hints: Windows collects this file too
+
 import importlib.metadata
 import json
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -34,6 +35,9 @@ from support.dbus_service import ExportedService
 from support.desktop import Desktop, bus_has, command_path, stop_processes, stop_session
 from support.marking import require_desktop_marker
 from support.waiting import wait_for
+
+if sys.platform != "win32":  # the shell runs as a user of its own, found by name
+    import pwd
 
 TOOLS = ("gnome-shell", "gjs", "gsettings", "dbus-run-session", "dbus-daemon", "runuser", "setpriv")
 USER = "backcare-gnome"  # made when the tests run as root, and left for the next run
