@@ -2,6 +2,8 @@
 
 import json
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,11 +12,15 @@ import pytest
 from support.screen import Shot
 from support.waiting import wait_for
 from support.wine import (
+    CHECKOUT,
+    PYTHON,
     TRAY_BOX,
+    WINE,
     WineDesktop,
     menu_row,
     menu_window,
     windows_of,
+    windows_path,
     wine_daemon,
     wine_desktop,
 )
@@ -243,3 +249,47 @@ def test_doctor_names_the_windows_parts(wine: WineDesktop) -> None:
     # the embeddable Python has no Tk: the hint is the Windows one, not a Debian package
     tk = next(line for line in lines if line.startswith("tkinter:"))
     assert "python.org" in tk and "python3-tk" not in tk, tk
+
+
+def test_a_windows_users_pip_install_gives_a_working_command(
+    wine: WineDesktop, tmp_path: Path
+) -> None:
+    """Windows' own pip installs the wheel with backcare-tray.exe, which starts the daemon."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(CHECKOUT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = wheels.glob("backcare_tray-*.whl")
+    # Building from source under Wine stops at CopyFile2, which Wine 8 lacks: the wheel is
+    # built here, and installed there as `py -m pip install backcare_tray-....whl` does.
+    # the same wheel as prepare's, reinstalled by Windows' pip, which writes the launcher
+    installed = wine.python(
+        "-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index",
+        "--no-warn-script-location", windows_path(wheel), timeout=300,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    launcher = PYTHON.parent / "Scripts" / "backcare-tray.exe"
+    assert launcher.exists(), installed.stdout
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(WINE), str(launcher), *args],
+            env=wine.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert command("--version").stdout.startswith("backcare-tray ")
+    assert command("status").returncode == 3
+    with wine_daemon(wine, write_config(wine, "45m")):
+        answered = command("status", "--json")
+        assert answered.returncode == 0, answered.stdout + answered.stderr
+        assert json.loads(answered.stdout)["state"] == "working"
