@@ -15,7 +15,6 @@ from support.wine import (
     CHECKOUT,
     PYTHON,
     TRAY_BOX,
-    WINE,
     WineDesktop,
     menu_row,
     menu_window,
@@ -276,20 +275,9 @@ def test_a_windows_users_pip_install_gives_a_working_command(
     launcher = PYTHON.parent / "Scripts" / "backcare-tray.exe"
     assert launcher.exists(), installed.stdout
 
-    def command(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(WINE), str(launcher), *args],
-            env=wine.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-
-    assert command("--version").stdout.startswith("backcare-tray ")
-    assert command("status").returncode == 3
+    assert wine.program(launcher, "--version").stdout.startswith("backcare-tray ")
+    assert wine.program(launcher, "status").returncode == 3
     with wine_daemon(wine, write_config(wine, "45m")):
-        answered = command("status", "--json")
+        answered = wine.program(launcher, "status", "--json")
         assert answered.returncode == 0, answered.stdout + answered.stderr
         assert json.loads(answered.stdout)["state"] == "working"

@@ -67,8 +67,14 @@ class WineDesktop:
 
     def python(self, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         """Run Windows Python with args and return what it did (its streams are pipes)."""
+        return self.program(PYTHON, *args, timeout=timeout)
+
+    def program(
+        self, exe: Path, *args: str, timeout: float = 60.0
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a Windows program with args under Wine and return what it did."""
         return subprocess.run(
-            [str(WINE), str(PYTHON), *args],
+            [str(WINE), str(exe), *args],
             env=self.env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
