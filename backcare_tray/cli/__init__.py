@@ -90,8 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _reader_gone(error: OSError) -> bool:
     """Return True when a write failed because the output's reader has closed its end."""
-    # Windows reports a pipe closed by its reader as EINVAL (its ERROR_NO_DATA), not EPIPE.
-    return isinstance(error, BrokenPipeError) or (os.name == "nt" and error.errno == errno.EINVAL)
+    # Windows reports a pipe closed by its reader as EINVAL (its ERROR_NO_DATA), not EPIPE;
+    # an EINVAL that names a file (a path Windows refuses) is no closed pipe.
+    closed_on_windows = os.name == "nt" and error.errno == errno.EINVAL and error.filename is None
+    return isinstance(error, BrokenPipeError) or closed_on_windows
 
 
 def _discard_output() -> None:

@@ -146,12 +146,17 @@ class PlyerNotifier:
         ).start()
         timeout = self._timeouts[0]
         del self._timeouts[:-1]  # every later call gets the usual timeout
+        first = False
         if not attempt.over.wait(timeout + SETTLE):
             with self._lock:
                 attempt.gave_up = not attempt.over.is_set()
-        if attempt.gave_up:  # the call goes on: _deliver says what came of it
-            self._report(TimeoutError(f"plyer did not return within {timeout:g} s"))
-            return False
+                if attempt.gave_up:  # marked failing before _deliver can hear of a late return
+                    first = self._mark_failing(
+                        TimeoutError(f"plyer did not return within {timeout:g} s")
+                    )
+            if attempt.gave_up:  # the call goes on: _deliver says what came of it
+                self._log_failure(first)
+                return False
         if attempt.error is not None:
             self._report(attempt.error)
             return False
@@ -191,9 +196,18 @@ class PlyerNotifier:
     def _report(self, error: Exception) -> None:
         """Note a failure; log the first of an outage at ERROR with its cause."""
         with self._lock:
-            first = not self._failing
-            self._failing = True
-            self._problem = f"{type(error).__name__}: {error}"
+            first = self._mark_failing(error)
+        self._log_failure(first)
+
+    def _mark_failing(self, error: Exception) -> bool:
+        """Note a failure (the lock held); return whether it starts an outage."""
+        first = not self._failing
+        self._failing = True
+        self._problem = f"{type(error).__name__}: {error}"
+        return first
+
+    def _log_failure(self, first: bool) -> None:
+        """Log the first failure of an outage at ERROR, later ones at DEBUG."""
         if first:
             log.error(
                 "Notifications are not working (%s); the tray icon still shows when a "
