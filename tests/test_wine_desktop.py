@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.daemon import QUICK_CONFIG
 from support.screen import Shot
 from support.waiting import wait_for
 from support.wine import (
@@ -25,18 +26,11 @@ from support.wine import (
 )
 
 from backcare_tray.art import DISC
+from backcare_tray.figure import TEAL as FIGURE_TEAL
 
 pytestmark = pytest.mark.desktop
 
-CONFIG = """\
-[schedule]
-sitting_interval = "{interval}"
-remind_every = "0s"
-
-[notifications]
-timeout = "{timeout}"
-"""
-TEAL = (38, 132, 140)  # the base art's disc (icons/backcare.png), the icon while working
+TEAL = FIGURE_TEAL[:3]  # the base art's disc, the icon while working
 ORANGE = DISC["due"][:3]
 RUN_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run"
 
@@ -48,10 +42,10 @@ def wine(tmp_path: Path) -> Iterator[WineDesktop]:
         yield desktop
 
 
-def write_config(desktop: WineDesktop, interval: str, timeout: str = "30s") -> Path:
-    """Write a config with this sitting interval and balloon timeout."""
+def write_config(desktop: WineDesktop, interval: str) -> Path:
+    """Write the suite's quick config (30 s balloons) with this sitting interval."""
     path = desktop.tmp / "config.toml"
-    path.write_text(CONFIG.format(interval=interval, timeout=timeout), encoding="utf-8")
+    path.write_text(QUICK_CONFIG.format(interval=interval), encoding="utf-8")
     return path
 
 
@@ -141,7 +135,7 @@ def test_quit_within_two_seconds_after_a_balloon_with_the_state_saved(
     wine: WineDesktop,
 ) -> None:
     """After a balloon (whose thread sleeps out its timeout) quit ends the daemon at once."""
-    with wine_daemon(wine, write_config(wine, "3s", timeout="30s")) as daemon:
+    with wine_daemon(wine, write_config(wine, "3s")) as daemon:
         wait_for(lambda: wine.balloons(), 40, "the balloon")
         assert wine.cli("snooze", "5m").returncode == 0
         asked = time.monotonic()
