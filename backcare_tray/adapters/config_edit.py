@@ -1,0 +1,128 @@
+"""Change the user's config file as a person would: comments and layout kept, written atomically."""
+
+# tomlkit reads a TOML file into a document that writes itself back byte for byte, so a value
+# set here changes only its own line: the person's comments, order, spacing and keys we do not
+# know all stay. Only the window's process and the command line import this (not the daemon).
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table as TomlTable
+
+from backcare_tray.adapters.state_file import write_atomically
+from backcare_tray.config_file import ConfigError, example_config_text
+from backcare_tray.settings_schema import SCHEMA, Setting, TomlValue
+
+__all__ = [
+    "BACKUP_SUFFIX",
+    "ConfigChanged",
+    "ConfigDraft",
+    "backup_path",
+    "read_draft",
+    "save_draft",
+]
+
+BACKUP_SUFFIX = ".bak"  # config.toml.bak: the file as it was before the last save
+
+
+class ConfigChanged(Exception):
+    """The file changed on disk since it was read: saving would lose that change."""
+
+
+def backup_path(path: Path) -> Path:
+    """Return where the previous version of a config file is kept."""
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def _plain(value: Any) -> Any:
+    """Return a tomlkit item as plain Python values (str, int, bool, list, dict)."""
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+@dataclass
+class ConfigDraft:
+    """A config file being edited: the text it was read from, and its document to change."""
+
+    path: Path
+    original: str  # the file's text when read ("" when there was no file)
+    document: tomlkit.TOMLDocument
+    existed: bool
+
+    def value(self, setting: Setting) -> TomlValue | None:
+        """Return the value the file gives a setting, None when the file does not set it."""
+        section = self.document.get(setting.section)
+        if not isinstance(section, Mapping) or setting.key not in section:
+            return None
+        value: TomlValue = _plain(section[setting.key])
+        return value
+
+    def values(self) -> dict[str, object]:
+        """Return every setting the file sets, by dotted name, as plain values."""
+        found: dict[str, object] = {}
+        for setting in SCHEMA:
+            value = self.value(setting)
+            if value is not None:
+                found[setting.name] = value
+        return found
+
+    def set(self, setting: Setting, value: TomlValue) -> None:
+        """Set a setting's value, adding its section or key where the file has none."""
+        section = self.document.get(setting.section)
+        if not isinstance(section, TomlTable):
+            section = tomlkit.table()
+            self.document[setting.section] = section
+        if self.value(setting) == value:
+            return  # the same value keeps the person's spelling of it
+        section[setting.key] = value
+
+    def data(self) -> dict[str, Any]:
+        """Return the document as plain data, as the config loader reads it."""
+        plain: dict[str, Any] = self.document.unwrap()
+        return plain
+
+    def text(self) -> str:
+        """Return the file's text with the changes made so far."""
+        return tomlkit.dumps(self.document)
+
+    def changed(self) -> bool:
+        """Return whether saving would change the file."""
+        return self.text() != self.original or not self.existed
+
+
+def read_draft(path: Path) -> ConfigDraft:
+    """Read a config file to edit; a missing one starts from the documented example."""
+    try:
+        original = path.read_text(encoding="utf-8")
+        existed = True
+    except FileNotFoundError:
+        original, existed = "", False
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read: {error}") from None
+    try:
+        document = tomlkit.parse(original if existed else example_config_text())
+    except TOMLKitError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return ConfigDraft(path, original, document, existed)
+
+
+def save_draft(draft: ConfigDraft) -> bool:
+    """Write the draft over its file, keeping the old file as the backup; False: no change."""
+    text = draft.text()
+    if draft.existed and text == draft.original:
+        return False
+    try:
+        now = draft.path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        now = None
+    if now != (draft.original if draft.existed else None):
+        raise ConfigChanged(f"{draft.path} was changed by another program since it was read")
+    if now is not None:
+        write_atomically(backup_path(draft.path), now)
+    write_atomically(draft.path, text)
+    draft.original, draft.existed = text, True
+    return True
