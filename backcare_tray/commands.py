@@ -15,9 +15,11 @@ __all__ = [
     "DurationKind",
     "Handlers",
     "Occasion",
+    "OpensWindow",
     "Reply",
     "RunsJob",
     "Source",
+    "WindowPage",
     "busy",
     "command_named",
     "socket_commands",
@@ -40,7 +42,10 @@ CommandName = Literal[
     "howto",
     "settings",
     "progress",
+    "stretches",
 ]
+# The pages of the application window (settings, progress, the stretch library).
+WindowPage = Literal["settings", "progress", "stretches"]
 # Where a command came from: the tray menu, the command line (over the socket) or a button.
 Source = Literal["menu", "cli", "notification"]
 # The kinds of duration a command's seconds may be (durations.LONGEST says how long each may be).
@@ -87,12 +92,8 @@ class Handlers(Protocol):
         """Read the config file again."""
         ...
 
-    def open_settings(self) -> Reply:
-        """Open the settings."""
-        ...
-
-    def show_progress(self) -> Reply:
-        """Show the week's progress."""
+    def open_window(self, page: WindowPage) -> Reply:
+        """Open the application window at a page, or raise it there."""
         ...
 
     def show_howto(self) -> Reply:
@@ -115,11 +116,18 @@ class RunsJob:
 
 
 @dataclass(frozen=True)
+class OpensWindow:
+    """A command that opens the application window (alone, from the CLI, with no daemon)."""
+
+    page: WindowPage
+
+
+@dataclass(frozen=True)
 class CommandSpec:
     """What a command does, its argument, and where it may come from."""
 
     help: str
-    does: BecomesEvent | RunsJob
+    does: BecomesEvent | RunsJob | OpensWindow
     # The kind of duration its seconds are, None when it takes no argument.
     duration: DurationKind | None = None
     # Whether the control socket (and so the command line) takes it; else tray menu only.
@@ -181,11 +189,13 @@ COMMANDS: Mapping[CommandName, CommandSpec] = {
     "howto": CommandSpec(
         "show how to do the next stretch", RunsJob(lambda h: h.show_howto()), over_socket=False
     ),
-    "settings": CommandSpec(
-        "open the config file", RunsJob(lambda h: h.open_settings()), over_socket=False
-    ),
+    "settings": CommandSpec("change the settings in a window", OpensWindow("settings")),
     "progress": CommandSpec(
-        "show the week's progress", RunsJob(lambda h: h.show_progress()), over_socket=False
+        "show today, the week and the month: stretches, streaks, sitting",
+        OpensWindow("progress"),
+    ),
+    "stretches": CommandSpec(
+        "the stretch library: see, choose, add and import stretches", OpensWindow("stretches")
     ),
 }
 

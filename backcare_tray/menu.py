@@ -90,6 +90,7 @@ def build_menu(
         SEPARATOR,
         MenuEntry(today, enabled=False),
         MenuEntry("Show progress", Command("progress")),
-        MenuEntry("Open settings", Command("settings")),
+        MenuEntry("Stretches", Command("stretches")),
+        MenuEntry("Settings…", Command("settings")),
         MenuEntry("Quit", Command("quit")),
     )

@@ -30,6 +30,7 @@ __all__ = [
     "status_line",
     "today_line",
     "waiting_text",
+    "window_reply",
 ]
 
 
@@ -170,3 +171,16 @@ def today_line(done: int, goal: int, streak: int) -> str:
 def waiting_text(waiting: int) -> str:
     """Return how many events wait for the history, e.g. "3 events waiting to be saved"."""
     return f"{waiting} event{'' if waiting == 1 else 's'} waiting to be saved"
+
+
+_WINDOW_DONE = {
+    "opened": "the {page} window is open",
+    "raised": "the open window now shows {page}",
+    "stood in": "no window can open here; opened the {page} as a file instead",
+}
+PAGE_NAMES = {"settings": "settings", "progress": "progress", "stretches": "stretch library"}
+
+
+def window_reply(page: str, done: str) -> str:
+    """Return what the command line says after asking for the window at a page."""
+    return _WINDOW_DONE[done].format(page=PAGE_NAMES[page])

@@ -14,8 +14,10 @@ from backcare_tray.commands import (
     Command,
     CommandName,
     Occasion,
+    OpensWindow,
     RunsJob,
     Source,
+    WindowPage,
     command_named,
     socket_commands,
 )
@@ -109,6 +111,7 @@ def occasion(source: Source = "cli", until_start: int = 0) -> Occasion:
     return Occasion(100.0, source, lambda: until_start)
 
 
+WINDOW_PAGES: tuple[WindowPage, ...] = get_args(WindowPage)
 EVENTS = {
     "start": StartStretch(100.0),
     "snooze": Snooze(100.0, 300),
@@ -127,6 +130,9 @@ EVENTS = {
 def test_each_command_becomes_its_engine_event_or_runs_a_daemon_job(name: CommandName) -> None:
     """The engine commands become the event the table names, with its seconds and source."""
     does = COMMANDS[name].does
+    if name in WINDOW_PAGES:
+        assert does == OpensWindow(name)
+        return
     if name not in EVENTS:
         assert isinstance(does, RunsJob)
         return

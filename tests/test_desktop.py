@@ -223,15 +223,23 @@ def test_without_a_tray_host_it_says_so_and_keeps_running(tmp_path: Path) -> Non
         assert log.read_text().count("No tray host found") == 1
 
 
-def test_open_settings_creates_the_config_from_the_example(desktop: Desktop) -> None:
-    """The menu's Open settings writes the example config when there is none."""
+def test_the_menus_settings_and_progress_open_the_window_at_their_pages(
+    desktop: Desktop,
+) -> None:
+    """Settings… opens the window at its page; Show progress raises the same one there."""
+    desktop.env["BACKCARE_TRAY_WINDOW_DEBUG"] = "1"
     with running_daemon(desktop) as daemon:
-        config = desktop.home / ".config" / "backcare-tray" / "config.toml"
-        assert not config.exists()
-        choose_in_tray_menu(
-            desktop, ["Up", "Up"], config.exists
-        )  # Quit is last, then Open settings
-        assert 'sitting_interval = "45m"' in config.read_text(encoding="utf-8")
+        log = Path(desktop.status()["window"]["log"])
+
+        def shown(page: str) -> bool:
+            lines = log.read_text().splitlines() if log.exists() else []
+            pages = [json.loads(line) for line in lines if line.startswith('{"window": "page"')]
+            return any(event["page"] == page for event in pages)
+
+        choose_in_tray_menu(desktop, ["Up", "Up"], lambda: shown("settings"))
+        first = desktop.status()["window"]["pid"]
+        choose_in_tray_menu(desktop, ["Up", "Up", "Up", "Up"], lambda: shown("progress"))
+        assert desktop.status()["window"]["pid"] == first
         assert desktop.status()["state"] == "working"
     assert daemon.exit_code == 0
 
@@ -311,18 +319,6 @@ def test_pause_until_tomorrow_from_the_command_line(desktop: Desktop) -> None:
             morning += timedelta(days=1)
         shown = morning.strftime("%a %H:%M") if morning.date() != now.date() else "06:00"
         assert status["status"] == f"Paused until {shown}"
-    assert daemon.exit_code == 0
-
-
-def test_show_progress_draws_the_week(desktop: Desktop) -> None:
-    """The menu's Show progress writes the weekly chart to the cache and opens it."""
-    with running_daemon(desktop) as daemon:
-        done_early(desktop)
-        chart = desktop.home / ".cache" / "backcare-tray" / "progress.png"
-        choose_in_tray_menu(  # Quit, Open settings, then Show progress
-            desktop, ["Up", "Up", "Up"], lambda: chart.exists() and chart.stat().st_size > 1000
-        )
-        assert chart.read_bytes().startswith(b"\x89PNG")
     assert daemon.exit_code == 0
 
 

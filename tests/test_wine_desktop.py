@@ -176,8 +176,8 @@ def test_autostart_writes_and_removes_the_run_entry(wine: WineDesktop) -> None:
     assert wine.reg_query(RUN_KEY, "backcare-tray").returncode != 0
 
 
-def test_open_settings_in_the_menu_opens_the_config_in_notepad(wine: WineDesktop) -> None:
-    """Windows has no program for .toml files: Open settings falls back to Notepad."""
+def test_settings_in_the_menu_opens_the_config_in_notepad(wine: WineDesktop) -> None:
+    """No Tk in this Python, no program for .toml files: Settings… opens Notepad instead."""
     config = write_config(wine, "45m")
     with wine_daemon(wine, config) as daemon:
         spot = wait_for(lambda: icon_spot(tray(wine), TEAL), 30, "the working icon in the tray")
@@ -186,26 +186,28 @@ def test_open_settings_in_the_menu_opens_the_config_in_notepad(wine: WineDesktop
         wine.tool("xdotool", "mousemove", str(spot[0]), str(spot[1]), "click", "3")
         menu = wait_for(lambda: menu_window(wine), 15, "the tray menu to open")
         assert menu is not None
-        # six items, a separator, Pause, a separator, the day's line, Show progress, Open settings
-        x, y = menu_row(menu, 9, separators=2)
+        # six items, a separator, Pause, a separator, the day's line, Show progress, Stretches,
+        # Settings…
+        x, y = menu_row(menu, 10, separators=2)
         wine.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
         wait_for(
             lambda: any("config.toml" in title for title in windows_of(wine, "notepad.exe")),
             30,
             "Notepad to open config.toml",
         )
+        assert "The window cannot open here (Tk is not available" in daemon.log_text()
         assert "opening" in daemon.log_text() and "Notepad" in daemon.log_text()
 
 
 def test_show_progress_draws_the_chart_and_opens_what_can_be_opened(wine: WineDesktop) -> None:
-    """The chart is drawn; Wine has no program for pictures, so the text opens in Notepad."""
+    """No Tk: the chart is drawn; with no program for pictures the text opens in Notepad."""
     with wine_daemon(wine, write_config(wine, "45m")):
         spot = wait_for(lambda: icon_spot(tray(wine), TEAL), 30, "the working icon in the tray")
         assert spot is not None
         wine.tool("xdotool", "mousemove", str(spot[0]), str(spot[1]), "click", "3")
         menu = wait_for(lambda: menu_window(wine), 15, "the tray menu to open")
         assert menu is not None
-        x, y = menu_row(menu, 8, separators=2)  # Show progress, above Open settings
+        x, y = menu_row(menu, 8, separators=2)  # Show progress, above Stretches
         wine.tool("xdotool", "mousemove", str(x), str(y), "click", "1")
         wait_for(
             lambda: any("progress.txt" in title for title in windows_of(wine, "notepad.exe")),

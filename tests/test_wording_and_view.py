@@ -114,7 +114,8 @@ def test_menu_order_and_first_enabled_item_starts() -> None:
         "",
         "Today: 2 of 6 - streak 0 days",
         "Show progress",
-        "Open settings",
+        "Stretches",
+        "Settings…",
         "Quit",
     ]
     assert not menu[0].enabled

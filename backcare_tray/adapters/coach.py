@@ -11,17 +11,16 @@
 # person closed, or that failed, is not started again until the next routine (after end() or
 # close()), so a closed window does not come back at the next step.
 
-import contextlib
 import json
 import logging
 import os
-import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
+
+from backcare_tray.adapters.line_pipe import PENDING_MOST, LinePipe
 
 if TYPE_CHECKING:
     from backcare_tray.guide import Guidance
@@ -31,6 +30,7 @@ __all__ = [
     "PENDING_MOST",
     "UNAVAILABLE",
     "CoachWindow",
+    "coach_display_problem",
     "coach_report",
     "end_message",
     "step_message",
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 MODULE = "backcare_tray.coach"
 UNAVAILABLE = 3  # the window's exit code when tkinter does not import or no display opens
-PENDING_MOST = 64 * 1024  # bytes kept for a window that does not read before it is ended
 LOG_NAME = "coach.log"  # the window's stderr, in the runtime folder
 STOP_WAIT = 2.0  # seconds the window may take to go after its stdin is closed
 CLOSE_WAIT = 0.3  # close(): a window still showing its confirmation is ended after this
@@ -75,74 +74,6 @@ def end_message(title: str, text: str, counted: bool) -> dict[str, Any]:
     return {"type": "end", "title": title, "text": text, "counted": counted}
 
 
-class _Pipe:
-    """The window's stdin, written without ever blocking the caller."""
-
-    def __init__(self, stream: IO[bytes], threaded: bool) -> None:
-        self._stream = stream
-        self._pending = b""  # non-blocking: what the pipe did not take yet
-        self._queued = 0  # threaded: bytes handed to the writer and not yet written
-        self._count = threading.Lock()
-        self.broken = False
-        self._lines: queue.SimpleQueue[bytes | None] | None = None
-        if threaded:
-            self._lines = queue.SimpleQueue()
-            threading.Thread(target=self._write_in_turn, name="coach-writer", daemon=True).start()
-        else:
-            os.set_blocking(stream.fileno(), False)
-
-    def write(self, line: bytes) -> bool:
-        """Send a line (or keep it for later); return False when the window is not keeping up."""
-        if self.broken:
-            return False
-        if self._lines is not None:
-            with self._count:
-                self._queued += len(line)
-                queued = self._queued
-            self._lines.put(line)
-            return queued <= PENDING_MOST
-        self._pending += line
-        self._flush()
-        return len(self._pending) <= PENDING_MOST
-
-    def close(self) -> None:
-        """Close the window's stdin (after the lines queued, when a thread writes them)."""
-        if self._lines is not None:
-            self._lines.put(None)
-            return
-        self._flush()
-        self.broken = True
-        with contextlib.suppress(OSError):
-            self._stream.close()
-
-    def _flush(self) -> None:
-        """Write what the pipe takes now of the lines kept."""
-        while self._pending and not self.broken:
-            try:
-                written = os.write(self._stream.fileno(), self._pending)
-            except BlockingIOError:
-                return
-            except OSError:  # the window has gone (EPIPE): nothing more will be read
-                self.broken = True
-                return
-            self._pending = self._pending[written:]
-
-    def _write_in_turn(self) -> None:
-        """Write the queued lines one by one, blocking here rather than in the daemon."""
-        assert self._lines is not None
-        while (line := self._lines.get()) is not None:
-            if not self.broken:
-                try:
-                    self._stream.write(line)
-                    self._stream.flush()
-                except OSError:
-                    self.broken = True
-            with self._count:
-                self._queued -= len(line)
-        with contextlib.suppress(OSError):
-            self._stream.close()
-
-
 class CoachWindow:
     """The coach window of the guided routines: one process a routine, at most one at a time."""
 
@@ -159,7 +90,7 @@ class CoachWindow:
         self._spawn = spawn
         self._threaded = threaded_writes
         self._process: subprocess.Popen[bytes] | None = None
-        self._pipe: _Pipe | None = None  # None once the routine's end was sent
+        self._pipe: LinePipe | None = None  # None once the routine's end was sent
         self._unavailable: str | None = None
         self._held_back = False  # closed by the person or failed: not again this routine
         self._last_exit: int | None = None
@@ -259,7 +190,7 @@ class CoachWindow:
             return False
         assert process.stdin is not None
         self._process = process
-        self._pipe = _Pipe(process.stdin, self._threaded)
+        self._pipe = LinePipe(process.stdin, self._threaded)
         log.debug("Coach window started, pid %d.", process.pid)
         return True
 
@@ -352,6 +283,12 @@ def _tkinter_line() -> tuple[str, bool]:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
         return f"tkinter: does not import ({last}); {tk_install_hint()}", False
     return f"tkinter: imports (Tk {done.stdout.strip()})", True
+
+
+def coach_display_problem() -> str | None:
+    """Return why Tk cannot open a window on this display, None when it can."""
+    line, works = _display_line()
+    return None if works else line.removeprefix("display: ")
 
 
 def _display_line() -> tuple[str, bool]:

@@ -89,6 +89,10 @@ class ConfigDraft:
         """Return the file's text with the changes made so far."""
         return tomlkit.dumps(self.document)
 
+    def copy(self) -> "ConfigDraft":
+        """Return a draft of the same file and text whose changes do not touch this one."""
+        return ConfigDraft(self.path, self.original, tomlkit.parse(self.text()), self.existed)
+
     def changed(self) -> bool:
         """Return whether saving would change the file."""
         return self.text() != self.original or not self.existed

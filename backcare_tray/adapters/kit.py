@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from backcare_tray.adapters.idle import IdleProbe
 from backcare_tray.adapters.notifications import Notifier, OnAction
-from backcare_tray.commands import Command, Reply
+from backcare_tray.commands import Command, Reply, WindowPage
 from backcare_tray.moment import Moment
 from backcare_tray.paths import AppPaths
 from backcare_tray.view import TrayView
@@ -17,6 +17,7 @@ from backcare_tray.view import TrayView
 if TYPE_CHECKING:
     from backcare_tray.adapters.control import ControlHome
     from backcare_tray.adapters.history import DaemonMark
+    from backcare_tray.adapters.progress import ProgressOpener
     from backcare_tray.cues import Cue, CueMode
     from backcare_tray.engine import EngineState, Record
     from backcare_tray.exercises import Exercise
@@ -33,6 +34,7 @@ __all__ = [
     "StateStorage",
     "StepPictureFiles",
     "Tray",
+    "Window",
     "real_adapters",
 ]
 
@@ -212,6 +214,22 @@ class Coach(Protocol):
         ...
 
 
+class Window(Protocol):
+    """The application window (settings, progress, stretches), in a process of its own."""
+
+    def open(self, page: WindowPage) -> str:
+        """Open the window at a page or raise it there: "opened", "raised" or "stood in"."""
+        ...
+
+    def close(self) -> None:
+        """Close the window (the daemon is stopping)."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Return whether the window can be shown and is open, for status."""
+        ...
+
+
 @dataclass
 class Adapters:
     """The daemon's outside world: clocks, scheduler, notifier, tray, sensors, storage, openers."""
@@ -232,8 +250,7 @@ class Adapters:
     history: HistoryLog
     state_file: StateStorage
     reload_settings: "Callable[[], Settings] | None" = None  # None: no config file to read
-    open_settings: Callable[[], object] = lambda: None
-    show_progress: Callable[[], object] = lambda: None  # without waiting for it
+    window: "Window | None" = None  # None: no window (the window commands are refused)
     install_signals: bool = True  # the process signals of inbox.SIGNAL_ACTIONS (main thread)
     in_call: Callable[[], bool] = lambda: False  # camera or microphone used by another app
     release_memory: Callable[[], object] = lambda: None  # hand freed memory back to the system
@@ -242,6 +259,17 @@ class Adapters:
     coach: Coach | None = None  # None: the notification guides alone
     # A working probe ranked above the named one, or None (auto's slow look for a better one).
     better_probe: Callable[[str], IdleProbe | None] | None = None
+
+
+def _open_as_files(paths: AppPaths, progress: "ProgressOpener", page: WindowPage) -> None:
+    """Stand in for the window where it cannot open: progress as a chart, else the config."""
+    from backcare_tray.adapters.opener import open_with_default_app
+    from backcare_tray.config_file import config_or_example
+
+    if page == "progress":
+        progress.open()
+    else:
+        open_with_default_app(config_or_example(paths.config))
 
 
 def real_adapters(
@@ -255,6 +283,7 @@ def real_adapters(
     """Return the real kit for this platform; home is the claimed runtime folder."""
     from functools import partial
 
+    from backcare_tray.adapters.app_window import AppWindow
     from backcare_tray.adapters.calls import CallSensor
     from backcare_tray.adapters.clock_change import ClockChangeListener
     from backcare_tray.adapters.clocks import AWAKE_CLOCK, TOTAL_CLOCK, SleepMeter, clock_now
@@ -274,7 +303,7 @@ def real_adapters(
     from backcare_tray.adapters.state_file import StateFile
     from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
     from backcare_tray.adapters.tray import TrayIcon
-    from backcare_tray.config_file import config_or_example, load_settings
+    from backcare_tray.config_file import load_settings
 
     pictures = StepPictures(paths.cache / CACHE_FOLDER)  # with the .ico plyer needs on Windows
     return Adapters(
@@ -299,8 +328,11 @@ def real_adapters(
         history=History(paths.history, paths.state.with_name(WAITING_FILE)),
         state_file=StateFile(paths.state),
         reload_settings=partial(load_settings, paths.config, required=config_required),
-        open_settings=lambda: open_with_default_app(config_or_example(paths.config)),
-        show_progress=ProgressOpener(paths.cache, open_with_default_app).open,
+        window=AppWindow(
+            home.folder or paths.cache,
+            paths.config,
+            partial(_open_as_files, paths, ProgressOpener(paths.cache, open_with_default_app)),
+        ),
         pictures=pictures,
         cues=SoundPlayer(paths.cache / "sounds", reachable=server_reachable),
         coach=CoachWindow(home.folder or paths.cache, paths.state.parent),

@@ -131,6 +131,8 @@ def _control(command: Command, *, as_json: bool) -> int:
     )
     from backcare_tray.adapters.runtime_dir import RuntimeDirError, runtime_dir, runtime_places
     from backcare_tray.cli.render import print_status
+    from backcare_tray.cli.window import open_window_alone
+    from backcare_tray.commands import COMMANDS, OpensWindow
 
     try:
         found = runtime_dir()  # the daemon's own rule, so both look in the same folder
@@ -155,6 +157,9 @@ def _control(command: Command, *, as_json: bool) -> int:
     except Unreachable as error:
         return fail(str(error), EXIT_SYSTEM)
     if reply is None:
+        does = COMMANDS[command.name].does
+        if isinstance(does, OpensWindow):  # a window needs no daemon: it opens on its own
+            return open_window_alone(does.page)
         note = f" (looked in {found.path}: {found.note})" if found.note else ""
         return fail(f"backcare-tray is not running{note}", EXIT_NOT_RUNNING)
     if as_json:

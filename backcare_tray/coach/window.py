@@ -46,6 +46,20 @@ from backcare_tray.coach.model import (
     ring_extent,
     seconds_shown,
 )
+from backcare_tray.palette import (
+    AMBER,
+    BACKGROUND,
+    MUTED,
+    PAUSED,
+    REFUSED,
+    TEAL,
+    TEAL_DARK,
+    TEAL_PALE,
+    TEXT,
+    TRACK,
+    WARNING_BG,
+    WARNING_FG,
+)
 
 if TYPE_CHECKING:  # the command table loads the engine: imported only when a button sends
     from backcare_tray.commands import CommandName
@@ -66,20 +80,6 @@ SAVE_AFTER_MS = 500  # a move is saved once the window has stood still this long
 REQUEST_TIMEOUT = 5.0
 GEOMETRY = re.compile(r"\d+x\d+\+(-?\d+)\+(-?\d+)")
 
-# The app's palette (art.py's teal disc and amber accents).
-TEAL = "#189696"
-TEAL_DARK = "#0e5f60"
-TEAL_PALE = "#e2f2f2"
-AMBER = "#ffc428"
-AMBER_DARK = "#b07400"
-BACKGROUND = "#f7fbfb"
-TEXT = "#1c2a2b"
-MUTED = "#5a6b6c"
-TRACK = "#d3e5e5"
-PAUSED = "#9aa6a6"
-WARNING_BG = "#fff1cc"
-WARNING_FG = "#7a4a00"
-REFUSED = "#b3261e"
 
 Item = tuple[Literal["line", "eof", "reply"], Any]
 LABELS: "dict[CommandName, str]" = {

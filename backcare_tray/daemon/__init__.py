@@ -12,9 +12,11 @@ from backcare_tray.commands import (
     BecomesEvent,
     Command,
     Occasion,
+    OpensWindow,
     Reply,
     RunsJob,
     Source,
+    WindowPage,
 )
 from backcare_tray.daemon.inbox import Inbox, Notice, Request, Signal, failed
 from backcare_tray.daemon.presenter import Outputs, Presenter, Scene
@@ -25,6 +27,7 @@ from backcare_tray.moment import Moment
 from backcare_tray.notice import notice_after
 from backcare_tray.report import status_report
 from backcare_tray.settings import Settings
+from backcare_tray.wording import window_reply
 
 __all__ = ["REPLY_TIMEOUT", "SETTLED_SECONDS", "Daemon"]
 
@@ -133,6 +136,8 @@ class Daemon:
                     reply = job(self)
                 case BecomesEvent() as becomes:
                     reply = self._run_event(becomes, request)
+                case OpensWindow(page=page):
+                    reply = self.open_window(page)
                 case unknown:
                     assert_never(unknown)
             if not self._stopping and "status" not in reply:
@@ -235,6 +240,8 @@ class Daemon:
         status["history"] = self.store.describe()
         status["notifications"] = self.presenter.describe()
         status.update(self.presenter.describe_outputs())
+        if self.adapters.window is not None:
+            status["window"] = self.adapters.window.describe()
         return {"ok": True, "status": status}
 
     def stop(self) -> Reply:
@@ -260,15 +267,12 @@ class Daemon:
         self._replan()
         return {"ok": True, "message": "config reloaded"}
 
-    def open_settings(self) -> Reply:
-        """Open the config file in the desktop's editor."""
-        self.adapters.open_settings()
-        return {"ok": True}
-
-    def show_progress(self) -> Reply:
-        """Show the week's progress (drawn without waiting for it)."""
-        self.adapters.show_progress()
-        return {"ok": True}
+    def open_window(self, page: WindowPage) -> Reply:
+        """Open the application window at a page, or raise the open one there."""
+        if self.adapters.window is None:
+            return {"ok": False, "error": "this daemon has no window to open"}
+        done = self.adapters.window.open(page)
+        return {"ok": True, "message": window_reply(page, done)}
 
     def show_howto(self) -> Reply:
         """Show how to do the next stretch."""
@@ -283,6 +287,8 @@ class Daemon:
         self.adapters.scheduler.shutdown()
         self.presenter.notifier.stop()
         self.presenter.stop()
+        if self.adapters.window is not None:
+            self.adapters.window.close()
         self._sleep_signal.stop()
         self._clock_change.stop()
         if self.presenter.tray is not None:

@@ -21,10 +21,10 @@ def adapt_to_settings(state: EngineState, now: float, settings: Settings) -> Eng
     """Return a restored or kept state made valid for settings: its rotation, its interval."""
     rotation = reconcile(state.rotation, settings.rotation, settings.rotation_order)
     state = replace(state, rotation=rotation)
-    if isinstance(state.mode, Working):  # a shorter interval applies
-        latest = min(state.mode.since, now) + settings.sitting_interval
-        if state.mode.deadline > latest:
-            state = replace(state, mode=replace(state.mode, deadline=latest))
+    if isinstance(state.mode, Working):  # the interval counts from the sit's start, either way
+        deadline = min(state.mode.since, now) + settings.sitting_interval
+        if state.mode.deadline != deadline:
+            state = replace(state, mode=replace(state.mode, deadline=deadline))
     return state
 
 

@@ -1,0 +1,45 @@
+"""The window commands with no daemon running: the window opens on its own."""
+
+import importlib.util
+import subprocess
+import sys
+
+from backcare_tray.adapters.app_window import MODULE
+from backcare_tray.adapters.coach import tk_install_hint
+from backcare_tray.commands import WindowPage
+from backcare_tray.paths import app_paths
+from backcare_tray.wording import PAGE_NAMES
+
+__all__ = ["open_window_alone"]
+
+
+def _cannot_open() -> str | None:
+    """Return why no Tk window can open here, None when one can."""
+    if importlib.util.find_spec("tkinter") is None:
+        return f"Tk is not available ({tk_install_hint()})"
+    from backcare_tray.adapters.coach import coach_display_problem
+
+    return coach_display_problem()
+
+
+def open_window_alone(page: WindowPage) -> int:
+    """Open the window at a page in a process of its own, not waiting for it; exit status."""
+    paths = app_paths()
+    problem = _cannot_open()
+    if problem is not None:
+        print(f"backcare-tray: the window cannot open: {problem}", file=sys.stderr)
+        return 1
+    paths.cache.mkdir(parents=True, exist_ok=True)
+    with open(paths.cache / "window.log", "wb") as messages:
+        subprocess.Popen(
+            [sys.executable, "-P", "-m", MODULE, page, "--config", str(paths.config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=messages,
+            start_new_session=True,
+        )
+    print(
+        f"backcare-tray is not running; the {PAGE_NAMES[page]} window opened on its own "
+        "(saved settings are used when it starts)"
+    )
+    return 0

@@ -1,0 +1,137 @@
+"""The settings form as data: what each field shows, what it writes, and its check (pure)."""
+
+# A field's widget holds text (durations, lists, numbers), a flag (on/off) or a choice; this
+# module turns what a widget holds into the value written in the TOML file and back, and checks
+# it with the config loader's own parse_value, so the form says exactly what the loader would.
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from backcare_tray.hours import DAYS
+from backcare_tray.settings_schema import SCHEMA, Setting, TomlValue, parse_value
+from backcare_tray.validation import InvalidValue, InvalidValues
+
+__all__ = [
+    "DAY_LABELS",
+    "FieldCheck",
+    "check_field",
+    "field_label",
+    "from_widget",
+    "problems_by_field",
+    "to_widget",
+]
+
+DAY_LABELS = {
+    "mon": "Mon",
+    "tue": "Tue",
+    "wed": "Wed",
+    "thu": "Thu",
+    "fri": "Fri",
+    "sat": "Sat",
+    "sun": "Sun",
+}
+_LIST_SEPARATOR = re.compile(r"[,\s]+")
+# The kinds a text entry holds (the others are a check box, a choice, day boxes or a list).
+TEXT_KINDS = frozenset({"duration", "durations", "whole number", "time ranges"})
+_LABELS = {
+    "schedule.sitting_interval": "Sitting time before a stretch",
+    "schedule.snooze": "Snooze for",
+    "schedule.snooze_choices": "Snooze menu lengths",
+    "schedule.remind_every": "Remind again every",
+    "schedule.active_hours": "Active hours",
+    "schedule.active_days": "Active days",
+    "notifications.timeout": "Notification stays for",
+    "notifications.respect_dnd": "Wait while do-not-disturb is on",
+    "notifications.dnd_max_delay": "Wait at most",
+    "notifications.hold_during_calls": "Wait during calls",
+    "sound.cues": "Cues",
+    "sound.volume": "Volume",
+    "sound.due_sound": "Chime when a stretch is due",
+    "guide.window": "Open the coach window",
+    "rotation.order": "Order",
+    "rotation.exercises": "Stretches in the rotation",
+    "goals.daily_stretches": "Stretches a day",
+    "idle.natural_break": "Away time that counts as a break",
+    "idle.check_every": "While away, look every",
+    "idle.probe": "Idle detection",
+}
+SECTION_LABELS = {
+    "schedule": "Schedule",
+    "notifications": "Notifications",
+    "sound": "Sound",
+    "guide": "Guide",
+    "rotation": "Rotation",
+    "goals": "Goals",
+    "idle": "Away time",
+}
+
+
+def field_label(setting: Setting) -> str:
+    """Return the label a field has in the form."""
+    return _LABELS.get(setting.name) or setting.key.replace("_", " ").capitalize()
+
+
+WidgetValue = str | bool | list[str]
+
+
+def to_widget(setting: Setting, value: TomlValue) -> WidgetValue:
+    """Return what a field's widget holds for a value of the file."""
+    if setting.kind in ("durations", "time ranges") and isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if setting.kind == "whole number" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if setting.kind in ("days", "stretch ids") and isinstance(value, list):
+        return [str(item) for item in value]
+    if setting.kind == "on/off" and isinstance(value, bool):
+        return value
+    return value if isinstance(value, str) else str(value)
+
+
+def from_widget(setting: Setting, held: WidgetValue) -> TomlValue:
+    """Return the value to write in the file for what a widget holds (checked separately)."""
+    if isinstance(held, bool | list):
+        return held
+    text = held.strip()
+    if setting.kind in ("durations", "time ranges"):
+        return [item for item in _LIST_SEPARATOR.split(text) if item]
+    if setting.kind == "whole number" and re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return text
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """A field's value as the file would hold it, or the loader's message about it."""
+
+    value: TomlValue
+    problem: str | None
+
+
+def check_field(setting: Setting, held: WidgetValue, known: Mapping[str, object]) -> FieldCheck:
+    """Check what a widget holds as the config loader would; known: the stretch ids."""
+    value = from_widget(setting, held)
+    try:
+        parse_value(setting, value, known)
+    except InvalidValue as problem:
+        return FieldCheck(value, str(problem))
+    return FieldCheck(value, None)
+
+
+def problems_by_field(error: InvalidValue) -> tuple[dict[str, str], list[str]]:
+    """Split a loader's error into messages for the form's fields and the rest."""
+    problems = error.problems if isinstance(error, InvalidValues) else (error,)
+    names = {setting.name for setting in SCHEMA}
+    fields: dict[str, str] = {}
+    others: list[str] = []
+    for problem in problems:
+        if problem.key in names and problem.key not in fields:
+            fields[problem.key] = str(problem)
+        else:
+            others.append(str(problem))
+    return fields, others
+
+
+def day_order(days: Sequence[str]) -> list[str]:
+    """Return day names in the week's order, as the file writes them."""
+    return [day for day in DAYS if day in {d.lower() for d in days}]

@@ -1,0 +1,88 @@
+"""The window's look and its test hooks: the palette's styles, and what it says when asked."""
+
+import json
+import os
+import sys
+import time
+import tkinter as tk
+from tkinter import font as tkfont
+from tkinter import ttk
+from typing import Any
+
+from backcare_tray.palette import (
+    BACKGROUND,
+    MUTED,
+    REFUSED,
+    TEAL,
+    TEAL_DARK,
+    TEAL_PALE,
+    TEXT,
+    TRACK,
+    WARNING_BG,
+    WARNING_FG,
+)
+
+__all__ = ["DEBUG_ENV", "box", "debug", "style"]
+
+DEBUG_ENV = "BACKCARE_TRAY_WINDOW_DEBUG"  # =1: the window says what it drew on stderr
+
+
+def debug(event: str, **details: Any) -> None:
+    """Say on stderr what the window did, when BACKCARE_TRAY_WINDOW_DEBUG=1 (tests, bench)."""
+    if os.environ.get(DEBUG_ENV) == "1":
+        print(json.dumps({"window": event, "t": time.monotonic(), **details}), file=sys.stderr)
+        sys.stderr.flush()
+
+
+def box(widget: tk.Misc) -> list[int]:
+    """Return a widget's place on the screen: x, y, width, height."""
+    return [
+        widget.winfo_rootx(),
+        widget.winfo_rooty(),
+        widget.winfo_width(),
+        widget.winfo_height(),
+    ]
+
+
+def style(root: tk.Tk) -> dict[str, tkfont.Font]:
+    """Set the themed look in the app's palette; return the fonts."""
+    base = tkfont.nametofont("TkDefaultFont").actual("family")
+    fonts = {
+        "body": tkfont.Font(family=base, size=10),
+        "small": tkfont.Font(family=base, size=9),
+        "label": tkfont.Font(family=base, size=10, weight="bold"),
+        "heading": tkfont.Font(family=base, size=14, weight="bold"),
+        "big": tkfont.Font(family=base, size=22, weight="bold"),
+    }
+    style = ttk.Style(root)
+    if "clam" in style.theme_names():
+        style.theme_use("clam")
+    root.configure(background=BACKGROUND)
+    style.configure(".", background=BACKGROUND, foreground=TEXT, font=fonts["body"])
+    style.configure("TFrame", background=BACKGROUND)
+    style.configure("App.TNotebook", background=BACKGROUND, bordercolor=TRACK)
+    style.configure("App.TNotebook.Tab", padding=(14, 6), font=fonts["label"])
+    style.map("App.TNotebook.Tab", background=[("selected", BACKGROUND), ("!selected", TRACK)])
+    style.configure("TLabel", background=BACKGROUND, foreground=TEXT)
+    style.configure("Muted.TLabel", foreground=MUTED, font=fonts["small"])
+    style.configure("Field.TLabel", font=fonts["label"])
+    style.configure("Heading.TLabel", foreground=TEAL_DARK, font=fonts["heading"])
+    style.configure("Big.TLabel", foreground=TEAL_DARK, font=fonts["big"])
+    style.configure("Problem.TLabel", foreground=REFUSED, font=fonts["small"])
+    style.configure("Said.TLabel", foreground=TEAL_DARK)
+    style.configure("Banner.TLabel", background=WARNING_BG, foreground=WARNING_FG, padding=(10, 6))
+    style.configure("TCheckbutton", background=BACKGROUND)
+    style.map("TCheckbutton", background=[("active", TEAL_PALE)])
+    style.configure("TRadiobutton", background=BACKGROUND)
+    style.configure(
+        "Section.Toolbutton", padding=(12, 6), anchor="w", background=BACKGROUND, width=16
+    )
+    style.map("Section.Toolbutton", background=[("selected", TEAL_PALE), ("active", TEAL_PALE)])
+    style.configure("TButton", padding=(10, 4))
+    style.configure("Primary.TButton", background=TEAL, foreground="#ffffff")
+    style.map(
+        "Primary.TButton",
+        background=[("disabled", TRACK), ("active", TEAL_DARK)],
+        foreground=[("disabled", MUTED)],
+    )
+    return fonts

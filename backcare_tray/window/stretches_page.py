@@ -1,0 +1,23 @@
+"""The stretch library page: every stretch with its pictures, dose, steps and safety note."""
+
+from tkinter import ttk
+from typing import Any
+
+from backcare_tray.window.host import Host
+
+__all__ = ["StretchesPage"]
+
+
+class StretchesPage:
+    """The stretches the config knows, one at a time."""
+
+    def __init__(self, app: Host) -> None:
+        self.app = app
+        self.frame = ttk.Frame(app.tabs, padding=(12, 10))
+
+    def shown(self) -> None:
+        """Fill the page the first time it is shown."""
+
+    def where_things_are(self) -> dict[str, Any]:
+        """Return where the page's parts are on the screen, for tests."""
+        return {}

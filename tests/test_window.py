@@ -1,0 +1,210 @@
+"""The settings window on a real X display, opened from the daemon and the command line."""
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.daemon import running_daemon
+from support.desktop import Desktop, start_openbox, virtual_desktop
+from support.screen import grab
+from support.waiting import wait_for
+
+from backcare_tray.adapters.config_edit import backup_path
+from backcare_tray.palette import REFUSED
+from backcare_tray.settings_schema import setting_named
+from backcare_tray.validation import InvalidValue, InvalidValues
+from backcare_tray.window.form import check_field, from_widget, problems_by_field, to_widget
+
+DASH_REFUSED = "schedule.sitting_interval: '-5m' is not a duration like '45m'"
+USER_CONFIG = """\
+# Tuned with my physio; keep these notes.
+[schedule]
+sitting_interval = "45m"   # the default, for now
+remind_every = "0s"
+
+[notifications]
+timeout = "30s"
+"""
+
+
+# The form's rules (pure).
+
+
+def test_a_list_field_reads_and_writes_the_files_list() -> None:
+    """Snooze lengths show as "5m, 10m" and are written back as a TOML list."""
+    setting = setting_named("schedule.snooze_choices")
+    assert to_widget(setting, ["5m", "10m"]) == "5m, 10m"
+    assert from_widget(setting, " 5m,10m  15m ") == ["5m", "10m", "15m"]
+
+
+def test_a_field_is_checked_with_the_loaders_own_message() -> None:
+    """The form's message is the config loader's, key and value named."""
+    snooze = setting_named("schedule.snooze")
+    assert check_field(snooze, "0m", {}).problem == "schedule.snooze: '0m' must be longer than zero"
+    goal = setting_named("goals.daily_stretches")
+    assert check_field(goal, "7", {}).value == 7
+    assert "goals.daily_stretches" in (check_field(goal, "seven", {}).problem or "")
+    assert check_field(goal, "101", {}).problem is not None
+
+
+def test_the_loaders_problems_go_to_their_fields_or_to_the_banner() -> None:
+    """A problem with a form field's key goes to that field; one of the file's own stays apart."""
+    error = InvalidValues(
+        [
+            InvalidValue("schedule.snooze", "'0m' must be longer than zero"),
+            InvalidValue("exercises[0].steps", "needs at least one step"),
+        ]
+    )
+    fields, others = problems_by_field(error)
+    assert fields == {"schedule.snooze": "schedule.snooze: '0m' must be longer than zero"}
+    assert others == ["exercises[0].steps: needs at least one step"]
+
+
+# The window on a virtual desktop.
+
+
+@pytest.fixture
+def managed_desktop(tmp_path: Path) -> Iterator[Desktop]:
+    """A virtual desktop with a window manager, windows saying where their parts are."""
+    with virtual_desktop(tmp_path) as desktop:
+        start_openbox(desktop.env, desktop.processes, tmp_path / "openbox.log")
+        desktop.env["BACKCARE_TRAY_WINDOW_DEBUG"] = "1"
+        yield desktop
+
+
+def events(log: Path) -> list[dict[str, Any]]:
+    """Return what the window said it did, in order."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    found = []
+    for line in lines:
+        if line.startswith('{"window"'):
+            found.append(json.loads(line))
+    return found
+
+
+def next_event(log: Path, name: str, after: int, **matching: Any) -> dict[str, Any]:
+    """Wait for the window's next event of a name (past the first `after` events)."""
+
+    def found() -> dict[str, Any] | None:
+        for event in events(log)[after:]:
+            if event["window"] == name and all(event.get(k) == v for k, v in matching.items()):
+                return event
+        return None
+
+    event = wait_for(found, 15, f"the window to say {name!r}")
+    assert event is not None
+    return event
+
+
+def xdotool(desktop: Desktop, *args: str) -> None:
+    """Drive the pointer and keyboard."""
+    subprocess.run(["xdotool", *args], env=desktop.env, check=True, timeout=10)
+
+
+def replace_text(desktop: Desktop, box: list[int], text: str) -> None:
+    """Select all of an entry by a triple click and type text over it."""
+    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
+    xdotool(desktop, "mousemove", str(x), str(y), "click", "--repeat", "3", "1")
+    xdotool(desktop, "type", "--delay", "20", "--", text)
+
+
+def click(desktop: Desktop, box: list[int]) -> None:
+    """Click the middle of a box on the screen."""
+    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
+    xdotool(desktop, "mousemove", str(x), str(y), "click", "1")
+
+
+def window_log(desktop: Desktop) -> Path:
+    """Return the file the daemon's window writes to."""
+    return Path(desktop.status()["window"]["log"])
+
+
+@pytest.mark.desktop
+def test_a_setting_changed_in_the_form_is_saved_with_comments_and_applied(
+    managed_desktop: Desktop,
+) -> None:
+    """Typed in and saved: comments kept, the old file backed up, the daemon using it."""
+    desktop = managed_desktop
+    config = desktop.home / "config.toml"
+    config.write_text(USER_CONFIG, encoding="utf-8")
+    with running_daemon(desktop, "--no-tray", config=config):
+        assert desktop.status()["seconds_until_break"] <= 45 * 60
+        opened = desktop.run("settings")
+        assert opened.returncode == 0, opened.stderr
+        assert "the settings window is open" in opened.stdout
+        log = window_log(desktop)
+        page = next_event(log, "page", 0, page="settings")
+        next_event(log, "settings loaded", 0, problems={})
+        seen = len(events(log))
+        replace_text(desktop, page["fields"]["schedule.sitting_interval"], "2h")
+        next_event(log, "settings checked", seen, problems={})
+        click(desktop, page["save"])
+        applied = next_event(log, "settings applied", seen)
+        assert applied["said"] == "Saved. backcare-tray uses the new settings now."
+        assert config.read_text(encoding="utf-8") == USER_CONFIG.replace(
+            'sitting_interval = "45m"', 'sitting_interval = "2h"'
+        )
+        assert backup_path(config).read_text(encoding="utf-8") == USER_CONFIG
+        assert desktop.status()["seconds_until_break"] > 45 * 60
+
+
+@pytest.mark.desktop
+def test_an_invalid_value_shows_the_loaders_message_and_saves_nothing(
+    managed_desktop: Desktop,
+) -> None:
+    """A broken value in the file opens at its field; a new one typed in is refused in red."""
+    desktop = managed_desktop
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"  # the user's own
+    config.parent.mkdir(parents=True)
+    broken = USER_CONFIG.replace('remind_every = "0s"', 'snooze = "0m"')
+    config.write_text(broken, encoding="utf-8")
+    loader = desktop.run("check-config", str(config))
+    assert loader.returncode == 2
+    message = "schedule.snooze: '0m' must be longer than zero"
+    assert message in loader.stderr
+    opened = desktop.run("settings")  # no daemon: the window opens on its own
+    assert opened.returncode == 0, opened.stderr
+    assert "not running" in opened.stdout
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    loaded = next_event(log, "settings loaded", 0)
+    assert loaded["problems"] == {"schedule.snooze": message}
+    page = next_event(log, "page", 0, page="settings")
+    seen = len(events(log))
+    replace_text(desktop, page["fields"]["schedule.sitting_interval"], "-5m")
+    refused = {"schedule.snooze": message, "schedule.sitting_interval": DASH_REFUSED}
+    next_event(log, "settings checked", seen, problems=refused)
+    field = page["fields"]["schedule.sitting_interval"]
+    below = (field[0], field[1] + field[3], 420, 120)
+    red = (int(REFUSED[1:3], 16), int(REFUSED[3:5], 16), int(REFUSED[5:7], 16))
+    wait_for(lambda: grab(desktop.env["DISPLAY"], below).count(red, 40) > 20, 10, "red text")
+    click(desktop, page["save"])
+    assert config.read_text(encoding="utf-8") == broken
+    assert not backup_path(config).exists()
+
+
+@pytest.mark.desktop
+def test_a_second_request_raises_the_open_window_at_its_page(managed_desktop: Desktop) -> None:
+    """One window at a time: asking again shows the page asked for in the same process."""
+    desktop = managed_desktop
+    config = desktop.home / "config.toml"
+    config.write_text(USER_CONFIG, encoding="utf-8")
+    with running_daemon(desktop, "--no-tray", config=config):
+        assert desktop.run("settings").returncode == 0
+        log = window_log(desktop)
+        next_event(log, "page", 0, page="settings")
+        first = desktop.status()["window"]
+        assert first["open"]
+        again = desktop.run("progress")
+        assert again.returncode == 0, again.stderr
+        assert "the open window now shows progress" in again.stdout
+        next_event(log, "page", 0, page="progress")
+        assert desktop.status()["window"]["pid"] == first["pid"]
+    # Quitting the daemon closes its window.
+    wait_for(lambda: not Path(f"/proc/{first['pid']}").exists(), 10, "the window to close")
+    assert events(log)[-1]["window"] == "closing"
