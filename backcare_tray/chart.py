@@ -1,6 +1,6 @@
 """The weekly progress chart (matplotlib, an optional extra imported only by this module)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,20 +25,28 @@ def done_by_day_and_stretch(
 
 
 def write_chart(
-    events: Iterable[HistoryEntry], today: date, goal: int, path: Path, days: int = 7
+    events: Iterable[HistoryEntry],
+    today: date,
+    goal: int,
+    path: Path,
+    days: int = 7,
+    names: Mapping[str, str] | None = None,
 ) -> None:
-    """Draw stretches per day, stacked by stretch, against the daily goal; save as PNG."""
+    """Draw stretches per day, stacked and named by stretch, against the goal; save the file."""
+    # names gives each stretch's name by id for the legend (an unknown id is shown as it is);
+    # the file's suffix says the format (.png, .svg...).
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display, no GUI toolkit
     from matplotlib import pyplot
 
     dates, per_stretch = done_by_day_and_stretch(events, today, days)
+    named = names or {}
     figure, axes = pyplot.subplots(figsize=(8, 4.5), dpi=100)
     bottom = [0] * days
     labels = [date.fromisoformat(on).strftime("%a %d") for on in dates]
     for stretch, counts in per_stretch.items():
-        axes.bar(range(days), counts, bottom=bottom, label=stretch)
+        axes.bar(range(days), counts, bottom=bottom, label=named.get(stretch, stretch))
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     axes.set_xticks(range(days), labels)
     axes.axhline(goal, color="black", linestyle="--", linewidth=1, label=f"goal ({goal})")

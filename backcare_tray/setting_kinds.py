@@ -35,7 +35,8 @@ class Setting:
     description: str
     minimum: int = 0  # whole numbers: the least allowed
     maximum: int | None = None  # whole numbers: the most allowed; durations: the most entries
-    zero_allowed: bool = False  # durations: whether "0s" is allowed (it turns the thing off)
+    # durations: whether "0s" is allowed (its description says what it means: off, never...)
+    zero_allowed: bool = False
     choices: tuple[str, ...] = ()  # for a choice
     # The Settings field it fills, when not the key's own name (the working hours' two keys
     # fill the one field hours together).

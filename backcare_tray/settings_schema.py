@@ -80,8 +80,9 @@ SCHEMA: tuple[Setting, ...] = (
         "timeout",
         "duration",
         "10s",
-        "How long a notification stays on screen.",
+        "How long a notification stays on screen (0s: until you answer it).",
         field_name="notification_timeout",
+        zero_allowed=True,
     ),
     Setting(
         "notifications",

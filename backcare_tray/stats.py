@@ -5,8 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 __all__ = [
+    "ANSWERS",
     "ENDS",
+    "LONG_BOUT_SECONDS",
+    "NOT_COUNTED",
     "STARTS",
+    "Bout",
+    "BoutStats",
     "DayStats",
     "ExerciseStats",
     "HistoryEntry",
@@ -14,12 +19,22 @@ __all__ = [
     "compute_stats",
     "days_meeting_goal",
     "done_per_day",
+    "sitting_bouts",
     "streak_ending",
 ]
 
-# A sitting stretch starts at these events and ends at the next of ENDS.
+# A bout of sitting starts at these events and ends at the next of ENDS; a start with no end
+# before the next start (a crash, then daemon_started) is left out: when it ended is not known.
 STARTS = {"daemon_started", "done", "skipped", "natural_break", "resumed", "hours_started"}
 ENDS = {"done", "skipped", "natural_break", "paused", "daemon_stopped", "hours_ended"}
+# After these the desk time is not counted (the engine is paused, or off hours): a stretch
+# done or skipped then starts no bout; the next resumed, hours_started or daemon_started does.
+NOT_COUNTED = {"paused", "hours_ended"}
+# A stretch that fell due is answered, or given up, at the first of these: a snooze only puts
+# it off (its return is notified again, the same stretch), and a restart shows it again.
+ANSWERS = {"done", "skipped", "natural_break", "paused", "hours_ended"}
+# Bouts this long or longer are the ones the research on breaking up sitting counts.
+LONG_BOUT_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,31 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Bout:
+    """One bout of sitting: the local date it began on, when (UTC), and how long it lasted."""
+
+    local_date: str
+    began_utc: str
+    seconds: int
+    still_going: bool = False  # open at now, counted up to it
+
+
+@dataclass(frozen=True)
+class BoutStats:
+    """The sitting bouts of a day or of the whole window, and the natural breaks taken."""
+
+    count: int = 0
+    longest_seconds: int = 0
+    long: int = 0  # bouts of LONG_BOUT_SECONDS or longer
+    natural_breaks: int = 0
+
+    @property
+    def long_share(self) -> float | None:
+        """Return the share of bouts that were long (None when there was no bout)."""
+        return self.long / self.count if self.count else None
+
+
+@dataclass(frozen=True)
 class DayStats:
     """One local day."""
 
@@ -42,14 +82,16 @@ class DayStats:
     done: int = 0
     skipped: int = 0
     snoozed: int = 0
-    due: int = 0
+    due: int = 0  # stretches that fell due (a snoozed one coming back is the same stretch)
     stretching_seconds: int = 0
     longest_sitting_seconds: int = 0
+    kept: int = 0  # of the stretches that fell due this day, those done in answer
+    bouts: BoutStats = BoutStats()
 
     @property
     def adherence(self) -> float | None:
-        """Return done out of due (None on a day nothing fell due)."""
-        return min(1.0, self.done / self.due) if self.due else None
+        """Return the share of due stretches done in answer (None on a day none fell due)."""
+        return min(1.0, self.kept / self.due) if self.due else None
 
 
 @dataclass(frozen=True)
@@ -57,6 +99,7 @@ class ExerciseStats:
     """How often one stretch was done, and when last."""
 
     exercise_id: str
+    name: str
     done: int
     last_done: str
 
@@ -70,6 +113,7 @@ class Stats:
     exercises: tuple[ExerciseStats, ...]
     current_streak: int
     best_streak: int
+    bouts: BoutStats = BoutStats()  # the whole window's
 
 
 def _when(event: HistoryEntry) -> datetime:
@@ -77,38 +121,120 @@ def _when(event: HistoryEntry) -> datetime:
     return datetime.fromisoformat(event.at_utc)
 
 
-def _per_day(events: list[HistoryEntry]) -> dict[str, DayStats]:
-    """Return the counts, stretching time and longest sitting stretch of every day with events."""
-    days: dict[str, dict[str, int]] = {}
-    sitting_since: datetime | None = None
+def _bout(
+    began: HistoryEntry, began_at: datetime, ended: datetime, still_going: bool = False
+) -> list[Bout]:
+    """Return the bout from an event to a time: none when it lasted no time at all."""
+    seconds = round((ended - began_at).total_seconds())
+    return [Bout(began.local_date, began.at_utc, seconds, still_going)] if seconds > 0 else []
+
+
+def sitting_bouts(
+    events: Iterable[HistoryEntry], today: date, now: datetime | None = None
+) -> list[Bout]:
+    """Return the bouts of sitting, oldest first; one begun today and open at now runs to it."""
+    return _bouts(sorted(events, key=_when), today, now)
+
+
+# The kinds that start, end or interrupt a bout; the others (notified, snoozed) change nothing.
+_BOUT_KINDS = STARTS | ENDS | NOT_COUNTED | {"started", "cancelled"}
+
+
+def _bouts(ordered: list[HistoryEntry], today: date, now: datetime | None) -> list[Bout]:
+    """Return the bouts of sitting of events already in time order (see sitting_bouts)."""
+    # A bout belongs to the local date it began on, one that goes on past midnight too. A
+    # stretch falling due (notified) or snoozed ends nothing: the person sits on until they
+    # answer, as the engine counts it. A guided routine ends the bout when it starts (the
+    # person stands up), unless it is stopped (cancelled): the engine goes back to the same sit.
+    bouts: list[Bout] = []
+    since: tuple[HistoryEntry, datetime] | None = None  # the event the bout began at, and when
+    stood_up: datetime | None = None  # a routine started during it, not stopped
+    counted = True
+    for event in ordered:
+        kind = event.kind
+        if kind not in _BOUT_KINDS:
+            continue
+        if kind == "started" and since is not None and stood_up is None:
+            stood_up = _when(event)
+        elif kind == "cancelled":
+            stood_up = None
+        at = _when(event)
+        if kind in ENDS and since is not None:
+            ended = stood_up or at
+            if kind == "natural_break" and event.seconds and stood_up is None:
+                ended -= timedelta(seconds=event.seconds)  # the person left that long ago
+            bouts += _bout(*since, ended)
+            since, stood_up = None, None
+        if kind in NOT_COUNTED:
+            counted = False
+        elif kind in STARTS and (counted or kind not in ("done", "skipped")):
+            since, stood_up, counted = (event, at), None, True
+    # Only a bout begun today runs on to now: an older one still open means the history cannot
+    # tell when it ended (a daemon that crashed, or a person away whose break is not written
+    # until they come back), and counting it up to now would make it hours or days long.
+    if since is not None and now is not None and since[0].local_date == today.isoformat():
+        bouts += _bout(*since, stood_up or now, still_going=stood_up is None)
+    return bouts
+
+
+def _bout_stats(bouts: Iterable[Bout], natural_breaks: int) -> BoutStats:
+    """Return the count, longest and long ones of some bouts, with the natural breaks."""
+    lengths = [bout.seconds for bout in bouts]
+    long = sum(seconds >= LONG_BOUT_SECONDS for seconds in lengths)
+    return BoutStats(len(lengths), max(lengths, default=0), long, natural_breaks)
+
+
+# What _per_day counts for each day, beside the bouts.
+_COUNTED = (
+    "done",
+    "skipped",
+    "snoozed",
+    "due",
+    "stretching_seconds",
+    "kept",
+    "natural_breaks",
+)
+
+
+def _per_day(events: list[HistoryEntry], today: date, now: datetime | None) -> dict[str, DayStats]:
+    """Return the counts, kept stretches, stretching time and bouts of every day with events."""
+    counts: dict[str, dict[str, int]] = {}
+    due_on: str | None = None  # the date the stretch due now fell due on
     for event in events:
-        day = days.setdefault(
-            event.local_date,
-            {
-                "done": 0,
-                "skipped": 0,
-                "snoozed": 0,
-                "due": 0,
-                "stretching_seconds": 0,
-                "longest_sitting_seconds": 0,
-            },
-        )
+        day = counts.setdefault(event.local_date, dict.fromkeys(_COUNTED, 0))
         if event.kind in ("done", "skipped", "snoozed"):
             day[event.kind] += 1
-        if event.kind == "notified" and event.how != "reminder":
-            day["due"] += 1
         if event.kind == "done" and event.how == "guided" and event.seconds:
             day["stretching_seconds"] += event.seconds
-        if event.kind in ENDS and sitting_since is not None:
-            ended = _when(event)
-            if event.kind == "natural_break" and event.seconds:
-                ended -= timedelta(seconds=event.seconds)  # the person left that long ago
-            sat = round((ended - sitting_since).total_seconds())
-            day["longest_sitting_seconds"] = max(day["longest_sitting_seconds"], sat)
-            sitting_since = None
-        if event.kind in STARTS:
-            sitting_since = _when(event)
-    return {on: DayStats(on, **counts) for on, counts in days.items()}
+        if event.kind == "natural_break":
+            day["natural_breaks"] += 1
+        # A stretch falls due at its first notification (a reminder where the history begins
+        # with one due already), and stays due until one of ANSWERS.
+        if event.kind == "notified" and due_on is None:
+            due_on = event.local_date
+            day["due"] += 1
+        elif event.kind == "done" and due_on is not None:
+            counts[due_on]["kept"] += 1  # counted on the day it fell due: never above due
+        if event.kind in ANSWERS:
+            due_on = None
+    by_day: dict[str, list[Bout]] = {}
+    for bout in _bouts(events, today, now):
+        by_day.setdefault(bout.local_date, []).append(bout)
+    days: dict[str, DayStats] = {}
+    for on, day in counts.items():
+        bouts = _bout_stats(by_day.get(on, []), day["natural_breaks"])
+        days[on] = DayStats(
+            on,
+            done=day["done"],
+            skipped=day["skipped"],
+            snoozed=day["snoozed"],
+            due=day["due"],
+            stretching_seconds=day["stretching_seconds"],
+            longest_sitting_seconds=bouts.longest_seconds,
+            kept=day["kept"],
+            bouts=bouts,
+        )
+    return days
 
 
 def _streaks(per_day: dict[str, DayStats], today: date, goal: int) -> tuple[int, int]:
@@ -145,10 +271,21 @@ def streak_ending(met: set[str], last: date) -> int:
     return count
 
 
-def compute_stats(events: Iterable[HistoryEntry], today: date, days: int, goal: int) -> Stats:
+def compute_stats(
+    events: Iterable[HistoryEntry],
+    today: date,
+    days: int,
+    goal: int,
+    *,
+    now: datetime | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Stats:
     """Return the stats of the last `days` local days up to today, and all-time streaks."""
+    # now is the moment today is at (UTC, aware): a bout of sitting still open then counts up
+    # to it (None: it is left out). names gives each stretch's name by id; an id that is not
+    # there (a stretch no longer in the library) is its own name.
     ordered = sorted(events, key=_when)
-    per_day = _per_day(ordered)
+    per_day = _per_day(ordered, today, now)
     window = tuple(
         per_day.get(on, DayStats(on))
         for on in ((today - timedelta(days=back)).isoformat() for back in range(days - 1, -1, -1))
@@ -157,9 +294,16 @@ def compute_stats(events: Iterable[HistoryEntry], today: date, days: int, goal: 
     for event in ordered:
         if event.kind == "done" and event.exercise_id:
             done.setdefault(event.exercise_id, []).append(event.local_date)
+    named = names or {}
     exercises = tuple(
-        ExerciseStats(exercise_id, len(dates), max(dates))
+        ExerciseStats(exercise_id, named.get(exercise_id, exercise_id), len(dates), max(dates))
         for exercise_id, dates in sorted(done.items())
     )
     current, best = _streaks(per_day, today, goal)
-    return Stats(goal, window, exercises, current, best)
+    summary = BoutStats(
+        sum(day.bouts.count for day in window),
+        max(day.bouts.longest_seconds for day in window),
+        sum(day.bouts.long for day in window),
+        sum(day.bouts.natural_breaks for day in window),
+    )
+    return Stats(goal, window, exercises, current, best, summary)

@@ -164,9 +164,59 @@ def test_history_command_prints_csv(
     history.close()
     assert main(["history", "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "at_utc,local_date,kind,exercise_id,seconds,how"
+    assert lines[0] == "at_utc,local_date,kind,exercise_id,seconds,how,name"
     assert lines[1].startswith("2026-11-18T11:06:40+00:00,")
-    assert lines[1].endswith(",done,hip-flexor-stretch,,cli")
+    assert lines[1].endswith(",done,hip-flexor-stretch,,cli,Hip flexor stretch")
+
+
+def test_history_command_prints_names_and_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each line says what happened in words, with the stretch's name and lengths in units."""
+    use_home(monkeypatch, tmp_path)
+    history = History(app_paths().history)
+    at = 1_795_000_000.0  # 2026-11-18T11:06:40 UTC
+    history.record("daemon_started", at)
+    history.record(Record("notified", "hamstring-stretch"), at + 60)
+    history.record(Record("snoozed", "hamstring-stretch", snooze_seconds=60), at + 120)
+    history.record(Record("notified", "hamstring-stretch", reminder=True), at + 180)
+    history.record(Record("started", "hamstring-stretch"), at + 240)
+    done = Record("done", "hamstring-stretch", answered_by="guided", stretching_seconds=95)
+    history.record(done, at + 340)
+    history.record(
+        Record("natural_break", "calf-stretch", cause="idle", away_seconds=900), at + 400
+    )
+    history.record(Record("paused", "calf-stretch", pause_seconds=5400), at + 460)
+    history.record(Record("skipped", "retired-stretch"), at + 520)
+    history.close()
+    assert main(["history"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "2026-11-18T11:06:40+00:00  daemon_started",
+        "2026-11-18T11:07:40+00:00  notified        Hamstring stretch fell due",
+        "2026-11-18T11:08:40+00:00  snoozed         Hamstring stretch for 1m",
+        "2026-11-18T11:09:40+00:00  notified        Hamstring stretch still due (reminder)",
+        "2026-11-18T11:10:40+00:00  started         Hamstring stretch (guided)",
+        "2026-11-18T11:12:20+00:00  done            Hamstring stretch (guided, 1m35s stretching)",
+        "2026-11-18T11:13:20+00:00  natural_break   away from the desk for 15m",
+        "2026-11-18T11:14:20+00:00  paused          reminders for 1h30m",
+        "2026-11-18T11:15:20+00:00  skipped         retired-stretch",
+    ]
+
+
+def test_history_with_a_broken_config_still_prints_with_built_in_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config with a mistake says so on stderr; the events are printed all the same."""
+    use_home(monkeypatch, tmp_path)
+    history = History(app_paths().history)
+    history.record(Record("skipped", "calf-stretch"), 1_795_000_000.0)
+    history.close()
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[schedule]\nsitting_interval = "soon"\n', encoding="utf-8")
+    assert main(["history", "--config", str(broken)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "2026-11-18T11:06:40+00:00  skipped         Calf stretch\n"
+    assert "sitting_interval" in err and "the built-in stretches' names are shown" in err
 
 
 @linux_only("time.tzset, which changes the local zone in the process, is POSIX only")
@@ -194,8 +244,8 @@ def test_history_csv_over_a_dst_week(
         assert main(["history", "--csv", "--since", "2026-10-24"]) == 0
         rows = capsys.readouterr().out.splitlines()
         assert rows[1:] == [
-            "2026-10-24T22:30:00+00:00,2026-10-25,snoozed,calf-stretch,,",
-            "2026-10-25T22:30:00+00:00,2026-10-25,skipped,calf-stretch,,",
+            "2026-10-24T22:30:00+00:00,2026-10-25,snoozed,calf-stretch,,,Calf stretch",
+            "2026-10-25T22:30:00+00:00,2026-10-25,skipped,calf-stretch,,,Calf stretch",
         ]
     finally:
         monkeypatch.undo()

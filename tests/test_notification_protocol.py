@@ -100,3 +100,17 @@ def test_a_capped_server_keeps_a_real_start_button_without_doubling_it() -> None
         server="gnome-shell",
     )
     assert message.body[5] == ["start", "Start", "snooze", "Snooze", "done", "Done"]
+
+
+def test_a_timeout_of_0s_means_a_due_stretch_stays_until_answered() -> None:
+    """[notifications] timeout = "0s" is accepted; the due notice is sent never to expire."""
+    from backcare_tray.settings import settings_from_mapping
+
+    settings = settings_from_mapping({"notifications": {"timeout": "0s"}})
+    assert settings.notification_timeout == 0
+    state, _ = step(initial_state(0.0, settings, 0), Tick(settings.sitting_interval), settings)
+    at = settings.sitting_interval + 1
+    for kind in ("due", "reminder"):
+        notice = render_notice(kind, state, Moment(at, 1.7e9 + at), settings)
+        assert notice.timeout == 0
+        assert expire_timeout_sent(notice.timeout) == 0  # the spec's "never expires"

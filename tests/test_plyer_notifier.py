@@ -3,6 +3,7 @@
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -15,7 +16,10 @@ from support.homes import windows_home_env, with_windows_basics
 from support.waiting import wait_for
 
 from backcare_tray.adapters.notifications import choose_notifier
-from backcare_tray.adapters.notifications.plyer_notifier import PlyerNotifier
+from backcare_tray.adapters.notifications.plyer_notifier import (
+    UNTIL_ANSWERED_SECONDS,
+    PlyerNotifier,
+)
 from backcare_tray.adapters.runtime_dir import runtime_dir
 from backcare_tray.doctor import notification_lines
 from backcare_tray.notice import ANSWER_HINT, Notice
@@ -130,6 +134,17 @@ def test_windows_gets_the_ico_and_linux_the_png(balloon: ModuleType) -> None:
     assert fallback.describe()["icon"] == str(png)
     linux.stop()
     windows.stop()
+
+
+def test_a_notice_meant_to_stay_until_answered_gets_the_longest_balloon(
+    notifier: PlyerNotifier, balloon: ModuleType, icon: list[str]
+) -> None:
+    """Timeout 0 (until answered) would remove the balloon at once: it is given 30 s."""
+    icon[0] = ICO
+    assert notifier.show(replace(DUE, timeout=0)) is True
+    assert notifier.show(replace(DUE, title="Still waiting", timeout=7)) is True
+    assert [shown["timeout"] for shown in balloon.SHOWN] == [UNTIL_ANSWERED_SECONDS, 7]
+    assert UNTIL_ANSWERED_SECONDS == 30
 
 
 def test_a_missing_ico_shows_the_balloon_with_the_systems_icon(

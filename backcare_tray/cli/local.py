@@ -3,7 +3,7 @@
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -189,6 +189,11 @@ def _exercises(args: "argparse.Namespace") -> int:
     return 0
 
 
+def _names(settings: Settings) -> dict[str, str]:
+    """Return each stretch's name by its id, from the settings' library."""
+    return {exercise_id: exercise.name for exercise_id, exercise in settings.exercises.items()}
+
+
 def _history(args: "argparse.Namespace") -> int:
     """Print the recorded events, reading the database directly."""
     import sqlite3
@@ -196,7 +201,12 @@ def _history(args: "argparse.Namespace") -> int:
     from backcare_tray.adapters.history import read_events
     from backcare_tray.cli.render import print_history, print_history_csv
 
-    path = app_paths().history
+    try:
+        settings = _load(args.config)
+    except ConfigError as error:  # the events are still worth seeing: the built-in names
+        print(f"backcare-tray: {error}; the built-in stretches' names are shown", file=sys.stderr)
+        settings = Settings()
+    path = app_paths(args.config).history
     if not path.exists():
         print(f"No history yet ({path}).")
         return 0
@@ -204,7 +214,7 @@ def _history(args: "argparse.Namespace") -> int:
         events = list(read_events(path, args.since))
     except sqlite3.Error as error:
         return fail(f"{path}: cannot be read: {error}", EXIT_REFUSED)
-    (print_history_csv if args.csv else print_history)(events)
+    (print_history_csv if args.csv else print_history)(events, _names(settings))
     return 0
 
 
@@ -234,9 +244,12 @@ def _stats(args: "argparse.Namespace") -> int:
 
     paths = app_paths(args.config)
     try:
-        goal = _load(args.config).daily_goal
+        settings = _load(args.config)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
+    goal, names = settings.daily_goal, _names(settings)
+    now = datetime.now(UTC)
+    today = now.astimezone().date()  # the local date now is on
     try:
         events = list(read_events(paths.history)) if paths.history.exists() else []
     except sqlite3.Error as error:
@@ -245,12 +258,12 @@ def _stats(args: "argparse.Namespace") -> int:
         from backcare_tray.chart import EXTRA_HINT, write_chart
 
         try:
-            write_chart(events, date.today(), goal, Path(args.chart), args.days)
+            write_chart(events, today, goal, Path(args.chart), args.days, names)
         except ImportError:
             return fail(f"--chart needs matplotlib: {EXTRA_HINT}", EXIT_REFUSED)
         print(f"Chart written to {args.chart}")
         return 0
-    stats = compute_stats(events, date.today(), args.days, goal)
+    stats = compute_stats(events, today, args.days, goal, now=now, names=names)
     if args.json:
         render.print_stats_json(stats)
     elif args.csv:
@@ -380,7 +393,10 @@ LOCAL_COMMANDS: Mapping[LocalName, LocalCommand] = {
     "doctor": LocalCommand("what this desktop offers: idle, tray, notifications, ...", _doctor),
     "logs": LocalCommand("print the log file's path and its last lines", _logs, _logs_arguments),
     "history": LocalCommand(
-        "print the recorded events (works without the daemon)", _history, _history_arguments
+        "print the recorded events (works without the daemon)",
+        _history,
+        _history_arguments,
+        reads_config=True,  # for the stretches' names
     ),
     "check-config": LocalCommand("validate a config file", _check_config, _check_config_arguments),
 }

@@ -21,6 +21,7 @@ __all__ = [
     "CALL_TIMEOUT",
     "FIRST_CALL_TIMEOUT",
     "SETTLE",
+    "UNTIL_ANSWERED_SECONDS",
     "IconFile",
     "PlyerNotifier",
     "raised_in_plyer",
@@ -36,6 +37,13 @@ FIRST_CALL_TIMEOUT = 10.0
 # fails within milliseconds when its icon cannot be loaded, and otherwise sleeps it out).
 SETTLE = 0.3
 IconFile = Callable[[], str | None]  # the icon file to hand plyer now, None for none
+# A notice meant to stay until answered (timeout 0, as `[notifications] timeout = "0s"` asks
+# of a due stretch) cannot stay here: Windows' balloon lasts as long as plyer's thread keeps
+# its own tray icon, and 0 would remove it at once. So it gets this long, the longest that
+# makes sense: plyer cannot replace a balloon, so each later notice (a reminder, each step of
+# a routine) shows another balloon with another icon, and longer ones would pile up in the
+# tray. macOS ignores plyer's timeout (the alert style the person chose decides).
+UNTIL_ANSWERED_SECONDS = 30
 
 _hook_lock = threading.Lock()
 _previous_hook: Callable[[threading.ExceptHookArgs], object] = threading.excepthook
@@ -135,7 +143,7 @@ class PlyerNotifier:
             "message": body,
             "app_name": "backcare-tray",
             "app_icon": self._icon() or "",  # none: the system's application icon
-            "timeout": notice.timeout or 30,
+            "timeout": notice.timeout or UNTIL_ANSWERED_SECONDS,
         }
         attempt = _Attempt()
         with self._lock:
