@@ -4,7 +4,7 @@
 # set here changes only its own line: the person's comments, order, spacing and keys we do not
 # know all stay. Only the window's process and the command line import this (not the daemon).
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,9 @@ __all__ = [
     "BACKUP_SUFFIX",
     "ConfigChanged",
     "ConfigDraft",
+    "append_exercises",
     "backup_path",
+    "exercise_tables_text",
     "read_draft",
     "save_draft",
 ]
@@ -126,3 +128,53 @@ def save_draft(draft: ConfigDraft) -> bool:
     write_atomically(draft.path, text)
     draft.original, draft.existed = text, True
     return True
+
+
+def exercise_tables_text(tables: Sequence[Mapping[str, Any]], note: str = "") -> str:
+    """Return [[exercises]] tables as TOML text, steps a line each, note as each one's comment."""
+    document = tomlkit.document()
+    written = tomlkit.aot()
+    for table in tables:
+        item = tomlkit.table()
+        if note:
+            item.add(tomlkit.comment(" ".join(note.split())))  # one line, whatever it says
+        for key, value in table.items():
+            if isinstance(value, list) and len(value) > 1:
+                lines = tomlkit.array()
+                lines.extend(value)
+                item[key] = lines.multiline(True)
+            else:
+                item[key] = value
+        written.append(item)
+    document.append("exercises", written)
+    return tomlkit.dumps(document)
+
+
+def _extend_rotation(draft: ConfigDraft, ids: Sequence[str]) -> bool:
+    """Add ids to the end of [rotation] exercises when the file lists it; False if it does not."""
+    section = draft.document.get("rotation")
+    listed = section.get("exercises") if isinstance(section, Mapping) else None
+    if not isinstance(listed, list):
+        return False
+    listed.extend([i for i in ids if i not in listed])
+    return True
+
+
+def append_exercises(
+    draft: ConfigDraft, tables: Sequence[Mapping[str, Any]], note: str = ""
+) -> bool:
+    """Add [[exercises]] tables at the end of the file, and their ids to a listed rotation.
+
+    Return whether the file lists [rotation] exercises (the ids were added there); a file that
+    leaves it out has every stretch in its rotation, its own last, already.
+    """
+    ids = [str(table["id"]) for table in tables]
+    listed = _extend_rotation(draft, ids)  # first: a change to the document re-renders it
+    # The tables are added as text: given one more table, tomlkit moves an array of tables that
+    # another table interrupts; TOML adds a later [[exercises]] to the same array anyway.
+    before = draft.text()
+    if before and not before.endswith("\n"):
+        before += "\n"
+    gap = "\n" if before.strip() and not before.endswith("\n\n") else ""
+    draft.document = tomlkit.parse(before + gap + exercise_tables_text(tables, note))
+    return listed
