@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from support.homes import use_home
 from support.stretch_files import ROUTINE, ROUTINE_IDS, png_bytes, write_routine
 
 from backcare_tray.adapters.config_edit import backup_path
@@ -12,6 +13,7 @@ from backcare_tray.adapters.stretch_import import (
     export_stretches,
     import_stretches,
 )
+from backcare_tray.cli import main
 from backcare_tray.config_file import load_settings
 from backcare_tray.exercises import builtin_exercises
 from backcare_tray.stretch_share import (
@@ -388,3 +390,40 @@ def test_an_export_is_refused_plainly(tmp_path: Path) -> None:
     assert read_stretch_file(target).stretches[0].exercise.id == "wrist-circles"
     with pytest.raises(StretchError, match=r"^You have no stretches of your own to share yet$"):
         export_stretches(_config(tmp_path / "empty", ""), tmp_path / "none.toml")
+
+
+def test_the_command_imports_and_says_the_daemon_is_not_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """import-stretches lists what it added; a bad file exits 2 naming the entry and key."""
+    use_home(monkeypatch, tmp_path / "home")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    config = _config(tmp_path / "config")
+    source = write_routine(tmp_path / "share")
+    assert main(["import-stretches", str(source), "--config", str(config)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        "Added 2 stretches from routine.toml:",
+        "  Neck roll [neck-roll]",
+        "  Shoulder squeeze [shoulder-squeeze]",
+    ]
+    assert out[3] == f"Pictures copied to {config.parent / 'stretches'}"
+    assert out[4:] == [
+        "They are in your rotation (your own stretches come last).",
+        "backcare-tray is not running; it will use them when it next starts.",
+    ]
+    assert main(["import-stretches", str(source), "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("backcare-tray: routine.toml: exercises[0].id: 'neck-roll' is already")
+    shared = tmp_path / "out.toml"
+    assert (
+        main(["export-stretches", str(shared), "--config", str(config), "--ids", "neck-roll"]) == 0
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        f"Wrote 1 stretch to {shared}",
+        "  Neck roll [neck-roll]",
+    ]
+    assert main(["import-stretches", str(source), "--config", str(tmp_path / "no.toml")]) == 2
+    assert "no.toml: no such file" in capsys.readouterr().err
