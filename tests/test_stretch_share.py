@@ -6,7 +6,7 @@ import pytest
 from support.homes import use_home
 from support.stretch_files import ROUTINE, ROUTINE_IDS, png_bytes, write_routine
 
-from backcare_tray.adapters.config_edit import backup_path
+from backcare_tray.adapters.config_edit import backup_path, read_draft, save_draft
 from backcare_tray.adapters.stretch_import import (
     NotSaved,
     add_stretch,
@@ -16,6 +16,7 @@ from backcare_tray.adapters.stretch_import import (
 from backcare_tray.cli import main
 from backcare_tray.config_file import load_settings
 from backcare_tray.exercises import builtin_exercises
+from backcare_tray.settings_schema import setting_named
 from backcare_tray.stretch_share import (
     MOST_FILE_BYTES,
     MOST_PICTURE_BYTES,
@@ -88,6 +89,22 @@ def test_the_persons_comments_and_text_stay_byte_for_byte(tmp_path: Path) -> Non
     assert text.startswith(USER_FILE)
     assert "# Imported from routine.toml" in text[len(USER_FILE) :]
     assert backup_path(config).read_text(encoding="utf-8") == USER_FILE
+
+
+def test_new_tables_follow_the_last_stretch_and_later_edits_move_nothing(tmp_path: Path) -> None:
+    """Between the person's stretch and the next table (with its comment); the rest as it was."""
+    head = USER_FILE + "\n"
+    tail = '# Mix them up\n[rotation]\norder = "shuffle"  # mornings\n'
+    config = _config(tmp_path / "config", head + tail)
+    import_stretches(write_routine(tmp_path / "share"), config)
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(head + "[[exercises]]\n# Imported from routine.toml\n")
+    assert text.endswith('"stretches/shoulder-squeeze/squeeze-3.png",\n]\n\n' + tail)
+    assert load_settings(config).rotation_order == "shuffle"
+    draft = read_draft(config)  # as the settings window edits it next
+    draft.set(setting_named("schedule.sitting_interval"), "40m")
+    save_draft(draft)
+    assert config.read_text(encoding="utf-8") == text.replace('"50m"', '"40m"')
 
 
 def test_a_listed_rotation_gets_the_new_ids_at_its_end(tmp_path: Path) -> None:
