@@ -245,3 +245,36 @@ def test_only_the_windows_import_tkinter() -> None:
         if outside_imports(path) & {"tkinter", "_tkinter"}
     }
     assert found == TKINTER_IMPORTERS
+
+
+# What changes the user's files, with tomlkit: the window's process and the command line only.
+NOT_IN_DAEMON = {
+    f"{ADAPTERS}.config_edit",
+    f"{ADAPTERS}.stretch_import",
+    f"{PACKAGE}.stretch_share",
+}
+# Where the daemon's process starts: the run command, the daemon and the adapters it is handed.
+DAEMON_STARTS = [f"{PACKAGE}.cli.run", f"{PACKAGE}.daemon", f"{ADAPTERS}.kit"]
+
+
+def reachable(graph: Graph, starts: list[str]) -> set[str]:
+    """Return every module that the starts import, however indirectly (and the starts)."""
+    seen: set[str] = set()
+    waiting = list(starts)
+    while waiting:
+        module = waiting.pop()
+        if module not in seen:
+            seen.add(module)
+            waiting.extend(graph[module])
+    return seen
+
+
+def test_the_daemon_never_imports_tomlkit_or_the_stretch_files() -> None:
+    """No import the daemon can reach, at the top or in a function, loads tomlkit or them."""
+    graph = import_graph()
+    reached = reachable(graph, DAEMON_STARTS)
+    assert f"{ADAPTERS}.control" in reached  # the graph does reach the daemon's adapters
+    assert not reached & NOT_IN_DAEMON
+    modules = package_modules()
+    assert [m for m in sorted(reached) if "tomlkit" in outside_imports(modules[m])] == []
+    assert "tomlkit" in outside_imports(modules[f"{ADAPTERS}.config_edit"])

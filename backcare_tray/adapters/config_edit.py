@@ -4,7 +4,9 @@
 # set here changes only its own line: the person's comments, order, spacing and keys we do not
 # know all stay. Only the window's process and the command line import this (not the daemon).
 
-from collections.abc import Mapping
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ __all__ = [
     "BACKUP_SUFFIX",
     "ConfigChanged",
     "ConfigDraft",
+    "append_exercises",
     "backup_path",
+    "exercise_tables_text",
     "read_draft",
     "save_draft",
 ]
@@ -130,3 +134,82 @@ def save_draft(draft: ConfigDraft) -> bool:
     write_atomically(draft.path, text)
     draft.original, draft.existed = text, True
     return True
+
+
+def exercise_tables_text(tables: Sequence[Mapping[str, Any]], note: str = "") -> str:
+    """Return [[exercises]] tables as TOML text, steps a line each, note as each one's comment."""
+    document = tomlkit.document()
+    written = tomlkit.aot()
+    for table in tables:
+        item = tomlkit.table()
+        if note:
+            item.add(tomlkit.comment(" ".join(note.split())))  # one line, whatever it says
+        for key, value in table.items():
+            if isinstance(value, list) and len(value) > 1:
+                lines = tomlkit.array()
+                lines.extend(value)
+                item[key] = lines.multiline(True)
+            else:
+                item[key] = value
+        written.append(item)
+    document.append("exercises", written)
+    return tomlkit.dumps(document)
+
+
+def _extend_rotation(draft: ConfigDraft, ids: Sequence[str]) -> bool:
+    """Add ids to the end of [rotation] exercises when the file lists it; False if it does not."""
+    section = draft.document.get("rotation")
+    listed = section.get("exercises") if isinstance(section, Mapping) else None
+    if not isinstance(listed, list):
+        return False
+    listed.extend([i for i in ids if i not in listed])
+    return True
+
+
+_HEADER = re.compile(r"[ \t]*\[")  # a line that opens a table (or an array of tables)
+_EXERCISES = re.compile(r"[ \t]*\[\[[ \t]*exercises[ \t]*\]\]")
+_ASIDE = re.compile(r"[ \t]*(#.*)?\r?\n?")  # a blank line or a comment line
+
+
+def _after_last_exercise(text: str, added: str) -> str:
+    """Return text with added right after its last [[exercises]] table, before what follows.
+
+    Comments and blank lines above the next table stay with that table. When no table follows
+    (or the text is too unusual to place it), added goes at the end.
+    """
+    lines = text.splitlines(keepends=True)
+    last = max((n for n, line in enumerate(lines) if _EXERCISES.match(line)), default=None)
+    following = [n for n, line in enumerate(lines) if _HEADER.match(line) and n > (last or 0)]
+    if not text.endswith("\n"):
+        text += "\n"
+    at_end = text + ("\n" if text.strip() and not text.endswith("\n\n") else "") + added
+    if last is None or not following:
+        return at_end
+    start = following[0]
+    while start - 1 > last and _ASIDE.fullmatch(lines[start - 1]):
+        start -= 1
+    head, tail = "".join(lines[:start]), "".join(lines[start:])
+    gap = "" if head.endswith("\n\n") else "\n"
+    placed = head + gap + added + ("" if _ASIDE.fullmatch(lines[start]) else "\n") + tail
+    try:  # a table header inside a multi-line string, say: then the end is the place
+        same = tomllib.loads(placed) == tomllib.loads(at_end)
+    except tomllib.TOMLDecodeError:
+        same = False
+    return placed if same else at_end
+
+
+def append_exercises(
+    draft: ConfigDraft, tables: Sequence[Mapping[str, Any]], note: str = ""
+) -> bool:
+    """Add [[exercises]] tables after the file's last one, and their ids to a listed rotation.
+
+    Return whether the file lists [rotation] exercises (the ids were added there); a file that
+    leaves it out has every stretch in its rotation, its own last, already.
+    """
+    ids = [str(table["id"]) for table in tables]
+    listed = _extend_rotation(draft, ids)  # first: a change to the document re-renders it
+    # The tables are added as text, the rest kept byte for byte: given one more table, tomlkit
+    # moves an array of tables that another table interrupts, with the comments around it.
+    added = exercise_tables_text(tables, note)
+    draft.document = tomlkit.parse(_after_last_exercise(draft.text(), added))
+    return listed

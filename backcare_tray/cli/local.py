@@ -21,7 +21,17 @@ MOST_DAYS = 3660  # ten years of stats, more than anyone keeps at a desk
 MOST_LINES = 10_000  # log lines: the log file rotates at 1 MiB
 
 LocalName = Literal[
-    "run", "exercises", "show", "stats", "autostart", "doctor", "logs", "history", "check-config"
+    "run",
+    "exercises",
+    "show",
+    "stats",
+    "autostart",
+    "doctor",
+    "logs",
+    "history",
+    "check-config",
+    "import-stretches",
+    "export-stretches",
 ]
 
 
@@ -371,6 +381,41 @@ def _check_config_arguments(parser: "argparse.ArgumentParser") -> None:
     )
 
 
+def _import_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the stretch file import-stretches reads."""
+    parser.add_argument(
+        "file", type=path_arg, help="a stretch file: [[exercises]] tables, their pictures beside it"
+    )
+
+
+def _import_stretches(args: "argparse.Namespace") -> int:
+    """Add a stretch file's stretches to the config."""
+    from backcare_tray.cli.stretches import run_import
+
+    return run_import(args)
+
+
+def _export_arguments(parser: "argparse.ArgumentParser") -> None:
+    """Add the stretch file export-stretches writes, and which stretches go in it."""
+    parser.add_argument("file", type=path_arg, help="the stretch file to write")
+    parser.add_argument(
+        "--ids",
+        nargs="+",
+        type=_stretch_id_arg,
+        metavar="ID",
+        default=[],
+        help="only these stretches (default: all your own)",
+    )
+    parser.add_argument("--replace", action="store_true", help="write over an existing file")
+
+
+def _export_stretches(args: "argparse.Namespace") -> int:
+    """Write the user's own stretches to a stretch file."""
+    from backcare_tray.cli.stretches import run_export
+
+    return run_export(args)
+
+
 LOCAL_COMMANDS: Mapping[LocalName, LocalCommand] = {
     "run": LocalCommand(
         "run the daemon (the default command)", _run, _run_arguments, reads_config=True
@@ -399,4 +444,16 @@ LOCAL_COMMANDS: Mapping[LocalName, LocalCommand] = {
         reads_config=True,  # for the stretches' names
     ),
     "check-config": LocalCommand("validate a config file", _check_config, _check_config_arguments),
+    "import-stretches": LocalCommand(
+        "add the stretches of a shared stretch file to your config",
+        _import_stretches,
+        _import_arguments,
+        reads_config=True,
+    ),
+    "export-stretches": LocalCommand(
+        "write your own stretches to a stretch file, to share them",
+        _export_stretches,
+        _export_arguments,
+        reads_config=True,
+    ),
 }
