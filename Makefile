@@ -69,6 +69,7 @@ bench: system-test $(BIN)/python $(BARE)/bin/python
 	$(BIN)/python benchmarks/answer_latency.py
 	$(BIN)/python benchmarks/cue_latency.py
 	$(BIN)/python benchmarks/coach_start.py
+	$(BIN)/python benchmarks/window_open.py
 	$(BARE)/bin/python benchmarks/routine_footprint.py
 	$(BIN)/python benchmarks/soak.py
 

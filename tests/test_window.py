@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from support.screen import grab
 from support.waiting import wait_for
 
 from backcare_tray.adapters.config_edit import backup_path
-from backcare_tray.palette import REFUSED
+from backcare_tray.palette import REFUSED, TEAL_DARK
 from backcare_tray.settings_schema import setting_named
 from backcare_tray.validation import InvalidValue, InvalidValues
 from backcare_tray.window.form import check_field, from_widget, problems_by_field, to_widget
@@ -208,3 +209,88 @@ def test_a_second_request_raises_the_open_window_at_its_page(managed_desktop: De
     # Quitting the daemon closes its window.
     wait_for(lambda: not Path(f"/proc/{first['pid']}").exists(), 10, "the window to close")
     assert events(log)[-1]["window"] == "closing"
+
+
+def seed_history(path: Path, days: int) -> None:
+    """Write `days` days of sitting, stretches and breaks ending now, through the real history."""
+    from backcare_tray.adapters.history import History
+    from backcare_tray.engine import Record
+
+    history = History(path)
+    now = time.time()
+    start = now - days * 86400
+    for day in range(days + 1):
+        morning = start + day * 86400
+        marks: list[tuple[float, Record | str]] = [(morning, "daemon_started")]
+        for slot in range(day % 5 + 2):  # 2 to 6 stretches a day
+            due = morning + (slot + 1) * (40 + 7 * (day % 4)) * 60
+            marks.append((due, Record("notified", "hamstring-stretch")))
+            if slot % 3 == 2:
+                marks.append((due + 60, Record("skipped", "ball-squat")))
+            else:
+                done = Record("done", "calf-stretch", "menu", stretching_seconds=95)
+                marks.append((due + 120, done))
+        if day % 3 == 0:
+            marks.append(
+                (morning + 5 * 3600, Record("natural_break", "ball-squat", away_seconds=600))
+            )
+        marks.append((morning + 9 * 3600, "daemon_stopped"))
+        for wall, entry in marks:
+            if wall < now:
+                history.record(entry, wall=wall)  # type: ignore[arg-type]
+    history.close()
+
+
+@pytest.mark.desktop
+def test_the_progress_page_shows_what_stats_reports(managed_desktop: Desktop) -> None:
+    """On a seeded month the page's figures are stats --json's, drawn as bars; CSV exports."""
+    desktop = managed_desktop
+    seed_history(desktop.home / ".local" / "share" / "backcare-tray" / "history.sqlite3", 40)
+    opened = desktop.run("progress")
+    assert opened.returncode == 0, opened.stderr
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    drawn = next_event(log, "progress drawn", 0)
+    shown = drawn["numbers"]
+    month = json.loads(desktop.run("stats", "--days", "30", "--json").stdout)
+    week = json.loads(desktop.run("stats", "--days", "7", "--json").stdout)
+    assert shown["done_per_day"] == [day["done"] for day in month["days"]]
+    assert shown["today"]["done"] == month["days"][-1]["done"]
+    assert shown["today"]["kept"] == month["days"][-1]["kept"]
+    assert shown["streak"] == {"current": month["current_streak"], "best": month["best_streak"]}
+    assert shown["week_done"] == sum(day["done"] for day in week["days"])
+    summary = month["bouts"]["summary"]
+    assert shown["month_bouts"] == {key: summary[key] for key in shown["month_bouts"]}
+    assert shown["week_bouts"]["longest_seconds"] == week["bouts"]["summary"]["longest_seconds"]
+    assert shown["longest_sit_per_day"] == [d["longest_seconds"] for d in month["bouts"]["days"]]
+    assert [row[:2] for row in shown["stretches"]] == [
+        [e["name"], e["done"]] for e in month["exercises"]
+    ]
+    assert sum(shown["done_per_day"]) > 0
+    chart = drawn["chart"]
+    shot = grab(desktop.env["DISPLAY"], (chart[0], chart[1], chart[2], chart[3]))
+    teal_dark = (int(TEAL_DARK[1:3], 16), int(TEAL_DARK[3:5], 16), int(TEAL_DARK[5:7], 16))
+    assert shot.count(teal_dark, 12) > 200  # this week's bars
+    # Export: Tk's own save dialog, the path typed into its file name as a person would.
+    target = desktop.home / "my progress.csv"
+    seen = len(events(log))
+    click(desktop, drawn["export"])
+    wait_for(lambda: "Save As" in window_names(desktop), 10, "the save dialog")
+    xdotool(desktop, "key", "ctrl+a", "ctrl+k")  # Tk entries: to the start, cut the rest
+    xdotool(desktop, "type", "--delay", "10", "--", str(target))
+    xdotool(desktop, "key", "Return")
+    next_event(log, "progress exported", seen, path=str(target))
+    csv_lines = desktop.run("stats", "--days", "30", "--csv").stdout.splitlines()
+    assert target.read_text(encoding="utf-8").splitlines() == csv_lines
+
+
+def window_names(desktop: Desktop) -> str:
+    """Return the names of the windows on the screen, a line each."""
+    done = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", ".", "getwindowname", "%@"],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=10,
+    )
+    return done.stdout

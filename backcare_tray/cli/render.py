@@ -5,7 +5,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from typing import Any
+from typing import Any, TextIO
 
 from backcare_tray.durations import format_duration
 from backcare_tray.history_text import history_line
@@ -103,7 +103,12 @@ def print_stats_json(stats: Stats) -> None:
 
 def print_stats_csv(stats: Stats) -> None:
     """Print the stats as CSV, a row per day."""
-    writer = csv.writer(sys.stdout)
+    write_stats_csv(stats, sys.stdout)
+
+
+def write_stats_csv(stats: Stats, stream: TextIO) -> None:
+    """Write the stats as CSV to a stream, a row per day (the window's export too)."""
+    writer = csv.writer(stream)
     writer.writerow(STATS_COLUMNS)
     for day in stats.days:
         adherence = "" if day.adherence is None else f"{day.adherence:.2f}"
