@@ -4,6 +4,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 __all__ = ["open_command", "open_with_default_app", "windows_fallback"]
@@ -30,14 +31,15 @@ def windows_fallback(path: Path) -> list[str] | None:
 
 
 def _spawn(command: list[str]) -> None:
-    """Start a program that outlives nothing of ours and is never waited for."""
-    subprocess.Popen(
+    """Start a program without waiting for it; a thread collects it, so no zombie is left."""
+    process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    threading.Thread(target=process.wait, name="opener-wait", daemon=True).start()
 
 
 def _start_on_windows(path: Path) -> None:
