@@ -294,3 +294,27 @@ def window_names(desktop: Desktop) -> str:
         timeout=10,
     )
     return done.stdout
+
+
+@pytest.mark.desktop
+def test_closing_with_unsaved_settings_asks_and_saves(managed_desktop: Desktop) -> None:
+    """Ctrl+W with a change asks first; Yes saves it and the daemon takes it before closing."""
+    desktop = managed_desktop
+    config = desktop.home / "config.toml"
+    config.write_text(USER_CONFIG, encoding="utf-8")
+    with running_daemon(desktop, "--no-tray", config=config):
+        assert desktop.run("settings").returncode == 0
+        log = window_log(desktop)
+        page = next_event(log, "page", 0, page="settings")
+        next_event(log, "settings loaded", 0)
+        seen = len(events(log))
+        replace_text(desktop, page["fields"]["schedule.sitting_interval"], "90m")
+        next_event(log, "settings checked", seen, problems={})
+        xdotool(desktop, "key", "ctrl+w")
+        wait_for(lambda: "Unsaved settings" in window_names(desktop), 10, "the question")
+        assert 'sitting_interval = "45m"' in config.read_text(encoding="utf-8")
+        xdotool(desktop, "key", "Return")  # Yes, the default answer
+        next_event(log, "closing", seen)
+        assert 'sitting_interval = "90m"   # the default, for now' in config.read_text()
+        assert desktop.status()["seconds_until_break"] > 45 * 60
+        wait_for(lambda: not desktop.status()["window"]["open"], 10, "the window to be gone")

@@ -13,7 +13,7 @@ import tkinter as tk
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from tkinter import ttk
+from tkinter import messagebox, ttk
 from typing import IO, Any
 
 from backcare_tray.window.look import debug, style
@@ -28,6 +28,10 @@ CLASS = "BackcareTray"
 INSTANCE = "backcare-tray"
 SIZE = (900, 640)
 REQUEST_TIMEOUT = 5.0
+TEXTS = {
+    "unsaved_title": "Unsaved settings",
+    "unsaved": "Some settings are changed and not saved. Save them before closing?",
+}
 PAGE_TITLES = {"settings": "Settings", "progress": "Progress", "stretches": "Stretches"}
 
 
@@ -55,7 +59,9 @@ class App:
             self.tabs.add(page.frame, text=PAGE_TITLES[name])
         self.tabs.bind("<<NotebookTabChanged>>", self._tab_changed)
         root.bind("<<Message>>", self._take_messages)
-        root.protocol("WM_DELETE_WINDOW", self.close)
+        root.protocol("WM_DELETE_WINDOW", self.close_asking)
+        root.bind("<Control-w>", lambda _event: self.close_asking())
+        root.bind("<Control-s>", lambda _event: self.pages["settings"].save())
 
     def show(self, page: str) -> None:
         """Show a page and bring the window to the front."""
@@ -116,6 +122,19 @@ class App:
 
         threading.Thread(target=reading, name="window-stdin", daemon=True).start()
 
+    def close_asking(self) -> None:
+        """Close the window, first asking whether to save settings changed and not saved."""
+        settings = self.pages["settings"]
+        if settings.unsaved():
+            answer = messagebox.askyesnocancel(
+                TEXTS["unsaved_title"], TEXTS["unsaved"], parent=self.root
+            )
+            if answer is None:
+                return
+            if answer and not settings.save(wait_for_reload=True):
+                return  # not saved: the page says why, and the window stays
+        self.close()
+
     def close(self) -> None:
         """Close the window."""
         debug("closing")
@@ -135,6 +154,7 @@ class App:
         chosen = str(self.tabs.select())  # type: ignore[no-untyped-call]
         name = next(n for n, p in self.pages.items() if str(p.frame) == chosen)
         page = self.pages[name]
+        self.root.title(f"{PAGE_TITLES[name]} - {TITLE}")
         page.shown()
         self.root.update_idletasks()
         debug("page", page=name, **page.where_things_are())

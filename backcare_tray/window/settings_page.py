@@ -249,10 +249,17 @@ class SettingsPage:
         self._update_save()
         debug("settings loaded", problems=problems, others=others)
 
-    def save(self) -> None:
-        """Write the changed settings, keeping the file's comments, and ask for a reload."""
+    def unsaved(self) -> bool:
+        """Return True when the form holds changes that are not saved."""
+        return self.draft is not None and bool(self._changes())
+
+    def save(self, wait_for_reload: bool = False) -> bool:
+        """Write the changed settings, keeping the comments, and ask for a reload; False: not.
+
+        Closing the window waits for the daemon's answer (a thread would end with it).
+        """
         if self.draft is None or self._check_all():
-            return
+            return False
         changes = self._changes()
         attempt = self.draft.copy()  # the draft itself stays as read until the file is written
         for name, value in changes.items():
@@ -264,24 +271,28 @@ class SettingsPage:
             for name, problem in at_fields.items():
                 self.fields[name].say(problem)
             self._say("Not saved: " + "; ".join([*at_fields.values(), *others]))
-            return
+            return False
         try:
             written = save_draft(attempt)
         except ConfigChanged as error:
             self._say(f"Not saved: {error}. Revert to read it again.")
-            return
+            return False
         except OSError as error:
             self._say(f"Not saved: {error}")
-            return
+            return False
         self.draft = attempt
         self._shown_values.update(changes)
         self._update_save()
         if not written:
             self._say("Nothing to save: the file already says this.")
-            return
+            return True
         debug("settings saved", changed=sorted(changes))
         self._say("Saved. Asking backcare-tray to use the new settings...")
-        self.app.in_background(lambda: self.app.ask_daemon("reload"), self._reloaded)
+        if wait_for_reload:
+            self._reloaded(self.app.ask_daemon("reload"))
+        else:
+            self.app.in_background(lambda: self.app.ask_daemon("reload"), self._reloaded)
+        return True
 
     def where_things_are(self) -> dict[str, Any]:
         """Return where the form's parts are on the screen, for tests."""
