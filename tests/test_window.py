@@ -318,3 +318,42 @@ def test_closing_with_unsaved_settings_asks_and_saves(managed_desktop: Desktop) 
         assert 'sitting_interval = "90m"   # the default, for now' in config.read_text()
         assert desktop.status()["seconds_until_break"] > 45 * 60
         wait_for(lambda: not desktop.status()["window"]["open"], 10, "the window to be gone")
+
+
+def window_processes(desktop: Desktop) -> set[int]:
+    """Return the pids of the window processes running now on this test's desktop."""
+    found = set()
+    home = f"HOME={desktop.home}".encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+            environment = (cmdline.parent / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"backcare_tray.window" in words and home in environment:
+            found.add(int(cmdline.parent.name))
+    return found
+
+
+@pytest.mark.desktop
+def test_without_a_daemon_a_second_request_raises_the_same_window(
+    managed_desktop: Desktop,
+) -> None:
+    """No daemon: the second command shows its page in the window already open, not a new one."""
+    desktop = managed_desktop
+    first = desktop.run("settings")
+    assert "opened on its own" in first.stdout
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    next_event(log, "page", 0, page="settings")
+    (pid,) = window_processes(desktop)
+    again = desktop.run("stretches")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "the open window now shows stretch library"
+    next_event(log, "page", 0, page="stretches")
+    assert window_processes(desktop) == {pid}
+    # The daemon's own window, asked for now, hands its page over to this one as well.
+    with running_daemon(desktop, "--no-tray"):
+        desktop.run("progress")
+        next_event(log, "page", 0, page="progress")
+        wait_for(lambda: not desktop.status()["window"]["open"], 10, "the handed-over window")
+        assert window_processes(desktop) == {pid}

@@ -24,7 +24,17 @@ def _cannot_open() -> str | None:
 
 def open_window_alone(page: WindowPage) -> int:
     """Open the window at a page in a process of its own, not waiting for it; exit status."""
+    from backcare_tray.adapters.runtime_dir import RuntimeDirError, runtime_dir
+    from backcare_tray.window.single import ask_open_window
+
     paths = app_paths()
+    try:
+        said = ask_open_window(runtime_dir().path, page)
+    except RuntimeDirError:
+        said = None  # the window finds no folder either: it opens, alone
+    if said is not None:
+        print(said)
+        return 0
     problem = _cannot_open()
     if problem is not None:
         print(f"backcare-tray: the window cannot open: {problem}", file=sys.stderr)

@@ -181,12 +181,40 @@ def open_root() -> tk.Tk:
 
 
 def run(page: str, config: Path, runtime_dir: Path | None, stream: IO[bytes] | None) -> int:
-    """Run the window until it is closed (or, following stdin, until stdin ends)."""
+    """Run the window until it is closed (or, following stdin, until stdin ends).
+
+    When a window is open already, the page is shown there and this one ends at once.
+    """
+    from backcare_tray.adapters.instance_lock import AlreadyRunning
+    from backcare_tray.adapters.runtime_dir import RuntimeDirError
+    from backcare_tray.window.single import ask_open_window, take_the_window
+
     debug("starting")
     root = open_root()
     app = App(root, config, runtime_dir)
+    one = None
+    try:
+        folder = runtime_dir or _found_runtime_dir()
+        taken = take_the_window(folder, lambda shown: app.later(partial(app.show, shown)))
+    except AlreadyRunning:
+        said = ask_open_window(folder, page)  # type: ignore[arg-type]
+        if said is not None:
+            debug("handed over", said=said)
+            root.destroy()
+            return 0
+        taken = "another window holds the lock and does not answer"
+    except RuntimeDirError as problem:
+        taken = str(problem)
+    if isinstance(taken, str):
+        print(f"backcare-tray window: more than one window may open: {taken}", file=sys.stderr)
+    else:
+        one = taken
     app.show(page)
     if stream is not None:
         root.after_idle(lambda: app.follow(stream))  # inside mainloop: the thread may call Tk
-    root.mainloop()
+    try:
+        root.mainloop()
+    finally:
+        if one is not None:
+            one.close()
     return 0

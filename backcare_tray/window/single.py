@@ -1,0 +1,93 @@
+"""One window at a time: the open window listens in the runtime folder for pages to show."""
+
+# The window takes a lock and a control endpoint of its own in `<runtime>/window/` (the
+# daemon's own control code: a socket on POSIX, a loopback port with a token on Windows). A
+# second window, from the daemon or the command line, finds the lock taken, hands its page to
+# the open one and ends; the command line asks that endpoint first when no daemon runs.
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from backcare_tray.adapters.control import (
+    ControlHome,
+    ControlServer,
+    ControlUnavailable,
+    NotRunning,
+    endpoint_for,
+    send_request,
+)
+from backcare_tray.adapters.instance_lock import AlreadyRunning
+from backcare_tray.adapters.runtime_dir import RuntimeDir
+from backcare_tray.commands import Command, Reply, WindowPage, command_named
+from backcare_tray.wording import window_reply
+
+__all__ = ["FOLDER", "OneWindow", "ask_open_window", "take_the_window"]
+
+FOLDER = "window"
+FORWARD_TIMEOUT = 3.0
+PAGES: dict[str, WindowPage] = {
+    "settings": "settings",
+    "progress": "progress",
+    "stretches": "stretches",
+}
+
+
+class OneWindow:
+    """The open window's lock and endpoint, held until it closes."""
+
+    def __init__(self, home: ControlHome, server: ControlServer) -> None:
+        self._home = home
+        self._server = server
+
+    def close(self) -> None:
+        """Stop listening and let the lock go."""
+        self._server.stop()
+        self._home.release()
+
+
+def _folder(runtime_dir: Path) -> Path:
+    """Return the open window's own folder inside the runtime folder."""
+    return runtime_dir / FOLDER
+
+
+def ask_open_window(runtime_dir: Path, page: WindowPage) -> str | None:
+    """Ask the open window, if any, to show a page; return what it said, None if none is open."""
+    name = command_named(page)
+    assert name is not None
+    try:
+        reply = send_request(
+            endpoint_for(_folder(runtime_dir), sys.platform), Command(name), FORWARD_TIMEOUT
+        )
+    except (NotRunning, OSError, ValueError):
+        return None
+    return str(reply.get("message", "")) if reply.get("ok") else None
+
+
+def take_the_window(runtime_dir: Path, show: Callable[[WindowPage], None]) -> OneWindow | str:
+    """Become the one window; return why not (a problem to log) when it cannot listen.
+
+    Raises AlreadyRunning when another window is open (it holds the lock).
+    """
+    folder = _folder(runtime_dir)
+    home = ControlHome(lambda: RuntimeDir(folder), lambda: [])
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        home.claim()
+        home.publish()
+    except AlreadyRunning:
+        raise
+    except (OSError, ControlUnavailable) as problem:
+        home.release()
+        return str(problem)
+
+    def answer(command: Command, deadline: float) -> Reply:
+        page = PAGES.get(command.name)
+        if page is None:
+            return {"ok": False, "error": f"the window does not do {command.name!r}"}
+        show(page)
+        return {"ok": True, "message": window_reply(page, "raised")}
+
+    server = ControlServer(home, answer)
+    server.start()
+    return OneWindow(home, server)
