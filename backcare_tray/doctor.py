@@ -154,10 +154,23 @@ def _pictures() -> list[str]:
     return lines
 
 
+def _language() -> list[str]:
+    """Return the language in use, where it comes from, and the catalogs there are."""
+    from backcare_tray.i18n import available_languages, current
+
+    language = current()
+    lines = [f"in use: {language.code} (from {language.source})"]
+    if language.unknown:
+        lines.append(f"asked for, with no catalog: {', '.join(language.unknown)}")
+    lines.append(f"catalogs: {', '.join(available_languages())}")
+    return lines
+
+
 def report() -> list[tuple[str, list[str]]]:
     """Return every section of the report, each a title and its lines."""
     sections: list[tuple[str, Callable[[], list[str]]]] = [
         ("Session", _session),
+        ("Language", _language),
         ("Idle probes (tried in this order)", _idle_probes),
         ("Tray host", _tray),
         ("Notifications", _notifications),

@@ -80,6 +80,7 @@ class Settings:
     cue_volume: int = field(default_factory=partial(_default, "sound.volume"))
     due_sound: bool = field(default_factory=partial(_default, "sound.due_sound"))
     coach_window: bool = field(default_factory=partial(_default, "guide.window"))
+    language: str = field(default_factory=partial(_default, "general.language"))
     exercises: dict[str, Exercise] = field(default_factory=_builtin_library)
 
     def exercise(self, exercise_id: str) -> Exercise:

@@ -11,6 +11,7 @@ from backcare_tray.setting_kinds import Kind, Setting, TomlValue, describe_bound
 __all__ = [
     "CUE_MODES",
     "IDLE_PROBES",
+    "LANGUAGE_CHOICES",
     "ORDERS",
     "SCHEMA",
     "SECTIONS",
@@ -31,7 +32,19 @@ IDLE_PROBES: tuple[IdleProbeSetting, ...] = get_args(IdleProbeSetting)
 ORDERS = ("sequential", "shuffle")
 CUE_MODES: tuple[CueMode, ...] = get_args(CueMode)
 
+# The languages the catalogs are for ("auto": the desktop's; one without a catalog yet, or
+# missing, speaks English and says so in the log).
+LANGUAGE_CHOICES = ("auto", "en", "de", "fr", "es", "it", "pt_BR", "nl", "pl", "ja")
+
 SCHEMA: tuple[Setting, ...] = (
+    Setting(
+        "general",
+        "language",
+        "choice",
+        "auto",
+        "The language of notifications, the menu, the windows and the voice (auto: the desktop's).",
+        choices=LANGUAGE_CHOICES,
+    ),
     Setting(
         "schedule", "sitting_interval", "duration", "45m", "Sitting time before a stretch is due."
     ),

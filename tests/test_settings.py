@@ -87,6 +87,7 @@ def test_every_setting_of_the_table_lands_in_the_settings() -> None:
         "sound.volume": 35,
         "sound.due_sound": False,
         "guide.window": False,
+        "general.language": "de",
     }
     assert set(changed) == {setting.name for setting in SCHEMA}
     data: dict[str, dict[str, object]] = {}

@@ -121,6 +121,13 @@ def click(desktop: Desktop, box: list[int]) -> None:
     xdotool(desktop, "mousemove", str(x), str(y), "click", "1")
 
 
+def open_section(desktop: Desktop, log: Path, page: dict[str, Any], section: str) -> dict[str, Any]:
+    """Click a section of the settings page and return where its fields are."""
+    seen = len(events(log))
+    click(desktop, page["sections"][section])
+    return next_event(log, "page", seen, page="settings", section=section)
+
+
 def window_log(desktop: Desktop) -> Path:
     """Return the file the daemon's window writes to."""
     return Path(desktop.status()["window"]["log"])
@@ -142,6 +149,7 @@ def test_a_setting_changed_in_the_form_is_saved_with_comments_and_applied(
         log = window_log(desktop)
         page = next_event(log, "page", 0, page="settings")
         next_event(log, "settings loaded", 0, problems={})
+        page = open_section(desktop, log, page, "schedule")
         seen = len(events(log))
         replace_text(desktop, page["fields"]["schedule.sitting_interval"], "2h")
         next_event(log, "settings checked", seen, problems={})
@@ -175,7 +183,7 @@ def test_an_invalid_value_shows_the_loaders_message_and_saves_nothing(
     log = desktop.home / ".cache" / "backcare-tray" / "window.log"
     loaded = next_event(log, "settings loaded", 0)
     assert loaded["problems"] == {"schedule.snooze": message}
-    page = next_event(log, "page", 0, page="settings")
+    page = open_section(desktop, log, next_event(log, "page", 0, page="settings"), "schedule")
     seen = len(events(log))
     replace_text(desktop, page["fields"]["schedule.sitting_interval"], "-5m")
     refused = {"schedule.snooze": message, "schedule.sitting_interval": DASH_REFUSED}
@@ -307,6 +315,7 @@ def test_closing_with_unsaved_settings_asks_and_saves(managed_desktop: Desktop) 
         log = window_log(desktop)
         page = next_event(log, "page", 0, page="settings")
         next_event(log, "settings loaded", 0)
+        page = open_section(desktop, log, page, "schedule")
         seen = len(events(log))
         replace_text(desktop, page["fields"]["schedule.sitting_interval"], "90m")
         next_event(log, "settings checked", seen, problems={})

@@ -261,6 +261,16 @@ class Adapters:
     better_probe: Callable[[str], IdleProbe | None] | None = None
 
 
+def _reload_and_speak(path: Path, required: bool) -> "Settings":
+    """Read the config again and speak its language from now on."""
+    from backcare_tray.config_file import load_settings
+    from backcare_tray.i18n import from_environment, use_language
+
+    settings = load_settings(path, required=required)
+    use_language(from_environment(settings.language))
+    return settings
+
+
 def _open_as_files(paths: AppPaths, progress: "ProgressOpener", page: WindowPage) -> None:
     """Stand in for the window where it cannot open: progress as a chart, else the config."""
     from backcare_tray.adapters.opener import open_with_default_app
@@ -303,7 +313,6 @@ def real_adapters(
     from backcare_tray.adapters.state_file import StateFile
     from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
     from backcare_tray.adapters.tray import TrayIcon
-    from backcare_tray.config_file import load_settings
 
     pictures = StepPictures(paths.cache / CACHE_FOLDER)  # with the .ico plyer needs on Windows
     return Adapters(
@@ -327,7 +336,7 @@ def real_adapters(
         release_memory=release_free_heap,
         history=History(paths.history, paths.state.with_name(WAITING_FILE)),
         state_file=StateFile(paths.state),
-        reload_settings=partial(load_settings, paths.config, required=config_required),
+        reload_settings=partial(_reload_and_speak, paths.config, config_required),
         window=AppWindow(
             home.folder or paths.cache,
             paths.config,

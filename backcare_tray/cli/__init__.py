@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_daemon(*options)
         try:
-            return _dispatch(build_parser().parse_args(arguments))
+            args = build_parser().parse_args(arguments)
+            _speak(getattr(args, "config", None))
+            return _dispatch(args)
         finally:  # a reader gone before the last line shows here, not at the interpreter's exit
             if sys.stdout is not None:
                 sys.stdout.flush()
@@ -86,6 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _discard_output()
         return EXIT_CUT_SHORT
+
+
+def _speak(config: str | None) -> None:
+    """Speak the language of the config file and the desktop in this command's messages."""
+    from backcare_tray.i18n import speak_as_configured
+
+    speak_as_configured(app_paths(config).config)
 
 
 def _reader_gone(error: OSError) -> bool:

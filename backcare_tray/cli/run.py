@@ -71,6 +71,9 @@ def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
         settings = load_settings(paths.config, required=config is not None)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
+    from backcare_tray.i18n import from_environment, use_language
+
+    use_language(from_environment(settings.language))
     if _no_graphical_session(no_tray):
         return fail(
             "no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set); "

@@ -187,9 +187,11 @@ def run(page: str, config: Path, runtime_dir: Path | None, stream: IO[bytes] | N
     """
     from backcare_tray.adapters.instance_lock import AlreadyRunning
     from backcare_tray.adapters.runtime_dir import RuntimeDirError
+    from backcare_tray.i18n import speak_as_configured
     from backcare_tray.window.single import ask_open_window, take_the_window
 
     debug("starting")
+    speak_as_configured(config)
     root = open_root()
     app = App(root, config, runtime_dir)
     one = None

@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 DAY_LABELS = {
+    "general.language": "Language",
     "mon": "Mon",
     "tue": "Tue",
     "wed": "Wed",
@@ -35,6 +36,7 @@ _LIST_SEPARATOR = re.compile(r"[,\s]+")
 # The kinds a text entry holds (the others are a check box, a choice, day boxes or a list).
 TEXT_KINDS = frozenset({"duration", "durations", "whole number", "time ranges"})
 _LABELS = {
+    "general.language": "Language",
     "schedule.sitting_interval": "Sitting time before a stretch",
     "schedule.snooze": "Snooze for",
     "schedule.snooze_choices": "Snooze menu lengths",
@@ -57,6 +59,8 @@ _LABELS = {
     "idle.probe": "Idle detection",
 }
 SECTION_LABELS = {
+    "general": "General",
+    "general.language": "Language",
     "schedule": "Schedule",
     "notifications": "Notifications",
     "sound": "Sound",
