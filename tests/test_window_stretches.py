@@ -196,7 +196,7 @@ def open_library(desktop: Desktop, after: int = 0) -> tuple[Path, dict[str, Any]
         log = Path(desktop.status()["window"]["log"])
     except AssertionError:  # no daemon: the window's own log
         log = desktop.home / ".cache" / "backcare-tray" / "window.log"
-    return log, next_event(log, "stretches", after)
+    return log, next_event(log, "stretches", after, mapped=True)
 
 
 def rotation(desktop: Desktop, config: Path) -> str:
@@ -328,7 +328,7 @@ def test_a_stretch_added_in_the_form_is_a_valid_table_in_the_rotation(
         log, view = open_library(desktop)
         seen = len(events(log))
         click(desktop, view["add"])
-        form = next_event(log, "stretch form", seen)
+        form = next_event(log, "stretch form", seen, mapped=True)
         assert form["problems"]  # an empty form cannot be saved
         seen = len(events(log))
         type_into(desktop, form["fields"]["name"], "Seated side bend")
@@ -428,3 +428,28 @@ def test_a_bad_stretch_file_shows_every_problem_and_changes_nothing(
     assert config.read_text(encoding="utf-8") == PLAIN_CONFIG
     assert not backup_path(config).exists()
     assert not (config.parent / "stretches").exists()
+
+
+@pytest.mark.desktop
+def test_the_own_stretches_are_exported_with_their_pictures(
+    managed_desktop: Desktop, tmp_path: Path
+) -> None:
+    """Export writes a stretch file another config can import, the pictures beside it."""
+    desktop = managed_desktop
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"  # no daemon: the default
+    (config.parent / "pics").mkdir(parents=True)
+    write_png(config.parent / "pics" / "twist-1.png", 4, 4, lambda x, y: MAGENTA)
+    write_png(config.parent / "pics" / "twist-2.png", 4, 4, lambda x, y: CYAN)
+    config.write_text(OWN_CONFIG, encoding="utf-8")
+    target = tmp_path / "shared" / "mine.toml"
+    target.parent.mkdir()
+    log, view = open_library(desktop)
+    seen = len(events(log))
+    click(desktop, view["export"])
+    answer_file_dialog(desktop, TEXT["export_title"], str(target))
+    exported = next_event(log, "stretches exported", seen)
+    assert exported == exported | {"path": str(target), "problems": []}
+    assert "Wrote 1 stretch to" in exported["said"]
+    (table,) = tomllib.loads(target.read_text(encoding="utf-8"))["exercises"]
+    assert table["id"] == "desk-twist"
+    assert [(target.parent / name).is_file() for name in table["pictures"]] == [True, True]

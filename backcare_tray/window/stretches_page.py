@@ -161,6 +161,7 @@ class StretchesPage:
         self.tree.tag_configure("off", foreground=MUTED)
         self.tree.pack(side="left", fill="y")
         self.tree.bind("<<TreeviewSelect>>", self._selected)
+        self.tree.bind("<Map>", lambda _event: self.tree.after_idle(self._report))
 
         detail = ttk.Frame(self.body)
         detail.pack(side="left", fill="both", expand=True)
@@ -183,9 +184,8 @@ class StretchesPage:
             detail, height=THUMB + 24, highlightthickness=0, background=BACKGROUND
         )
         self.strip.pack(fill="x")
-        scroll = ttk.Scrollbar(detail, orient="horizontal", command=self.strip.xview)
-        scroll.pack(fill="x")
-        self.strip.configure(xscrollcommand=scroll.set)
+        self.scroll = ttk.Scrollbar(detail, orient="horizontal", command=self.strip.xview)
+        self.strip.configure(xscrollcommand=self.scroll.set)
         ttk.Label(detail, text=TEXT["steps"], style="Field.TLabel").pack(anchor="w", pady=(6, 2))
         self.steps = tk.Text(
             detail,
@@ -269,17 +269,29 @@ class StretchesPage:
         self.steps.configure(state="disabled")
         if changed or self._drawn_for != stretch_id:
             self._draw_strip(exercise)
+        self._report()
+
+    def _report(self, tries: int = 20) -> None:
+        """Say what the page shows and where, once the list is on the screen (for tests)."""
+        if self.settings is None or self.chosen not in self.settings.exercises:
+            return
+        exercise = self.settings.exercise(self.chosen)
         self.app.root.update_idletasks()
+        where = self.where_things_are()
+        mapped = bool(self.tree.winfo_ismapped() and where["rows"])
+        if self.tree.winfo_ismapped() and not mapped and tries:  # the rows are not drawn yet
+            self.tree.after(50, lambda: self._report(tries - 1))
         debug(
             "stretches",
+            mapped=mapped,
             shown=list(self.settings.exercises),
             names=[self.tree.item(i, "text") for i in self.tree.get_children()],
-            chosen=stretch_id,
+            chosen=self.chosen,
             in_rotation=list(self.settings.rotation),
             steps=[self.steps.get(f"{n}.0", f"{n}.end") for n in range(1, len(exercise.steps) + 1)],
-            safety=exercise.safety if self.safety.winfo_ismapped() else "",
+            safety=exercise.safety if self.safety.winfo_manager() else "",
             dose=self.dose.cget("text"),
-            **self.where_things_are(),
+            **where,
         )
 
     def where_things_are(self) -> dict[str, Any]:
@@ -362,6 +374,10 @@ class StretchesPage:
         width = len(exercise.steps) * (THUMB + GAP)
         self.strip.configure(scrollregion=(0, 0, width, THUMB + 24))
         self.strip.xview_moveto(0)
+        if width - GAP > self.strip.winfo_width():  # more steps than the page is wide
+            self.scroll.pack(fill="x", after=self.strip)
+        else:
+            self.scroll.pack_forget()
         if images is not None:
             self.app.root.update_idletasks()
             debug(
@@ -500,7 +516,9 @@ class StretchesPage:
         self.banner.pack_forget()
         count = count_text(len(exported.exercises))
         self._say(TEXT["exported"].format(count=count, file=exported.path))
-        debug("stretches exported", path=str(exported.path), problems=[])
+        debug(
+            "stretches exported", path=str(exported.path), problems=[], said=self.said.cget("text")
+        )
 
     def _show_banner(self, lines: list[str]) -> None:
         """Show problems above the library, in the warning style."""
@@ -649,7 +667,13 @@ class _StretchForm:
         can = not at_fields and not others
         self.save_button.state(["!disabled"] if can else ["disabled"])
         self.window.update_idletasks()
-        debug("stretch form", problems=at_fields, others=others, **self.where_things_are())
+        debug(
+            "stretch form",
+            mapped=bool(self.window.winfo_ismapped()),
+            problems=at_fields,
+            others=others,
+            **self.where_things_are(),
+        )
         return at_fields
 
     def save(self) -> None:
