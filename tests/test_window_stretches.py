@@ -98,6 +98,14 @@ def test_each_problem_of_the_form_goes_to_its_field() -> None:
     assert others == ["area: is too long"]
 
 
+def test_the_strip_shows_the_built_in_pictures_at_a_size_they_are_drawn_at() -> None:
+    """The page asks for a size the drawing helper makes, so no picture is scaled."""
+    from backcare_tray.adapters.step_pictures import PICTURE_SIZES
+    from backcare_tray.window.stretches_page import THUMB
+
+    assert THUMB in PICTURE_SIZES
+
+
 def test_the_reload_outcome_is_said_plainly() -> None:
     """Applied, not running, or refused: each says what happened to the saved change."""
     assert reload_outcome("Saved.", True, "config reloaded") == f"Saved. {APPLIED}"

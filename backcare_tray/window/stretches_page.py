@@ -11,15 +11,9 @@ import tkinter as tk
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from tkinter import filedialog, ttk
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare_tray.adapters.config_edit import ConfigChanged, read_draft, save_draft
-from backcare_tray.adapters.step_pictures import CACHE_FOLDER, NOTIFICATION_SIZE, StepPictures
-from backcare_tray.adapters.stretch_import import (
-    add_stretch,
-    export_stretches,
-    import_stretches,
-)
 from backcare_tray.config_file import ConfigError, load_settings
 from backcare_tray.exercises import Exercise
 from backcare_tray.palette import BACKGROUND, MUTED, TEAL_DARK, TRACK
@@ -48,9 +42,12 @@ from backcare_tray.window.library import (
 from backcare_tray.window.look import box, debug
 from backcare_tray.wording import dose
 
+if TYPE_CHECKING:
+    from backcare_tray.adapters.step_pictures import StepPictures
+
 __all__ = ["StretchesPage"]
 
-THUMB = NOTIFICATION_SIZE  # pixels: a step's picture in the strip
+THUMB = 128  # pixels: a step's picture in the strip, a size step_pictures draws them at
 GAP = 12  # pixels between two pictures
 WRAP = 520  # pixels: where the detail's text wraps
 PictureData = str | None  # a step's picture as base64 PNG data, None when it has none
@@ -61,7 +58,7 @@ class _Pictures:
 
     def __init__(self, config: Path) -> None:
         self._config = config
-        self._drawn: StepPictures | None = None
+        self._drawn: StepPictures | None = None  # imported off Tk's thread, when first needed
         self._lock = threading.Lock()
         self._prepared = False
 
@@ -71,6 +68,8 @@ class _Pictures:
             return [_scaled(Path(p)) for p in exercise.pictures[: len(exercise.steps)]]
         if exercise.id not in builtin_ids():
             return [None] * len(exercise.steps)
+        from backcare_tray.adapters.step_pictures import CACHE_FOLDER, StepPictures
+
         with self._lock:
             try:
                 if self._drawn is None:
@@ -461,6 +460,8 @@ class StretchesPage:
 
     def _form_saved(self, form: StretchForm) -> list[InvalidValue] | list[str]:
         """Add the form's stretch; return its problems (none: added, the form closes)."""
+        from backcare_tray.adapters.stretch_import import add_stretch
+
         try:
             added = add_stretch(form, self.app.config)
         except InvalidValue as error:
@@ -479,6 +480,8 @@ class StretchesPage:
         path = chosen if chosen is not None else _ask_open(self.frame, TEXT["import_title"], kinds)
         if not path:
             return
+        from backcare_tray.adapters.stretch_import import import_stretches
+
         source = Path(path)
         try:
             added = import_stretches(source, self.app.config)
@@ -507,6 +510,8 @@ class StretchesPage:
         )
         if not path:
             return
+        from backcare_tray.adapters.stretch_import import export_stretches
+
         try:
             exported = export_stretches(self.app.config, Path(path), replace=True)
         except StretchError as error:
