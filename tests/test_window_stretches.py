@@ -461,3 +461,27 @@ def test_the_own_stretches_are_exported_with_their_pictures(
     (table,) = tomllib.loads(target.read_text(encoding="utf-8"))["exercises"]
     assert table["id"] == "desk-twist"
     assert [(target.parent / name).is_file() for name in table["pictures"]] == [True, True]
+
+
+@pytest.mark.desktop
+def test_a_config_with_a_mistake_shows_it_and_offers_nothing_to_change(
+    managed_desktop: Desktop,
+) -> None:
+    """The loader's message in the warning style; adding and importing wait until it is fixed."""
+    desktop = managed_desktop
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(PLAIN_CONFIG.replace('remind_every = "0s"', 'snooze = "0m"'), "utf-8")
+    opened = desktop.run("stretches")
+    assert opened.returncode == 0, opened.stderr
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    broken = next_event(log, "stretches broken")
+    assert "schedule.snooze: '0m' must be longer than zero" in broken["problems"]
+    assert broken["buttons_enabled"] == [False, False, False]
+    assert broken["rows"] == {}
+    warning = rgb(WARNING_BG)
+    wait_for(
+        lambda: grab(desktop.env["DISPLAY"]).count_exactly(warning) > 5000,
+        10,
+        "the mistake shown in the warning colour",
+    )

@@ -216,9 +216,12 @@ class StretchesPage:
             for button in (self.add_button, self.import_button, self.export_button):
                 button.state(["disabled"])
             self.tree.delete(*self.tree.get_children())
-            debug("stretches", shown=[], chosen=None, in_rotation=[], problems=str(error))
+            self.body.pack_forget()
+            self.app.root.update_idletasks()
+            debug("stretches broken", problems=str(error), **self.where_things_are())
             return
         self.settings = settings
+        self.body.pack(side="top", fill="both", expand=True)
         for button in (self.add_button, self.import_button):
             button.state(["!disabled"])
         self.export_button.state(["!disabled"] if own_stretches(settings) else ["disabled"])
@@ -305,6 +308,10 @@ class StretchesPage:
         return {
             "rows": rows,
             "in_rotation_box": box(self.rotation_box),
+            "buttons_enabled": [
+                not b.instate(["disabled"])
+                for b in (self.add_button, self.import_button, self.export_button)
+            ],
             "add": box(self.add_button),
             "import": box(self.import_button),
             "export": box(self.export_button),
@@ -408,8 +415,13 @@ class StretchesPage:
         if self.settings is None or self.chosen is None:
             return
         stretch_id, on = self.chosen, self.included.get()
-        try:
-            rotation = rotation_with(self.settings.rotation, stretch_id, on)
+        try:  # the file as it is now, whatever changed it since the page read it
+            rotation = rotation_with(load_settings(self.app.config).rotation, stretch_id, on)
+        except ConfigError as error:
+            self.included.set(not on)
+            self._say(TEXT["not_saved"].format(reason=error))
+            debug("stretches refused", id=stretch_id, said=self.said.cget("text"))
+            return
         except LastStretch as refused:
             self.included.set(True)
             self._say(str(refused))
