@@ -262,7 +262,6 @@ def test_the_library_shows_every_stretch_with_its_steps_and_pictures(
     assert pictures["drawn"] == [True, True]
     shot = pictures_shot(desktop, pictures["pictures"])
     shot.save_png(tmp_path / "own-pictures.png")
-    grab(desktop.env["DISPLAY"]).save_png(tmp_path / "library.png")
     first_box, second_box = pictures["pictures"]
     assert share(shot, MAGENTA, first_box) > 0.9
     assert share(shot, CYAN, second_box) > 0.4  # 24x12 fits as 128x64

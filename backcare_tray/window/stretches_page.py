@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["StretchesPage"]
 
 THUMB = 128  # pixels: a step's picture in the strip, a size step_pictures draws them at
-GAP = 12  # pixels between two pictures
+GAP = 8  # pixels between two pictures (four of them fit beside the list)
 WRAP = 520  # pixels: where the detail's text wraps
 PictureData = str | None  # a step's picture as base64 PNG data, None when it has none
 
