@@ -366,3 +366,25 @@ def test_without_a_daemon_a_second_request_raises_the_same_window(
         next_event(log, "page", 0, page="progress")
         wait_for(lambda: not desktop.status()["window"]["open"], 10, "the handed-over window")
         assert window_processes(desktop) == {pid}
+
+
+@pytest.mark.desktop
+def test_the_settings_page_reads_a_file_changed_while_it_was_away(
+    managed_desktop: Desktop,
+) -> None:
+    """Back on the settings page, a file another page or program changed is read again."""
+    desktop = managed_desktop
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(USER_CONFIG, encoding="utf-8")
+    assert desktop.run("settings").returncode == 0
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    next_event(log, "settings loaded", 0)
+    assert desktop.run("stretches").returncode == 0
+    seen = len(events(log))
+    next_event(log, "page", 0, page="stretches")
+    config.write_text(USER_CONFIG.replace('"45m"', '"50m"'), encoding="utf-8")
+    assert desktop.run("settings").returncode == 0
+    loaded = next_event(log, "settings loaded", seen)
+    assert loaded["values"]["schedule.sitting_interval"] == "50m"
+    assert loaded["values"]["schedule.remind_every"] == "0s"

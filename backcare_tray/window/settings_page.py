@@ -218,10 +218,24 @@ class SettingsPage:
         self._filled = False
 
     def shown(self) -> None:
-        """Read the config the first time the page is shown."""
+        """Read the config when first shown, and again if it changed with nothing unsaved here.
+
+        The stretches page writes the rotation too; coming back here shows what it wrote.
+        """
         if not self._filled:
             self._filled = True
             self.load()
+        elif self.draft is not None and not self.unsaved() and self._changed_on_disk():
+            self.load()
+
+    def _changed_on_disk(self) -> bool:
+        """Return True when the file is no longer what the form read."""
+        assert self.draft is not None
+        try:
+            now = self.app.config.read_text(encoding="utf-8")
+        except OSError:
+            return self.draft.existed
+        return now != self.draft.original or not self.draft.existed
 
     def load(self) -> None:
         """Read the config file into the form; a broken file shows its errors at the fields."""
@@ -247,7 +261,7 @@ class SettingsPage:
             self._show_banner("The file has problems the form cannot fix:\n" + "\n".join(others))
         self._say("" if not problems else "The file has values the loader refuses; see below.")
         self._update_save()
-        debug("settings loaded", problems=problems, others=others)
+        debug("settings loaded", problems=problems, others=others, values=self._shown_values)
 
     def unsaved(self) -> bool:
         """Return True when the form holds changes that are not saved."""
