@@ -28,8 +28,10 @@ __all__ = [
 STARTS = {"daemon_started", "done", "skipped", "natural_break", "resumed", "hours_started"}
 ENDS = {"done", "skipped", "natural_break", "paused", "daemon_stopped", "hours_ended"}
 # After these the desk time is not counted (the engine is paused, or off hours): a stretch
-# done or skipped then starts no bout; the next resumed, hours_started or daemon_started does.
+# done or skipped then starts no bout, nor does a restart (the engine keeps the pause or the
+# off hours); the next resumed or hours_started does.
 NOT_COUNTED = {"paused", "hours_ended"}
+_STARTS_WHEN_COUNTED_ONLY = {"done", "skipped", "daemon_started"}
 # A stretch that fell due is answered, or given up, at the first of these: a snooze only puts
 # it off (its return is notified again, the same stretch), and a restart shows it again.
 ANSWERS = {"done", "skipped", "natural_break", "paused", "hours_ended"}
@@ -167,7 +169,7 @@ def _bouts(ordered: list[HistoryEntry], today: date, now: datetime | None) -> li
             since, stood_up = None, None
         if kind in NOT_COUNTED:
             counted = False
-        elif kind in STARTS and (counted or kind not in ("done", "skipped")):
+        elif kind in STARTS and (counted or kind not in _STARTS_WHEN_COUNTED_ONLY):
             since, stood_up, counted = (event, at), None, True
     # Only a bout begun today runs on to now: an older one still open means the history cannot
     # tell when it ended (a daemon that crashed, or a person away whose break is not written

@@ -174,11 +174,15 @@ def waiting_text(waiting: int) -> str:
 
 
 _WINDOW_DONE = {
-    "opened": "the {page} window is open",
+    "opened": "{page} window is open",
     "raised": "the open window now shows {page}",
-    "stood in": "no window can open here; opened the {page} as a file instead",
+    "stood in": "no window can open here; opened {page} as a file instead",
 }
-PAGE_NAMES = {"settings": "settings", "progress": "progress", "stretches": "stretch library"}
+PAGE_NAMES = {
+    "settings": "the settings",
+    "progress": "the progress",
+    "stretches": "the stretch library",
+}
 
 
 def window_reply(page: str, done: str) -> str:

@@ -1,5 +1,7 @@
 """Saving the config as the window does: comments kept, a backup, nothing written unchanged."""
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,62 @@ def test_broken_toml_is_refused_with_the_file_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"config\.toml: not valid TOML"):
         read_draft(path)
     assert path.read_text(encoding="utf-8") == "[schedule\nsnooze = 5m\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            'schedule = { sitting_interval = "30m", snooze = "7m" }  # mine\n',
+            'schedule = { sitting_interval = "30m", snooze = "7m", remind_every = "2m"}  # mine\n',
+        ),
+        (
+            'schedule.snooze = "7m"  # dotted\n# the end\n',
+            'schedule.snooze = "7m"  # dotted\nschedule.remind_every = "2m"\n# the end\n',
+        ),
+    ],
+)
+def test_a_section_written_inline_or_dotted_keeps_its_other_keys(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    """A setting added to `schedule = {...}` or `schedule.x = ...` goes beside the others."""
+    path = tmp_path / "config.toml"
+    path.write_text(before, encoding="utf-8")
+    draft = read_draft(path)
+    draft.set(setting_named("schedule.remind_every"), "2m")
+    save_draft(draft)
+    assert path.read_text(encoding="utf-8") == after
+    settings = load_settings(path)
+    assert (settings.snooze, settings.remind_every) == (7 * 60, 2 * 60)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and modes as POSIX has them")
+def test_a_linked_config_is_written_through_its_link_with_its_mode(tmp_path: Path) -> None:
+    """A dotfiles link stays a link, its target gets the change, and 0644 stays 0644."""
+    target = tmp_path / "dotfiles" / "config.toml"
+    target.parent.mkdir()
+    target.write_text(USER_FILE, encoding="utf-8")
+    target.chmod(0o644)
+    link = tmp_path / "config.toml"
+    link.symlink_to(target)
+    draft = read_draft(link)
+    draft.set(setting_named("schedule.snooze"), "15m")
+    save_draft(draft)
+    assert link.is_symlink()
+    assert 'snooze = "15m"' in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert backup_path(target).read_text(encoding="utf-8") == USER_FILE
+    assert stat.S_IMODE(backup_path(target).stat().st_mode) == 0o644
+
+
+def test_a_file_with_windows_line_endings_keeps_them(tmp_path: Path) -> None:
+    """A file written in Notepad (CRLF) comes back CRLF, its new lines too."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(USER_FILE.replace("\n", "\r\n").encode())
+    draft = read_draft(path)
+    draft.set(setting_named("schedule.snooze"), "15m")
+    draft.set(setting_named("goals.daily_stretches"), 4)
+    save_draft(draft)
+    written = path.read_bytes()
+    assert b'snooze = "15m"\r\n' in written and b"daily_stretches = 4\r\n" in written
+    assert b"\n" not in written.replace(b"\r\n", b"")

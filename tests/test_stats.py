@@ -394,6 +394,30 @@ BOUTS: dict[str, tuple[list[HistoryEntry], datetime | None, list[tuple[str, floa
         NOW,
         [("2026-11-24", 30, False), ("2026-11-24", 20, False)],
     ),
+    "a restart while paused starts no sit; the resume does": (
+        [
+            row("2026-11-24 07:00", "daemon_started", exercise=None),
+            row("2026-11-24 07:30", "paused", seconds=3600),
+            row("2026-11-24 07:40", "daemon_stopped", exercise=None),
+            row("2026-11-24 07:50", "daemon_started", exercise=None),
+            row("2026-11-24 08:30", "resumed"),
+            row("2026-11-24 08:50", "daemon_stopped", exercise=None),
+            row("2026-11-24 09:00", "daemon_started", exercise=None),
+        ],
+        NOW,
+        [("2026-11-24", 30, False), ("2026-11-24", 20, False), ("2026-11-24", 10, True)],
+    ),
+    "a restart after working hours starts no sit; their start does": (
+        [
+            row("2026-11-23 17:00", "hours_ended"),
+            row("2026-11-23 19:00", "daemon_started", exercise=None),
+            row("2026-11-23 21:00", "daemon_stopped", exercise=None),
+            row("2026-11-24 08:00", "daemon_started", exercise=None),
+            row("2026-11-24 08:01", "hours_started"),
+        ],
+        NOW,
+        [("2026-11-24", 69, True)],
+    ),
     "a sit of no time at all is none": (
         [
             row("2026-11-24 08:00", "daemon_started", exercise=None),

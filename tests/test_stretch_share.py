@@ -444,3 +444,19 @@ def test_the_command_imports_and_says_the_daemon_is_not_running(
     ]
     assert main(["import-stretches", str(source), "--config", str(tmp_path / "no.toml")]) == 2
     assert "no.toml: no such file" in capsys.readouterr().err
+
+
+def test_a_config_whose_own_stretches_are_an_inline_array_is_refused_unchanged(
+    tmp_path: Path,
+) -> None:
+    """`exercises = [{...}]` cannot take [[exercises]] tables: said, and nothing changes."""
+    inline = (
+        'exercises = [{ id = "wrist-circles", name = "Wrist circles", summary = "Circles.", '
+        'steps = ["Circle them."], hold_seconds = 0, reps = 5 }]\n'
+    )
+    config = _config(tmp_path / "config", inline)
+    before = _files(config.parent)
+    with pytest.raises(StretchError) as refused:
+        import_stretches(write_routine(tmp_path / "from-physio"), config)
+    assert "exercises" in "\n".join(refused.value.problems)
+    assert _files(config.parent) == before

@@ -211,7 +211,7 @@ def test_a_second_request_raises_the_open_window_at_its_page(managed_desktop: De
         assert first["open"]
         again = desktop.run("progress")
         assert again.returncode == 0, again.stderr
-        assert "the open window now shows progress" in again.stdout
+        assert "the open window now shows the progress" in again.stdout
         next_event(log, "page", 0, page="progress")
         assert desktop.status()["window"]["pid"] == first["pid"]
     # Quitting the daemon closes its window.
@@ -244,8 +244,9 @@ def seed_history(path: Path, days: int) -> None:
             )
         marks.append((morning + 9 * 3600, "daemon_stopped"))
         for wall, entry in marks:
-            if wall < now:
+            if wall < now - 60:
                 history.record(entry, wall=wall)  # type: ignore[arg-type]
+    history.record("daemon_stopped", wall=now - 30)  # no sit still going: stats agree later
     history.close()
 
 
@@ -357,7 +358,7 @@ def test_without_a_daemon_a_second_request_raises_the_same_window(
     (pid,) = window_processes(desktop)
     again = desktop.run("stretches")
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip() == "the open window now shows stretch library"
+    assert again.stdout.strip() == "the open window now shows the stretch library"
     next_event(log, "page", 0, page="stretches")
     assert window_processes(desktop) == {pid}
     # The daemon's own window, asked for now, hands its page over to this one as well.
@@ -388,3 +389,63 @@ def test_the_settings_page_reads_a_file_changed_while_it_was_away(
     loaded = next_event(log, "settings loaded", seen)
     assert loaded["values"]["schedule.sitting_interval"] == "50m"
     assert loaded["values"]["schedule.remind_every"] == "0s"
+
+
+@pytest.mark.desktop
+def test_values_the_loader_refuses_but_the_form_can_show_are_saved_as_shown(
+    managed_desktop: Desktop,
+) -> None:
+    """Text "false" and "5" are refused by the loader; Save writes false and 5 instead."""
+    desktop = managed_desktop
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+    config.parent.mkdir(parents=True)
+    text = USER_CONFIG + 'respect_dnd = "false"\n\n[goals]\ndaily_stretches = "5"\n'
+    config.write_text(text, encoding="utf-8")
+    assert desktop.run("check-config", str(config)).returncode == 2
+    assert desktop.run("settings").returncode == 0
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    loaded = next_event(log, "settings loaded", 0)
+    assert set(loaded["rewritten"]) == {"notifications.respect_dnd", "goals.daily_stretches"}
+    assert loaded["values"]["notifications.respect_dnd"] is False
+    page = next_event(log, "page", 0, page="settings")
+    seen = len(events(log))
+    click(desktop, page["save"])
+    next_event(log, "settings saved", seen)
+    saved = config.read_text(encoding="utf-8")
+    assert "respect_dnd = false" in saved and "daily_stretches = 5" in saved
+    assert saved.startswith("# Tuned with my physio; keep these notes.")
+    assert desktop.run("check-config", str(config)).returncode == 0
+
+
+@pytest.mark.desktop
+def test_a_save_takes_in_a_change_made_meanwhile_unless_it_clashes(
+    managed_desktop: Desktop,
+) -> None:
+    """Another key changed on disk is kept beside the form's change; the same key is refused."""
+    desktop = managed_desktop
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(USER_CONFIG, encoding="utf-8")
+    assert desktop.run("settings").returncode == 0
+    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    page = next_event(log, "page", 0, page="settings")
+    next_event(log, "settings loaded", 0)
+    page = open_section(desktop, log, page, "schedule")
+    seen = len(events(log))
+    replace_text(desktop, page["fields"]["schedule.sitting_interval"], "50m")
+    next_event(log, "settings checked", seen, problems={})
+    elsewhere = USER_CONFIG.replace('timeout = "30s"', 'timeout = "20s"')
+    config.write_text(elsewhere, encoding="utf-8")  # as the stretches page or an editor would
+    click(desktop, page["save"])
+    next_event(log, "settings saved", seen, merged=True)
+    assert config.read_text(encoding="utf-8") == elsewhere.replace('"45m"', '"50m"')
+    # Now the same key, changed on disk while the form changes it too: nothing is written.
+    seen = len(events(log))
+    replace_text(desktop, page["fields"]["schedule.sitting_interval"], "55m")
+    next_event(log, "settings checked", seen, problems={})
+    clashing = elsewhere.replace('"45m"', '"40m"')
+    config.write_text(clashing, encoding="utf-8")
+    click(desktop, page["save"])
+    said = next_event(log, "settings said", seen)["said"]
+    assert said.startswith("Not saved:") and "schedule.sitting_interval" in said
+    assert config.read_text(encoding="utf-8") == clashing

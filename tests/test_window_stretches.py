@@ -108,9 +108,11 @@ def test_the_strip_shows_the_built_in_pictures_at_a_size_they_are_drawn_at() -> 
 
 def test_the_reload_outcome_is_said_plainly() -> None:
     """Applied, not running, or refused: each says what happened to the saved change."""
-    assert reload_outcome("Saved.", True, "config reloaded") == f"Saved. {APPLIED}"
-    assert "when it starts" in reload_outcome("Saved.", False, "backcare-tray is not running")
-    assert "did not take them: bad" in reload_outcome("Saved.", True, "bad")
+    assert reload_outcome("Saved.", True, True, "config reloaded") == f"Saved. {APPLIED}"
+    assert "when it starts" in reload_outcome(
+        "Saved.", False, False, "backcare-tray is not running"
+    )
+    assert "did not take them: bad" in reload_outcome("Saved.", True, False, "bad")
 
 
 # The page on a virtual desktop.

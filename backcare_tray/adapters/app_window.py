@@ -101,7 +101,11 @@ class AppWindow:
         return done
 
     def close(self) -> None:
-        """Close the window (its stdin closed, it goes), waiting a moment for it."""
+        """Close the window (its stdin closed, it goes), waiting a moment for it.
+
+        A window holding settings not yet saved stays open, on its own: ending it would lose
+        them.
+        """
         with self._lock:
             process, pipe = self._process, self._pipe
             self._pipe = None
@@ -111,7 +115,7 @@ class AppWindow:
             try:
                 process.wait(timeout=CLOSE_WAIT)
             except subprocess.TimeoutExpired:
-                process.terminate()
+                log.info("The window stays open (pid %d): it has unsaved settings.", process.pid)
 
     def describe(self) -> dict[str, Any]:
         """Return what the status says of the window: can it run, is it open, its last exit."""

@@ -4,7 +4,9 @@
 # set here changes only its own line: the person's comments, order, spacing and keys we do not
 # know all stay. Only the window's process and the command line import this (not the daemon).
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import InlineTable
 from tomlkit.items import Table as TomlTable
 
 from backcare_tray.adapters.state_file import write_atomically
@@ -77,9 +80,11 @@ class ConfigDraft:
     def set(self, setting: Setting, value: TomlValue) -> None:
         """Set a setting's value, adding its section or key where the file has none."""
         section = self.document.get(setting.section)
-        if not isinstance(section, TomlTable):
+        if section is None:
             section = tomlkit.table()
             self.document[setting.section] = section
+        elif not isinstance(section, TomlTable | InlineTable):  # [schedule] or schedule = {...}
+            raise ConfigError(f"{self.path}: {setting.section} is not a table")
         if self.value(setting) == value:
             return  # the same value keeps the person's spelling of it
         section[setting.key] = value
@@ -90,8 +95,11 @@ class ConfigDraft:
         return plain
 
     def text(self) -> str:
-        """Return the file's text with the changes made so far."""
-        return tomlkit.dumps(self.document)
+        """Return the file's text with the changes made so far, in the file's line endings."""
+        text = tomlkit.dumps(self.document)
+        if "\r\n" in self.original:  # the lines added end as the person's own do
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return text
 
     def copy(self) -> "ConfigDraft":
         """Return a draft of the same file and text whose changes do not touch this one."""
@@ -102,10 +110,25 @@ class ConfigDraft:
         return self.text() != self.original or not self.existed
 
 
+def _read(path: Path) -> str:
+    """Return a file's text exactly as it is (its line endings kept)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def _toml_problem(text: str, error: TOMLKitError) -> str:
+    """Return the problem of text that is not TOML, in the loader's (tomllib's) words."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as decode_error:
+        return str(decode_error)
+    return str(error)
+
+
 def read_draft(path: Path) -> ConfigDraft:
     """Read a config file to edit; a missing one starts from the documented example."""
     try:
-        original = path.read_text(encoding="utf-8")
+        original = _read(path)
         existed = True
     except FileNotFoundError:
         original, existed = "", False
@@ -114,7 +137,8 @@ def read_draft(path: Path) -> ConfigDraft:
     try:
         document = tomlkit.parse(original if existed else example_config_text())
     except TOMLKitError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        problem = _toml_problem(original, error)
+        raise ConfigError(f"{path}: not valid TOML: {problem}") from None
     return ConfigDraft(path, original, document, existed)
 
 
@@ -123,15 +147,17 @@ def save_draft(draft: ConfigDraft) -> bool:
     text = draft.text()
     if draft.existed and text == draft.original:
         return False
+    target = draft.path.resolve()  # through a symbolic link (dotfiles), not over it
     try:
-        now = draft.path.read_text(encoding="utf-8")
+        now: str | None = _read(target)
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
-        now = None
+        now, mode = None, None
     if now != (draft.original if draft.existed else None):
         raise ConfigChanged(f"{draft.path} was changed by another program since it was read")
     if now is not None:
-        write_atomically(backup_path(draft.path), now)
-    write_atomically(draft.path, text)
+        write_atomically(backup_path(target), now, mode=mode)
+    write_atomically(target, text, mode=mode)
     draft.original, draft.existed = text, True
     return True
 

@@ -37,7 +37,9 @@ __all__ = [
 ]
 
 APP_FOLDER = "backcare-tray"
-LONGEST_NAME = "control.sock"  # the longest name the daemon puts in the folder
+# The longest name the daemon puts in the folder. The open window's socket, deeper, may not
+# fit where this barely does: the window then opens without listening (window/single.py).
+LONGEST_NAME = "control.sock"
 RUN_USER = Path("/run/user")
 
 

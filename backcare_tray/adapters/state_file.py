@@ -45,12 +45,17 @@ def _replace(temp: str, path: Path) -> None:
     os.replace(temp, path)
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Replace path with content so that a crash leaves either the old or the new file."""
+def write_atomically(path: Path, content: str | bytes, mode: int | None = None) -> None:
+    """Replace path with content so that a crash leaves either the old or the new file.
+
+    The new file is private (0600) unless mode says otherwise (a config file keeps its own).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
+        if mode is not None:
+            os.chmod(temp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -11,6 +11,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from tomlkit.exceptions import TOMLKitError
+
 from backcare_tray.adapters.config_edit import (
     ConfigChanged,
     append_exercises,
@@ -168,12 +170,18 @@ def _add(config: Path, stretches: Sequence[SharedStretch], note: str) -> Added:
             names = [c.relative_to(config.parent).as_posix() for c in copies]
             tables.append(exercise_table(stretch.exercise, names))
             placed.extend(copies)
-        listed = append_exercises(draft, tables, note)
+        try:  # the file's own [[exercises]] written another way (exercises = [...]) is refused
+            listed = append_exercises(draft, tables, note)
+        except TOMLKitError as error:
+            raise StretchError([say("config_broken"), str(error)]) from None
         try:  # what the daemon will read, with the copied pictures in place
             settings_from_mapping(tomllib.loads(draft.text()), config.parent)
         except (InvalidValue, tomllib.TOMLDecodeError) as error:
             raise StretchError([say("config_broken"), *str(error).splitlines()]) from None
-        save_draft(draft)
+        try:
+            save_draft(draft)
+        except ConfigChanged as error:
+            raise StretchError([str(error)]) from None
     exercises = tuple(stretch.exercise for stretch in stretches)
     return Added(config, exercises, tuple(placed), listed)
 

@@ -29,7 +29,7 @@ def open_window_alone(page: WindowPage) -> int:
 
     paths = app_paths()
     try:
-        said = ask_open_window(runtime_dir().path, page)
+        said = ask_open_window(runtime_dir().path, paths.config, page)
     except RuntimeDirError:
         said = None  # the window finds no folder either: it opens, alone
     if said is not None:
@@ -49,7 +49,7 @@ def open_window_alone(page: WindowPage) -> int:
             start_new_session=True,
         )
     print(
-        f"backcare-tray is not running; the {PAGE_NAMES[page]} window opened on its own "
+        f"backcare-tray is not running; {PAGE_NAMES[page]} window opened on its own "
         "(saved settings are used when it starts)"
     )
     return 0

@@ -29,8 +29,12 @@ INSTANCE = "backcare-tray"
 SIZE = (900, 640)
 REQUEST_TIMEOUT = 5.0
 TEXTS = {
+    "not_running": "backcare-tray is not running",
+    "no_answer": "backcare-tray did not answer ({problem})",
+    "refused": "refused",
     "unsaved_title": "Unsaved settings",
     "unsaved": "Some settings are changed and not saved. Save them before closing?",
+    "daemon_gone": "backcare-tray has quit. Save your changes here: they are used when it starts.",
 }
 PAGE_TITLES = {"settings": "Settings", "progress": "Progress", "stretches": "Stretches"}
 
@@ -86,8 +90,8 @@ class App:
 
         threading.Thread(target=working, name="window-work", daemon=True).start()
 
-    def ask_daemon(self, name: str) -> tuple[bool, str]:
-        """Send a command to the running daemon (off Tk's thread): (answered, what it said)."""
+    def ask_daemon(self, name: str) -> tuple[bool, bool, str]:
+        """Send a command to the running daemon (off Tk's thread): (answered, done, said)."""
         from backcare_tray.adapters.control.client import NotRunning, endpoint_for, send_request
         from backcare_tray.commands import Command, command_named
 
@@ -99,12 +103,12 @@ class App:
                 endpoint_for(folder, sys.platform), Command(command), timeout=REQUEST_TIMEOUT
             )
         except NotRunning:
-            return False, "backcare-tray is not running"
+            return False, False, TEXTS["not_running"]
         except Exception as problem:  # the runtime folder, a socket, a malformed answer
-            return False, f"backcare-tray did not answer ({problem})"
+            return False, False, TEXTS["no_answer"].format(problem=problem)
         if reply.get("ok"):
-            return True, str(reply.get("message") or "")
-        return True, str(reply.get("error") or "refused")
+            return True, True, str(reply.get("message") or "")
+        return True, False, str(reply.get("error") or TEXTS["refused"])
 
     def follow(self, stream: IO[bytes]) -> None:
         """Read the daemon's lines on a thread: show the page each asks for; close at EOF."""
@@ -118,9 +122,18 @@ class App:
                 page = message.get("page") if isinstance(message, dict) else None
                 if isinstance(page, str) and page in self.pages:
                     self.later(partial(self.show, page))
-            self.later(self.close)
+            self.later(self._daemon_gone)
 
         threading.Thread(target=reading, name="window-stdin", daemon=True).start()
+
+    def _daemon_gone(self) -> None:
+        """Close as the daemon quit, unless settings are changed and not saved (they stay)."""
+        settings = self.pages["settings"]
+        if not settings.unsaved():
+            self.close()
+            return
+        settings.say(TEXTS["daemon_gone"])
+        debug("daemon gone", kept_open=True)
 
     def close_asking(self) -> None:
         """Close the window, first asking whether to save settings changed and not saved."""
@@ -167,6 +180,12 @@ def _found_runtime_dir() -> Path:
     return runtime_dir().path
 
 
+def _show_when_made(made: list[App], page: str) -> None:
+    """Show a page another request asked for, once the window is built (from any thread)."""
+    if made:
+        made[0].later(partial(made[0].show, page))
+
+
 def open_root() -> tk.Tk:
     """Open the Tk root window, hidden until its first page is drawn."""
     try:
@@ -193,13 +212,14 @@ def run(page: str, config: Path, runtime_dir: Path | None, stream: IO[bytes] | N
     debug("starting")
     speak_as_configured(config)
     root = open_root()
-    app = App(root, config, runtime_dir)
+    made: list[App] = []  # the window, once built: pages asked for before then are dropped
     one = None
     try:
         folder = runtime_dir or _found_runtime_dir()
-        taken = take_the_window(folder, lambda shown: app.later(partial(app.show, shown)))
+        # Taken before the pages are built, so a second request finds this window at once.
+        taken = take_the_window(folder, config, partial(_show_when_made, made))
     except AlreadyRunning:
-        said = ask_open_window(folder, page)  # type: ignore[arg-type]
+        said = ask_open_window(folder, config, page)  # type: ignore[arg-type]
         if said is not None:
             debug("handed over", said=said)
             root.destroy()
@@ -211,6 +231,8 @@ def run(page: str, config: Path, runtime_dir: Path | None, stream: IO[bytes] | N
         print(f"backcare-tray window: more than one window may open: {taken}", file=sys.stderr)
     else:
         one = taken
+    app = App(root, config, runtime_dir)
+    made.append(app)
     app.show(page)
     if stream is not None:
         root.after_idle(lambda: app.follow(stream))  # inside mainloop: the thread may call Tk

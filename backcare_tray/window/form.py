@@ -14,6 +14,7 @@ from backcare_tray.validation import InvalidValue, InvalidValues
 
 __all__ = [
     "DAY_LABELS",
+    "FORM_DESCRIPTIONS",
     "FieldCheck",
     "check_field",
     "field_label",
@@ -58,6 +59,11 @@ _LABELS = {
     "idle.check_every": "While away, look every",
     "idle.probe": "Idle detection",
 }
+# Where the form says a thing otherwise than the file's comment does.
+FORM_DESCRIPTIONS = {
+    "schedule.active_hours": "When reminders happen: local time ranges such as 09:00-17:30, "
+    "separated by commas (empty: all day).",
+}
 SECTION_LABELS = {
     "general": "General",
     "general.language": "Language",
@@ -87,8 +93,10 @@ def to_widget(setting: Setting, value: TomlValue) -> WidgetValue:
         return str(value)
     if setting.kind in ("days", "stretch ids") and isinstance(value, list):
         return [str(item) for item in value]
-    if setting.kind == "on/off" and isinstance(value, bool):
-        return value
+    if setting.kind == "on/off":  # "false" written as text reads as it says, not as ticked
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "yes", "on", "1")
+        return bool(value)
     return value if isinstance(value, str) else str(value)
 
 

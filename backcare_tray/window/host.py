@@ -26,6 +26,6 @@ class Host(Protocol):
         """Run work on a thread of its own; then(result) runs on Tk's thread."""
         ...
 
-    def ask_daemon(self, name: str) -> tuple[bool, str]:
-        """Send a command to the running daemon (off Tk's thread): (answered, what it said)."""
+    def ask_daemon(self, name: str) -> tuple[bool, bool, str]:
+        """Send a command to the running daemon (off Tk's thread): (answered, done, said)."""
         ...

@@ -107,10 +107,10 @@ def problems_at_fields(problems: Sequence[InvalidValue]) -> tuple[dict[str, str]
     return fields, others
 
 
-def reload_outcome(done: str, answered: bool, said: str) -> str:
+def reload_outcome(done: str, answered: bool, ok: bool, said: str) -> str:
     """Return what to say once the daemon was asked to reload after a change was saved."""
     if not answered:
         return TEXT["not_running"].format(done=done, said=said)
-    if said == "config reloaded":
+    if ok:
         return TEXT["applied"].format(done=done)
     return TEXT["refused"].format(done=done, said=said)

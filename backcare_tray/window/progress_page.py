@@ -52,6 +52,7 @@ TEXTS = {
     "exported": "Saved {path}.",
     "not_exported": "Not saved: {problem}",
     "unreadable": "The history cannot be read: {problem}",
+    "config_broken": "Shown with the default goal: the config has a mistake ({problem}).",
 }
 
 
@@ -62,6 +63,7 @@ class Progress:
     month: Stats
     week: Stats
     today: date
+    config_problem: str | None = None  # a broken config: the goal and names are the defaults
 
 
 def read_progress(config: Path) -> Progress:
@@ -72,10 +74,12 @@ def read_progress(config: Path) -> Progress:
     from backcare_tray.settings import Settings
     from backcare_tray.stats import compute_stats
 
+    problem = None
     try:
         settings = load_settings(config)
-    except ConfigError:
+    except ConfigError as error:
         settings = Settings()  # a broken config still has a history worth showing
+        problem = str(error).splitlines()[0]
     history = app_paths(str(config)).history
     events = list(read_events(history)) if history.exists() else []
     names = {stretch_id: exercise.name for stretch_id, exercise in settings.exercises.items()}
@@ -84,7 +88,7 @@ def read_progress(config: Path) -> Progress:
     goal = settings.daily_goal
     month = compute_stats(events, today, MONTH_DAYS, goal, now=now, names=names)
     week = compute_stats(events, today, WEEK_DAYS, goal, now=now, names=names)
-    return Progress(month, week, today)
+    return Progress(month, week, today, problem)
 
 
 def _share(bouts: BoutStats) -> str:
@@ -247,6 +251,8 @@ class ProgressPage:
             debug("progress unreadable", problem=result)
             return
         self.progress = result
+        problem = result.config_problem
+        self.said.configure(text=TEXTS["config_broken"].format(problem=problem) if problem else "")
         month, week = result.month, result.week
         today = month.days[-1]
         big, first, second = self.cards["today"]

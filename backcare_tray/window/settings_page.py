@@ -13,6 +13,7 @@ from backcare_tray.settings_schema import SECTIONS, Setting, TomlValue, describe
 from backcare_tray.validation import InvalidValue
 from backcare_tray.window.form import (
     DAY_LABELS,
+    FORM_DESCRIPTIONS,
     SECTION_LABELS,
     WidgetValue,
     check_field,
@@ -27,6 +28,23 @@ from backcare_tray.window.look import box, debug
 __all__ = ["SettingsPage"]
 
 WRAP = 400  # pixels: where a description wraps
+TEXTS = {
+    "not_toml": "{error}. Fix it in a text editor; the form opens once it is TOML.",
+    "others": "The file has problems the form cannot fix:",
+    "refused_values": "The file has values the loader refuses; see below.",
+    "rewritten": "{problem} (Save writes the value shown here)",
+    "not_saved": "Not saved: {problem}",
+    "clash": "the file was changed meanwhile, in {names} too; Revert to read it again",
+    "nothing_to_save": "Nothing to save: the file already says this.",
+    "asking": "Saved. Asking backcare-tray to use the new settings...",
+    "saved_not_running": "Saved. {said}; it will use the new settings when it starts.",
+    "saved_applied": "Saved. backcare-tray uses the new settings now.",
+    "saved_refused": "Saved, but backcare-tray did not take them: {said}",
+    "on": "on",
+    "off": "off",
+    "none": "none",
+    "default": "Default: {default}",
+}
 LABEL_WRAP = 190  # and a field's label
 
 
@@ -34,10 +52,10 @@ def _default_text(setting: Setting) -> str:
     """Return a setting's default as the form shows it."""
     held = to_widget(setting, setting.default)
     if isinstance(held, bool):
-        return "on" if held else "off"
+        return TEXTS["on"] if held else TEXTS["off"]
     if isinstance(held, list):
-        return ", ".join(held) or "none"
-    return held or "none"
+        return ", ".join(held) or TEXTS["none"]
+    return held or TEXTS["none"]
 
 
 class _Field:
@@ -61,7 +79,8 @@ class _Field:
         self.holder = ttk.Frame(parent)
         self.holder.grid(row=row, column=1, sticky="we", pady=(8, 0))
         self.widget = self._build(self.holder)
-        about = f"{setting.description}\nDefault: {_default_text(setting)}"
+        default = TEXTS["default"].format(default=_default_text(setting))
+        about = f"{FORM_DESCRIPTIONS.get(setting.name, setting.description)}\n{default}"
         if setting.kind in ("duration", "durations", "whole number"):
             about += f"; {describe_bounds(setting)}"
         ttk.Label(parent, text=about, style="Muted.TLabel", wraplength=WRAP).grid(
@@ -181,6 +200,8 @@ class SettingsPage:
         self.fields: dict[str, _Field] = {}
         self._known: dict[str, object] = {}
         self._shown_values: dict[str, TomlValue] = {}  # what the form showed when read
+        # Values the loader refuses that the widget shows as valid: written as shown at Save.
+        self._file_problems: dict[str, str] = {}
         self._loading = False
         self.section = tk.StringVar(self.frame, value=SECTIONS[0])
         self.banner = ttk.Label(self.frame, text="", style="Banner.TLabel", wraplength=760)
@@ -244,8 +265,10 @@ class SettingsPage:
             self.draft = read_draft(self.app.config)
         except ConfigError as error:
             self.draft = None
-            self._show_banner(f"{error}. Fix it in a text editor; the form opens once it is TOML.")
+            self._show_banner(TEXTS["not_toml"].format(error=error))
             self._enable(False)
+            self._say("")
+            debug("settings unreadable", problem=str(error))
             return
         self._known, names = _stretches_of(self.draft)
         self._loading = True
@@ -253,15 +276,31 @@ class SettingsPage:
             field.set(_in_effect(self.draft, field.setting), names)
             self._shown_values[name] = check_field(field.setting, field.held(), self._known).value
         self._loading = False
+        at_fields, others = self._loader_problems()
+        self._file_problems = {}
+        for name, problem in at_fields.items():
+            if check_field(
+                self.fields[name].setting, self.fields[name].held(), self._known
+            ).problem:
+                continue  # the field shows it as it is
+            # The widget shows the value as it reads it ("false" as text: off): Save writes
+            # it as shown, so it is a change to save even untouched.
+            self._file_problems[name] = problem
         self._enable(True)
         self._show_section()
         problems = self._check_all()
-        others = self._whole_file_problems()
         if others:
-            self._show_banner("The file has problems the form cannot fix:\n" + "\n".join(others))
-        self._say("" if not problems else "The file has values the loader refuses; see below.")
+            self._show_banner(TEXTS["others"] + "\n" + "\n".join(others))
+        wrong = bool(problems or self._file_problems)
+        self._say(TEXTS["refused_values"] if wrong else "")
         self._update_save()
-        debug("settings loaded", problems=problems, others=others, values=self._shown_values)
+        debug(
+            "settings loaded",
+            problems=problems,
+            rewritten=self._file_problems,
+            others=others,
+            values=self._shown_values,
+        )
 
     def unsaved(self) -> bool:
         """Return True when the form holds changes that are not saved."""
@@ -270,43 +309,74 @@ class SettingsPage:
     def save(self, wait_for_reload: bool = False) -> bool:
         """Write the changed settings, keeping the comments, and ask for a reload; False: not.
 
-        Closing the window waits for the daemon's answer (a thread would end with it).
+        A file changed meanwhile (the stretches page, an editor) takes the changes too, unless
+        it changed one of the same settings. Closing the window waits for the daemon's answer
+        (a thread would end with it).
         """
         if self.draft is None or self._check_all():
             return False
         changes = self._changes()
-        attempt = self.draft.copy()  # the draft itself stays as read until the file is written
-        for name, value in changes.items():
-            attempt.set(self.fields[name].setting, value)
         try:
-            settings_from_mapping(attempt.data(), self.app.config.parent)
-        except InvalidValue as error:
-            at_fields, others = problems_by_field(error)
-            for name, problem in at_fields.items():
-                self.fields[name].say(problem)
-            self._say("Not saved: " + "; ".join([*at_fields.values(), *others]))
+            written, merged = self._write(changes)
+        except (InvalidValue, ConfigChanged, ConfigError, OSError) as problem:
+            self._say(TEXTS["not_saved"].format(problem=self._describe(problem)))
             return False
-        try:
-            written = save_draft(attempt)
-        except ConfigChanged as error:
-            self._say(f"Not saved: {error}. Revert to read it again.")
-            return False
-        except OSError as error:
-            self._say(f"Not saved: {error}")
-            return False
-        self.draft = attempt
-        self._shown_values.update(changes)
+        self._file_problems = {}
+        if merged:
+            self.load()  # the file as written: its other change and these
+        else:
+            self._shown_values.update(changes)
         self._update_save()
         if not written:
-            self._say("Nothing to save: the file already says this.")
+            self._say(TEXTS["nothing_to_save"])
             return True
-        debug("settings saved", changed=sorted(changes))
-        self._say("Saved. Asking backcare-tray to use the new settings...")
+        debug("settings saved", changed=sorted(changes), merged=merged)
+        self._say(TEXTS["asking"])
         if wait_for_reload:
             self._reloaded(self.app.ask_daemon("reload"))
         else:
             self.app.in_background(lambda: self.app.ask_daemon("reload"), self._reloaded)
         return True
+
+    def _write(self, changes: dict[str, TomlValue]) -> tuple[bool, bool]:
+        """Save the changes over the file as read, or as it is now; (written, merged)."""
+        assert self.draft is not None
+        try:
+            return self._write_onto(self.draft, changes), False
+        except ConfigChanged:
+            fresh = read_draft(self.app.config)
+        clashes = [
+            name
+            for name in changes
+            if fresh.value(self.fields[name].setting) != self.draft.value(self.fields[name].setting)
+        ]
+        if clashes:
+            raise ConfigChanged(TEXTS["clash"].format(names=", ".join(clashes)))
+        self.draft = fresh
+        return self._write_onto(fresh, changes), True
+
+    def _write_onto(self, draft: ConfigDraft, changes: dict[str, TomlValue]) -> bool:
+        """Check the changes in a copy of draft, then write it; raise what stops it."""
+        attempt = draft.copy()  # the draft itself stays as read until the file is written
+        for name, value in changes.items():
+            attempt.set(self.fields[name].setting, value)
+        try:
+            settings_from_mapping(attempt.data(), self.app.config.parent)
+        except InvalidValue as error:
+            for name, problem in problems_by_field(error)[0].items():
+                self.fields[name].say(problem)
+            raise
+        written = save_draft(attempt)
+        self.draft = attempt
+        return written
+
+    @staticmethod
+    def _describe(problem: Exception) -> str:
+        """Return a problem that stopped a save, in a line."""
+        if isinstance(problem, InvalidValue):
+            fields, others = problems_by_field(problem)
+            return "; ".join([*fields.values(), *others])
+        return str(problem)
 
     def where_things_are(self) -> dict[str, Any]:
         """Return where the form's parts are on the screen, for tests."""
@@ -322,15 +392,15 @@ class SettingsPage:
         found["fields"] = fields
         return found
 
-    def _reloaded(self, answer: tuple[bool, str]) -> None:
+    def _reloaded(self, answer: tuple[bool, bool, str]) -> None:
         """Say what the daemon did with the saved file."""
-        answered, said = answer
+        answered, ok, said = answer
         if not answered:
-            text = f"Saved. {said}; it will use the new settings when it starts."
-        elif said == "config reloaded":
-            text = "Saved. backcare-tray uses the new settings now."
+            text = TEXTS["saved_not_running"].format(said=said)
+        elif ok:
+            text = TEXTS["saved_applied"]
         else:
-            text = f"Saved, but backcare-tray did not take them: {said}"
+            text = TEXTS["saved_refused"].format(said=said)
         self._say(text)
         debug("settings applied", said=text, answered=answered)
 
@@ -339,7 +409,7 @@ class SettingsPage:
         changes = {}
         for name, field in self.fields.items():
             value = check_field(field.setting, field.held(), self._known).value
-            if value != self._shown_values.get(name):
+            if value != self._shown_values.get(name) or name in self._file_problems:
                 changes[name] = value
         return changes
 
@@ -348,6 +418,9 @@ class SettingsPage:
         problems = {}
         for name, field in self.fields.items():
             problem = check_field(field.setting, field.held(), self._known).problem
+            if problem is None and name in self._file_problems:  # a note; Save rewrites it
+                field.say(TEXTS["rewritten"].format(problem=self._file_problems[name]))
+                continue
             field.say(problem)
             if problem:
                 problems[name] = problem
@@ -357,15 +430,15 @@ class SettingsPage:
             button.configure(text=f"{label}  !" if wrong else label)
         return problems
 
-    def _whole_file_problems(self) -> list[str]:
-        """Return the loader's problems that no field of the form holds (the file's own)."""
+    def _loader_problems(self) -> tuple[dict[str, str], list[str]]:
+        """Return the loader's problems with the file: by field, and the file's own."""
         if self.draft is None:
-            return []
+            return {}, []
         try:
             settings_from_mapping(self.draft.data(), self.app.config.parent)
         except InvalidValue as error:
-            return problems_by_field(error)[1]
-        return []
+            return problems_by_field(error)
+        return {}, []
 
     def _changed(self) -> None:
         """Check the fields again as the person types."""
@@ -405,9 +478,15 @@ class SettingsPage:
         self.banner.configure(text=text)
         self.banner.pack(side="top", fill="x", pady=(0, 8), before=self.body)
 
+    def say(self, text: str) -> None:
+        """Say something in the bottom bar (for the window around the page)."""
+        self._say(text)
+
     def _say(self, text: str) -> None:
         """Say the outcome of the last action in the bottom bar."""
         self.said.configure(text=text)
+        if text:
+            debug("settings said", said=text)
 
 
 def _in_effect(draft: ConfigDraft, setting: Setting) -> TomlValue:

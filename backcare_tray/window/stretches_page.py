@@ -453,7 +453,7 @@ class StretchesPage:
         """Ask a running daemon to reload, then say how that went."""
         self._say(TEXT["asking"].format(done=done))
 
-        def answered(answer: tuple[bool, str]) -> None:
+        def answered(answer: tuple[bool, bool, str]) -> None:
             text = reload_outcome(done, *answer)
             self._say(text)
             debug(event, said=text, answered=answer[0], **details)
