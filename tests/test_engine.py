@@ -361,13 +361,13 @@ def test_simulated_day_in_milliseconds() -> None:
 
 
 def test_a_kept_state_adapts_to_new_settings() -> None:
-    """A new interval counts from the sit's start, shorter or longer; a removed stretch goes."""
+    """A shorter interval moves the deadline in; a longer one out on reload only; a stretch goes."""
     state = initial_state(1000.0, Settings(), 0)
     shorter = replace(Settings(), sitting_interval=600)
     assert deadline(adapt_to_settings(state, 1200.0, shorter)) == 1600.0
-    assert deadline(
-        adapt_to_settings(state, 1200.0, replace(Settings(), sitting_interval=7200))
-    ) == (8200.0)
+    longer = replace(Settings(), sitting_interval=7200)
+    assert adapt_to_settings(state, 1200.0, longer) == state  # restored at start: it stays
+    assert deadline(adapt_to_settings(state, 1200.0, longer, reloaded=True)) == 8200.0
     assert adapt_to_settings(state, 1200.0, Settings()) == state
     fewer = replace(Settings(), rotation=("ball-squat", "calf-stretch"))
     assert adapt_to_settings(state, 1200.0, fewer).rotation.current in fewer.rotation

@@ -1,7 +1,6 @@
 """The settings window on a real X display, opened from the daemon and the command line."""
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,9 +8,18 @@ from typing import Any
 
 import pytest
 from support.daemon import running_daemon
-from support.desktop import Desktop, start_openbox, virtual_desktop
+from support.desktop import Desktop
 from support.screen import grab
 from support.waiting import wait_for
+from support.window import (
+    click,
+    events,
+    managed_virtual_desktop,
+    next_event,
+    type_into,
+    window_names,
+    xdotool,
+)
 
 from backcare_tray.adapters.config_edit import backup_path
 from backcare_tray.palette import REFUSED, TEAL_DARK
@@ -70,55 +78,13 @@ def test_the_loaders_problems_go_to_their_fields_or_to_the_banner() -> None:
 @pytest.fixture
 def managed_desktop(tmp_path: Path) -> Iterator[Desktop]:
     """A virtual desktop with a window manager, windows saying where their parts are."""
-    with virtual_desktop(tmp_path) as desktop:
-        start_openbox(desktop.env, desktop.processes, tmp_path / "openbox.log")
-        desktop.env["BACKCARE_TRAY_WINDOW_DEBUG"] = "1"
+    with managed_virtual_desktop(tmp_path) as desktop:
         yield desktop
 
 
-def events(log: Path) -> list[dict[str, Any]]:
-    """Return what the window said it did, in order."""
-    try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
-        return []
-    found = []
-    for line in lines:
-        if line.startswith('{"window"'):
-            found.append(json.loads(line))
-    return found
-
-
-def next_event(log: Path, name: str, after: int, **matching: Any) -> dict[str, Any]:
-    """Wait for the window's next event of a name (past the first `after` events)."""
-
-    def found() -> dict[str, Any] | None:
-        for event in events(log)[after:]:
-            if event["window"] == name and all(event.get(k) == v for k, v in matching.items()):
-                return event
-        return None
-
-    event = wait_for(found, 15, f"the window to say {name!r}")
-    assert event is not None
-    return event
-
-
-def xdotool(desktop: Desktop, *args: str) -> None:
-    """Drive the pointer and keyboard."""
-    subprocess.run(["xdotool", *args], env=desktop.env, check=True, timeout=10)
-
-
 def replace_text(desktop: Desktop, box: list[int], text: str) -> None:
-    """Select all of an entry by a triple click and type text over it."""
-    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
-    xdotool(desktop, "mousemove", str(x), str(y), "click", "--repeat", "3", "1")
-    xdotool(desktop, "type", "--delay", "20", "--", text)
-
-
-def click(desktop: Desktop, box: list[int]) -> None:
-    """Click the middle of a box on the screen."""
-    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
-    xdotool(desktop, "mousemove", str(x), str(y), "click", "1")
+    """Select all of an entry and type text over it."""
+    type_into(desktop, box, text)
 
 
 def open_section(desktop: Desktop, log: Path, page: dict[str, Any], section: str) -> dict[str, Any]:
@@ -290,19 +256,6 @@ def test_the_progress_page_shows_what_stats_reports(managed_desktop: Desktop) ->
     next_event(log, "progress exported", seen, path=str(target))
     csv_lines = desktop.run("stats", "--days", "30", "--csv").stdout.splitlines()
     assert target.read_text(encoding="utf-8").splitlines() == csv_lines
-
-
-def window_names(desktop: Desktop) -> str:
-    """Return the names of the windows on the screen, a line each."""
-    done = subprocess.run(
-        ["xdotool", "search", "--onlyvisible", "--name", ".", "getwindowname", "%@"],
-        env=desktop.env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=10,
-    )
-    return done.stdout
 
 
 @pytest.mark.desktop

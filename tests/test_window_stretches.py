@@ -1,7 +1,5 @@
 """The stretch library page on a real X display: the list, the rotation, the form, the imports."""
 
-import json
-import subprocess
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,10 +7,19 @@ from typing import Any
 
 import pytest
 from support.daemon import running_daemon
-from support.desktop import Desktop, start_openbox, virtual_desktop
+from support.desktop import Desktop
 from support.screen import RGB, Shot, grab, write_png
 from support.stretch_files import ROUTINE, ROUTINE_IDS, write_routine
 from support.waiting import wait_for
+from support.window import (
+    click,
+    events,
+    managed_virtual_desktop,
+    middle,
+    next_event,
+    type_into,
+    xdotool,
+)
 
 from backcare_tray.adapters.config_edit import backup_path
 from backcare_tray.config_file import load_settings
@@ -121,57 +128,8 @@ def test_the_reload_outcome_is_said_plainly() -> None:
 @pytest.fixture
 def managed_desktop(tmp_path: Path) -> Iterator[Desktop]:
     """A virtual desktop with a window manager, windows saying where their parts are."""
-    with virtual_desktop(tmp_path) as desktop:
-        start_openbox(desktop.env, desktop.processes, tmp_path / "openbox.log")
-        desktop.env["BACKCARE_TRAY_WINDOW_DEBUG"] = "1"
+    with managed_virtual_desktop(tmp_path) as desktop:
         yield desktop
-
-
-def events(log: Path) -> list[dict[str, Any]]:
-    """Return what the window said it did, in order."""
-    try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
-        return []
-    return [json.loads(line) for line in lines if line.startswith('{"window"')]
-
-
-def next_event(log: Path, name: str, after: int = 0, **matching: Any) -> dict[str, Any]:
-    """Wait for the window's next event of a name (past the first `after` events)."""
-
-    def found() -> dict[str, Any] | None:
-        for event in events(log)[after:]:
-            if event["window"] == name and all(event.get(k) == v for k, v in matching.items()):
-                return event
-        return None
-
-    event = wait_for(found, 30, f"the window to say {name!r} with {matching}")
-    assert event is not None
-    return event
-
-
-def xdotool(desktop: Desktop, *args: str) -> None:
-    """Drive the pointer and keyboard."""
-    subprocess.run(["xdotool", *args], env=desktop.env, check=True, timeout=20)
-
-
-def middle(box: list[int]) -> tuple[int, int]:
-    """Return the middle of a box on the screen."""
-    return box[0] + box[2] // 2, box[1] + box[3] // 2
-
-
-def click(desktop: Desktop, box: list[int]) -> None:
-    """Click the middle of a box on the screen."""
-    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
-    xdotool(desktop, "mousemove", str(x), str(y), "click", "1")
-
-
-def type_into(desktop: Desktop, box: list[int], text: str, *, replace: bool = True) -> None:
-    """Click into a field (selecting all of an entry by a triple click) and type text."""
-    x, y = box[0] + box[2] // 2, box[1] + box[3] // 2
-    clicks = "3" if replace else "1"
-    xdotool(desktop, "mousemove", str(x), str(y), "click", "--repeat", clicks, "1")
-    xdotool(desktop, "type", "--delay", "15", "--", text)
 
 
 def answer_file_dialog(desktop: Desktop, title: str, text: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from backcare_tray.adapters.helper_process import NO_CONSOLE
 from backcare_tray.adapters.line_pipe import LinePipe
 from backcare_tray.commands import WindowPage
 
@@ -139,6 +140,7 @@ class AppWindow:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.DEVNULL,
                     stderr=messages,
+                    creationflags=NO_CONSOLE,
                 )
         except OSError as error:
             log.warning("Cannot start the window: %s", error)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backcare_tray.adapters.helper_process import NO_CONSOLE
 from backcare_tray.adapters.line_pipe import PENDING_MOST, LinePipe
 
 if TYPE_CHECKING:
@@ -181,6 +182,7 @@ class CoachWindow:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.DEVNULL,
                     stderr=messages,
+                    creationflags=NO_CONSOLE,
                 )
         except OSError as error:
             self._held_back = True

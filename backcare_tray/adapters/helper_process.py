@@ -4,14 +4,26 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-__all__ = ["run_helper"]
+__all__ = ["NO_CONSOLE", "run_helper"]
+
+# The creationflags of the package's own children. On Windows a child python.exe of a daemon
+# without a console (pythonw, autostart) would open a console window; CREATE_NO_WINDOW keeps
+# it hidden. Elsewhere 0, as Popen requires.
+NO_CONSOLE: int = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 
 def run_helper(module: str, arguments: Sequence[str], timeout: float, what: str) -> None:
     """Run `python -P -m module arguments`; raise OSError with its last words if it fails."""
     command = [sys.executable, "-P", "-m", module, *arguments]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            creationflags=NO_CONSOLE,
+        )
     except subprocess.TimeoutExpired:
         raise OSError(f"{what} took over {timeout:.0f} s") from None
     if done.returncode != 0:

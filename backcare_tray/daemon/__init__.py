@@ -212,10 +212,12 @@ class Daemon:
         )
 
         def prepare() -> None:
-            if pictures is not None:
-                pictures.prepare()
+            # The chimes first: a few small files, wanted at the first due stretch; drawing
+            # the pictures takes a second or two on a busy machine.
             if cues is not None:
                 cues.prepare(volume)
+            if pictures is not None:
+                pictures.prepare()
 
         threading.Thread(target=prepare, name="prepare-outputs", daemon=True).start()
 
@@ -260,7 +262,9 @@ class Daemon:
             return {"ok": False, "error": f"{error}; the old settings stay"}
         self.settings = settings
         self.senses.want_probe(settings.idle_probe)
-        self.state = engine.adapt_to_settings(self.state, self._clock().mono, settings)
+        self.state = engine.adapt_to_settings(
+            self.state, self._clock().mono, settings, reloaded=True
+        )
         self.store.forget_streak()
         self._prepare_outputs()  # a new volume, new stretches of the user's own
         log.info("Config reloaded.")

@@ -17,13 +17,20 @@ from backcare_tray.settings import Settings
 __all__ = ["adapt_to_settings", "for_saving", "restarted"]
 
 
-def adapt_to_settings(state: EngineState, now: float, settings: Settings) -> EngineState:
-    """Return a restored or kept state made valid for settings: its rotation, its interval."""
+def adapt_to_settings(
+    state: EngineState, now: float, settings: Settings, *, reloaded: bool = False
+) -> EngineState:
+    """Return a restored or kept state made valid for settings: its rotation, its interval.
+
+    A shorter interval always moves the deadline in. A longer one moves it out only when the
+    config is read again while the daemon runs: a deadline restored at start that has passed
+    (the daemon was off) stays passed, so the stretch is notified.
+    """
     rotation = reconcile(state.rotation, settings.rotation, settings.rotation_order)
     state = replace(state, rotation=rotation)
-    if isinstance(state.mode, Working):  # the interval counts from the sit's start, either way
+    if isinstance(state.mode, Working):  # the interval counts from the sit's start
         deadline = min(state.mode.since, now) + settings.sitting_interval
-        if state.mode.deadline != deadline:
+        if deadline < state.mode.deadline or (reloaded and deadline != state.mode.deadline):
             state = replace(state, mode=replace(state.mode, deadline=deadline))
     return state
 
