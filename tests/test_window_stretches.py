@@ -107,6 +107,7 @@ def test_each_problem_of_the_form_goes_to_its_field() -> None:
 
 def test_the_strip_shows_the_built_in_pictures_at_a_size_they_are_drawn_at() -> None:
     """The page asks for a size the drawing helper makes, so no picture is scaled."""
+    pytest.importorskip("tkinter", reason="the page is a Tk program (no Tk in this Python)")
     from backcare_tray.adapters.step_pictures import PICTURE_SIZES
     from backcare_tray.window.stretches_page import THUMB
 
