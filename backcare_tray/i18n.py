@@ -26,6 +26,7 @@ __all__ = [
     "desktop_languages",
     "from_environment",
     "ngettext",
+    "pgettext",
     "speak_as_configured",
     "use_language",
 ]
@@ -194,6 +195,11 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """Return the singular or plural of a message for a count, in the language in use."""
     return _translation.ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Return a message in the language in use, told apart from its namesakes by a context."""
+    return _translation.pgettext(context, message)
 
 
 def N_(message: str) -> str:

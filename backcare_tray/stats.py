@@ -1,7 +1,7 @@
 """Progress from the history: per day, per stretch, and streaks of days meeting the goal (pure)."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "compute_stats",
     "days_meeting_goal",
     "done_per_day",
+    "last_days",
     "sitting_bouts",
     "streak_ending",
 ]
@@ -302,10 +303,20 @@ def compute_stats(
         for exercise_id, dates in sorted(done.items())
     )
     current, best = _streaks(per_day, today, goal)
-    summary = BoutStats(
+    return Stats(goal, window, exercises, current, best, _summary(window))
+
+
+def _summary(window: tuple[DayStats, ...]) -> BoutStats:
+    """Return the bouts of a run of days taken together."""
+    return BoutStats(
         sum(day.bouts.count for day in window),
-        max(day.bouts.longest_seconds for day in window),
+        max((day.bouts.longest_seconds for day in window), default=0),
         sum(day.bouts.long for day in window),
         sum(day.bouts.natural_breaks for day in window),
     )
-    return Stats(goal, window, exercises, current, best, summary)
+
+
+def last_days(stats: Stats, days: int) -> Stats:
+    """Return the stats of the last `days` days of a longer window, without reading again."""
+    window = stats.days[-days:]
+    return replace(stats, days=window, bouts=_summary(window))

@@ -12,7 +12,7 @@ from backcare_tray.adapters.history import History
 from backcare_tray.cli import main
 from backcare_tray.engine import Record
 from backcare_tray.paths import app_paths
-from backcare_tray.stats import BoutStats, HistoryEntry, compute_stats, sitting_bouts
+from backcare_tray.stats import BoutStats, HistoryEntry, compute_stats, last_days, sitting_bouts
 
 
 def ev(
@@ -536,3 +536,11 @@ def test_kept_counts_only_stretches_done_when_due(
     stats = compute_stats(rows, TODAY, 2, 6, now=NOW)
     found = {d.date: (d.done, d.due, d.kept, d.adherence) for d in stats.days if d.done or d.due}
     assert found == expected
+
+
+def test_the_last_days_of_a_window_are_its_own_stats_for_those_days() -> None:
+    """A week taken from a month's stats equals the week's own: days, bouts, streaks."""
+    rows = [r for case in BOUTS.values() for r in case[0]]
+    month = compute_stats(rows, TODAY, 30, 1, now=NOW)
+    assert last_days(month, 7) == compute_stats(rows, TODAY, 7, 1, now=NOW)
+    assert last_days(month, 7).bouts.count > 0

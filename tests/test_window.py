@@ -94,6 +94,21 @@ def open_section(desktop: Desktop, log: Path, page: dict[str, Any], section: str
     return next_event(log, "page", seen, page="settings", section=section)
 
 
+def users_config(desktop: Desktop, text: str) -> Path:
+    """Write the person's own config, where a command with no --config reads it."""
+    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def open_alone(desktop: Desktop) -> Path:
+    """Open the settings window with no daemon running; return the file it says things in."""
+    opened = desktop.run("settings")
+    assert opened.returncode == 0, opened.stderr
+    return desktop.home / ".cache" / "backcare-tray" / "window.log"
+
+
 def window_log(desktop: Desktop) -> Path:
     """Return the file the daemon's window writes to."""
     return Path(desktop.status()["window"]["log"])
@@ -135,10 +150,8 @@ def test_an_invalid_value_shows_the_loaders_message_and_saves_nothing(
 ) -> None:
     """A broken value in the file opens at its field; a new one typed in is refused in red."""
     desktop = managed_desktop
-    config = desktop.home / ".config" / "backcare-tray" / "config.toml"  # the user's own
-    config.parent.mkdir(parents=True)
     broken = USER_CONFIG.replace('remind_every = "0s"', 'snooze = "0m"')
-    config.write_text(broken, encoding="utf-8")
+    config = users_config(desktop, broken)
     loader = desktop.run("check-config", str(config))
     assert loader.returncode == 2
     message = "schedule.snooze: '0m' must be longer than zero"
@@ -328,11 +341,8 @@ def test_the_settings_page_reads_a_file_changed_while_it_was_away(
 ) -> None:
     """Back on the settings page, a file another page or program changed is read again."""
     desktop = managed_desktop
-    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(USER_CONFIG, encoding="utf-8")
-    assert desktop.run("settings").returncode == 0
-    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    config = users_config(desktop, USER_CONFIG)
+    log = open_alone(desktop)
     next_event(log, "settings loaded", 0)
     assert desktop.run("stretches").returncode == 0
     seen = len(events(log))
@@ -350,13 +360,10 @@ def test_values_the_loader_refuses_but_the_form_can_show_are_saved_as_shown(
 ) -> None:
     """Text "false" and "5" are refused by the loader; Save writes false and 5 instead."""
     desktop = managed_desktop
-    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
-    config.parent.mkdir(parents=True)
     text = USER_CONFIG + 'respect_dnd = "false"\n\n[goals]\ndaily_stretches = "5"\n'
-    config.write_text(text, encoding="utf-8")
+    config = users_config(desktop, text)
     assert desktop.run("check-config", str(config)).returncode == 2
-    assert desktop.run("settings").returncode == 0
-    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    log = open_alone(desktop)
     loaded = next_event(log, "settings loaded", 0)
     assert set(loaded["rewritten"]) == {"notifications.respect_dnd", "goals.daily_stretches"}
     assert loaded["values"]["notifications.respect_dnd"] is False
@@ -376,11 +383,8 @@ def test_a_save_takes_in_a_change_made_meanwhile_unless_it_clashes(
 ) -> None:
     """Another key changed on disk is kept beside the form's change; the same key is refused."""
     desktop = managed_desktop
-    config = desktop.home / ".config" / "backcare-tray" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(USER_CONFIG, encoding="utf-8")
-    assert desktop.run("settings").returncode == 0
-    log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+    config = users_config(desktop, USER_CONFIG)
+    log = open_alone(desktop)
     page = next_event(log, "page", 0, page="settings")
     next_event(log, "settings loaded", 0)
     page = open_section(desktop, log, page, "schedule")

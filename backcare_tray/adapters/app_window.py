@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from backcare_tray.adapters.helper_process import NO_CONSOLE
+from backcare_tray.adapters.helper_process import NO_CONSOLE, last_line
 from backcare_tray.adapters.line_pipe import LinePipe
 from backcare_tray.commands import WindowPage
 
@@ -178,9 +178,4 @@ class AppWindow:
 
     def _last_words(self) -> str:
         """Return the last line the window wrote to its log."""
-        try:
-            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return ""
-        last = next((line.strip() for line in reversed(lines) if line.strip()), "")
-        return last.removeprefix("backcare-tray window: ")
+        return last_line(self.log_path).removeprefix("backcare-tray window: ")

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcare_tray.adapters.helper_process import NO_CONSOLE
+from backcare_tray.adapters.helper_process import NO_CONSOLE, last_line
 from backcare_tray.adapters.line_pipe import PENDING_MOST, LinePipe
 
 if TYPE_CHECKING:
@@ -252,11 +252,7 @@ class CoachWindow:
 
     def _last_words(self) -> str:
         """Return the last line the window wrote to its log."""
-        try:
-            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return ""
-        return next((line.strip() for line in reversed(lines) if line.strip()), "")
+        return last_line(self.log_path)
 
 
 def tk_install_hint(platform: str = sys.platform) -> str:

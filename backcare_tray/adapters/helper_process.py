@@ -3,8 +3,9 @@
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["NO_CONSOLE", "run_helper"]
+__all__ = ["NO_CONSOLE", "last_line", "run_helper"]
 
 # The creationflags of the package's own children. On Windows a child python.exe of a daemon
 # without a console (pythonw, autostart) would open a console window; CREATE_NO_WINDOW keeps
@@ -29,3 +30,12 @@ def run_helper(module: str, arguments: Sequence[str], timeout: float, what: str)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise OSError(f"{what} failed ({done.returncode}): {last}")
+
+
+def last_line(log: Path) -> str:
+    """Return the last line a helper wrote to its log file ("" when there is none)."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return next((line.strip() for line in reversed(lines) if line.strip()), "")

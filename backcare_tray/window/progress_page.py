@@ -72,7 +72,7 @@ def read_progress(config: Path) -> Progress:
     from backcare_tray.config_file import ConfigError, load_settings
     from backcare_tray.paths import app_paths
     from backcare_tray.settings import Settings
-    from backcare_tray.stats import compute_stats
+    from backcare_tray.stats import compute_stats, last_days
 
     problem = None
     try:
@@ -87,8 +87,7 @@ def read_progress(config: Path) -> Progress:
     today = now.astimezone().date()
     goal = settings.daily_goal
     month = compute_stats(events, today, MONTH_DAYS, goal, now=now, names=names)
-    week = compute_stats(events, today, WEEK_DAYS, goal, now=now, names=names)
-    return Progress(month, week, today, problem)
+    return Progress(month, last_days(month, WEEK_DAYS), today, problem)
 
 
 def _share(bouts: BoutStats) -> str:
