@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # such an install still has its tray icon wherever a StatusNotifierItem host is.
 BARE := .venv-bare
 
-.PHONY: run check test bench soak clean system-run system-test windows-python windows-test
+.PHONY: run check test bench soak clean messages system-run system-test windows-python windows-test
 
 # System packages come first: on a fresh machine even `python3 -m venv` needs python3-venv.
 system-run:
@@ -37,6 +37,12 @@ check: $(BIN)/python
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backcare_tray tests benchmarks
 	$(BIN)/pytest -m "not desktop"
+
+# The translations' template from the code and the stretches, merged into each language's
+# catalog (docs/translating.md); `scripts/messages init LANG` starts a new language.
+messages: $(BIN)/python
+	$(BIN)/pip install -q '.[test]'
+	$(BIN)/python scripts/messages
 
 # Installs the package itself (not editable), so the tests use what a user would get;
 # BACKCARE_TRAY_EXPECT_INSTALLED=1 makes the suite prove it imports that installed copy.

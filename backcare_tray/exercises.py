@@ -3,11 +3,12 @@
 import math
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from backcare_tray.i18n import _, current
 from backcare_tray.validation import (
     InvalidValue,
     Table,
@@ -32,8 +33,10 @@ __all__ = [
     "Phase",
     "PhaseKind",
     "builtin_exercises",
+    "builtin_tables",
     "exercise_from_table",
     "phases",
+    "side_noun",
 ]
 
 # Seconds given to one repetition of a movement that has no hold (a squat up and down).
@@ -107,6 +110,9 @@ class Exercise:
     hold_step: int = 0
     # A picture file per step (PNG, absolute paths); () for none, or the built-in drawings.
     pictures: tuple[str, ...] = ()
+    # What each side is, read from the sides as written ("leg" for "left leg"/"right leg");
+    # "" for a plain "side". A built-in's is read before its sides are translated.
+    side_noun: str = ""
 
     def __post_init__(self) -> None:
         """Refuse a dose past the bounds, whoever builds it (the loader names the key first)."""
@@ -284,15 +290,52 @@ def exercise_from_table(table: Table, prefix: str, base: Path | None = None) -> 
         reps_max=reps_max,
         hold_step=hold_step,
         pictures=pictures,
+        side_noun=side_noun(sides),
     )
 
 
-@cache
-def builtin_exercises() -> tuple[Exercise, ...]:
-    """Return the stretches that ship with the package."""
+def side_noun(sides: list[str] | tuple[str, ...]) -> str:
+    """Return what each side is: "leg" for "left leg"/"right leg", "" when they share no word."""
+    words = {side.split()[-1] for side in sides if side.split()}
+    return words.pop() if len(words) == 1 and len(sides[0].split()) > 1 else ""
+
+
+def builtin_tables() -> list[Table]:
+    """Return the built-in stretches' tables as written (in English)."""
     text = (Path(__file__).parent / "data" / "stretches.toml").read_text("utf-8")
-    tables = tomllib.loads(text)["exercises"]
-    return tuple(exercise_from_table(t, f"exercises[{i}].") for i, t in enumerate(tables))
+    tables: list[Table] = tomllib.loads(text)["exercises"]
+    return tables
+
+
+def builtin_exercises() -> tuple[Exercise, ...]:
+    """Return the stretches that ship with the package, in the language in use."""
+    return _builtin_exercises(current().code)
+
+
+def _translated(text: str) -> str:
+    """Return a built-in's text in the language in use ("" stays "", not the catalog's header)."""
+    return _(text) if text else text
+
+
+@cache
+def _builtin_exercises(language: str) -> tuple[Exercise, ...]:
+    """Return the built-in stretches with their texts in a language (read once per language)."""
+    built = []
+    for index, table in enumerate(builtin_tables()):
+        exercise = exercise_from_table(table, f"exercises[{index}].")
+        if language != "en":
+            exercise = replace(
+                exercise,
+                name=_translated(exercise.name),
+                area=_translated(exercise.area),
+                summary=_translated(exercise.summary),
+                steps=tuple(map(_translated, exercise.steps)),
+                sides=tuple(map(_translated, exercise.sides)),
+                equipment=_translated(exercise.equipment),
+                safety=_translated(exercise.safety),
+            )
+        built.append(exercise)
+    return tuple(built)
 
 
 def setup_seconds(step: str, first: bool) -> int:

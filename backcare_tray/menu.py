@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from backcare_tray.commands import Command
 from backcare_tray.durations import format_duration
 from backcare_tray.engine import EngineState, Paused, Stretching, answerable
+from backcare_tray.i18n import _, ngettext, pgettext
 from backcare_tray.settings import Settings
 
 __all__ = ["PAUSE_CHOICES", "SEPARATOR", "MenuEntry", "build_menu", "duration_label"]
@@ -30,9 +31,9 @@ def duration_label(seconds: int) -> str:
     """Return a menu label for a duration: "5 min", "1 hour", "2 hours", "1h30m"."""
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+        return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
     if seconds % 60 == 0 and seconds < 3600:
-        return f"{seconds // 60} min"
+        return _("{minutes} min").format(minutes=seconds // 60)
     return format_duration(seconds)
 
 
@@ -44,26 +45,27 @@ def build_menu(
     stretching = isinstance(state.mode, Stretching)
     due = answerable(state.mode)  # a stretch to snooze, mark done or skip
     first = (
-        MenuEntry("Stop stretch (not counted)", Command("cancel"))
+        MenuEntry(_("Stop stretch (not counted)"), Command("cancel"))
         if stretching
-        else MenuEntry(f"Start {name}", Command("start"))
+        # Translators: the first menu entry; {name} is the stretch, e.g. "Calf stretch"
+        else MenuEntry(_("Start {name}").format(name=name), Command("start"))
     )
     snooze = MenuEntry(
-        "Snooze",
+        pgettext("menu", "Snooze"),
         enabled=due,
         children=tuple(
             MenuEntry(duration_label(s), Command("snooze", s)) for s in settings.snooze_choices
         ),
     )
     if isinstance(state.mode, Paused):
-        pause = MenuEntry("Resume", Command("resume"))
+        pause = MenuEntry(pgettext("menu", "Resume"), Command("resume"))
     else:
         pause = MenuEntry(
-            "Pause",
+            pgettext("menu", "Pause"),
             children=(
                 *(MenuEntry(duration_label(s), Command("pause", s)) for s in PAUSE_CHOICES),
-                MenuEntry("Until tomorrow", Command("pause-tomorrow")),
-                MenuEntry("Until I resume", Command("pause")),
+                MenuEntry(_("Until tomorrow"), Command("pause-tomorrow")),
+                MenuEntry(_("Until I resume"), Command("pause")),
             ),
         )
     # While a routine runs, it can be held where it is and picked up again.
@@ -71,26 +73,26 @@ def build_menu(
     if isinstance(state.mode, Stretching):
         paused = state.mode.paused_left is not None
         holding = (
-            MenuEntry("Continue stretch", Command("resume-routine"))
+            MenuEntry(_("Continue stretch"), Command("resume-routine"))
             if paused
-            else MenuEntry("Pause stretch", Command("pause-routine")),
+            else MenuEntry(_("Pause stretch"), Command("pause-routine")),
         )
     return (
         MenuEntry(status, enabled=False),
         first,
         *holding,
         snooze,
-        MenuEntry("Mark done", Command("done"), enabled=due),
-        MenuEntry("Skip", Command("skip"), enabled=due),
+        MenuEntry(_("Mark done"), Command("done"), enabled=due),
+        MenuEntry(pgettext("menu", "Skip"), Command("skip"), enabled=due),
         # The default item, run by a left click where the host offers one: it shows the
         # stretch with the buttons that fit (Start; or Snooze, Done, Skip when it is due).
-        MenuEntry("How to do it", Command("howto"), default=True),
+        MenuEntry(_("How to do it"), Command("howto"), default=True),
         SEPARATOR,
         pause,
         SEPARATOR,
         MenuEntry(today, enabled=False),
-        MenuEntry("Show progress", Command("progress")),
-        MenuEntry("Stretches", Command("stretches")),
-        MenuEntry("Settings…", Command("settings")),
-        MenuEntry("Quit", Command("quit")),
+        MenuEntry(_("Show progress"), Command("progress")),
+        MenuEntry(pgettext("menu", "Stretches"), Command("stretches")),
+        MenuEntry(_("Settings…"), Command("settings")),
+        MenuEntry(pgettext("menu", "Quit"), Command("quit")),
     )

@@ -19,13 +19,13 @@ from backcare_tray.engine import (
 )
 from backcare_tray.exercises import Exercise
 from backcare_tray.guide import StepPicture, guidance
+from backcare_tray.i18n import _, pgettext
 from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
 from backcare_tray.wording import clock_text, dose, duration_text
 
 __all__ = [
     "ACTION_COMMANDS",
-    "ANSWER_HINT",
     "CONFIRMATION_SECONDS",
     "ROUTINE_GRACE",
     "Action",
@@ -34,6 +34,7 @@ __all__ = [
     "NoticeKind",
     "Urgency",
     "action_command",
+    "answer_hint",
     "due_picture",
     "howto_text",
     "notice_after",
@@ -48,8 +49,13 @@ Urgency = Literal["low", "normal", "critical"]
 # mid-routine, the notification goes away by itself.
 ROUTINE_GRACE = 30
 CONFIRMATION_SECONDS = 6
-# Where a server offers no buttons, the body says how to answer instead.
-ANSWER_HINT = "Answer from the tray icon, or run: backcare-tray start | snooze | done | skip"
+
+
+def answer_hint() -> str:
+    """Return what a body says where the server offers no buttons: how to answer instead."""
+    return _("Answer from the tray icon, or run: {command}").format(
+        command="backcare-tray start | snooze | done | skip"
+    )
 
 
 # A button's key is the command it runs, as the tray item of the same name runs it;
@@ -146,10 +152,15 @@ def due_picture(exercise: Exercise) -> StepPicture:
 
 def howto_text(exercise: Exercise) -> str:
     """Return everything needed to do a stretch: summary, dose, steps and safety note."""
-    lines = [exercise.summary, f"{dose(exercise)}.", steps_text(exercise)]
+    lines = [exercise.summary, _("{dose}.").format(dose=dose(exercise)), steps_text(exercise)]
     if exercise.safety:
-        lines.append(f"Careful: {exercise.safety}")
+        lines.append(careful(exercise.safety))
     return "\n".join(lines)
+
+
+def careful(safety: str) -> str:
+    """Return a stretch's safety note as the line that warns."""
+    return _("Careful: {safety}").format(safety=safety)
 
 
 def _next_break(state: EngineState, at: Moment, settings: Settings) -> str:
@@ -157,24 +168,35 @@ def _next_break(state: EngineState, at: Moment, settings: Settings) -> str:
     name = settings.exercise(state.rotation.current).name
     due_at = coming_due_at(state.mode)
     if due_at is not None:
-        return f"Next: {name} at {clock_text(at.wall_of(due_at), at.wall)}."
-    return f"Next: {name}."
+        when = clock_text(at.wall_of(due_at), at.wall)
+        return _("Next: {name} at {time}.").format(name=name, time=when)
+    return _("Next: {name}.").format(name=name)
 
 
 def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notice:
     """Return the guided routine's notification: the one step that matters now."""
     guide = guidance(state, at, settings)
     assert guide is not None and isinstance(state.mode, Stretching)
-    where = f": {guide.where}" if guide.where else ""
-    title = f"{guide.exercise_name}{where}"
+    name = guide.exercise_name
+    # Translators: a routine's title, the stretch and where it is at ("Calf stretch: left leg")
+    title = _("{name}: {where}").format(name=name, where=guide.where) if guide.where else name
+    left = guide.seconds_left
     if guide.paused:
-        lines = [f"Paused - {guide.doing}, {guide.seconds_left} s left", guide.instruction]
-        actions = (Action("resume-routine", "Continue"), Action("cancel", "Stop"))
+        # Translators: {doing} is what the phase is, e.g. "Hold"
+        lines = [_("Paused - {doing}, {seconds} s left").format(doing=guide.doing, seconds=left)]
+        actions = (
+            Action("resume-routine", pgettext("button", "Continue")),
+            Action("cancel", pgettext("button", "Stop")),
+        )
     else:
-        lines = [f"{guide.doing} - {guide.seconds_left} s", guide.instruction]
-        actions = (Action("done", "Done"), Action("cancel", "Stop"))
+        lines = [_("{doing} - {seconds} s").format(doing=guide.doing, seconds=left)]
+        actions = (
+            Action("done", pgettext("button", "Done")),
+            Action("cancel", pgettext("button", "Stop")),
+        )
+    lines.append(guide.instruction)
     if guide.safety:
-        lines.append(f"Careful: {guide.safety}")
+        lines.append(careful(guide.safety))
     else:
         lines.append(guide.next_up)
     return Notice(
@@ -183,7 +205,9 @@ def _routine_notice(state: EngineState, at: Moment, settings: Settings) -> Notic
         "\n".join(lines),
         actions=actions,
         timeout=_routine_timeout(state.mode, guide.seconds_left, at),
-        answer_hint="Stop it from the tray icon, or run: backcare-tray cancel",
+        answer_hint=_("Stop it from the tray icon, or run: {command}").format(
+            command="backcare-tray cancel"
+        ),
         category="x-backcare-tray.stretch",
         picture=guide.picture,
         look="stretching",
@@ -200,10 +224,11 @@ def _routine_timeout(mode: Stretching, seconds_left: int, at: Moment) -> int:
 def _due_actions(settings: Settings) -> tuple[Action, ...]:
     """Return a due stretch's buttons; the body click ("default") is the one Start."""
     return (
-        Action("default", "Start"),
-        Action("snooze", f"Snooze {duration_text(settings.snooze)}"),
-        Action("done", "Done"),
-        Action("skip", "Skip"),
+        Action("default", pgettext("button", "Start")),
+        # Translators: a button; {time} is how long, e.g. "10 min"
+        Action("snooze", _("Snooze {time}").format(time=duration_text(settings.snooze))),
+        Action("done", pgettext("button", "Done")),
+        Action("skip", pgettext("button", "Skip")),
     )
 
 
@@ -211,20 +236,24 @@ def _due_notice(state: EngineState, at: Moment, settings: Settings, reminder: bo
     """Return the notification of a due stretch, or of a reminder that it still waits."""
     exercise = settings.exercise(state.rotation.current)
     mode = state.mode
-    title = f"Time to stretch: {exercise.name}"
-    lead = ""
+    title = _("Time to stretch: {name}").format(name=exercise.name)
+    lines = [
+        exercise.summary,
+        _("{dose}. Start it for a guided routine.").format(dose=dose(exercise)),
+    ]
     if reminder:
-        title = f"Still waiting: {exercise.name}"
+        title = _("Still waiting: {name}").format(name=exercise.name)
         due_at = mode.due_at if isinstance(mode, Due) else None
         if due_at is not None:
-            lead = f"Due for {duration_text(at.mono - due_at)}. "
+            waited = duration_text(at.mono - due_at)
+            lines[0] = _("Due for {time}. {summary}").format(time=waited, summary=exercise.summary)
     return Notice(
         "reminder" if reminder else "due",
         title,
-        f"{lead}{exercise.summary}\n{dose(exercise)}. Start it for a guided routine.",
+        "\n".join(lines),
         actions=_due_actions(settings),
         timeout=settings.notification_timeout,
-        answer_hint=ANSWER_HINT,
+        answer_hint=answer_hint(),
         picture=due_picture(exercise),
         look="due",
         server_sound=not settings.due_sound,
@@ -236,18 +265,18 @@ def _stopped_notice(state: EngineState, at: Moment, settings: Settings) -> Notic
     exercise = settings.exercise(state.rotation.current)
     mode = state.mode
     if isinstance(mode, Due) and mode.remind_at is not None:
-        body = (
-            f"{exercise.name} is still due, reminder at {clock_text(at.wall_of(mode.remind_at))}."
-        )
+        when = clock_text(at.wall_of(mode.remind_at))
+        body = _("{name} is still due, reminder at {time}.").format(name=exercise.name, time=when)
     elif isinstance(mode, Due):
-        body = f"{exercise.name} is still due."
+        body = _("{name} is still due.").format(name=exercise.name)
     else:
-        body = f"Not counted. {_next_break(state, at, settings)}"
+        body = _("Not counted. {next}").format(next=_next_break(state, at, settings))
     return Notice(
         "stopped",
-        "Stopped",
+        # Translators: the title of the notification after a guided stretch was stopped
+        _("Stopped"),
         body,
-        actions=(Action("start", "Start again"),),
+        actions=(Action("start", _("Start again")),),
         timeout=CONFIRMATION_SECONDS,
         look=mode.name,
     )
@@ -269,8 +298,10 @@ def render_notice(
             goal = settings.daily_goal
             return Notice(
                 "counted",
-                "Stretch counted",
-                f"Today: {today_done} of {goal}. {_next_break(state, at, settings)}",
+                _("Stretch counted"),
+                _("Today: {done} of {goal}. {next}").format(
+                    done=today_done, goal=goal, next=_next_break(state, at, settings)
+                ),
                 timeout=CONFIRMATION_SECONDS,
                 look="working",
             )
@@ -278,21 +309,24 @@ def render_notice(
             back = coming_due_at(state.mode) or at.mono
             return Notice(
                 "snoozed",
-                f"Snoozed: {exercise.name}",
-                f"Back in {duration_text(back - at.mono)}, at {clock_text(at.wall_of(back))}.",
-                actions=(Action("start", "Start now"),),
+                _("Snoozed: {name}").format(name=exercise.name),
+                _("Back in {time}, at {clock}.").format(
+                    time=duration_text(back - at.mono), clock=clock_text(at.wall_of(back))
+                ),
+                actions=(Action("start", _("Start now")),),
                 timeout=CONFIRMATION_SECONDS,
                 look="snoozed",
             )
         case "howto":
             if isinstance(state.mode, Due):
-                actions = (Action("start", "Start"), *_due_actions(settings)[1:])
+                start = Action("start", pgettext("button", "Start"))
+                actions = (start, *_due_actions(settings)[1:])
             else:
                 stretching = isinstance(state.mode, Stretching)
-                actions = () if stretching else (Action("start", "Start"),)
+                actions = () if stretching else (Action("start", pgettext("button", "Start")),)
             return Notice(
                 "howto",
-                f"How to do it: {exercise.name}",
+                _("How to do it: {name}").format(name=exercise.name),
                 howto_text(exercise),
                 actions=actions,
                 timeout=0,

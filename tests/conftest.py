@@ -1,5 +1,6 @@
 """Shared fixtures: a real virtual desktop, a private session bus, the desktop marker's guard."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +9,20 @@ from support import marking
 from support.desktop import Desktop, private_bus, virtual_desktop
 from support.homes import windows_home
 from support.platforms import WINDOWS
+
+from backcare_tray.i18n import Language, use_language
+
+# The suite speaks English unless a test asks for a language: the person running it may not.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """Speak English again after a test that chose another language in this process."""
+    yield
+    use_language(Language("en", "the default"))
 
 
 @pytest.fixture(autouse=True)

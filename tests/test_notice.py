@@ -29,9 +29,9 @@ from backcare_tray.exercises import builtin_exercises, phases
 from backcare_tray.guide import StepPicture
 from backcare_tray.moment import Moment
 from backcare_tray.notice import (
-    ANSWER_HINT,
     Notice,
     action_command,
+    answer_hint,
     howto_text,
     notice_after,
     render_notice,
@@ -76,7 +76,7 @@ def test_the_due_notice_offers_every_answer_and_the_body_starts() -> None:
         ("skip", "Skip"),
     ]
     assert "Hold 10 s, 3x each leg" in notice.body
-    assert notice.answer_hint == ANSWER_HINT
+    assert notice.answer_hint == answer_hint()
     for action in notice.actions:  # every button runs the tray's command of that name
         assert action_command(action.key) in (
             Command("start"),
@@ -320,7 +320,7 @@ def test_notify_call_with_and_without_buttons() -> None:
     assert icon == "/p/due.png"
     assert isinstance(drawn_hints, dict) and drawn_hints["image-path"] == ("s", "/p/step.png")
     plain = notify_args(notice, with_actions=False)
-    assert plain[5] == [] and plain[4] == f"{notice.body}\n{ANSWER_HINT}"
+    assert plain[5] == [] and plain[4] == f"{notice.body}\n{answer_hint()}"
 
 
 def test_markup_servers_get_escaped_text_and_updates_are_transient() -> None:

@@ -11,7 +11,7 @@ from support.notification_service import INTERFACE, PATH, RecordingNotificationS
 from support.waiting import wait_for
 
 from backcare_tray.adapters.notifications.freedesktop import FreedesktopNotifier
-from backcare_tray.notice import ANSWER_HINT, Action, Notice
+from backcare_tray.notice import Action, Notice, answer_hint
 
 # Every test talks to a private dbus-daemon.
 pytestmark = pytest.mark.desktop
@@ -21,7 +21,7 @@ DUE = Notice(
     "Time to stretch: Calf stretch",
     "Draw the toes up.",
     actions=(Action("default", "Start"), Action("snooze", "Snooze 10 min")),
-    answer_hint=ANSWER_HINT,
+    answer_hint=answer_hint(),
 )
 COUNTDOWN = Notice("stretching", "Calf stretch: left leg, 1 of 3", "Hold - 9 s left")
 
@@ -182,7 +182,7 @@ def test_a_server_without_buttons_gets_none_and_the_body_says_how_to_answer(
         notifier.show(DUE)
         (call,) = server.calls()
         assert call.actions == {}
-        assert call.body == f"Draw the toes up.\n{ANSWER_HINT}"
+        assert call.body == f"Draw the toes up.\n{answer_hint()}"
         assert notifier.describe()["actions"] is False
 
 

@@ -22,9 +22,9 @@ from backcare_tray.adapters.notifications.plyer_notifier import (
 )
 from backcare_tray.adapters.runtime_dir import runtime_dir
 from backcare_tray.doctor import notification_lines
-from backcare_tray.notice import ANSWER_HINT, Notice
+from backcare_tray.notice import Notice, answer_hint
 
-DUE = Notice("due", "Time to stretch: Calf stretch", "Draw the toes up.", answer_hint=ANSWER_HINT)
+DUE = Notice("due", "Time to stretch: Calf stretch", "Draw the toes up.", answer_hint=answer_hint())
 PNG = "/icons/backcare.png"
 ICO = "/cache/backcare.ico"
 

@@ -264,11 +264,10 @@ class Adapters:
 def _reload_and_speak(path: Path, required: bool) -> "Settings":
     """Read the config again and speak its language from now on."""
     from backcare_tray.config_file import load_settings
-    from backcare_tray.i18n import from_environment, use_language
+    from backcare_tray.i18n import speak_as_configured
 
-    settings = load_settings(path, required=required)
-    use_language(from_environment(settings.language))
-    return settings
+    speak_as_configured(path)  # first: the config's errors and built-in stretches speak it too
+    return load_settings(path, required=required)
 
 
 def _open_as_files(paths: AppPaths, progress: "ProgressOpener", page: WindowPage) -> None:
