@@ -6,6 +6,7 @@ from typing import Literal, get_args
 from backcare_tray.cues import CueMode
 from backcare_tray.exercises import builtin_exercises
 from backcare_tray.hours import DAYS
+from backcare_tray.i18n import N_
 from backcare_tray.setting_kinds import Kind, Setting, TomlValue, describe_bounds, parse_value
 
 __all__ = [
@@ -36,31 +37,39 @@ CUE_MODES: tuple[CueMode, ...] = get_args(CueMode)
 # missing, speaks English and says so in the log).
 LANGUAGE_CHOICES = ("auto", "en", "de", "fr", "es", "it", "pt_BR", "nl", "pl", "ja")
 
+# Each description is marked for the catalog (N_) and translated with _() where it is shown.
 SCHEMA: tuple[Setting, ...] = (
     Setting(
         "general",
         "language",
         "choice",
         "auto",
-        "The language of notifications, the menu, the windows and the voice (auto: the desktop's).",
+        N_(
+            "The language of notifications, the menu, the windows and the voice"
+            " (auto: the desktop's)."
+        ),
         choices=LANGUAGE_CHOICES,
     ),
     Setting(
-        "schedule", "sitting_interval", "duration", "45m", "Sitting time before a stretch is due."
+        "schedule",
+        "sitting_interval",
+        "duration",
+        "45m",
+        N_("Sitting time before a stretch is due."),
     ),
     Setting(
         "schedule",
         "snooze",
         "duration",
         "10m",
-        "How long snooze postpones a due stretch when no length is given.",
+        N_("How long snooze postpones a due stretch when no length is given."),
     ),
     Setting(
         "schedule",
         "snooze_choices",
         "durations",
         ["5m", "10m", "15m", "30m"],
-        "The lengths offered in the tray's Snooze menu.",
+        N_("The lengths offered in the tray's Snooze menu."),
         maximum=10,
     ),
     Setting(
@@ -68,7 +77,7 @@ SCHEMA: tuple[Setting, ...] = (
         "remind_every",
         "duration",
         "5m",
-        "While a stretch is due and unanswered, remind again this often (0s: never).",
+        N_("While a stretch is due and unanswered, remind again this often (0s: never)."),
         zero_allowed=True,
     ),
     Setting(
@@ -76,7 +85,7 @@ SCHEMA: tuple[Setting, ...] = (
         "active_hours",
         "time ranges",
         [],
-        "When reminders happen: local time ranges such as 09:00-17:30 ([] means all day).",
+        N_("When reminders happen: local time ranges such as 09:00-17:30 ([] means all day)."),
         field_name="hours",
     ),
     Setting(
@@ -84,7 +93,7 @@ SCHEMA: tuple[Setting, ...] = (
         "active_days",
         "days",
         list(DAYS),
-        "The days reminders happen on.",
+        N_("The days reminders happen on."),
         choices=DAYS,
         field_name="hours",
     ),
@@ -93,7 +102,7 @@ SCHEMA: tuple[Setting, ...] = (
         "timeout",
         "duration",
         "10s",
-        "How long a notification stays on screen (0s: until you answer it).",
+        N_("How long a notification stays on screen (0s: until you answer it)."),
         field_name="notification_timeout",
         zero_allowed=True,
     ),
@@ -102,28 +111,31 @@ SCHEMA: tuple[Setting, ...] = (
         "respect_dnd",
         "on/off",
         True,
-        "Hold a due stretch back while a fullscreen window or do-not-disturb is on.",
+        N_("Hold a due stretch back while a fullscreen window or do-not-disturb is on."),
     ),
     Setting(
         "notifications",
         "dnd_max_delay",
         "duration",
         "30m",
-        "The longest a stretch is held back for do-not-disturb or a call.",
+        N_("The longest a stretch is held back for do-not-disturb or a call."),
     ),
     Setting(
         "notifications",
         "hold_during_calls",
         "on/off",
         True,
-        "Hold a due stretch back while the camera or microphone is in use, counting it as sitting.",
+        N_(
+            "Hold a due stretch back while the camera or microphone is in use,"
+            " counting it as sitting."
+        ),
     ),
     Setting(
         "sound",
         "cues",
         "choice",
         "chime",
-        "Cues during a guided stretch: chime, voice (spoken steps) or off.",
+        N_("Cues during a guided stretch: chime, voice (spoken steps) or off."),
         choices=CUE_MODES,
     ),
     Setting(
@@ -131,7 +143,7 @@ SCHEMA: tuple[Setting, ...] = (
         "volume",
         "whole number",
         60,
-        "How loud the cues are, from 0 to 100.",
+        N_("How loud the cues are, from 0 to 100."),
         maximum=100,
         field_name="cue_volume",
     ),
@@ -140,14 +152,14 @@ SCHEMA: tuple[Setting, ...] = (
         "due_sound",
         "on/off",
         True,
-        "Chime when a stretch falls due (instead of the notification server's own sound).",
+        N_("Chime when a stretch falls due (instead of the notification server's own sound)."),
     ),
     Setting(
         "guide",
         "window",
         "on/off",
         True,
-        "Open the coach window (picture, step, countdown) when a guided stretch starts.",
+        N_("Open the coach window (picture, step, countdown) when a guided stretch starts."),
         field_name="coach_window",
     ),
     Setting(
@@ -155,7 +167,7 @@ SCHEMA: tuple[Setting, ...] = (
         "order",
         "choice",
         "sequential",
-        "sequential follows the list of exercises; shuffle mixes it, never one twice in a row.",
+        N_("sequential follows the list of exercises; shuffle mixes it, never one twice in a row."),
         choices=ORDERS,
         field_name="rotation_order",
     ),
@@ -164,7 +176,7 @@ SCHEMA: tuple[Setting, ...] = (
         "exercises",
         "stretch ids",
         [exercise.id for exercise in builtin_exercises()],
-        "Which stretches are in the rotation, by id, in order (default: all, your own last).",
+        N_("Which stretches are in the rotation, by id, in order (default: all, your own last)."),
         field_name="rotation",
     ),
     Setting(
@@ -172,7 +184,7 @@ SCHEMA: tuple[Setting, ...] = (
         "daily_stretches",
         "whole number",
         6,
-        "Stretches a day that count towards a streak.",
+        N_("Stretches a day that count towards a streak."),
         minimum=1,
         maximum=100,
         field_name="daily_goal",
@@ -182,14 +194,14 @@ SCHEMA: tuple[Setting, ...] = (
         "natural_break",
         "duration",
         "5m",
-        "Time away from keyboard and mouse (or asleep) that counts as a break already taken.",
+        N_("Time away from keyboard and mouse (or asleep) that counts as a break already taken."),
     ),
     Setting(
         "idle",
         "check_every",
         "duration",
         "30s",
-        "While you are away, how often to look whether you are back.",
+        N_("While you are away, how often to look whether you are back."),
         field_name="idle_check_every",
     ),
     Setting(
@@ -197,7 +209,10 @@ SCHEMA: tuple[Setting, ...] = (
         "probe",
         "choice",
         "auto",
-        "How to read idle time: auto picks the first that works; none counts all time as sitting.",
+        N_(
+            "How to read idle time: auto picks the first that works;"
+            " none counts all time as sitting."
+        ),
         choices=IDLE_PROBES,
         field_name="idle_probe",
     ),

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
 from backcare_tray.exercises import LONGEST_TEXT, Exercise, builtin_exercises, exercise_from_table
+from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.settings import Settings
 from backcare_tray.validation import InvalidValue, InvalidValues, raise_problems, unknown_key
 
@@ -74,63 +75,70 @@ MessageKey = Literal[
     "reload_failed",
     "not_running",
     "exported",
+    "in_file",
 ]
 
-# Every sentence of sharing stretches, in one place (to be translated later). The {names}
-# are filled in by say().
+# Every sentence of sharing stretches, in one place: marked here, translated by say() where
+# it is used. The {names} are filled in by say(); a file's, an entry's and a key's names are
+# data in placeholders, never translated.
 MESSAGES: Mapping[MessageKey, str] = {
-    "cannot_read": "cannot be read: {reason}",
-    "not_toml": "is not a valid stretch file (TOML): {reason}",
-    "too_big": "is {size} bytes long, too big for a stretch file (at most {most})",
-    "not_a_file": "is a folder, not a stretch file",
-    "no_stretches": "has no stretches in it: write each one as an [[exercises]] table",
-    "not_tables": "must be written as [[exercises]] tables",
-    "not_a_table": "{value!r} is not a table",
-    "top_level_key": "a stretch file holds only [[exercises]] tables",
-    "builtin_id": "{id!r} is the id of a built-in stretch; give this one another id",
-    "own_id": "{id!r} is already one of your stretches (was this file imported before?)",
-    "twice": "{id!r} is used twice in this file (also by {other})",
-    "picture_not_beside": (
-        "{name!r} must be a file beside the stretch file, named without a folder above it"
+    "cannot_read": N_("{file}: cannot be read: {reason}"),
+    "not_toml": N_("{file}: is not a valid stretch file (TOML): {reason}"),
+    "too_big": N_("{file}: is {size} bytes long, too big for a stretch file (at most {most})"),
+    "not_a_file": N_("{file}: is a folder, not a stretch file"),
+    "no_stretches": N_("{file}: has no stretches in it: write each one as an [[exercises]] table"),
+    "not_tables": N_("must be written as [[exercises]] tables"),
+    "not_a_table": N_("{value} is not a table"),
+    "top_level_key": N_("{problem}; a stretch file holds only [[exercises]] tables"),
+    "builtin_id": N_("{id} is the id of a built-in stretch; give this one another id"),
+    "own_id": N_("{id} is already one of your stretches (was this file imported before?)"),
+    "twice": N_("{id} is used twice in this file (also by {other})"),
+    "picture_not_beside": N_(
+        "{name} must be a file beside the stretch file, named without a folder above it"
         " (such as 'neck-1.png')"
     ),
-    "picture_too_big": "{name!r} is {size} bytes, too big for a picture (at most {most})",
-    "config_broken": "Your config has a mistake; fix it first (check-config shows it):",
-    "config_changed": "{path} was changed by another program meanwhile; nothing was changed",
-    "not_saved": "{path}: cannot be written: {reason}; nothing was changed",
-    "no_own": "You have no stretches of your own to share yet",
-    "not_yours": "no stretch of yours has the id {id!r} (yours: {yours})",
-    "builtin_not_shared": "{id!r} is a built-in stretch; only your own stretches are shared",
-    "exists": "{path} already exists; choose another name",
-    "import_note": "Imported from {file}",
-    "export_header": (
+    "picture_too_big": N_("{name} is {size} bytes, too big for a picture (at most {most})"),
+    "config_broken": N_("Your config has a mistake; fix it first (check-config shows it):"),
+    "config_changed": N_("{path} was changed by another program meanwhile; nothing was changed"),
+    "not_saved": N_("{path}: cannot be written: {reason}; nothing was changed"),
+    "no_own": N_("You have no stretches of your own to share yet"),
+    "not_yours": N_("no stretch of yours has the id {id} (yours: {yours})"),
+    "builtin_not_shared": N_("{id} is a built-in stretch; only your own stretches are shared"),
+    "exists": N_("{path} already exists; choose another name"),
+    # Translators: a comment written into the config above the stretches imported from a file.
+    "import_note": N_("Imported from {file}"),
+    # Translators: the comment at the top of an exported stretch file; keep the command as is.
+    "export_header": N_(
         "Stretches shared from backcare-tray, with their pictures beside this file.\n"
         "To use them: backcare-tray import-stretches {file}"
     ),
-    "added": "Added {count} from {file}:",
-    "added_line": "  {name} [{id}]",
-    "pictures_copied": "Pictures copied to {folder}",
-    "in_rotation": "They are at the end of your rotation.",
-    "by_default": "They are in your rotation (your own stretches come last).",
-    "reloaded": "backcare-tray has read your settings again.",
-    "reload_refused": "backcare-tray did not read your settings again: {reason}",
-    "reload_failed": (
+    "added": N_("Added {count} from {file}:"),
+    # Translators: one stretch imported, in a list: its name and its id in brackets.
+    "added_line": N_("  {name} [{id}]"),
+    "pictures_copied": N_("Pictures copied to {folder}"),
+    "in_rotation": N_("They are at the end of your rotation."),
+    "by_default": N_("They are in your rotation (your own stretches come last)."),
+    "reloaded": N_("backcare-tray has read your settings again."),
+    "reload_refused": N_("backcare-tray did not read your settings again: {reason}"),
+    "reload_failed": N_(
         "backcare-tray could not be told to read your settings again ({reason});"
         " run: backcare-tray reload"
     ),
-    "not_running": "backcare-tray is not running; it will use them when it next starts.",
-    "exported": "Wrote {count} to {file}",
+    "not_running": N_("backcare-tray is not running; it will use them when it next starts."),
+    "exported": N_("Wrote {count} to {file}"),
+    # Translators: a problem in a stretch file: the file's name, then the problem.
+    "in_file": N_("{file}: {problem}"),
 }
 
 
 def say(key: MessageKey, **values: object) -> str:
-    """Return one of MESSAGES with its {names} filled in."""
-    return MESSAGES[key].format(**values)
+    """Return one of MESSAGES in the language in use, with its {names} filled in."""
+    return _(MESSAGES[key]).format(**values)
 
 
 def count_text(number: int) -> str:
     """Return "1 stretch" or "3 stretches", for the messages that count them."""
-    return f"{number} stretch" if number == 1 else f"{number} stretches"
+    return ngettext("{count} stretch", "{count} stretches", number).format(count=number)
 
 
 class StretchError(Exception):
@@ -193,7 +201,7 @@ def _picture_problems(table: Mapping[str, Any], prefix: str) -> list[InvalidValu
     if not isinstance(names, list):
         return []  # exercise_from_table says what is wrong with it
     return [
-        InvalidValue(f"{prefix}pictures[{index}]", say("picture_not_beside", name=name))
+        InvalidValue(f"{prefix}pictures[{index}]", say("picture_not_beside", name=repr(name)))
         for index, name in enumerate(names)
         if isinstance(name, str) and not _beside(name.strip())
     ]
@@ -205,7 +213,9 @@ def _too_big(exercise: Exercise, prefix: str, names: Sequence[object]) -> list[I
     for index, path in enumerate(exercise.pictures):
         size = Path(path).stat().st_size
         if size > MOST_PICTURE_BYTES:
-            problem = say("picture_too_big", name=names[index], size=size, most=MOST_PICTURE_BYTES)
+            problem = say(
+                "picture_too_big", name=repr(names[index]), size=size, most=MOST_PICTURE_BYTES
+            )
             found.append(InvalidValue(f"{prefix}pictures[{index}]", problem))
     return found
 
@@ -214,16 +224,16 @@ def _read_text(path: Path) -> str:
     """Return a stretch file's text, or raise StretchFileError saying why it cannot be read."""
     try:
         if path.is_dir():
-            raise StretchFileError([f"{path.name}: {say('not_a_file')}"])
+            raise StretchFileError([say("not_a_file", file=path.name)])
         size = path.stat().st_size
         if size > MOST_FILE_BYTES:
             raise StretchFileError(
-                [f"{path.name}: {say('too_big', size=size, most=MOST_FILE_BYTES)}"]
+                [say("too_big", file=path.name, size=size, most=MOST_FILE_BYTES)]
             )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise StretchFileError([f"{path.name}: {say('cannot_read', reason=reason)}"]) from None
+        raise StretchFileError([say("cannot_read", file=path.name, reason=reason)]) from None
 
 
 def _tables(data: Mapping[str, Any]) -> tuple[list[Any], list[InvalidValue]]:
@@ -232,7 +242,7 @@ def _tables(data: Mapping[str, Any]) -> tuple[list[Any], list[InvalidValue]]:
     for key in data:
         if key != "exercises":
             unknown = unknown_key(key, ["exercises"], "")
-            problems.append(InvalidValue(key, f"{unknown.problem}; {say('top_level_key')}"))
+            problems.append(InvalidValue(key, say("top_level_key", problem=unknown.problem)))
     tables = data.get("exercises", [])
     if not isinstance(tables, list):
         problems.append(InvalidValue("exercises", say("not_tables")))
@@ -248,10 +258,10 @@ def read_stretch_file(path: Path, own: Collection[str] = ()) -> StretchFile:
     try:
         data = tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError as error:
-        raise StretchFileError([f"{path.name}: {say('not_toml', reason=error)}"]) from None
+        raise StretchFileError([say("not_toml", file=path.name, reason=error)]) from None
     tables, problems = _tables(data)
     if not tables and not problems:
-        raise StretchFileError([f"{path.name}: {say('no_stretches')}"])
+        raise StretchFileError([say("no_stretches", file=path.name)])
     builtin = builtin_ids()
     first_use: dict[str, str] = {}
     stretches = []
@@ -259,7 +269,9 @@ def read_stretch_file(path: Path, own: Collection[str] = ()) -> StretchFile:
     for index, table in enumerate(tables):
         prefix = f"exercises[{index}]."
         if not isinstance(table, dict):
-            problems.append(InvalidValue(f"exercises[{index}]", say("not_a_table", value=table)))
+            problems.append(
+                InvalidValue(f"exercises[{index}]", say("not_a_table", value=repr(table)))
+            )
             continue
         outside = _picture_problems(table, prefix)
         problems.extend(outside)
@@ -280,7 +292,7 @@ def read_stretch_file(path: Path, own: Collection[str] = ()) -> StretchFile:
             pictures = tuple(Path(p) for p in exercise.pictures)
             stretches.append(SharedStretch(exercise, pictures))
     if problems:
-        raise StretchFileError(f"{path.name}: {problem}" for problem in problems)
+        raise StretchFileError(say("in_file", file=path.name, problem=p) for p in problems)
     return StretchFile(path, tuple(stretches))
 
 
@@ -289,11 +301,11 @@ def _clash(
 ) -> str:
     """Return why an id cannot be added, or "" when it is free."""
     if exercise_id in builtin:
-        return say("builtin_id", id=exercise_id)
+        return say("builtin_id", id=repr(exercise_id))
     if exercise_id in own:
-        return say("own_id", id=exercise_id)
+        return say("own_id", id=repr(exercise_id))
     if other is not None:
-        return say("twice", id=exercise_id, other=other)
+        return say("twice", id=repr(exercise_id), other=other)
     return ""
 
 

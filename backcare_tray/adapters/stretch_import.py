@@ -217,9 +217,9 @@ def _chosen(settings: Settings, ids: Sequence[str]) -> tuple[Exercise, ...]:
     by_id = {exercise.id: exercise for exercise in own}
     builtin = builtin_ids()
     problems = [
-        say("builtin_not_shared", id=i)
+        say("builtin_not_shared", id=repr(i))
         if i in builtin
-        else say("not_yours", id=i, yours=", ".join(by_id))
+        else say("not_yours", id=repr(i), yours=", ".join(by_id))
         for i in ids
         if i not in by_id
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_USAGE, fail
+from backcare_tray.i18n import _
 from backcare_tray.paths import app_paths
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def run_import(args: "argparse.Namespace") -> int:
 
     config = _config(args.config)
     if config is None:
-        return fail(f"{args.config}: no such file", EXIT_USAGE)
+        return fail(_("{path}: no such file").format(path=args.config), EXIT_USAGE)
     source = Path(args.file).expanduser()
     try:
         added = import_stretches(source, config)
@@ -85,7 +86,7 @@ def run_export(args: "argparse.Namespace") -> int:
 
     config = _config(args.config)
     if config is None:
-        return fail(f"{args.config}: no such file", EXIT_USAGE)
+        return fail(_("{path}: no such file").format(path=args.config), EXIT_USAGE)
     target = Path(args.file).expanduser()
     try:
         exported = export_stretches(config, target, args.ids, replace=args.replace)

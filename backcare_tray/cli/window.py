@@ -7,16 +7,32 @@ import sys
 from backcare_tray.adapters.app_window import MODULE
 from backcare_tray.adapters.coach import tk_install_hint
 from backcare_tray.commands import WindowPage
+from backcare_tray.i18n import N_, _
 from backcare_tray.paths import app_paths
-from backcare_tray.wording import PAGE_NAMES
 
 __all__ = ["open_window_alone"]
+
+# What the command says when the window opened with no daemon running, a sentence a page.
+OPENED_ALONE: dict[WindowPage, str] = {
+    "settings": N_(
+        "backcare-tray is not running; the settings window opened on its own "
+        "(saved settings are used when it starts)"
+    ),
+    "progress": N_(
+        "backcare-tray is not running; the progress window opened on its own "
+        "(saved settings are used when it starts)"
+    ),
+    "stretches": N_(
+        "backcare-tray is not running; the stretch library window opened on its own "
+        "(saved settings are used when it starts)"
+    ),
+}
 
 
 def _cannot_open() -> str | None:
     """Return why no Tk window can open here, None when one can."""
     if importlib.util.find_spec("tkinter") is None:
-        return f"Tk is not available ({tk_install_hint()})"
+        return _("Tk is not available ({hint})").format(hint=tk_install_hint())
     from backcare_tray.adapters.coach import coach_display_problem
 
     return coach_display_problem()
@@ -37,7 +53,10 @@ def open_window_alone(page: WindowPage) -> int:
         return 0
     problem = _cannot_open()
     if problem is not None:
-        print(f"backcare-tray: the window cannot open: {problem}", file=sys.stderr)
+        print(
+            _("backcare-tray: the window cannot open: {problem}").format(problem=problem),
+            file=sys.stderr,
+        )
         return 1
     paths.cache.mkdir(parents=True, exist_ok=True)
     with open(paths.cache / "window.log", "wb") as messages:
@@ -48,8 +67,5 @@ def open_window_alone(page: WindowPage) -> int:
             stderr=messages,
             start_new_session=True,
         )
-    print(
-        f"backcare-tray is not running; {PAGE_NAMES[page]} window opened on its own "
-        "(saved settings are used when it starts)"
-    )
+    print(_(OPENED_ALONE[page]))
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from tkinter import messagebox, ttk
 from typing import IO, Any
 
+from backcare_tray.i18n import N_, _
 from backcare_tray.window.look import debug, style
 from backcare_tray.window.progress_page import ProgressPage
 from backcare_tray.window.settings_page import SettingsPage
@@ -28,15 +29,22 @@ CLASS = "BackcareTray"
 INSTANCE = "backcare-tray"
 SIZE = (900, 640)
 REQUEST_TIMEOUT = 5.0
+# Marked here, translated where shown (the language is chosen after this module is imported).
 TEXTS = {
-    "not_running": "backcare-tray is not running",
-    "no_answer": "backcare-tray did not answer ({problem})",
-    "refused": "refused",
-    "unsaved_title": "Unsaved settings",
-    "unsaved": "Some settings are changed and not saved. Save them before closing?",
-    "daemon_gone": "backcare-tray has quit. Save your changes here: they are used when it starts.",
+    "not_running": N_("backcare-tray is not running"),
+    "no_answer": N_("backcare-tray did not answer ({problem})"),
+    # Translators: the daemon said no to a request, giving no reason.
+    "refused": N_("refused"),
+    "unsaved_title": N_("Unsaved settings"),
+    "unsaved": N_("Some settings are changed and not saved. Save them before closing?"),
+    "daemon_gone": N_(
+        "backcare-tray has quit. Save your changes here: they are used when it starts."
+    ),
+    # Translators: the window's title: the page shown, then the program's name.
+    "title": N_("{page} - {program}"),
 }
-PAGE_TITLES = {"settings": "Settings", "progress": "Progress", "stretches": "Stretches"}
+# Translators: the window's tabs.
+PAGE_TITLES = {"settings": N_("Settings"), "progress": N_("Progress"), "stretches": N_("Stretches")}
 
 
 class Unavailable(Exception):
@@ -60,7 +68,7 @@ class App:
             "stretches": StretchesPage(self),
         }
         for name, page in self.pages.items():
-            self.tabs.add(page.frame, text=PAGE_TITLES[name])
+            self.tabs.add(page.frame, text=_(PAGE_TITLES[name]))
         self.tabs.bind("<<NotebookTabChanged>>", self._tab_changed)
         root.bind("<<Message>>", self._take_messages)
         root.protocol("WM_DELETE_WINDOW", self.close_asking)
@@ -103,12 +111,12 @@ class App:
                 endpoint_for(folder, sys.platform), Command(command), timeout=REQUEST_TIMEOUT
             )
         except NotRunning:
-            return False, False, TEXTS["not_running"]
+            return False, False, _(TEXTS["not_running"])
         except Exception as problem:  # the runtime folder, a socket, a malformed answer
-            return False, False, TEXTS["no_answer"].format(problem=problem)
+            return False, False, _(TEXTS["no_answer"]).format(problem=problem)
         if reply.get("ok"):
             return True, True, str(reply.get("message") or "")
-        return True, False, str(reply.get("error") or TEXTS["refused"])
+        return True, False, str(reply.get("error") or _(TEXTS["refused"]))
 
     def follow(self, stream: IO[bytes]) -> None:
         """Read the daemon's lines on a thread: show the page each asks for; close at EOF."""
@@ -132,7 +140,7 @@ class App:
         if not settings.unsaved():
             self.close()
             return
-        settings.say(TEXTS["daemon_gone"])
+        settings.say(_(TEXTS["daemon_gone"]))
         debug("daemon gone", kept_open=True)
 
     def close_asking(self) -> None:
@@ -140,7 +148,7 @@ class App:
         settings = self.pages["settings"]
         if settings.unsaved():
             answer = messagebox.askyesnocancel(
-                TEXTS["unsaved_title"], TEXTS["unsaved"], parent=self.root
+                _(TEXTS["unsaved_title"]), _(TEXTS["unsaved"]), parent=self.root
             )
             if answer is None:
                 return
@@ -167,7 +175,7 @@ class App:
         chosen = str(self.tabs.select())  # type: ignore[no-untyped-call]
         name = next(n for n, p in self.pages.items() if str(p.frame) == chosen)
         page = self.pages[name]
-        self.root.title(f"{PAGE_TITLES[name]} - {TITLE}")
+        self.root.title(_(TEXTS["title"]).format(page=_(PAGE_TITLES[name]), program=TITLE))
         page.shown()
         self.root.update_idletasks()
         debug("page", page=name, **page.where_things_are())

@@ -9,77 +9,86 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from backcare_tray.hours import DAYS
+from backcare_tray.i18n import N_, _
 from backcare_tray.settings_schema import SCHEMA, Setting, TomlValue, parse_value
 from backcare_tray.validation import InvalidValue, InvalidValues
 
 __all__ = [
-    "DAY_LABELS",
     "FORM_DESCRIPTIONS",
     "FieldCheck",
     "check_field",
+    "field_description",
     "field_label",
     "from_widget",
     "problems_by_field",
+    "section_label",
     "to_widget",
 ]
 
-DAY_LABELS = {
-    "general.language": "Language",
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
 _LIST_SEPARATOR = re.compile(r"[,\s]+")
 # The kinds a text entry holds (the others are a check box, a choice, day boxes or a list).
 TEXT_KINDS = frozenset({"duration", "durations", "whole number", "time ranges"})
 _LABELS = {
-    "general.language": "Language",
-    "schedule.sitting_interval": "Sitting time before a stretch",
-    "schedule.snooze": "Snooze for",
-    "schedule.snooze_choices": "Snooze menu lengths",
-    "schedule.remind_every": "Remind again every",
-    "schedule.active_hours": "Active hours",
-    "schedule.active_days": "Active days",
-    "notifications.timeout": "Notification stays for",
-    "notifications.respect_dnd": "Wait while do-not-disturb is on",
-    "notifications.dnd_max_delay": "Wait at most",
-    "notifications.hold_during_calls": "Wait during calls",
-    "sound.cues": "Cues",
-    "sound.volume": "Volume",
-    "sound.due_sound": "Chime when a stretch is due",
-    "guide.window": "Open the coach window",
-    "rotation.order": "Order",
-    "rotation.exercises": "Stretches in the rotation",
-    "goals.daily_stretches": "Stretches a day",
-    "idle.natural_break": "Away time that counts as a break",
-    "idle.check_every": "While away, look every",
-    "idle.probe": "Idle detection",
+    "general.language": N_("Language"),
+    "schedule.sitting_interval": N_("Sitting time before a stretch"),
+    "schedule.snooze": N_("Snooze for"),
+    "schedule.snooze_choices": N_("Snooze menu lengths"),
+    "schedule.remind_every": N_("Remind again every"),
+    "schedule.active_hours": N_("Active hours"),
+    "schedule.active_days": N_("Active days"),
+    "notifications.timeout": N_("Notification stays for"),
+    "notifications.respect_dnd": N_("Wait while do-not-disturb is on"),
+    "notifications.dnd_max_delay": N_("Wait at most"),
+    "notifications.hold_during_calls": N_("Wait during calls"),
+    # Translators: the sounds or spoken words that guide a stretch, step by step.
+    "sound.cues": N_("Cues"),
+    "sound.volume": N_("Volume"),
+    "sound.due_sound": N_("Chime when a stretch is due"),
+    "guide.window": N_("Open the coach window"),
+    # Translators: the order the stretches come in, one after another or shuffled.
+    "rotation.order": N_("Order"),
+    "rotation.exercises": N_("Stretches in the rotation"),
+    "goals.daily_stretches": N_("Stretches a day"),
+    "idle.natural_break": N_("Away time that counts as a break"),
+    "idle.check_every": N_("While away, look every"),
+    "idle.probe": N_("Idle detection"),
 }
-# Where the form says a thing otherwise than the file's comment does.
+# Where the form says a thing otherwise than the file's comment does (marked; _() where shown).
 FORM_DESCRIPTIONS = {
-    "schedule.active_hours": "When reminders happen: local time ranges such as 09:00-17:30, "
-    "separated by commas (empty: all day).",
+    "schedule.active_hours": N_(
+        "When reminders happen: local time ranges such as 09:00-17:30, "
+        "separated by commas (empty: all day)."
+    ),
 }
 SECTION_LABELS = {
-    "general": "General",
-    "general.language": "Language",
-    "schedule": "Schedule",
-    "notifications": "Notifications",
-    "sound": "Sound",
-    "guide": "Guide",
-    "rotation": "Rotation",
-    "goals": "Goals",
-    "idle": "Away time",
+    "general": N_("General"),
+    "general.language": N_("Language"),
+    "schedule": N_("Schedule"),
+    "notifications": N_("Notifications"),
+    "sound": N_("Sound"),
+    # Translators: the settings of the guided stretch and its coach window.
+    "guide": N_("Guide"),
+    "rotation": N_("Rotation"),
+    "goals": N_("Goals"),
+    "idle": N_("Away time"),
 }
 
 
 def field_label(setting: Setting) -> str:
-    """Return the label a field has in the form."""
-    return _LABELS.get(setting.name) or setting.key.replace("_", " ").capitalize()
+    """Return the label a field has in the form, in the language in use."""
+    label = _LABELS.get(setting.name)
+    return _(label) if label else setting.key.replace("_", " ").capitalize()
+
+
+def field_description(setting: Setting) -> str:
+    """Return the line the form shows under a field, in the language in use."""
+    return _(FORM_DESCRIPTIONS.get(setting.name, setting.description))
+
+
+def section_label(section: str) -> str:
+    """Return the name a section of the settings has in the form, in the language in use."""
+    label = SECTION_LABELS.get(section)
+    return _(label) if label else section.capitalize()
 
 
 WidgetValue = str | bool | list[str]

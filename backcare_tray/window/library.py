@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 
+from backcare_tray.i18n import N_, _
 from backcare_tray.validation import InvalidValue
 
 __all__ = [
@@ -9,64 +10,80 @@ __all__ = [
     "TEXT",
     "LastStretch",
     "field_of",
+    "phrase",
     "problems_at_fields",
     "reload_outcome",
     "rotation_with",
 ]
 
-# Every sentence of the stretch library page and its form, in one place (to be translated).
+# Every sentence of the stretch library page and its form, in one place: marked here, and
+# translated with phrase() where shown.
 TEXT: Mapping[str, str] = {
-    "add": "Add a stretch…",
-    "import": "Import a stretch file…",
-    "export": "Export…",
-    "list_heading": "Stretch",
-    "rotation_heading": "Rotation",
-    "on": "on",
-    "off": "off",
-    "in_rotation": "In the rotation",
-    "dose": "Dose: {dose}",
-    "equipment": "Equipment: {equipment}",
-    "no_equipment": "Equipment: none",
-    "steps": "Steps",
-    "no_picture": "No picture",
-    "drawing": "Drawing…",
-    "step_number": "Step {number}",
-    "config_broken": "Your config has a mistake; fix it first (check-config shows it):",
-    "last_one": "The rotation needs at least one stretch. Turn another one on first.",
-    "not_saved": "Not saved: {reason}",
-    "saved": "Saved.",
-    "added": "Added {name}.",
-    "imported": "Imported {names}.",
-    "exported": "Wrote {count} to {file}.",
-    "import_refused": "Nothing was imported from {file}:",
-    "asking": "{done} Asking backcare-tray to use it...",
-    "applied": "{done} backcare-tray uses the new settings now.",
-    "not_running": "{done} {said}; it will use the new settings when it starts.",
-    "refused": "{done} But backcare-tray did not take them: {said}",
-    "import_title": "Import a stretch file",
-    "export_title": "Export your stretches",
-    "pictures_title": "Pictures, one per step",
-    "stretch_files": "Stretch files",
-    "png_files": "PNG pictures",
-    "all_files": "All files",
+    "add": N_("Add a stretch…"),
+    "import": N_("Import a stretch file…"),
+    "export": N_("Export…"),
+    # Translators: the heading of the list's column of stretch names.
+    "list_heading": N_("Stretch"),
+    # Translators: the heading of the list's column saying whether a stretch is in the rotation.
+    "rotation_heading": N_("Rotation"),
+    # Translators: in the list, a stretch that is in the rotation (short).
+    "on": N_("on"),
+    # Translators: in the list, a stretch that is not in the rotation (short).
+    "off": N_("off"),
+    "in_rotation": N_("In the rotation"),
+    "dose": N_("Dose: {dose}"),
+    "equipment": N_("Equipment: {equipment}"),
+    "no_equipment": N_("Equipment: none"),
+    "steps": N_("Steps"),
+    "no_picture": N_("No picture"),
+    "drawing": N_("Drawing…"),
+    "step_number": N_("Step {number}"),
+    "config_broken": N_("Your config has a mistake; fix it first (check-config shows it):"),
+    "last_one": N_("The rotation needs at least one stretch. Turn another one on first."),
+    "not_saved": N_("Not saved: {reason}"),
+    "saved": N_("Saved."),
+    "added": N_("Added {name}."),
+    "imported": N_("Imported {names}."),
+    # Translators: {count} is a number of stretches, such as "3 stretches".
+    "exported": N_("Wrote {count} to {file}."),
+    "import_refused": N_("Nothing was imported from {file}:"),
+    # Translators: {done} is what was just done, a sentence such as "Saved.".
+    "asking": N_("{done} Asking backcare-tray to use it..."),
+    "applied": N_("{done} backcare-tray uses the new settings now."),
+    "not_running": N_("{done} {said}; it will use the new settings when it starts."),
+    "refused": N_("{done} But backcare-tray did not take them: {said}"),
+    "import_title": N_("Import a stretch file"),
+    "export_title": N_("Export your stretches"),
+    "pictures_title": N_("Pictures, one per step"),
+    "stretch_files": N_("Stretch files"),
+    "png_files": N_("PNG pictures"),
+    "all_files": N_("All files"),
     # The new-stretch form.
-    "form_title": "Add a stretch",
-    "name": "Name",
-    "form_steps": "Steps, one per line",
-    "hold": "Hold seconds (0: a movement)",
-    "reps": "Repetitions",
-    "sides": "Done on each side",
-    "side_one": "left leg",
-    "side_two": "right leg",
-    "safety": "Safety note (optional)",
-    "pictures": "Pictures (optional, one PNG per step)",
-    "choose_pictures": "Choose pictures…",
-    "clear_pictures": "Clear",
-    "no_pictures": "none chosen",
-    "save": "Save",
-    "cancel": "Cancel",
-    "whole_number": "Type a whole number.",
+    "form_title": N_("Add a stretch"),
+    "name": N_("Name"),
+    "form_steps": N_("Steps, one per line"),
+    "hold": N_("Hold seconds (0: a movement)"),
+    "reps": N_("Repetitions"),
+    "sides": N_("Done on each side"),
+    # Translators: the default names of the two sides of a stretch done on each side.
+    "side_one": N_("left leg"),
+    "side_two": N_("right leg"),
+    "safety": N_("Safety note (optional)"),
+    "pictures": N_("Pictures (optional, one PNG per step)"),
+    "choose_pictures": N_("Choose pictures…"),
+    # Translators: the button that forgets the pictures chosen.
+    "clear_pictures": N_("Clear"),
+    "no_pictures": N_("none chosen"),
+    "save": N_("Save"),
+    "cancel": N_("Cancel"),
+    "whole_number": N_("Type a whole number."),
 }
+
+
+def phrase(key: str) -> str:
+    """Return one of TEXT in the language in use."""
+    return _(TEXT[key])
+
 
 # The form's fields, and the keys of the problems form_problems says at each.
 FORM_FIELDS = ("name", "steps", "hold_seconds", "reps", "sides", "safety", "pictures")
@@ -83,7 +100,7 @@ def rotation_with(rotation: Sequence[str], stretch_id: str, on: bool) -> list[st
         return [*rotation] if stretch_id in rotation else [*rotation, stretch_id]
     kept = [i for i in rotation if i != stretch_id]
     if not kept:
-        raise LastStretch(TEXT["last_one"])
+        raise LastStretch(phrase("last_one"))
     return kept
 
 
@@ -110,7 +127,7 @@ def problems_at_fields(problems: Sequence[InvalidValue]) -> tuple[dict[str, str]
 def reload_outcome(done: str, answered: bool, ok: bool, said: str) -> str:
     """Return what to say once the daemon was asked to reload after a change was saved."""
     if not answered:
-        return TEXT["not_running"].format(done=done, said=said)
+        return phrase("not_running").format(done=done, said=said)
     if ok:
-        return TEXT["applied"].format(done=done)
-    return TEXT["refused"].format(done=done, said=said)
+        return phrase("applied").format(done=done)
+    return phrase("refused").format(done=done, said=said)

@@ -13,10 +13,11 @@ from tkinter import filedialog, ttk
 from typing import Any
 
 from backcare_tray.durations import format_duration
+from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.palette import AMBER, AMBER_DARK, MUTED, TEAL, TEAL_DARK, TEXT, TRACK
 from backcare_tray.stats import LONG_BOUT_SECONDS, BoutStats, DayStats, Stats
 from backcare_tray.window.host import Host
-from backcare_tray.window.look import box, debug
+from backcare_tray.window.look import box, debug, short_date, weekday_of
 
 __all__ = ["MONTH_DAYS", "Progress", "ProgressPage", "read_progress"]
 
@@ -25,34 +26,28 @@ WEEK_DAYS = 7
 CHART_HEIGHT = 130
 SIT_HEIGHT = 100
 SIT_SCALE_MOST = 3 * 3600  # a longer sit's bar is cut at the top, its label says how long
+# Marked here, translated where shown; the sentences that count go through ngettext there.
 TEXTS = {
-    "loading": "Reading the history…",
-    "today": "Today",
-    "week": "This week",
-    "month": "30 days",
-    "done_of_goal": "{done} of {goal} stretches",
-    "kept": "{kept} of {due} answered when due",
-    "none_due": "nothing fell due yet",
-    "streak": "Streak: {current} days (best {best})",
-    "week_done": "{done} stretches, goal met on {met} of 7 days",
-    "month_done": "{done} stretches, {guided} in guided stretches",
-    "stretches_chart": "Stretches done each day (the line is your goal of {goal})",
-    "sitting_chart": "Longest sit each day (the line is 30 minutes)",
-    "sitting_week": "This week: longest sit {longest}; {long} of {count} sits {limit} or longer "
-    "({share}); {breaks} natural breaks",
-    "sitting_month": "30 days: longest sit {longest}; {long} of {count} sits {limit} or longer "
-    "({share}); {breaks} natural breaks",
-    "no_sits": "no sits recorded",
-    "per_stretch": "Each stretch, all time",
-    "column_name": "Stretch",
-    "column_done": "Done",
-    "column_last": "Last done",
-    "export": "Export CSV…",
-    "refresh": "Refresh",
-    "exported": "Saved {path}.",
-    "not_exported": "Not saved: {problem}",
-    "unreadable": "The history cannot be read: {problem}",
-    "config_broken": "Shown with the default goal: the config has a mistake ({problem}).",
+    "loading": N_("Reading the history…"),
+    "today": N_("Today"),
+    "week": N_("This week"),
+    "month": N_("30 days"),
+    "none_due": N_("nothing fell due yet"),
+    "sitting_chart": N_("Longest sit each day (the line is 30 minutes)"),
+    "no_sits_week": N_("This week: no sits recorded"),
+    "no_sits_month": N_("30 days: no sits recorded"),
+    "per_stretch": N_("Each stretch, all time"),
+    # Translators: the heading of the table's column of stretch names.
+    "column_name": N_("Stretch"),
+    # Translators: the heading of the table's column of how many times a stretch was done.
+    "column_done": N_("Done"),
+    "column_last": N_("Last done"),
+    "export": N_("Export CSV…"),
+    "refresh": N_("Refresh"),
+    "exported": N_("Saved {path}."),
+    "not_exported": N_("Not saved: {problem}"),
+    "unreadable": N_("The history cannot be read: {problem}"),
+    "config_broken": N_("Shown with the default goal: the config has a mistake ({problem})."),
 }
 
 
@@ -95,17 +90,38 @@ def _share(bouts: BoutStats) -> str:
     return f"{bouts.long / bouts.count:.0%}" if bouts.count else "-"
 
 
-def _sitting_line(key: str, bouts: BoutStats) -> str:
-    """Return a line about the sitting of a stretch of days."""
+def _natural_breaks(count: int) -> str:
+    """Return "1 natural break" or "3 natural breaks", in the language in use."""
+    return ngettext("{count} natural break", "{count} natural breaks", count).format(count=count)
+
+
+def _sitting_line(week: bool, bouts: BoutStats) -> str:
+    """Return a line about the sitting of the week or of the month."""
     if not bouts.count:
-        return f"{TEXTS[key].split(':')[0]}: {TEXTS['no_sits']}"
-    return TEXTS[key].format(
+        return _(TEXTS["no_sits_week"] if week else TEXTS["no_sits_month"])
+    if week:
+        line = ngettext(
+            "This week: longest sit {longest}; {long} of {count} sit {limit} or longer "
+            "({share}); {breaks}",
+            "This week: longest sit {longest}; {long} of {count} sits {limit} or longer "
+            "({share}); {breaks}",
+            bouts.count,
+        )
+    else:
+        line = ngettext(
+            "30 days: longest sit {longest}; {long} of {count} sit {limit} or longer "
+            "({share}); {breaks}",
+            "30 days: longest sit {longest}; {long} of {count} sits {limit} or longer "
+            "({share}); {breaks}",
+            bouts.count,
+        )
+    return line.format(
         longest=format_duration(bouts.longest_seconds),
         long=bouts.long,
         count=bouts.count,
         limit=format_duration(LONG_BOUT_SECONDS),
         share=_share(bouts),
-        breaks=bouts.natural_breaks,
+        breaks=_natural_breaks(bouts.natural_breaks),
     )
 
 
@@ -144,10 +160,10 @@ class ProgressPage:
             card = ttk.Frame(cards, padding=(0, 0, 24, 0))
             card.grid(row=0, column=column, sticky="nw")
             cards.columnconfigure(column, weight=1)
-            ttk.Label(card, text=TEXTS[key], style="Field.TLabel").pack(anchor="w")
+            ttk.Label(card, text=_(TEXTS[key]), style="Field.TLabel").pack(anchor="w")
             big = ttk.Label(card, text="-", style="Big.TLabel")
             big.pack(anchor="w")
-            first = ttk.Label(card, text=TEXTS["loading"], style="Muted.TLabel")
+            first = ttk.Label(card, text=_(TEXTS["loading"]), style="Muted.TLabel")
             first.pack(anchor="w")
             second = ttk.Label(card, text="", style="Muted.TLabel")
             second.pack(anchor="w")
@@ -156,7 +172,7 @@ class ProgressPage:
         self.stretches_title.pack(anchor="w", pady=(12, 2))
         self.chart = tk.Canvas(self.frame, height=CHART_HEIGHT, highlightthickness=0)
         self.chart.pack(fill="x")
-        ttk.Label(self.frame, text=TEXTS["sitting_chart"], style="Field.TLabel").pack(
+        ttk.Label(self.frame, text=_(TEXTS["sitting_chart"]), style="Field.TLabel").pack(
             anchor="w", pady=(10, 2)
         )
         self.sitting = tk.Canvas(self.frame, height=SIT_HEIGHT, highlightthickness=0)
@@ -165,9 +181,11 @@ class ProgressPage:
         bar.pack(side="bottom", fill="x", pady=(8, 0))
         self.said = ttk.Label(bar, text="", style="Said.TLabel")
         self.said.pack(side="left", fill="x", expand=True)
-        self.export_button = ttk.Button(bar, text=TEXTS["export"], command=self.export)
+        self.export_button = ttk.Button(bar, text=_(TEXTS["export"]), command=self.export)
         self.export_button.pack(side="right")
-        ttk.Button(bar, text=TEXTS["refresh"], command=self.refresh).pack(side="right", padx=(0, 8))
+        ttk.Button(bar, text=_(TEXTS["refresh"]), command=self.refresh).pack(
+            side="right", padx=(0, 8)
+        )
         below = ttk.Frame(self.frame)
         below.pack(fill="both", expand=True, pady=(8, 0))
         below.columnconfigure(0, weight=1, uniform="half")
@@ -176,13 +194,13 @@ class ProgressPage:
             below, text="", style="Muted.TLabel", justify="left", wraplength=400
         )
         self.sitting_lines.grid(row=0, column=0, rowspan=2, sticky="nw", padx=(0, 16))
-        ttk.Label(below, text=TEXTS["per_stretch"], style="Field.TLabel").grid(
+        ttk.Label(below, text=_(TEXTS["per_stretch"]), style="Field.TLabel").grid(
             row=0, column=1, sticky="w"
         )
         self.table = ttk.Treeview(below, columns=("done", "last"), height=4, selectmode="none")
-        self.table.heading("#0", text=TEXTS["column_name"], anchor="w")
-        self.table.heading("done", text=TEXTS["column_done"])
-        self.table.heading("last", text=TEXTS["column_last"])
+        self.table.heading("#0", text=_(TEXTS["column_name"]), anchor="w")
+        self.table.heading("done", text=_(TEXTS["column_done"]))
+        self.table.heading("last", text=_(TEXTS["column_last"]))
         self.table.column("#0", width=190)
         self.table.column("done", width=60, anchor="e")
         self.table.column("last", width=110, anchor="center")
@@ -205,7 +223,7 @@ class ProgressPage:
             try:
                 return read_progress(config)
             except Exception as problem:  # a damaged or locked database file
-                return TEXTS["unreadable"].format(problem=problem)
+                return _(TEXTS["unreadable"]).format(problem=problem)
 
         self.host.in_background(reading, self._show)
 
@@ -234,9 +252,9 @@ class ProgressPage:
         try:
             write_atomically(path, text.getvalue())
         except OSError as problem:
-            self.said.configure(text=TEXTS["not_exported"].format(problem=problem))
+            self.said.configure(text=_(TEXTS["not_exported"]).format(problem=problem))
             return
-        self.said.configure(text=TEXTS["exported"].format(path=path))
+        self.said.configure(text=_(TEXTS["exported"]).format(path=path))
         debug("progress exported", path=str(path))
 
     def where_things_are(self) -> dict[str, Any]:
@@ -251,34 +269,63 @@ class ProgressPage:
             return
         self.progress = result
         problem = result.config_problem
-        self.said.configure(text=TEXTS["config_broken"].format(problem=problem) if problem else "")
+        broken = _(TEXTS["config_broken"]).format(problem=problem) if problem else ""
+        self.said.configure(text=broken)
         month, week = result.month, result.week
         today = month.days[-1]
         big, first, second = self.cards["today"]
         big.configure(text=f"{today.done}/{month.goal}")
-        first.configure(text=TEXTS["done_of_goal"].format(done=today.done, goal=month.goal))
-        kept = TEXTS["kept"].format(kept=today.kept, due=today.due)
-        second.configure(text=kept if today.due else TEXTS["none_due"])
+        first.configure(
+            text=ngettext(
+                "{done} of {goal} stretch", "{done} of {goal} stretches", month.goal
+            ).format(done=today.done, goal=month.goal)
+        )
+        kept = ngettext(
+            "{kept} of {due} answered when due", "{kept} of {due} answered when due", today.due
+        ).format(kept=today.kept, due=today.due)
+        second.configure(text=kept if today.due else _(TEXTS["none_due"]))
         big, first, second = self.cards["week"]
         week_done = sum(day.done for day in week.days)
         met = sum(day.done >= week.goal for day in week.days)
         big.configure(text=str(week_done))
-        first.configure(text=TEXTS["week_done"].format(done=week_done, met=met))
+        first.configure(
+            text=ngettext(
+                "{done} stretch, goal met on {met} of 7 days",
+                "{done} stretches, goal met on {met} of 7 days",
+                week_done,
+            ).format(done=week_done, met=met)
+        )
         second.configure(
-            text=TEXTS["streak"].format(current=month.current_streak, best=month.best_streak)
+            text=ngettext(
+                "Streak: {current} day (best {best})",
+                "Streak: {current} days (best {best})",
+                month.current_streak,
+            ).format(current=month.current_streak, best=month.best_streak)
         )
         big, first, second = self.cards["month"]
         month_done = sum(day.done for day in month.days)
         guided = format_duration(sum(day.stretching_seconds for day in month.days))
         big.configure(text=str(month_done))
-        first.configure(text=TEXTS["month_done"].format(done=month_done, guided=guided))
+        first.configure(
+            text=ngettext(
+                "{done} stretch, {guided} in guided stretches",
+                "{done} stretches, {guided} in guided stretches",
+                month_done,
+            ).format(done=month_done, guided=guided)
+        )
         second.configure(text="")
-        self.stretches_title.configure(text=TEXTS["stretches_chart"].format(goal=month.goal))
+        self.stretches_title.configure(
+            text=ngettext(
+                "Stretches done each day (the line is your goal of {goal})",
+                "Stretches done each day (the line is your goal of {goal})",
+                month.goal,
+            ).format(goal=month.goal)
+        )
         self.sitting_lines.configure(
             text="\n".join(
                 (
-                    _sitting_line("sitting_week", week.bouts),
-                    _sitting_line("sitting_month", month.bouts),
+                    _sitting_line(True, week.bouts),
+                    _sitting_line(False, month.bouts),
                 )
             )
         )
@@ -352,7 +399,7 @@ def _bars(
                 )
         when = date.fromisoformat(day.date)
         if recent or when.day in (1, 10, 20):
-            text = when.strftime("%a") if recent else when.strftime("%d %b")
+            text = weekday_of(when) if recent else short_date(when)
             canvas.create_text(
                 (left + right) / 2, labels_at, text=text, fill=MUTED, font=("TkDefaultFont", 7)
             )

@@ -8,42 +8,48 @@ from typing import Any
 from backcare_tray.adapters.config_edit import ConfigChanged, ConfigDraft, read_draft, save_draft
 from backcare_tray.config_file import ConfigError
 from backcare_tray.hours import DAYS
+from backcare_tray.i18n import N_, _
 from backcare_tray.settings import Settings, settings_from_mapping
 from backcare_tray.settings_schema import SECTIONS, Setting, TomlValue, describe_bounds, settings_in
 from backcare_tray.validation import InvalidValue
 from backcare_tray.window.form import (
-    DAY_LABELS,
-    FORM_DESCRIPTIONS,
-    SECTION_LABELS,
     WidgetValue,
     check_field,
     day_order,
+    field_description,
     field_label,
     problems_by_field,
+    section_label,
     to_widget,
 )
 from backcare_tray.window.host import Host
-from backcare_tray.window.look import box, debug
+from backcare_tray.window.look import box, day_name, debug
 
 __all__ = ["SettingsPage"]
 
 WRAP = 400  # pixels: where a description wraps
+# Marked here, translated where shown.
 TEXTS = {
-    "not_toml": "{error}. Fix it in a text editor; the form opens once it is TOML.",
-    "others": "The file has problems the form cannot fix:",
-    "refused_values": "The file has values the loader refuses; see below.",
-    "rewritten": "{problem} (Save writes the value shown here)",
-    "not_saved": "Not saved: {problem}",
-    "clash": "the file was changed meanwhile, in {names} too; Revert to read it again",
-    "nothing_to_save": "Nothing to save: the file already says this.",
-    "asking": "Saved. Asking backcare-tray to use the new settings...",
-    "saved_not_running": "Saved. {said}; it will use the new settings when it starts.",
-    "saved_applied": "Saved. backcare-tray uses the new settings now.",
-    "saved_refused": "Saved, but backcare-tray did not take them: {said}",
-    "on": "on",
-    "off": "off",
-    "none": "none",
-    "default": "Default: {default}",
+    "not_toml": N_("{error}. Fix it in a text editor; the form opens once it is TOML."),
+    "others": N_("The file has problems the form cannot fix:"),
+    "refused_values": N_("The file has values the loader refuses; see below."),
+    "rewritten": N_("{problem} (Save writes the value shown here)"),
+    "not_saved": N_("Not saved: {problem}"),
+    "clash": N_("the file was changed meanwhile, in {names} too; Revert to read it again"),
+    "nothing_to_save": N_("Nothing to save: the file already says this."),
+    "asking": N_("Saved. Asking backcare-tray to use the new settings..."),
+    "saved_not_running": N_("Saved. {said}; it will use the new settings when it starts."),
+    "saved_applied": N_("Saved. backcare-tray uses the new settings now."),
+    "saved_refused": N_("Saved, but backcare-tray did not take them: {said}"),
+    # Translators: a setting that is switched on (a default, and the check box's label).
+    "on": N_("on"),
+    "off": N_("off"),
+    # Translators: a default that is empty (no list, no text).
+    "none": N_("none"),
+    "default": N_("Default: {default}"),
+    "save": N_("Save"),
+    # Translators: the button that forgets the changes and reads the settings file again.
+    "revert": N_("Revert"),
 }
 LABEL_WRAP = 190  # and a field's label
 
@@ -52,10 +58,10 @@ def _default_text(setting: Setting) -> str:
     """Return a setting's default as the form shows it."""
     held = to_widget(setting, setting.default)
     if isinstance(held, bool):
-        return TEXTS["on"] if held else TEXTS["off"]
+        return _(TEXTS["on"]) if held else _(TEXTS["off"])
     if isinstance(held, list):
-        return ", ".join(held) or TEXTS["none"]
-    return held or TEXTS["none"]
+        return ", ".join(held) or _(TEXTS["none"])
+    return held or _(TEXTS["none"])
 
 
 class _Field:
@@ -79,8 +85,8 @@ class _Field:
         self.holder = ttk.Frame(parent)
         self.holder.grid(row=row, column=1, sticky="we", pady=(8, 0))
         self.widget = self._build(self.holder)
-        default = TEXTS["default"].format(default=_default_text(setting))
-        about = f"{FORM_DESCRIPTIONS.get(setting.name, setting.description)}\n{default}"
+        default = _(TEXTS["default"]).format(default=_default_text(setting))
+        about = f"{field_description(setting)}\n{default}"
         if setting.kind in ("duration", "durations", "whole number"):
             about += f"; {describe_bounds(setting)}"
         ttk.Label(parent, text=about, style="Muted.TLabel", wraplength=WRAP).grid(
@@ -90,13 +96,13 @@ class _Field:
         self.message.grid(row=row + 2, column=1, sticky="w")
         self.message.grid_remove()  # shown only with a problem
         for variable in (self.text, self.flag, *self.days.values()):
-            variable.trace_add("write", lambda *_: self._on_change())
+            variable.trace_add("write", lambda *_args: self._on_change())
 
     def _build(self, holder: ttk.Frame) -> tk.Widget:
         """Make the widget the setting's kind calls for."""
         setting = self.setting
         if setting.kind == "on/off":
-            widget: tk.Widget = ttk.Checkbutton(holder, variable=self.flag, text="on")
+            widget: tk.Widget = ttk.Checkbutton(holder, variable=self.flag, text=_(TEXTS["on"]))
         elif setting.kind == "choice":
             widget = ttk.Combobox(
                 holder, textvariable=self.text, values=setting.choices, state="readonly", width=14
@@ -109,7 +115,7 @@ class _Field:
         elif setting.kind == "days":
             widget = ttk.Frame(holder)
             for day in DAYS:
-                ttk.Checkbutton(widget, text=DAY_LABELS[day], variable=self.days[day]).pack(
+                ttk.Checkbutton(widget, text=day_name(day), variable=self.days[day]).pack(
                     side="left", padx=(0, 6)
                 )
         elif setting.kind == "stretch ids":
@@ -135,7 +141,7 @@ class _Field:
             self.order = [*ids, *(i for i in stretch_names if i not in ids)]
             self.included = {i: tk.BooleanVar(self.holder, value=i in ids) for i in self.order}
             for variable in self.included.values():
-                variable.trace_add("write", lambda *_: self._on_change())
+                variable.trace_add("write", lambda *_args: self._on_change())
             self._draw_rotation()
         else:
             self.text.set(str(held))
@@ -213,7 +219,7 @@ class SettingsPage:
         for section in SECTIONS:
             button = ttk.Radiobutton(
                 sections,
-                text=SECTION_LABELS.get(section, section.capitalize()),
+                text=section_label(section),
                 value=section,
                 variable=self.section,
                 style="Section.Toolbutton",
@@ -232,9 +238,11 @@ class SettingsPage:
         bar.pack(side="bottom", fill="x", pady=(10, 0))
         self.said = ttk.Label(bar, text="", style="Said.TLabel", wraplength=520)
         self.said.pack(side="left", fill="x", expand=True)
-        self.save_button = ttk.Button(bar, text="Save", style="Primary.TButton", command=self.save)
+        self.save_button = ttk.Button(
+            bar, text=_(TEXTS["save"]), style="Primary.TButton", command=self.save
+        )
         self.save_button.pack(side="right")
-        self.revert_button = ttk.Button(bar, text="Revert", command=self.load)
+        self.revert_button = ttk.Button(bar, text=_(TEXTS["revert"]), command=self.load)
         self.revert_button.pack(side="right", padx=(0, 8))
         self._filled = False
 
@@ -265,7 +273,7 @@ class SettingsPage:
             self.draft = read_draft(self.app.config)
         except ConfigError as error:
             self.draft = None
-            self._show_banner(TEXTS["not_toml"].format(error=error))
+            self._show_banner(_(TEXTS["not_toml"]).format(error=error))
             self._enable(False)
             self._say("")
             debug("settings unreadable", problem=str(error))
@@ -290,9 +298,9 @@ class SettingsPage:
         self._show_section()
         problems = self._check_all()
         if others:
-            self._show_banner(TEXTS["others"] + "\n" + "\n".join(others))
+            self._show_banner("\n".join([_(TEXTS["others"]), *others]))
         wrong = bool(problems or self._file_problems)
-        self._say(TEXTS["refused_values"] if wrong else "")
+        self._say(_(TEXTS["refused_values"]) if wrong else "")
         self._update_save()
         debug(
             "settings loaded",
@@ -319,7 +327,7 @@ class SettingsPage:
         try:
             written, merged = self._write(changes)
         except (InvalidValue, ConfigChanged, ConfigError, OSError) as problem:
-            self._say(TEXTS["not_saved"].format(problem=self._describe(problem)))
+            self._say(_(TEXTS["not_saved"]).format(problem=self._describe(problem)))
             return False
         self._file_problems = {}
         if merged:
@@ -328,10 +336,10 @@ class SettingsPage:
             self._shown_values.update(changes)
         self._update_save()
         if not written:
-            self._say(TEXTS["nothing_to_save"])
+            self._say(_(TEXTS["nothing_to_save"]))
             return True
         debug("settings saved", changed=sorted(changes), merged=merged)
-        self._say(TEXTS["asking"])
+        self._say(_(TEXTS["asking"]))
         if wait_for_reload:
             self._reloaded(self.app.ask_daemon("reload"))
         else:
@@ -351,7 +359,7 @@ class SettingsPage:
             if fresh.value(self.fields[name].setting) != self.draft.value(self.fields[name].setting)
         ]
         if clashes:
-            raise ConfigChanged(TEXTS["clash"].format(names=", ".join(clashes)))
+            raise ConfigChanged(_(TEXTS["clash"]).format(names=", ".join(clashes)))
         self.draft = fresh
         return self._write_onto(fresh, changes), True
 
@@ -396,11 +404,11 @@ class SettingsPage:
         """Say what the daemon did with the saved file."""
         answered, ok, said = answer
         if not answered:
-            text = TEXTS["saved_not_running"].format(said=said)
+            text = _(TEXTS["saved_not_running"]).format(said=said)
         elif ok:
-            text = TEXTS["saved_applied"]
+            text = _(TEXTS["saved_applied"])
         else:
-            text = TEXTS["saved_refused"].format(said=said)
+            text = _(TEXTS["saved_refused"]).format(said=said)
         self._say(text)
         debug("settings applied", said=text, answered=answered)
 
@@ -419,14 +427,14 @@ class SettingsPage:
         for name, field in self.fields.items():
             problem = check_field(field.setting, field.held(), self._known).problem
             if problem is None and name in self._file_problems:  # a note; Save rewrites it
-                field.say(TEXTS["rewritten"].format(problem=self._file_problems[name]))
+                field.say(_(TEXTS["rewritten"]).format(problem=self._file_problems[name]))
                 continue
             field.say(problem)
             if problem:
                 problems[name] = problem
         for section, button in self.section_buttons.items():
             wrong = any(n.startswith(f"{section}.") for n in problems)
-            label = SECTION_LABELS.get(section, section)
+            label = section_label(section)
             button.configure(text=f"{label}  !" if wrong else label)
         return problems
 

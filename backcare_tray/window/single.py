@@ -25,6 +25,7 @@ from backcare_tray.adapters.control import (
 from backcare_tray.adapters.instance_lock import AlreadyRunning
 from backcare_tray.adapters.runtime_dir import RuntimeDir
 from backcare_tray.commands import Command, Reply, WindowPage, command_named
+from backcare_tray.i18n import _
 from backcare_tray.wording import window_reply
 
 __all__ = ["FOLDER", "OneWindow", "ask_open_window", "take_the_window"]
@@ -93,7 +94,8 @@ def take_the_window(
     def answer(command: Command, deadline: float) -> Reply:
         page = PAGES.get(command.name)
         if page is None:
-            return {"ok": False, "error": f"the window does not do {command.name!r}"}
+            said = _("the window does not do {command}").format(command=repr(command.name))
+            return {"ok": False, "error": said}
         show(page)
         return {"ok": True, "message": window_reply(page, "raised")}
 

@@ -33,8 +33,8 @@ from backcare_tray.validation import InvalidValue
 from backcare_tray.window.host import Host
 from backcare_tray.window.library import (
     FORM_FIELDS,
-    TEXT,
     LastStretch,
+    phrase,
     problems_at_fields,
     reload_outcome,
     rotation_with,
@@ -134,11 +134,11 @@ class StretchesPage:
 
         bar = ttk.Frame(self.frame)
         bar.pack(side="top", fill="x", pady=(0, 8))
-        self.add_button = ttk.Button(bar, text=TEXT["add"], command=self.open_form)
+        self.add_button = ttk.Button(bar, text=phrase("add"), command=self.open_form)
         self.add_button.pack(side="left")
-        self.import_button = ttk.Button(bar, text=TEXT["import"], command=self.import_file)
+        self.import_button = ttk.Button(bar, text=phrase("import"), command=self.import_file)
         self.import_button.pack(side="left", padx=(8, 0))
-        self.export_button = ttk.Button(bar, text=TEXT["export"], command=self.export_file)
+        self.export_button = ttk.Button(bar, text=phrase("export"), command=self.export_file)
         self.export_button.pack(side="left", padx=(8, 0))
         self.banner = ttk.Label(self.frame, text="", style="Banner.TLabel", wraplength=840)
         status = ttk.Frame(self.frame)
@@ -153,8 +153,8 @@ class StretchesPage:
         self.tree = ttk.Treeview(
             listing, columns=("rotation",), selectmode="browse", height=18, show="tree headings"
         )
-        self.tree.heading("#0", text=TEXT["list_heading"], anchor="w")
-        self.tree.heading("rotation", text=TEXT["rotation_heading"], anchor="w")
+        self.tree.heading("#0", text=phrase("list_heading"), anchor="w")
+        self.tree.heading("rotation", text=phrase("rotation_heading"), anchor="w")
         self.tree.column("#0", width=230, stretch=False)
         self.tree.column("rotation", width=80, stretch=False)
         self.tree.tag_configure("off", foreground=MUTED)
@@ -174,7 +174,7 @@ class StretchesPage:
         self.equipment.pack(anchor="w")
         self.included = tk.BooleanVar(self.frame, value=False)
         self.rotation_box = ttk.Checkbutton(
-            detail, text=TEXT["in_rotation"], variable=self.included, command=self._toggled
+            detail, text=phrase("in_rotation"), variable=self.included, command=self._toggled
         )
         self.rotation_box.pack(anchor="w", pady=(4, 4))
         self.safety = ttk.Label(detail, text="", style="Banner.TLabel", wraplength=WRAP)
@@ -185,7 +185,7 @@ class StretchesPage:
         self.strip.pack(fill="x")
         self.scroll = ttk.Scrollbar(detail, orient="horizontal", command=self.strip.xview)
         self.strip.configure(xscrollcommand=self.scroll.set)
-        ttk.Label(detail, text=TEXT["steps"], style="Field.TLabel").pack(anchor="w", pady=(6, 2))
+        ttk.Label(detail, text=phrase("steps"), style="Field.TLabel").pack(anchor="w", pady=(6, 2))
         self.steps = tk.Text(
             detail,
             height=8,
@@ -212,7 +212,7 @@ class StretchesPage:
             settings = load_settings(self.app.config)
         except ConfigError as error:
             self.settings = None
-            self._show_banner([TEXT["config_broken"], *str(error).splitlines()])
+            self._show_banner([phrase("config_broken"), *str(error).splitlines()])
             for button in (self.add_button, self.import_button, self.export_button):
                 button.state(["disabled"])
             self.tree.delete(*self.tree.get_children())
@@ -233,7 +233,7 @@ class StretchesPage:
                 "end",
                 iid=exercise.id,
                 text=exercise.name,
-                values=(TEXT["on"] if on else TEXT["off"],),
+                values=(phrase("on") if on else phrase("off"),),
                 tags=() if on else ("off",),
             )
         wanted = select if select in settings.exercises else self.chosen
@@ -253,11 +253,11 @@ class StretchesPage:
         self.chosen = stretch_id
         self.name.configure(text=exercise.name)
         self.summary.configure(text=exercise.summary)
-        self.dose.configure(text=TEXT["dose"].format(dose=dose(exercise)))
+        self.dose.configure(text=phrase("dose").format(dose=dose(exercise)))
         if exercise.equipment and exercise.equipment != "none":
-            self.equipment.configure(text=TEXT["equipment"].format(equipment=exercise.equipment))
+            self.equipment.configure(text=phrase("equipment").format(equipment=exercise.equipment))
         else:
-            self.equipment.configure(text=TEXT["no_equipment"])
+            self.equipment.configure(text=phrase("no_equipment"))
         self.included.set(stretch_id in self.settings.rotation)
         if exercise.safety:
             self.safety.configure(text=exercise.safety)
@@ -362,7 +362,7 @@ class StretchesPage:
                 self.strip.create_rectangle(
                     left, 0, left + THUMB - 1, THUMB - 1, fill=TRACK, outline=TRACK
                 )
-                note = TEXT["drawing"] if images is None else TEXT["no_picture"]
+                note = phrase("drawing") if images is None else phrase("no_picture")
                 self.strip.create_text(
                     left + THUMB // 2,
                     THUMB // 2,
@@ -373,7 +373,7 @@ class StretchesPage:
             self.strip.create_text(
                 left + THUMB // 2,
                 THUMB + 12,
-                text=TEXT["step_number"].format(number=index + 1),
+                text=phrase("step_number").format(number=index + 1),
                 fill=TEAL_DARK,
                 font=self.app.fonts["small"],
             )
@@ -419,7 +419,7 @@ class StretchesPage:
             rotation = rotation_with(load_settings(self.app.config).rotation, stretch_id, on)
         except ConfigError as error:
             self.included.set(not on)
-            self._say(TEXT["not_saved"].format(reason=error))
+            self._say(phrase("not_saved").format(reason=error))
             debug("stretches refused", id=stretch_id, said=self.said.cget("text"))
             return
         except LastStretch as refused:
@@ -430,11 +430,11 @@ class StretchesPage:
         problem = self._write_rotation(rotation)
         if problem:
             self.included.set(not on)
-            self._say(TEXT["not_saved"].format(reason=problem))
+            self._say(phrase("not_saved").format(reason=problem))
             debug("stretches refused", id=stretch_id, said=self.said.cget("text"))
             return
         self.load(select=stretch_id)
-        self._tell_daemon(TEXT["saved"], "stretches saved", id=stretch_id, rotation=rotation)
+        self._tell_daemon(phrase("saved"), "stretches saved", id=stretch_id, rotation=rotation)
 
     def _write_rotation(self, rotation: list[str]) -> str:
         """Write the rotation to the config, comments kept; return the problem, "" when saved."""
@@ -451,7 +451,7 @@ class StretchesPage:
 
     def _tell_daemon(self, done: str, event: str, **details: Any) -> None:
         """Ask a running daemon to reload, then say how that went."""
-        self._say(TEXT["asking"].format(done=done))
+        self._say(phrase("asking").format(done=done))
 
         def answered(answer: tuple[bool, bool, str]) -> None:
             text = reload_outcome(done, *answer)
@@ -482,14 +482,16 @@ class StretchesPage:
             return list(error.problems)
         new = added.exercises[0]
         self.load(select=new.id)
-        self._tell_daemon(TEXT["added"].format(name=new.name), "stretch added", id=new.id)
+        self._tell_daemon(phrase("added").format(name=new.name), "stretch added", id=new.id)
         return []
 
     def import_file(self, chosen: str | None = None) -> None:
         """Import a stretch file chosen in Tk's dialog: all its stretches, or none."""
-        kinds = [(TEXT["stretch_files"], "*.toml"), (TEXT["all_files"], "*")]
+        kinds = [(phrase("stretch_files"), "*.toml"), (phrase("all_files"), "*")]
         debug("file dialog", purpose="import")
-        path = chosen if chosen is not None else _ask_open(self.frame, TEXT["import_title"], kinds)
+        path = (
+            chosen if chosen is not None else _ask_open(self.frame, phrase("import_title"), kinds)
+        )
         if not path:
             return
         from backcare_tray.adapters.stretch_import import import_stretches
@@ -499,7 +501,7 @@ class StretchesPage:
             added = import_stretches(source, self.app.config)
         except StretchError as error:
             problems = list(error.problems)
-            self._show_banner([TEXT["import_refused"].format(file=source.name), *problems])
+            self._show_banner([phrase("import_refused").format(file=source.name), *problems])
             self._say("")
             self.app.root.update_idletasks()
             debug("stretches imported", ids=[], problems=problems, **self.where_things_are())
@@ -507,15 +509,15 @@ class StretchesPage:
         ids = [e.id for e in added.exercises]
         self.load(select=ids[0] if ids else None)
         names = ", ".join(e.name for e in added.exercises)
-        self._tell_daemon(TEXT["imported"].format(names=names), "stretches imported", ids=ids)
+        self._tell_daemon(phrase("imported").format(names=names), "stretches imported", ids=ids)
 
     def export_file(self, chosen: str | None = None) -> None:
         """Write the user's own stretches to a stretch file chosen in Tk's dialog."""
-        kinds = [(TEXT["stretch_files"], "*.toml")]
+        kinds = [(phrase("stretch_files"), "*.toml")]
         debug("file dialog", purpose="export")
         path = chosen or filedialog.asksaveasfilename(
             parent=self.frame,
-            title=TEXT["export_title"],
+            title=phrase("export_title"),
             filetypes=kinds,
             defaultextension=".toml",
             initialfile="stretches.toml",
@@ -532,7 +534,7 @@ class StretchesPage:
             return
         self.banner.pack_forget()
         count = count_text(len(exported.exercises))
-        self._say(TEXT["exported"].format(count=count, file=exported.path))
+        self._say(phrase("exported").format(count=count, file=exported.path))
         debug(
             "stretches exported", path=str(exported.path), problems=[], said=self.said.cget("text")
         )
@@ -562,7 +564,7 @@ class _StretchForm:
         self.pictures: list[Path] = []
         self.touched: set[str] = set()
         window = self.window = tk.Toplevel(app.root)
-        window.title(TEXT["form_title"])
+        window.title(phrase("form_title"))
         window.transient(app.root)
         outer = ttk.Frame(window, padding=(14, 12))
         outer.pack(fill="both", expand=True)
@@ -571,8 +573,8 @@ class _StretchForm:
         self.hold = tk.StringVar(window, value="10")
         self.reps = tk.StringVar(window, value="3")
         self.two_sides = tk.BooleanVar(window, value=False)
-        self.side_one = tk.StringVar(window, value=TEXT["side_one"])
-        self.side_two = tk.StringVar(window, value=TEXT["side_two"])
+        self.side_one = tk.StringVar(window, value=phrase("side_one"))
+        self.side_two = tk.StringVar(window, value=phrase("side_two"))
         self.widgets: dict[str, tk.Widget] = {}
         self.messages: dict[str, ttk.Label] = {}
         row = 0
@@ -589,21 +591,21 @@ class _StretchForm:
             self.widgets[key], self.messages[key] = widget, message
             row += 2
 
-        field("name", TEXT["name"], ttk.Entry(outer, textvariable=self.name, width=40))
+        field("name", phrase("name"), ttk.Entry(outer, textvariable=self.name, width=40))
         self.steps = tk.Text(outer, height=5, width=44, wrap="word", font=app.fonts["body"])
-        field("steps", TEXT["form_steps"], self.steps)
+        field("steps", phrase("form_steps"), self.steps)
         field(
             "hold_seconds",
-            TEXT["hold"],
+            phrase("hold"),
             ttk.Spinbox(outer, textvariable=self.hold, from_=0, to=600, width=6),
         )
         field(
             "reps",
-            TEXT["reps"],
+            phrase("reps"),
             ttk.Spinbox(outer, textvariable=self.reps, from_=1, to=50, width=6),
         )
         sides = ttk.Frame(outer)
-        ttk.Checkbutton(sides, text=TEXT["sides"], variable=self.two_sides).pack(side="left")
+        ttk.Checkbutton(sides, text=phrase("sides"), variable=self.two_sides).pack(side="left")
         self.side_entries = [
             ttk.Entry(sides, textvariable=self.side_one, width=12),
             ttk.Entry(sides, textvariable=self.side_two, width=12),
@@ -612,25 +614,27 @@ class _StretchForm:
             entry.pack(side="left", padx=(8, 0))
         field("sides", "", sides)
         self.safety = tk.Text(outer, height=2, width=44, wrap="word", font=app.fonts["body"])
-        field("safety", TEXT["safety"], self.safety)
+        field("safety", phrase("safety"), self.safety)
         chooser = ttk.Frame(outer)
-        self.choose_button = ttk.Button(chooser, text=TEXT["choose_pictures"], command=self.choose)
+        self.choose_button = ttk.Button(
+            chooser, text=phrase("choose_pictures"), command=self.choose
+        )
         self.choose_button.pack(side="left")
-        ttk.Button(chooser, text=TEXT["clear_pictures"], command=self.clear).pack(
+        ttk.Button(chooser, text=phrase("clear_pictures"), command=self.clear).pack(
             side="left", padx=(8, 0)
         )
-        self.chosen_label = ttk.Label(chooser, text=TEXT["no_pictures"], style="Muted.TLabel")
+        self.chosen_label = ttk.Label(chooser, text=phrase("no_pictures"), style="Muted.TLabel")
         self.chosen_label.pack(side="left", padx=(8, 0))
-        field("pictures", TEXT["pictures"], chooser)
+        field("pictures", phrase("pictures"), chooser)
         self.others = ttk.Label(outer, text="", style="Problem.TLabel", wraplength=480)
         self.others.grid(row=row, column=0, columnspan=2, sticky="w", pady=(8, 0))
         buttons = ttk.Frame(outer)
         buttons.grid(row=row + 1, column=0, columnspan=2, sticky="e", pady=(12, 0))
         self.save_button = ttk.Button(
-            buttons, text=TEXT["save"], style="Primary.TButton", command=self.save
+            buttons, text=phrase("save"), style="Primary.TButton", command=self.save
         )
         self.save_button.pack(side="right")
-        ttk.Button(buttons, text=TEXT["cancel"], command=window.destroy).pack(
+        ttk.Button(buttons, text=phrase("cancel"), command=window.destroy).pack(
             side="right", padx=(0, 8)
         )
         for key, variable in (
@@ -655,7 +659,7 @@ class _StretchForm:
             try:
                 values[key] = int(variable.get().strip())
             except ValueError:
-                values[key], numbers[key] = fallback, TEXT["whole_number"]
+                values[key], numbers[key] = fallback, phrase("whole_number")
         sides = (self.side_one.get().strip(), self.side_two.get().strip())
         return (
             StretchForm(
@@ -712,10 +716,10 @@ class _StretchForm:
 
     def choose(self) -> None:
         """Pick the pictures in Tk's dialog."""
-        kinds = [(TEXT["png_files"], "*.png"), (TEXT["all_files"], "*")]
+        kinds = [(phrase("png_files"), "*.png"), (phrase("all_files"), "*")]
         debug("file dialog", purpose="pictures")
         chosen = filedialog.askopenfilenames(
-            parent=self.window, title=TEXT["pictures_title"], filetypes=kinds
+            parent=self.window, title=phrase("pictures_title"), filetypes=kinds
         )
         if chosen:
             self.pictures = [Path(p) for p in self.window.tk.splitlist(chosen)]
@@ -726,7 +730,7 @@ class _StretchForm:
     def clear(self) -> None:
         """Forget the pictures chosen."""
         self.pictures = []
-        self.chosen_label.configure(text=TEXT["no_pictures"])
+        self.chosen_label.configure(text=phrase("no_pictures"))
         self.check()
 
     def where_things_are(self) -> dict[str, Any]:

@@ -1,0 +1,220 @@
+"""The installed daemon in the person's language: notifications, buttons, menu, status, voice."""
+
+import gettext
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support.daemon import running_daemon
+from support.desktop import Desktop, virtual_desktop
+from support.notification_service import NotifyCall, RecordingNotificationServer
+from support.pulse import PulseSink, pulse_sink
+from support.sni_client import SniClient
+from support.waiting import wait_for
+
+from backcare_tray.exercises import builtin_tables
+from backcare_tray.i18n import DOMAIN, LOCALE_DIR
+
+pytestmark = pytest.mark.desktop
+
+HAMSTRING = builtin_tables()[0]  # the first stretch of the default rotation, as written
+CONFIG = """\
+[schedule]
+sitting_interval = "{interval}"
+snooze = "3s"
+remind_every = "0s"
+
+[guide]
+window = false
+"""
+
+
+def catalog(language: str) -> gettext.GNUTranslations:
+    """Return a language's catalog as the installed package carries it."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, [language])
+
+
+def write_config(desktop: Desktop, interval: str = "2s", extra: str = "") -> Path:
+    """Write a config whose first stretch, the hamstring stretch, falls due after interval."""
+    path = desktop.home / "languages.toml"
+    path.write_text(CONFIG.format(interval=interval) + extra, encoding="utf-8")
+    return path
+
+
+def newest(server: RecordingNotificationServer, title: str, timeout: float = 15) -> NotifyCall:
+    """Wait for a Notify call with this title and return the newest."""
+    return wait_for(
+        lambda: [c for c in reversed(server.calls()) if c.summary == title],
+        timeout,
+        f"a notice titled {title!r}",
+    )[0]
+
+
+@pytest.fixture
+def bare_desktop(tmp_path: Path) -> Iterator[Desktop]:
+    """A desktop whose bus has no notification server until the test exports one."""
+    with virtual_desktop(tmp_path, notification_server=False) as running:
+        yield running
+
+
+@pytest.fixture
+def recorder(
+    bare_desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RecordingNotificationServer]:
+    """A recording notification server with buttons on the desktop's bus."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    server = RecordingNotificationServer(with_actions=True)
+    yield server
+    server.close()
+
+
+def test_under_lang_de_the_break_its_buttons_and_status_are_german(
+    bare_desktop: Desktop, recorder: RecordingNotificationServer
+) -> None:
+    """LANG=de_DE.UTF-8: the due notification, its buttons, the snooze and `status` in German."""
+    desktop = bare_desktop
+    desktop.env["LANG"] = "de_DE.UTF-8"
+    de = catalog("de")
+    name = de.gettext(HAMSTRING["name"])
+    assert name != HAMSTRING["name"]
+    with running_daemon(desktop, config=write_config(desktop)) as daemon:
+        due = newest(recorder, de.gettext("Time to stretch: {name}").format(name=name))
+        three = de.gettext("{seconds} s").format(seconds=3)
+        assert due.actions == {
+            "default": de.pgettext("button", "Start"),
+            "snooze": de.gettext("Snooze {time}").format(time=three),
+            "done": de.pgettext("button", "Done"),
+            "skip": de.pgettext("button", "Skip"),
+        }
+        assert due.body.startswith(de.gettext(HAMSTRING["summary"]))
+        assert "Hold" not in due.body and "each leg" not in due.body  # no English left
+
+        status = desktop.run("status")
+        assert status.returncode == 0, status.stderr
+        assert status.stdout.startswith(de.gettext("Time to stretch: {name}").format(name=name))
+
+        recorder.click("snooze")
+        snoozed = newest(recorder, de.gettext("Snoozed: {name}").format(name=name))
+        back = de.gettext("Back in {time}, at {clock}.").split("{time}")[0]
+        assert snoozed.body.startswith(back), snoozed.body
+        assert snoozed.actions == {"start": de.gettext("Start now")}
+    assert daemon.exit_code == 0
+    assert "No catalog" not in daemon.log_text()
+
+
+def test_an_unknown_language_speaks_english_and_says_so_once(
+    bare_desktop: Desktop, recorder: RecordingNotificationServer
+) -> None:
+    """LANG=sv_SE: no catalog, so English, with one line in the log naming what was asked."""
+    desktop = bare_desktop
+    desktop.env["LANG"] = "sv_SE.UTF-8"
+    with running_daemon(desktop, config=write_config(desktop)) as daemon:
+        newest(recorder, f"Time to stretch: {HAMSTRING['name']}")
+        doctor = desktop.run("doctor")
+        assert "in use: en" in doctor.stdout, doctor.stdout
+        assert daemon.log_text().count("No catalog for sv_SE.UTF-8") == 1
+
+
+def test_the_config_language_wins_and_the_tray_menu_is_polish_over_dbusmenu(
+    tmp_path: Path,
+) -> None:
+    """[general] language = "pl" over LANG=de: the StatusNotifierItem's menu speaks Polish."""
+    with virtual_desktop(tmp_path, notification_server=False, tray="xfce4-panel") as desktop:
+        desktop.env["LANG"] = "de_DE.UTF-8"
+        client = SniClient(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        pl = catalog("pl")
+        config = write_config(desktop, "45m", '\n[general]\nlanguage = "pl"\n')
+        try:
+            with running_daemon(desktop, config=config):
+                item = wait_for(lambda: client.find("backcare-tray"), 20, "the item to register")
+                _, root = client.layout(item)
+                labels = [entry.label for entry in root.children if entry.label]
+                name = pl.gettext(HAMSTRING["name"])
+                first = pl.gettext("Next stretch at {time}: {name}").split("{time}")[0]
+                assert labels[0].startswith(first), labels
+                assert labels[1] == pl.gettext("Start {name}").format(name=name)
+                expected = [
+                    pl.pgettext("menu", "Snooze"),
+                    pl.gettext("Mark done"),
+                    pl.pgettext("menu", "Skip"),
+                    pl.gettext("How to do it"),
+                    pl.pgettext("menu", "Pause"),
+                ]
+                assert labels[2:7] == expected
+                assert labels[-4:] == [
+                    pl.gettext("Show progress"),
+                    pl.pgettext("menu", "Stretches"),
+                    pl.gettext("Settings…"),
+                    pl.pgettext("menu", "Quit"),
+                ]
+                pause = root.named(pl.pgettext("menu", "Pause"))
+                hour = pl.ngettext("{count} hour", "{count} hours", 1).format(count=1)
+                two = pl.ngettext("{count} hour", "{count} hours", 2).format(count=2)
+                assert [e.label for e in pause.children][1:3] == [hour, two]
+                properties = client.properties(item)
+                assert properties["Title"].startswith(
+                    pl.gettext("Next stretch in {time}: {name}").split("{time}")[0]
+                )
+        finally:
+            client.close()
+
+
+def voice_recorder(folder: Path) -> tuple[Path, Path]:
+    """Put an espeak-ng first on a PATH that notes its arguments and runs the real one."""
+    real = next(
+        path
+        for path in (Path(p) / "espeak-ng" for p in os.environ["PATH"].split(os.pathsep))
+        if path.is_file()
+    )
+    folder.mkdir()
+    said = folder / "said.txt"
+    shim = folder / "espeak-ng"
+    shim.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$*" >> "{said}"\n'
+        f'exec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    return folder, said
+
+
+@pytest.fixture
+def stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Desktop, PulseSink]]:
+    """A desktop with a recording notification server and a private sound server."""
+    with (
+        virtual_desktop(tmp_path, notification_server=False) as desktop,
+        pulse_sink(tmp_path) as sink,
+    ):
+        desktop.env.update(sink.env)
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        yield desktop, sink
+
+
+def test_a_spoken_cue_is_german_in_a_german_voice(
+    stage: tuple[Desktop, PulseSink], tmp_path: Path
+) -> None:
+    """The voice gets espeak-ng's German voice and the German words, and is heard."""
+    desktop, sink = stage
+    folder, said = voice_recorder(tmp_path / "voice")
+    desktop.env["PATH"] = f"{folder}{os.pathsep}{desktop.env['PATH']}"
+    desktop.env["LANG"] = "de_DE.UTF-8"
+    config = write_config(desktop, "1h", '\n[sound]\ncues = "voice"\n')
+    server = RecordingNotificationServer(with_actions=True)
+    try:
+        with running_daemon(desktop, config=config):
+            started = server.calls()
+            assert desktop.run("start").returncode == 0
+            first = wait_for(lambda: server.calls()[len(started) :], 15, "the routine's update")
+            wait_for(lambda: said.exists() and said.read_text().strip(), 10, "the voice to speak")
+            recording = sink.wait_until(first[0].at + 2.0)
+            assert recording.first_sound_after(first[0].at - 0.3) is not None
+    finally:
+        server.close()
+    spoken = said.read_text(encoding="utf-8").splitlines()[0]
+    assert " -v de " in f" {spoken} ", spoken
+    words = spoken.split(" -- ", 1)[1]
+    de = catalog("de")
+    assert de.gettext(HAMSTRING["name"]) in words or de.gettext(HAMSTRING["steps"][0]) in words
