@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from backcare_tray.i18n import _, current
+from backcare_tray.i18n import _, current, ngettext
 from backcare_tray.validation import (
     InvalidValue,
     Table,
@@ -173,11 +173,14 @@ class _Reader:
         longest = LONGEST_TEXT[key]
         if len(text) > longest:
             shown = f"{text[:30]!r}..."
-            problem = f"{shown} is {len(text)} characters long; at most {longest} are allowed"
+            problem = _("{text} is {length} characters long; at most {most} are allowed").format(
+                text=shown, length=len(text), most=longest
+            )
             self.problems.append(InvalidValue(where, problem))
             return False
         if key in _ONE_LINE and any(ord(c) < 32 or ord(c) == 127 for c in text):
-            self.problems.append(InvalidValue(where, f"{text!r} must be one line of text"))
+            problem = _("{text} must be one line of text").format(text=repr(text))
+            self.problems.append(InvalidValue(where, problem))
             return False
         return True
 
@@ -205,11 +208,15 @@ class _Reader:
             self.problems.append(error)
             return []
         if most is not None and len(value) > most:
-            many = f"{len(value)} entries; at most {most} are allowed"
+            many = ngettext(
+                "{count} entry; at most {most} are allowed",
+                "{count} entries; at most {most} are allowed",
+                len(value),
+            ).format(count=len(value), most=most)
             self.problems.append(InvalidValue(f"{self.prefix}{key}", many))
             return []
         if not allowed(value):
-            self.problems.append(InvalidValue(f"{self.prefix}{key}", problem.format(value)))
+            self.problems.append(InvalidValue(f"{self.prefix}{key}", problem.format(value=value)))
             return []
         if key in LONGEST_TEXT:
             where = f"{self.prefix}{key}"
@@ -222,7 +229,9 @@ class _Reader:
         if not steps:  # no usable steps: that is reported already, and nothing to match
             return ()
         files = self.texts(
-            key, lambda v: not v or len(v) == steps, f"needs one file per step ({steps})"
+            key,
+            lambda v: not v or len(v) == steps,
+            _("needs one file per step ({steps})").format(steps=steps),
         )
         found: list[str] = []
         for index, name in enumerate(files):
@@ -236,12 +245,18 @@ class _Reader:
             except OSError as error:
                 reason = error.strerror or str(error)
                 self.problems.append(
-                    InvalidValue(f"{self.prefix}{key}[{index}]", f"{name!r}: {reason}")
+                    InvalidValue(
+                        f"{self.prefix}{key}[{index}]",
+                        _("{file}: {reason}").format(file=repr(name), reason=reason),
+                    )
                 )
                 continue
             if not readable:
                 self.problems.append(
-                    InvalidValue(f"{self.prefix}{key}[{index}]", f"{name!r} is not a PNG file")
+                    InvalidValue(
+                        f"{self.prefix}{key}[{index}]",
+                        _("{file} is not a PNG file").format(file=repr(name)),
+                    )
                 )
             found.append(str(path))
         return tuple(found)
@@ -259,13 +274,17 @@ def exercise_from_table(table: Table, prefix: str, base: Path | None = None) -> 
     Picture files are found relative to base (the config file's folder).
     """
     read = _Reader(table, prefix)
-    steps = read.texts("steps", bool, "needs at least one step", MOST_STEPS)
+    steps = read.texts("steps", bool, _("needs at least one step"), MOST_STEPS)
     hold_step = read.number("hold_step", 0, maximum=MOST_STEPS)
     if steps and hold_step > len(steps):
-        read.problems.append(
-            InvalidValue(f"{prefix}hold_step", f"{hold_step} is past the last step ({len(steps)})")
-        )
-    sides = read.texts("sides", lambda v: len(v) in (0, 2), "{0!r} must be [] or two sides")
+        past = _("{step} is past the last step ({last})").format(step=hold_step, last=len(steps))
+        read.problems.append(InvalidValue(f"{prefix}hold_step", past))
+    sides = read.texts(
+        "sides",
+        lambda v: len(v) in (0, 2),
+        # Translators: {value} is the list as written in the config, e.g. ['left']
+        _("{value!r} must be [] or two sides"),
+    )
     hold = read.number("hold_seconds", 0, maximum=MOST_HOLD_SECONDS)
     reps = read.number("reps", 1, minimum=1, maximum=MOST_REPS)
     fields = {
@@ -340,8 +359,13 @@ def _builtin_exercises(language: str) -> tuple[Exercise, ...]:
 
 def setup_seconds(step: str, first: bool) -> int:
     """Return a set-up step's seconds: time to say it (the first names the stretch too)."""
-    words = len(step.split()) + (5 if first else 3)
+    words = len(step.split()) + _written_without_spaces(step) / 2 + (5 if first else 3)
     return max(SETUP_SECONDS, math.ceil(words / WORDS_A_SECOND))
+
+
+def _written_without_spaces(text: str) -> int:
+    """Return how many characters of a text are Japanese or Chinese (about two to a word)."""
+    return sum(1 for c in text if "\u3040" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
 
 
 @cache

@@ -242,12 +242,6 @@ def waiting_text(waiting: int) -> str:
     ).format(count=waiting)
 
 
-# The pages by name, as a sentence names them ("the settings window opened on its own").
-PAGE_NAMES = {
-    "settings": N_("the settings"),
-    "progress": N_("the progress"),
-    "stretches": N_("the stretch library"),
-}
 # What the command line says after asking for the window at a page: (what happened, page).
 _WINDOW_REPLIES = {
     ("opened", "settings"): N_("the settings window is open"),
