@@ -8,6 +8,7 @@ from typing import Literal
 from backcare_tray.cues import Cue
 from backcare_tray.engine import EngineState, Notify, Record, Stretching, current_phase
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase, phases
+from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
 
@@ -23,7 +24,7 @@ __all__ = [
     "side_label",
 ]
 
-DONE_WORDS = "Done, well done."
+DONE_WORDS = N_("Done, well done.")  # spoken at the end, translated where said
 # How a guided routine ended: run to its end or marked done (counted), or stopped.
 RoutineEnd = Literal["counted", "stopped"]
 
@@ -43,7 +44,7 @@ class Guidance:
 
     exercise_name: str
     kind: str  # the phase's kind: setup, switch, hold or rest
-    doing: str  # the few words that matter now: "Hold", "Get into position", "Release"
+    doing: str  # the few words that matter now: "Hold", "Get into position", "Release and rest"
     where: str  # which side and which repetition: "Left leg, 2 of 3" ("" when none)
     instruction: str  # the one step to follow now
     seconds_left: int
@@ -61,56 +62,80 @@ def side_label(side: str | None) -> str:
     return f"{side[0].upper()}{side[1:]}" if side else ""
 
 
-def _limb(side: str | None) -> str:
-    """Return what a side is of: "leg" for "left leg", else "side"."""
-    words = (side or "").split()
-    return words[-1] if len(words) > 1 else "side"
-
-
 def _where(phase: Phase) -> str:
     """Return which side and repetition a phase is: "Left leg, 2 of 3", "Left leg" to set up."""
     side = side_label(phase.side)
     if phase.kind in ("setup", "switch"):
         return side
-    count = f"{phase.rep} of {phase.reps}"
+    rep, reps = phase.rep, phase.reps
     if phase.kind == "rest":  # the repetition that comes next
-        count = f"next {count}"
-    return f"{side}, {count}" if side else f"Repetition {count}"
+        if side:
+            # Translators: which side and which repetition comes next, e.g. "Left leg, next 2 of 3"
+            text = ngettext("{side}, next {rep} of {reps}", "{side}, next {rep} of {reps}", reps)
+            return text.format(side=side, rep=rep, reps=reps)
+        # Translators: the repetition that comes next of a stretch with no sides
+        text = ngettext("Repetition next {rep} of {reps}", "Repetition next {rep} of {reps}", reps)
+        return text.format(rep=rep, reps=reps)
+    if side:
+        # Translators: which side and which repetition this is, e.g. "Left leg, 2 of 3"
+        text = ngettext("{side}, {rep} of {reps}", "{side}, {rep} of {reps}", reps)
+        return text.format(side=side, rep=rep, reps=reps)
+    text = ngettext("Repetition {rep} of {reps}", "Repetition {rep} of {reps}", reps)
+    return text.format(rep=rep, reps=reps)
 
 
 def _doing(exercise: Exercise, phase: Phase, set_up_steps: int) -> str:
     """Return the few words that say what to do in a phase."""
     match phase.kind:
         case "setup":
-            total = f" ({phase.step + 1} of {set_up_steps})" if set_up_steps > 1 else ""
-            return f"Get into position{total}"
+            if set_up_steps > 1:
+                # Translators: the set-up step under way and how many there are
+                text = ngettext(
+                    "Get into position ({step} of {steps})",
+                    "Get into position ({step} of {steps})",
+                    set_up_steps,
+                )
+                return text.format(step=phase.step + 1, steps=set_up_steps)
+            return _("Get into position")
         case "switch":
-            return f"Release. Other {_limb(phase.side)}"
+            # Translators: let go of the stretch and do it on the other side (shown large)
+            return _("Release. Switch sides")
         case "rest":
-            return "Release and rest"
+            return _("Release and rest")
         case "hold":
             if exercise.hold_seconds:
-                return "Hold"
-            return f"One slow repetition (about {MOVEMENT_SECONDS} s)"
+                # Translators: keep the stretch as it is now (shown large in the coach window)
+                return _("Hold")
+            text = ngettext(
+                "One slow repetition (about {seconds} s)",
+                "One slow repetition (about {seconds} s)",
+                MOVEMENT_SECONDS,
+            )
+            return text.format(seconds=MOVEMENT_SECONDS)
     raise AssertionError(phase.kind)  # pragma: no cover
 
 
 def _next_up(exercise: Exercise, routine: tuple[Phase, ...], index: int) -> str:
     """Return what follows a phase, e.g. "Next: hold 10 s" or "Last one"."""
     if index + 1 >= len(routine):
-        return "Last one, then done"
+        return _("Last one, then done")
     following = routine[index + 1]
     match following.kind:
         case "hold":
             if exercise.hold_seconds:
-                return f"Next: hold {following.seconds} s"
-            return "Next: one slow repetition"
+                seconds = following.seconds
+                text = ngettext("Next: hold {seconds} s", "Next: hold {seconds} s", seconds)
+                return text.format(seconds=seconds)
+            return _("Next: one slow repetition")
         case "switch":
-            return f"Next: {following.side or 'the other side'}"
+            if following.side:
+                # Translators: the side the stretch is done on next, e.g. "Next: right leg"
+                return _("Next: {side}").format(side=following.side)
+            return _("Next: the other side")
         case "rest":
-            return "Next: release and rest"
+            return _("Next: release and rest")
         case _:
-            return "Next: the next step"
+            return _("Next: the next step")
 
 
 def guidance(state: EngineState, at: Moment, settings: Settings) -> Guidance | None:
@@ -130,7 +155,7 @@ def guidance(state: EngineState, at: Moment, settings: Settings) -> Guidance | N
     if phase.kind == "rest":  # letting go: the step after the held one, where there is one
         after = exercise.held_step + 1
         instruction = (
-            exercise.steps[after] if after < len(exercise.steps) else "Let go and breathe."
+            exercise.steps[after] if after < len(exercise.steps) else _("Let go and breathe.")
         )
     else:
         instruction = exercise.steps[phase.step]
@@ -154,22 +179,40 @@ def guidance(state: EngineState, at: Moment, settings: Settings) -> Guidance | N
 def phase_cue(exercise: Exercise, phase: Phase, first: bool) -> Cue:
     """Return the cue a phase starts with: a chime, and what a voice says instead."""
     side = side_label(phase.side)
+    step = exercise.steps[phase.step]
     match phase.kind:
         case "setup":
-            if first:
-                where = f"{side}. " if side else ""
-                return Cue("start", f"{exercise.name}. {where}{exercise.steps[phase.step]}")
-            return Cue("step", exercise.steps[phase.step])
+            if not first:
+                return Cue("step", step)
+            name = exercise.name
+            if side:
+                # Translators: spoken as a routine starts: the stretch, the side, the first step
+                words = _("{name}. {side}. {step}").format(name=name, side=side, step=step)
+            else:
+                # Translators: spoken as a routine starts: the stretch, then its first step
+                words = _("{name}. {step}").format(name=name, step=step)
+            return Cue("start", words)
         case "switch":
-            other = f"Release. Other {_limb(phase.side)}."
-            return Cue("switch", f"{other} {exercise.steps[phase.step]}")
+            if not phase.side:
+                return Cue("switch", _("Release. Switch sides. {step}").format(step=step))
+            # Translators: spoken when the other side begins, e.g. "Switch to the right leg"
+            words = _("Release. Switch to the {side}. {step}")
+            return Cue("switch", words.format(side=phase.side, step=step))
         case "rest":
-            return Cue("release", "Release.")
+            # Translators: spoken when a hold ends
+            return Cue("release", _("Release."))
         case "hold":
-            what = "Hold." if exercise.hold_seconds else "Up, and slowly down."
             if phase.rep == 1 and side:
-                return Cue("hold", f"{side}. {what}")
-            return Cue("hold", what)
+                if exercise.hold_seconds:
+                    # Translators: spoken as the first hold on a side begins, e.g. "Left leg. Hold."
+                    return Cue("hold", _("{side}. Hold.").format(side=side))
+                # Translators: spoken as the first movement on a side begins
+                return Cue("hold", _("{side}. Up, and slowly down.").format(side=side))
+            if exercise.hold_seconds:
+                # Translators: spoken as a hold begins
+                return Cue("hold", _("Hold."))
+            # Translators: spoken as a movement (a slow repetition) begins
+            return Cue("hold", _("Up, and slowly down."))
     raise AssertionError(phase.kind)  # pragma: no cover
 
 
@@ -183,7 +226,7 @@ def cue_after(effects: Sequence[object], settings: Settings) -> Cue | None:
             case "due" | "reminder":
                 return Cue("due", "") if settings.due_sound else None
             case "finished":
-                return Cue("done", DONE_WORDS)
+                return Cue("done", _(DONE_WORDS))
             case "phase" if effect.phase is not None and effect.begins:
                 first = effect.phase == phases(exercise)[0]
                 return phase_cue(exercise, effect.phase, first)

@@ -12,6 +12,7 @@ from backcare_tray.adapters.state_file import write_atomically
 from backcare_tray.art import AMBER, TRACK, WHITE, Colour
 from backcare_tray.exercises import Exercise
 from backcare_tray.figure import TEAL, draw_step
+from backcare_tray.i18n import _
 from backcare_tray.poses import STEP_POSES
 from backcare_tray.wording import dose
 
@@ -96,13 +97,20 @@ def _header(page: _Page, exercise: Exercise) -> None:
     ImageDraw.Draw(page.image).rectangle((0, 0, PAGE[0], band), fill=TEAL)
     page.lines(name_lines, MARGIN, title, WHITE, MARGIN / 2)
     y = page.lines(wrap(exercise.summary, _font(34), width), MARGIN, _font(34), INK, band + 40)
-    dose_line = f"{dose(exercise)}."
     if exercise.equipment and exercise.equipment != "none":
-        dose_line += f"  You need: {exercise.equipment}."
+        # Translators: the sheet's dose line ("Hold 30 s, 3 times each side") and the equipment
+        text = _("{dose}.  You need: {equipment}.")
+        dose_line = text.format(dose=dose(exercise), equipment=exercise.equipment)
+    else:
+        # Translators: the sheet's dose line, e.g. "Hold 30 s, 3 times each side."
+        dose_line = _("{dose}.").format(dose=dose(exercise))
     y = page.lines(wrap(dose_line, _font(32), width), MARGIN, _font(32), TEAL, y + 8)
     if len(exercise.sides) == 2 and not exercise.pictures:
         first, second = exercise.sides
-        shown = f"Pictured for the {first} (L); the {second} is done the same way."
+        # Translators: the sides of the stretch, e.g. "Pictured for the left leg (L); the right
+        # leg is done the same way." (L) marks the side the pictures show
+        text = _("Pictured for the {first} (L); the {second} is done the same way.")
+        shown = text.format(first=first, second=second)
         y = page.lines(wrap(shown, _font(28), width), MARGIN, _font(28), INK, y + 4)
     page.y = y + 30
 
@@ -137,7 +145,9 @@ def _safety(page: _Page, exercise: Exercise) -> None:
         return
     font = _font(32)
     x = MARGIN + 34
-    lines = wrap(f"Careful: {exercise.safety}", font, PAGE[0] - MARGIN - x)
+    # Translators: before the stretch's safety note on the printable sheet
+    careful = _("Careful: {safety}").format(safety=exercise.safety)
+    lines = wrap(careful, font, PAGE[0] - MARGIN - x)
     top = page.y + 10
     bottom = page.lines(lines, x, font, INK, top + 12)
     ImageDraw.Draw(page.image).rounded_rectangle(
@@ -169,4 +179,5 @@ def write_sheet(exercise: Exercise, destination: Path) -> None:
         write_atomically(destination, data.getvalue())
     except OSError as error:
         reason = error.strerror or str(error)
-        raise OSError(f"cannot write the sheet to {destination}: {reason}") from error
+        message = _("cannot write the sheet to {path}: {reason}")
+        raise OSError(message.format(path=destination, reason=reason)) from error

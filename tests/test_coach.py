@@ -54,6 +54,7 @@ from backcare_tray.coach.model import (
     seconds_shown,
 )
 from backcare_tray.guide import Guidance, StepPicture
+from backcare_tray.i18n import Language, available_languages, current, use_language
 
 LAUNCHER_LOG = "backcare_tray.adapters.coach"
 
@@ -349,6 +350,8 @@ def test_lines_arrive_in_order_and_the_end_closes_stdin(tmp_path: Path, threaded
         str(tmp_path / "runtime"),
         "--state",
         str(tmp_path / "state"),
+        "--language",
+        "en",
     ]
     wait_for(lambda: not window.describe()["open"], 10, "the child to be reaped")
     assert window.describe()["last_exit"] == 0
@@ -524,6 +527,114 @@ def test_the_real_window_without_a_display_exits_3_and_is_said_once(
     assert len(warnings) == 1
     assert warnings[0].startswith("coach window unavailable: cannot open a display (")
     assert warnings[0].endswith("; guiding in the notification only")
+
+
+GERMAN = r"""
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\n"
+
+msgid "Stretch coach"
+msgstr "Dehnungs-Coach"
+"""
+
+
+def german_catalog(folder: Path) -> Path:
+    """Compile a small German catalog into folder/de/LC_MESSAGES, as the build does; folder."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    messages = folder / "de" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "backcare-tray.po").write_text(GERMAN, encoding="utf-8")
+    with (
+        open(messages / "backcare-tray.po", "rb") as source,
+        open(messages / "backcare-tray.mo", "wb") as target,
+    ):
+        write_mo(target, read_po(source))
+    return folder
+
+
+@contextmanager
+def speaking_german(folder: Path) -> Iterator[None]:
+    """Have this process speak German from a catalog compiled in folder, then English again."""
+    german_catalog(folder)
+    try:
+        use_language(Language("de", "LANG"), folder)
+        assert current().code == "de"
+        yield
+    finally:
+        use_language(Language("en", "the default"))
+
+
+def test_the_window_is_started_in_the_daemons_language(tmp_path: Path) -> None:
+    """The command that starts the window carries the language the daemon speaks then."""
+    window = CoachWindow(tmp_path / "runtime", tmp_path / "state")
+    assert window.command()[-2:] == ["--language", "en"]
+    with speaking_german(tmp_path / "locale"):
+        assert window.command()[-2:] == ["--language", "de"]
+    assert window.command()[-2:] == ["--language", "en"]
+
+
+@linux_only("DISPLAY and WAYLAND_DISPLAY: a Windows session always has its desktop")
+def test_the_real_window_speaks_the_language_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed window started by the daemon's side takes up the daemon's language."""
+    pytest.importorskip("tkinter")
+    monkeypatch.delenv("DISPLAY", raising=False)  # it says its language, then exits with 3
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("BACKCARE_TRAY_COACH_DEBUG", "1")
+    window = CoachWindow(tmp_path / "runtime", tmp_path / "state")
+    with speaking_german(tmp_path / "locale"):
+        window.show(a_step())
+        wait_for(lambda: not window.available(), 20, "the coach to exit with 3")
+    lines = (tmp_path / "runtime" / "coach.log").read_text().splitlines()
+    starting = [json.loads(line) for line in lines if line.startswith('{"coach": "starting"')]
+    assert len(starting) == 1
+    if "de" in available_languages():  # the package carries German: the window speaks it
+        assert starting[0]["language"] == "de"
+    else:  # it asked for German, found no catalog in the package, and speaks English
+        assert starting[0]["language"] == "en"
+        assert any(line.startswith("The de catalog cannot be read") for line in lines), lines
+
+
+def test_the_window_takes_its_language_from_the_command_line(tmp_path: Path) -> None:
+    """--language is used before the window makes any text; without it the window speaks English."""
+    pytest.importorskip("tkinter")
+    # The window's own run() is replaced by one saying the language and the window's title
+    # as they are when the window is built; the catalogs are read from the test's folder.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from backcare_tray import i18n\n"
+        "import backcare_tray.coach.window as window\n"
+        "i18n.use_language.__defaults__ = (Path(sys.argv[2]),)\n"
+        "def run(runtime, state, stream):\n"
+        "    print(i18n.current().code, i18n._('Stretch coach'))\n"
+        "    return 0\n"
+        "window.run = run\n"
+        "from backcare_tray.coach.__main__ import main\n"
+        "folders = ['--runtime', sys.argv[1], '--state', sys.argv[1]]\n"
+        "main([*folders, '--language', 'de'])\n"
+        "main(folders)\n"
+        "main([*folders, '--language', 'xx'])  # no such catalog: English\n"
+    )
+    locale = german_catalog(tmp_path / "locale")
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", script, str(tmp_path), str(locale)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "de Dehnungs-Coach",
+        "en Stretch coach",
+        "en Stretch coach",
+    ]
+    assert "The xx catalog cannot be read" in done.stderr
 
 
 def test_without_tkinter_the_window_exits_3_with_one_line(tmp_path: Path) -> None:

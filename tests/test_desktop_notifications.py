@@ -147,7 +147,7 @@ def test_a_whole_guided_routine_in_one_notification(
         assert all("\nReach up with one arm.\n" in c.body for c in holds)  # the one step
         assert all("Careful: Stop if it hurts." in c.body for c in holds)
         switch = [c for c in routine if c.summary == "Quick stretch: Right arm"]
-        assert switch[0].body.startswith("Release. Other arm - 5 s\n")
+        assert switch[0].body.startswith("Release. Switch sides - 5 s\n")
         # The due notification, every step and the end share one id (the click closed none).
         assert {c.answered_id for c in calls} <= {due.answered_id, due.answered_id + 1}
         assert "Next: Hamstring stretch at " in counted.body

@@ -229,7 +229,7 @@ def test_the_routine_shows_one_step_at_a_time() -> None:
         "stretching", switch, at(routine(switch).phase_ends_at - seconds), SETTINGS
     )
     assert other.title == "Hamstring stretch: Right leg"
-    assert other.body.startswith(f"Release. Other leg - {seconds} s\n{exercise.steps[0]}")
+    assert other.body.startswith(f"Release. Switch sides - {seconds} s\n{exercise.steps[0]}")
     right = render_notice("stretching", run_to(switch, "hold", 1), at(0), SETTINGS)
     assert right.title == "Hamstring stretch: Right leg, 1 of 3"
     assert right.picture == StepPicture("hamstring-stretch", 2, 1)  # the mirrored picture

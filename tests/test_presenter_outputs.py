@@ -95,7 +95,8 @@ def test_cues_follow_the_routine_and_the_settings() -> None:
     assert kinds.count("hold") == 6 and kinds.count("release") == 4
     assert kinds.count("switch") == 1 and kinds.count("step") == 2 and kinds[-1] == "done"
     switch = next(cue for cue, _, _ in stage.cues.played if cue.kind == "switch")
-    assert switch.words.startswith("Release. Other leg. Sit tall")  # the step said with it
+    # The side switched to, and the step said with it.
+    assert switch.words.startswith("Release. Switch to the right leg. Sit tall")
     assert {mode for _, mode, _ in stage.cues.played} == {"chime"}
     assert {volume for _, _, volume in stage.cues.played} == {SETTINGS.cue_volume}
     holds = [cue.words for cue, _, _ in stage.cues.played if cue.kind == "hold"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcare_tray.adapters.helper_process import NO_CONSOLE, last_line
 from backcare_tray.adapters.line_pipe import PENDING_MOST, LinePipe
+from backcare_tray.i18n import _, current
 
 if TYPE_CHECKING:
     from backcare_tray.guide import Guidance
@@ -104,7 +105,7 @@ class CoachWindow:
         return self.runtime_dir / LOG_NAME
 
     def command(self) -> list[str]:
-        """Return the command that starts the window."""
+        """Return the command that starts the window, in the daemon's language."""
         return [
             sys.executable,
             "-P",
@@ -114,6 +115,8 @@ class CoachWindow:
             str(self.runtime_dir),
             "--state",
             str(self.state_dir),
+            "--language",
+            current().code,
         ]
 
     def show(self, message: dict[str, Any]) -> None:
@@ -258,10 +261,10 @@ class CoachWindow:
 def tk_install_hint(platform: str = sys.platform) -> str:
     """Return how to get Tk for this platform's Python."""
     if platform == "win32":
-        return "install Python from python.org with its Tcl/Tk option"
+        return _("install Python from python.org with its Tcl/Tk option")
     if platform == "darwin":
-        return "install Python from python.org, or Homebrew's python-tk"
-    return "install python3-tk"
+        return _("install Python from python.org, or Homebrew's python-tk")
+    return _("install python3-tk")
 
 
 def _tkinter_line() -> tuple[str, bool]:
@@ -276,30 +279,46 @@ def _tkinter_line() -> tuple[str, bool]:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        return f"tkinter: could not be tried ({error})", False
+        return _("tkinter: could not be tried ({error})").format(error=error), False
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return f"tkinter: does not import ({last}); {tk_install_hint()}", False
-    return f"tkinter: imports (Tk {done.stdout.strip()})", True
+        last = (done.stderr.strip().splitlines() or [_("no message")])[-1]
+        # Translators: {problem} is Python's error; {hint} says what to install
+        text = _("tkinter: does not import ({problem}); {hint}")
+        return text.format(problem=last, hint=tk_install_hint()), False
+    return _("tkinter: imports (Tk {version})").format(version=done.stdout.strip()), True
 
 
 def coach_display_problem() -> str | None:
     """Return why Tk cannot open a window on this display, None when it can."""
-    line, works = _display_line()
-    return None if works else line.removeprefix("display: ")
+    if sys.platform in ("win32", "darwin"):
+        return None
+    state, works = _display_state()
+    return None if works else state
+
+
+def _display_state() -> tuple[str, bool]:
+    """Return the display Tk would open, or why there is none (Tk speaks X11 here)."""
+    x11, wayland = os.environ.get("DISPLAY"), os.environ.get("WAYLAND_DISPLAY")
+    if x11 and wayland:
+        text = _("DISPLAY {display} (Wayland {wayland}: through XWayland)")
+        return text.format(display=x11, wayland=wayland), True
+    if x11:
+        return _("DISPLAY {display}").format(display=x11), True
+    if wayland:
+        return _("Wayland {wayland} without DISPLAY: Tk needs XWayland").format(
+            wayland=wayland
+        ), False
+    return _("neither DISPLAY nor WAYLAND_DISPLAY is set"), False
 
 
 def _display_line() -> tuple[str, bool]:
     """Return whether there is a display Tk can open (Tk speaks X11 on Linux and the BSDs)."""
     if sys.platform in ("win32", "darwin"):
-        return f"{sys.platform}: the window opens on the desktop", True
-    x11, wayland = os.environ.get("DISPLAY"), os.environ.get("WAYLAND_DISPLAY")
-    if x11:
-        through = f" (Wayland {wayland}: through XWayland)" if wayland else ""
-        return f"display: DISPLAY {x11}{through}", True
-    if wayland:
-        return f"display: Wayland {wayland} without DISPLAY: Tk needs XWayland", False
-    return "display: neither DISPLAY nor WAYLAND_DISPLAY is set", False
+        text = _("{platform}: the window opens on the desktop")
+        return text.format(platform=sys.platform), True
+    state, works = _display_state()
+    # Translators: a doctor line: the display the coach window opens on, or why there is none
+    return _("display: {state}").format(state=state), works
 
 
 def coach_report() -> list[str]:
@@ -307,7 +326,7 @@ def coach_report() -> list[str]:
     tk_line, tk_works = _tkinter_line()
     display_line, display_works = _display_line()
     if tk_works and display_works:
-        verdict = "guided stretches open the coach window beside the notification"
+        verdict = _("guided stretches open the coach window beside the notification")
     else:
-        verdict = "guided stretches are guided in the notification only"
+        verdict = _("guided stretches are guided in the notification only")
     return [tk_line, display_line, verdict]

@@ -9,6 +9,9 @@
 # in the samples, so the players play them at their own unity gain). Spoken cues take the
 # volume as the speech program's option, and the language as its voice (`-v` for espeak-ng,
 # `-l` for spd-say, a culture for Windows' System.Speech; macOS' say keeps its own voice).
+#
+# A problem is logged in English and shown (status, doctor) in the person's language: it is
+# kept as its marked English message and its values, and translated when it is shown.
 
 import logging
 import os
@@ -25,6 +28,7 @@ from typing import Any, Protocol
 from backcare_tray.adapters.helper_process import run_helper
 from backcare_tray.chimes import CHIMES_VERSION
 from backcare_tray.cues import CUE_KINDS, Cue, CueKind, CueMode
+from backcare_tray.i18n import N_, _
 
 __all__ = [
     "CHIME_PLAYERS",
@@ -81,9 +85,10 @@ VOICES = {
     "darwin": ("say",),
     "win32": ("powershell",),
 }
+# What to install for chimes and for a voice, marked here and translated where shown.
 _INSTALL = {
-    "linux": ("pulseaudio-utils or pipewire-bin", "espeak-ng"),
-    "darwin": ("afplay (it comes with macOS)", "say (it comes with macOS)"),
+    "linux": (N_("pulseaudio-utils or pipewire-bin"), "espeak-ng"),
+    "darwin": (N_("afplay (it comes with macOS)"), N_("say (it comes with macOS)")),
     "win32": ("-", "Windows PowerShell"),
 }
 STOP_WAIT = 0.5  # seconds stop() waits, in all, for the cut players to end
@@ -221,6 +226,39 @@ def _whole_wav(path: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """A problem to say: its English message (marked with N_) and the values it names."""
+
+    message: str
+    values: tuple[tuple[str, str], ...] = ()
+    install: str = ""  # what to install, a marked message itself (its placeholder {install})
+
+    def english(self) -> str:
+        """Return the problem in English, for the log."""
+        return self.message.format(**dict(self.values), install=self.install)
+
+    def shown(self) -> str:
+        """Return the problem in the language in use, for status."""
+        return _(self.message).format(**dict(self.values), install=_install(self.install))
+
+
+def _problem(message: str, install: str = "", **values: object) -> _Problem:
+    """Return a problem from its marked message and the values it names."""
+    named = tuple((name, str(value)) for name, value in values.items())
+    return _Problem(message, named, install)
+
+
+def _failure(error: BaseException) -> str:
+    """Return an unexpected error as its type and message."""
+    return f"{type(error).__name__}: {error}"
+
+
+def _install(text: str) -> str:
+    """Return what to install, in the language in use ("-" and program names stay)."""
+    return _(text) if text != "-" else text
+
+
 @dataclass
 class _Playing:
     """A cue's player process and whether this module cut it (so its exit is no failure)."""
@@ -255,7 +293,7 @@ class SoundPlayer:
         self._making: set[int] = set()  # volumes whose chimes a helper is making now
         self._helpers: list[tuple[int, Child]] = []
         self._said: set[str] = set()
-        self._problem: str | None = None
+        self._problem: _Problem | None = None
 
     def play(self, cue: Cue, mode: CueMode, volume: int, language: str = "en") -> None:
         """Give one cue as a chime or spoken words (off: nothing); never waits, never raises."""
@@ -272,21 +310,27 @@ class SoundPlayer:
                 self._chime(cue.kind, volume)  # also when there is no voice
             self._reap()  # the cut cue has usually ended by now
         except Exception as error:  # a cue is never worth the daemon: say so once
-            self._warn("play", f"cannot give the {cue.kind} cue ({type(error).__name__}: {error})")
+            problem = _problem(
+                N_("cannot give the {kind} cue ({error})"), kind=cue.kind, error=_failure(error)
+            )
+            self._warn("play", problem)
 
     def silence(self) -> None:
         """End any cue still sounding without waiting (reap() collects it later)."""
         try:
             self._cut()
         except Exception as error:
-            self._warn("stop", f"cannot stop the cues ({type(error).__name__}: {error})")
+            self._warn(
+                "stop", _problem(N_("cannot stop the cues ({error})"), error=_failure(error))
+            )
 
     def reap(self) -> None:
         """Collect the players (and helpers) that have ended, so none is left a zombie."""
         try:
             self._reap()
         except Exception as error:
-            self._warn("reap", f"cannot collect the players ({type(error).__name__}: {error})")
+            problem = _problem(N_("cannot collect the players ({error})"), error=_failure(error))
+            self._warn("reap", problem)
 
     def stop(self) -> None:
         """End any cue still sounding, and reap what has ended (waiting a moment at most)."""
@@ -294,7 +338,9 @@ class SoundPlayer:
             self._cut()
             self._reap(wait=STOP_WAIT)
         except Exception as error:
-            self._warn("stop", f"cannot stop the cues ({type(error).__name__}: {error})")
+            self._warn(
+                "stop", _problem(N_("cannot stop the cues ({error})"), error=_failure(error))
+            )
 
     def describe(self) -> dict[str, Any]:
         """Return the player, the voice and the latest problem, for status and bug reports."""
@@ -308,7 +354,7 @@ class SoundPlayer:
         return {
             "player": player[0] if player else None,
             "voice": voice[0] if voice else None,
-            "problem": problem,
+            "problem": None if problem is None else problem.shown(),
         }
 
     def _program(self, role: str) -> tuple[str, str] | None:
@@ -325,7 +371,11 @@ class SoundPlayer:
             self._warn("no voice", self._no_voice())
             return False
         if not _LANGUAGE.fullmatch(language):
-            self._warn("language", f"{language!r} is not a language code; cues speak English")
+            problem = _problem(
+                N_("{language} is not a language code; cues speak English"),
+                language=repr(language),
+            )
+            self._warn("language", problem)
             language = "en"
         args, extra_env = voice_command(*voice, words, volume, language)
         self._start(voice[0], args, extra_env)
@@ -356,7 +406,7 @@ class SoundPlayer:
         try:
             run_helper(CHIME_HELPER, arguments, HELPER_TIMEOUT, "the chimes' helper")
         except OSError as error:
-            self._warn("helper", f"cannot write the chimes: {error}")
+            self._warn("helper", _problem(N_("cannot write the chimes: {error}"), error=error))
 
     def _chime_file(self, kind: CueKind, volume: int) -> str | None:
         """Return the path of the chime's WAV file; None (and have it made) while it is not."""
@@ -383,14 +433,18 @@ class SoundPlayer:
         try:
             self._helpers.append((volume, self._spawn(command, {})))
         except OSError as error:
-            self._warn("helper", f"cannot start the chimes' helper ({error})")
+            problem = _problem(N_("cannot start the chimes' helper ({error})"), error=error)
+            self._warn("helper", problem)
 
     def _start(self, name: str, args: list[str], extra_env: Mapping[str, str]) -> None:
         """Start a player, or say once why it cannot start."""
         try:
             self._playing.append(_Playing(name, self._spawn(args, extra_env)))
         except OSError as error:
-            self._warn(f"start {name}", f"cannot start {name} ({error}); cues are silent")
+            problem = _problem(
+                N_("cannot start {program} ({error}); cues are silent"), program=name, error=error
+            )
+            self._warn(f"start {name}", problem)
 
     def _cut(self) -> None:
         """Ask every cue still sounding to end."""
@@ -413,10 +467,12 @@ class SoundPlayer:
             if status is None:
                 left.append(playing)
             elif status > 0 and not playing.cut:
-                self._warn(
-                    f"exit {playing.name}",
-                    f"{playing.name} ended with status {status}: a cue may not have been heard",
+                problem = _problem(
+                    N_("{program} ended with status {status}: a cue may not have been heard"),
+                    program=playing.name,
+                    status=status,
                 )
+                self._warn(f"exit {playing.name}", problem)
         self._playing = left
         for volume, helper in list(self._helpers):
             if helper.poll() is not None:  # made (or failed: tried again at the next cue)
@@ -435,21 +491,22 @@ class SoundPlayer:
         except subprocess.TimeoutExpired:
             return None  # reaped by a later cue
 
-    def _no_player(self) -> str:
-        """Return what the log says when there is no player of chimes."""
-        return f"no sound player found (install {_INSTALL[self._family][0]}); cues are silent"
+    def _no_player(self) -> _Problem:
+        """Return the problem of having no player of chimes."""
+        message = N_("no sound player found (install {install}); cues are silent")
+        return _problem(message, install=_INSTALL[self._family][0])
 
-    def _no_voice(self) -> str:
-        """Return what the log says when there is no speech program."""
-        install = _INSTALL[self._family][1]
-        return f"no voice found (install {install} for spoken cues); cues are chimes"
+    def _no_voice(self) -> _Problem:
+        """Return the problem of having no speech program."""
+        message = N_("no voice found (install {install} for spoken cues); cues are chimes")
+        return _problem(message, install=_INSTALL[self._family][1])
 
-    def _warn(self, key: str, message: str) -> None:
-        """Log a problem once per kind, and keep it for describe()."""
-        self._problem = message
+    def _warn(self, key: str, problem: _Problem) -> None:
+        """Log a problem once per kind (in English), and keep it for describe()."""
+        self._problem = problem
         if key not in self._said:
             self._said.add(key)
-            log.warning("Sound: %s", message)
+            log.warning("Sound: %s", problem.english())
 
 
 def sound_report(
@@ -459,8 +516,16 @@ def sound_report(
     family = _family(platform)
     player = _find(CHIME_PLAYERS[family], which, reachable)
     voice = _find(VOICES[family], which)
-    sound_install, voice_install = _INSTALL[family]
-    return [
-        f"sound: {player[0]}" if player else f"sound: none - install {sound_install} for chimes",
-        f"voice: {voice[0]}" if voice else f"voice: none - install {voice_install} for spoken cues",
-    ]
+    sound_install, voice_install = (_install(text) for text in _INSTALL[family])
+    if player:
+        # Translators: a doctor line: the program that plays the chimes
+        sound = _("sound: {program}").format(program=player[0])
+    else:
+        sound = _("sound: none - install {install} for chimes").format(install=sound_install)
+    if voice:
+        # Translators: a doctor line: the program that speaks the cues
+        spoken = _("voice: {program}").format(program=voice[0])
+    else:
+        text = _("voice: none - install {install} for spoken cues")
+        spoken = text.format(install=voice_install)
+    return [sound, spoken]

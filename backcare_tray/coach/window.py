@@ -46,6 +46,7 @@ from backcare_tray.coach.model import (
     ring_extent,
     seconds_shown,
 )
+from backcare_tray.i18n import _, current, ngettext, pgettext
 from backcare_tray.palette import (
     AMBER,
     BACKGROUND,
@@ -68,7 +69,6 @@ __all__ = ["DEBUG_ENV", "PLACE_FILE", "Coach", "Unavailable", "run"]
 
 PLACE_FILE = "coach-window.json"
 DEBUG_ENV = "BACKCARE_TRAY_COACH_DEBUG"  # =1: the window says where its parts are on stderr
-TITLE = "Stretch coach"
 CLASS = "BackcareTrayCoach"
 INSTANCE = "backcare-tray-coach"
 WIDTH = 384  # the content's width: the largest picture
@@ -82,12 +82,29 @@ GEOMETRY = re.compile(r"\d+x\d+\+(-?\d+)\+(-?\d+)")
 
 
 Item = tuple[Literal["line", "eof", "reply"], Any]
-LABELS: "dict[CommandName, str]" = {
-    "done": "Done",
-    "pause-routine": "Pause",
-    "resume-routine": "Continue",
-    "cancel": "Stop",
-}
+
+
+def label(name: "CommandName") -> str:
+    """Return the label of the button that sends a command, in the language in use."""
+    match name:
+        case "done":
+            # Translators: the coach window's button: the stretch is done, count it
+            return pgettext("coach button", "Done")
+        case "pause-routine":
+            # Translators: the coach window's button that pauses the countdown
+            return pgettext("coach button", "Pause")
+        case "resume-routine":
+            # Translators: the coach window's button that carries on after a pause
+            return pgettext("coach button", "Continue")
+        case "cancel":
+            # Translators: the coach window's button that stops the routine, not counted
+            return pgettext("coach button", "Stop")
+    return name  # pragma: no cover  (no other command has a button)
+
+
+def no_picture() -> str:
+    """Return what the picture's place says when the step has no picture."""
+    return _("No picture for this step")
 
 
 class Unavailable(Exception):
@@ -207,7 +224,7 @@ class Coach:
             part,
             style="Picture.Coach.TLabel",
             image=self._placeholder(),
-            text="No picture for this step",
+            text=no_picture(),
             compound="center",
         )
         self.picture.grid(row=0, column=0, columnspan=2, pady=(0, 10))
@@ -254,13 +271,22 @@ class Coach:
         buttons = ttk.Frame(part, style="Coach.TFrame")
         buttons.grid(row=8, column=0, columnspan=2, sticky="e", pady=(10, 0))
         self.done = ttk.Button(
-            buttons, text="Done", style="Done.Coach.TButton", command=lambda: self.send("done")
+            buttons,
+            text=label("done"),
+            style="Done.Coach.TButton",
+            command=lambda: self.send("done"),
         )
         self.pause = ttk.Button(
-            buttons, text="Pause", style="Coach.TButton", command=self._pause_or_continue
+            buttons,
+            text=label("pause-routine"),
+            style="Coach.TButton",
+            command=self._pause_or_continue,
         )
         self.stop = ttk.Button(
-            buttons, text="Stop", style="Coach.TButton", command=lambda: self.send("cancel")
+            buttons,
+            text=label("cancel"),
+            style="Coach.TButton",
+            command=lambda: self.send("cancel"),
         )
         for button in (self.stop, self.pause, self.done):
             button.configure(width=8)
@@ -339,10 +365,12 @@ class Coach:
         self._step = step
         self._paused = step.paused
         self.exercise.configure(text=step.exercise)
-        counted = step.step_count and step.step_number
-        self.count.configure(
-            text=f"Step {step.step_number} of {step.step_count}" if counted else ""
-        )
+        count = ""
+        if step.step_count and step.step_number:
+            # Translators: the step of the routine shown and how many steps it has
+            text = ngettext("Step {number} of {count}", "Step {number} of {count}", step.step_count)
+            count = text.format(number=step.step_number, count=step.step_count)
+        self.count.configure(text=count)
         self.doing.configure(text=step.doing)
         self.where.configure(text=step.where)
         self.instruction.configure(text=step.instruction)
@@ -352,7 +380,7 @@ class Coach:
             self.safety.grid()
         else:
             self.safety.grid_remove()
-        self.pause.configure(text="Continue" if step.paused else "Pause")
+        self.pause.configure(text=label("resume-routine" if step.paused else "pause-routine"))
         self._show_picture(step.picture)
         self._count_from(step.seconds_left)
         self._say("")
@@ -395,7 +423,7 @@ class Coach:
         """Show the step's picture, scaled to about 320-384 px, or the plain placeholder."""
         photo = self._picture(path) if path else None
         if photo is None:
-            self.picture.configure(image=self._placeholder(), text="No picture for this step")
+            self.picture.configure(image=self._placeholder(), text=no_picture())
         else:
             self._picture_size = (photo.width(), photo.height())
             self.picture.configure(image=photo, text="")
@@ -466,7 +494,13 @@ class Coach:
             colour = PAUSED
         self.ring.itemconfigure(self.arc, extent=ring_extent(self._left, total), outline=colour)
         self.ring.itemconfigure(self.seconds, text=str(self._left))
-        self.ring.itemconfigure(self.unit, text="paused" if self._paused else "seconds")
+        if self._paused:
+            # Translators: under the countdown's number while the routine is paused
+            unit = pgettext("countdown", "paused")
+        else:
+            # Translators: under the countdown's number: the seconds left of the step
+            unit = ngettext("second", "seconds", self._left)
+        self.ring.itemconfigure(self.unit, text=unit)
 
     # The buttons.
 
@@ -489,7 +523,11 @@ class Coach:
     def _replied(self, name: "CommandName", problem: str | None) -> None:
         """Say a refusal or an unreachable daemon in a short line; nothing when it went well."""
         self._in_flight.discard(name)
-        self._say(f"{LABELS[name]}: {problem}" if problem else "")
+        if problem:
+            # Translators: a button's label, then why what it asked for was not done
+            self._say(_("{button}: {problem}").format(button=label(name), problem=problem))
+        else:
+            self._say("")
         _debug("replied", command=name, problem=problem)
 
     def _say(self, text: str) -> None:
@@ -623,12 +661,13 @@ def _request(runtime_dir: Path, name: "CommandName") -> str | None:
             endpoint_for(runtime_dir, sys.platform), Command(name), timeout=REQUEST_TIMEOUT
         )
     except NotRunning:
-        return "backcare-tray is not running"
+        return _("backcare-tray is not running")
     except (OSError, ValueError) as problem:
-        return f"backcare-tray did not answer ({problem})"
+        return _("backcare-tray did not answer ({problem})").format(problem=problem)
     if reply.get("ok"):
         return None
-    return str(reply.get("error") or "refused")
+    # Translators: what the coach window says when the daemon refused a button's command
+    return str(reply.get("error") or _("refused"))
 
 
 def _stay_out_of_the_way(root: tk.Tk) -> None:
@@ -669,7 +708,8 @@ def open_root() -> tk.Tk:
     except tk.TclError as problem:
         raise Unavailable(f"cannot open a display ({problem})") from None
     root.withdraw()
-    root.title(TITLE)
+    # Translators: the coach window's title
+    root.title(_("Stretch coach"))
     root.resizable(False, False)
     _stay_out_of_the_way(root)
     return root
@@ -677,7 +717,7 @@ def open_root() -> tk.Tk:
 
 def run(runtime_dir: Path, state_dir: Path, stream: IO[bytes]) -> int:
     """Run the window until EOF, the end message's pause, or the person closes it."""
-    _debug("starting")
+    _debug("starting", language=current().code)
     root = open_root()
     coach = Coach(root, runtime_dir, state_dir)
     root.after_idle(lambda: coach.read(stream))  # inside mainloop: the thread may call Tk

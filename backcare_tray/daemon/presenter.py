@@ -12,6 +12,7 @@ from backcare_tray.adapters.notifications import Notifier
 from backcare_tray.adapters.step_pictures import COACH_SIZE, NOTIFICATION_SIZE
 from backcare_tray.cues import Cue
 from backcare_tray.guide import RoutineEnd, StepPicture, guidance
+from backcare_tray.i18n import current
 from backcare_tray.moment import Moment
 from backcare_tray.notice import Notice, NoticeKind, render_notice
 from backcare_tray.report import DayCounts
@@ -148,7 +149,7 @@ class Presenter:
         if cue.kind == "due":
             cues.play(cue, "chime", settings.cue_volume)
         elif settings.cues != "off":
-            cues.play(cue, settings.cues, settings.cue_volume)
+            cues.play(cue, settings.cues, settings.cue_volume, language=current().code)
 
     def _show_coach(
         self, notice: object, ended: RoutineEnd | None, scene: Scene, at: Moment
