@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backcare_tray.i18n import N_, _
+
 __all__ = [
     "ENV",
     "LABEL",
@@ -222,7 +224,7 @@ def launch_agent(command: str) -> bytes:
 class Place:
     """One thing autostart writes: where, what, and whether it starts the daemon at login."""
 
-    what: str
+    what: str  # marked with N_(), translated where shown
     path: Path
     content: bytes
     starts: bool = True  # False for the application menu entry: it only offers a launcher
@@ -232,19 +234,19 @@ def every_place(platform: str, home: Path, command: str, icon: Path) -> list[Pla
     """Return every file autostart may write on a platform (Windows uses the registry)."""
     if platform == "darwin":
         plist = home / "Library" / "LaunchAgents" / f"{LABEL}.plist"
-        return [Place("LaunchAgent", plist, launch_agent(command))]
+        return [Place(N_("LaunchAgent"), plist, launch_agent(command))]
     config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     entry = desktop_entry(command, icon).encode()
     return [
-        Place("XDG autostart entry", config / "autostart" / "backcare-tray.desktop", entry),
+        Place(N_("XDG autostart entry"), config / "autostart" / "backcare-tray.desktop", entry),
         Place(
-            "application menu entry",
+            N_("application menu entry"),
             application_entry_path(home),
             application_entry(command, icon).encode(),
             starts=False,
         ),
         Place(
-            "systemd user unit",
+            N_("systemd user unit"),
             config / "systemd" / "user" / "backcare-tray.service",
             systemd_unit(command).encode(),
         ),
@@ -286,14 +288,17 @@ def enable(found: list[Place], every: list[Place] | None = None) -> list[str]:
     done = []
     for place in found:
         if place.path.exists() and not _ours(place.path):
-            done.append(f"left alone: {place.path} (not written by backcare-tray)")
+            done.append(
+                _("left alone: {path} (not written by backcare-tray)").format(path=place.path)
+            )
             continue
         place.path.parent.mkdir(parents=True, exist_ok=True)
         place.path.write_bytes(place.content)
-        done.append(f"{place.what}: {place.path}")
+        done.append(_("{what}: {path}").format(what=_(place.what), path=place.path))
     chosen = {place.path for place in found}
     others = [p for p in every or [] if p.starts and p.path not in chosen]
-    done += [f"{line} (started one way only)" for line in disable(others)]
+    # Translators: a line of what disable did, then why: another way of starting was chosen.
+    done += [_("{line} (started one way only)").format(line=line) for line in disable(others)]
     return done
 
 
@@ -315,16 +320,20 @@ def disable(found: list[Place]) -> list[str]:
             links = _links_to(place.path) if place.path.suffix == ".service" else []
             for link in links:
                 link.unlink()
-                done.append(f"removed systemctl's link: {link}")
+                done.append(_("removed systemctl's link: {path}").format(path=link))
             place.path.unlink()
-            done.append(f"removed {place.what}: {place.path}")
+            done.append(_("removed {what}: {path}").format(what=_(place.what), path=place.path))
     return done
 
 
 def status(found: list[Place]) -> list[str]:
     """Return what is installed and where."""
     return [
-        f"{place.what}: {place.path} ({'installed' if _ours(place.path) else 'not installed'})"
+        (
+            _("{what}: {path} (installed)")
+            if _ours(place.path)
+            else _("{what}: {path} (not installed)")
+        ).format(what=_(place.what), path=place.path)
         for place in found
     ]
 
@@ -332,6 +341,7 @@ def status(found: list[Place]) -> list[str]:
 def windows_run_entry(winreg: Any, command: str, action: str) -> list[str]:
     """Enable, disable or report the HKCU Run entry (winreg is the module, or a stand-in)."""
     value = f'"{command}" run'
+    entry = f"HKCU\\{RUN_KEY}\\backcare-tray"
     with winreg.CreateKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
         try:
             current = winreg.QueryValueEx(key, "backcare-tray")[0]
@@ -339,14 +349,15 @@ def windows_run_entry(winreg: Any, command: str, action: str) -> list[str]:
             current = None
         if action == "enable":
             winreg.SetValueEx(key, "backcare-tray", 0, winreg.REG_SZ, value)
-            return [f"Run entry: HKCU\\{RUN_KEY}\\backcare-tray = {value}"]
+            return [_("Run entry: {key} = {value}").format(key=entry, value=value)]
         if action == "disable":
             if current == value:
                 winreg.DeleteValue(key, "backcare-tray")
-                return [f"removed Run entry: HKCU\\{RUN_KEY}\\backcare-tray"]
+                return [_("removed Run entry: {key}").format(key=entry)]
             return []
-        state = "installed" if current == value else "not installed"
-        return [f"Run entry: HKCU\\{RUN_KEY}\\backcare-tray ({state})"]
+        if current == value:
+            return [_("Run entry: {key} (installed)").format(key=entry)]
+        return [_("Run entry: {key} (not installed)").format(key=entry)]
 
 
 def command_path() -> str:

@@ -4,11 +4,18 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
+from backcare_tray.history_text import weekday_and_day
+from backcare_tray.i18n import _
 from backcare_tray.stats import HistoryEntry
 
-__all__ = ["EXTRA_HINT", "done_by_day_and_stretch", "write_chart"]
+__all__ = ["EXTRA_COMMAND", "done_by_day_and_stretch", "extra_hint", "write_chart"]
 
-EXTRA_HINT = "install the charts extra: pip install 'backcare-tray[charts]'"
+EXTRA_COMMAND = "pip install 'backcare-tray[charts]'"
+
+
+def extra_hint() -> str:
+    """Return how to install the charts extra, in the language in use."""
+    return _("install the charts extra: {command}").format(command=EXTRA_COMMAND)
 
 
 def done_by_day_and_stretch(
@@ -44,14 +51,16 @@ def write_chart(
     named = names or {}
     figure, axes = pyplot.subplots(figsize=(8, 4.5), dpi=100)
     bottom = [0] * days
-    labels = [date.fromisoformat(on).strftime("%a %d") for on in dates]
+    labels = [weekday_and_day(date.fromisoformat(on)) for on in dates]
     for stretch, counts in per_stretch.items():
         axes.bar(range(days), counts, bottom=bottom, label=named.get(stretch, stretch))
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     axes.set_xticks(range(days), labels)
-    axes.axhline(goal, color="black", linestyle="--", linewidth=1, label=f"goal ({goal})")
-    axes.set_ylabel("stretches done")
-    axes.set_title("backcare-tray: stretches per day")
+    axes.axhline(
+        goal, color="black", linestyle="--", linewidth=1, label=_("goal ({goal})").format(goal=goal)
+    )
+    axes.set_ylabel(_("stretches done"))
+    axes.set_title(_("backcare-tray: stretches per day"))
     axes.set_ylim(0, max([goal, *bottom]) + 1)
     axes.legend(loc="upper left", fontsize="small")
     figure.tight_layout()

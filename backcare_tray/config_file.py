@@ -3,6 +3,7 @@
 import tomllib
 from pathlib import Path
 
+from backcare_tray.i18n import _
 from backcare_tray.paths import shipped_path
 from backcare_tray.settings import Settings, settings_from_mapping
 from backcare_tray.validation import InvalidValue, InvalidValues
@@ -20,21 +21,31 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if required:
-            raise ConfigError(f"{path}: no such file") from None
+            raise ConfigError(_("{path}: no such file").format(path=path)) from None
         return Settings()
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read: {error}") from None
+        raise ConfigError(
+            _("{path}: cannot be read: {error}").format(path=path, error=error)
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=error)
+        ) from None
     try:
         return settings_from_mapping(data, path.parent)
     except InvalidValues as error:
-        lines = [f"{path.name}: {problem} (in {path})" for problem in error.problems]
+        lines = [_in_file(path, problem) for problem in error.problems]
         raise ConfigError("\n".join(lines)) from None
     except InvalidValue as error:
-        raise ConfigError(f"{path.name}: {error} (in {path})") from None
+        raise ConfigError(_in_file(path, error)) from None
+
+
+def _in_file(path: Path, problem: InvalidValue) -> str:
+    """Return a config problem as a line that names the file, the key and the value."""
+    # Translators: a config error: the file's name, the key and its problem, the file's path.
+    return _("{file}: {problem} (in {path})").format(file=path.name, problem=problem, path=path)
 
 
 def example_config_text() -> str:

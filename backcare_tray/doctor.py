@@ -6,14 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from backcare_tray.i18n import N_, _, ngettext
+
 __all__ = ["notification_lines", "report"]
 
 
 def _session() -> list[str]:
     """Return what kind of session this is."""
     names = ("XDG_CURRENT_DESKTOP", "XDG_SESSION_TYPE", "WAYLAND_DISPLAY", "DISPLAY")
+    python = sys.version.split()[0]
     return [f"{name}: {os.environ.get(name) or '-'}" for name in names] + [
-        f"platform: {sys.platform}, Python {sys.version.split()[0]}"
+        _("platform: {platform}, Python {version}").format(platform=sys.platform, version=python)
     ]
 
 
@@ -25,25 +28,41 @@ def _idle_probes() -> list[str]:
     for name in auto_order(sys.platform):
         try:
             probe = PROBES[name]()
-            lines.append(f"{name}: works (idle now {probe.idle_seconds():.0f} s)")
+            idle = round(probe.idle_seconds())
+            lines.append(
+                ngettext(
+                    "{probe}: works (idle now {seconds} s)",
+                    "{probe}: works (idle now {seconds} s)",
+                    idle,
+                ).format(probe=name, seconds=idle)
+            )
         except Exception as error:  # a probe may fail in any way (ProbeError or other): say how
-            lines.append(f"{name}: unavailable ({type(error).__name__}: {error})")
+            lines.append(
+                _("{probe}: unavailable ({error})").format(probe=name, error=_error(error))
+            )
     return lines
 
 
 def _tray() -> list[str]:
     """Return the tray host found and the backend the daemon would use for it."""
     if not sys.platform.startswith("linux"):
-        return [f"{sys.platform}: the system tray is always there"]
+        return [_("{platform}: the system tray is always there").format(platform=sys.platform)]
     from backcare_tray.adapters.tray import backend_candidates
     from backcare_tray.adapters.tray_host import SNI_HOST, sni_programs, tray_hosts
 
     hosts = tray_hosts()
     x11 = bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
     backend = backend_candidates(sys.platform, os.environ.get("PYSTRAY_BACKEND"), hosts, x11)[0]
-    found = f"found: {', '.join(hosts)}" if hosts else "none found: the icon cannot be seen yet"
+    if hosts:
+        found = _("found: {hosts}").format(hosts=", ".join(hosts))
+    else:
+        found = _("none found: the icon cannot be seen yet")
     programs = sni_programs() if SNI_HOST in hosts else []  # which desktop program hosts it
-    return [found, *programs, f"backend: {backend}" + (" (needs GTK)" if backend == "gtk" else "")]
+    if backend == "gtk":
+        uses = _("backend: {backend} (needs GTK)").format(backend=backend)
+    else:
+        uses = _("backend: {backend}").format(backend=backend)
+    return [found, *programs, uses]
 
 
 def _running_notifications() -> dict[str, Any] | None:
@@ -64,23 +83,34 @@ def _running_notifications() -> dict[str, Any] | None:
 def notification_lines(facts: dict[str, Any], running: dict[str, Any] | None) -> list[str]:
     """Return doctor's lines from a fresh notifier's facts and the running daemon's, if any."""
     if facts["via"] == "freedesktop" and not facts["server"]:
-        lines = ["freedesktop: no notification server answers on the session bus"]
+        lines = [_("freedesktop: no notification server answers on the session bus")]
     else:
-        buttons = (
-            "offers buttons" if facts["actions"] else "no buttons (the text says how to answer)"
-        )
-        lines = [f"{facts['server'] or facts['via']}: {buttons}"]
+        server = facts["server"] or facts["via"]
+        if facts["actions"]:
+            lines = [_("{server}: offers buttons").format(server=server)]
+        else:
+            lines = [_("{server}: no buttons (the text says how to answer)").format(server=server)]
         if facts["capabilities"]:
-            lines.append(f"capabilities: {', '.join(facts['capabilities'])}")
+            listed = ", ".join(facts["capabilities"])
+            lines.append(_("capabilities: {capabilities}").format(capabilities=listed))
     if facts["via"] == "plyer":  # on Windows an .ico, drawn with the step pictures
         icon = facts.get("icon")
-        lines.append(f"icon: {icon}" if icon else "icon: none drawn yet (the system's is shown)")
+        if icon:
+            lines.append(_("icon: {path}").format(path=icon))
+        else:
+            lines.append(_("icon: none drawn yet (the system's is shown)"))
     if running is None:
-        lines.append("running daemon: none answers, so none has failed to notify")
+        lines.append(_("running daemon: none answers, so none has failed to notify"))
     elif running.get("failing"):
-        lines.append(f"running daemon: notifications are FAILING ({running.get('problem')})")
+        lines.append(
+            _("running daemon: notifications are FAILING ({problem})").format(
+                problem=running.get("problem")
+            )
+        )
     else:
-        lines.append(f"running daemon: no failure to notify (via {running.get('via')})")
+        lines.append(
+            _("running daemon: no failure to notify (via {via})").format(via=running.get("via"))
+        )
     return lines
 
 
@@ -104,7 +134,7 @@ def _do_not_disturb() -> list[str]:
     from backcare_tray.adapters.dnd import DndSensor
 
     if sys.platform == "darwin":
-        return ["macOS: not read (the system's Focus holds notifications itself)"]
+        return [_("macOS: not read (the system's Focus holds notifications itself)")]
     return DndSensor().describe()
 
 
@@ -112,7 +142,9 @@ def _calls() -> list[str]:
     """Return each way a call is sensed and what it says now."""
     from backcare_tray.adapters.calls import CallSensor
 
-    return CallSensor().describe() or [f"{sys.platform}: calls are not sensed"]
+    return CallSensor().describe() or [
+        _("{platform}: calls are not sensed").format(platform=sys.platform)
+    ]
 
 
 def _sound() -> list[str]:
@@ -125,7 +157,7 @@ def _sound() -> list[str]:
 def _autostart() -> list[str]:
     """Return which start-up entries are installed."""
     if sys.platform == "win32":
-        return ["Windows: see `backcare-tray autostart status`"]
+        return [_("Windows: see `{command}`").format(command="backcare-tray autostart status")]
     from backcare_tray import autostart
     from backcare_tray.paths import app_icon_path
 
@@ -148,9 +180,14 @@ def _pictures() -> list[str]:
     from backcare_tray.paths import app_paths
 
     facts = StepPictures(app_paths().cache / CACHE_FOLDER).describe()
-    lines = [f"{facts['drawn']} of {facts['wanted']} drawn in {facts['folder']}"]
+    drawn = ngettext(
+        "{drawn} of {wanted} drawn in {folder}",
+        "{drawn} of {wanted} drawn in {folder}",
+        facts["wanted"],
+    )
+    lines = [drawn.format(drawn=facts["drawn"], wanted=facts["wanted"], folder=facts["folder"])]
     if facts["drawn"] < facts["wanted"]:
-        lines.append("the daemon draws the missing ones when it starts")
+        lines.append(_("the daemon draws the missing ones when it starts"))
     return lines
 
 
@@ -159,33 +196,45 @@ def _language() -> list[str]:
     from backcare_tray.i18n import available_languages, current
 
     language = current()
-    lines = [f"in use: {language.code} (from {language.source})"]
+    lines = [
+        _("in use: {language} (from {source})").format(
+            language=language.code, source=language.source
+        )
+    ]
     if language.unknown:
-        lines.append(f"asked for, with no catalog: {', '.join(language.unknown)}")
-    lines.append(f"catalogs: {', '.join(available_languages())}")
+        unknown = ", ".join(language.unknown)
+        lines.append(_("asked for, with no catalog: {languages}").format(languages=unknown))
+    catalogs = ", ".join(available_languages())
+    lines.append(_("catalogs: {languages}").format(languages=catalogs))
     return lines
 
 
 def report() -> list[tuple[str, list[str]]]:
     """Return every section of the report, each a title and its lines."""
     sections: list[tuple[str, Callable[[], list[str]]]] = [
-        ("Session", _session),
-        ("Language", _language),
-        ("Idle probes (tried in this order)", _idle_probes),
-        ("Tray host", _tray),
-        ("Notifications", _notifications),
-        ("Do not disturb", _do_not_disturb),
-        ("Calls (camera or microphone in use)", _calls),
-        ("Sound cues", _sound),
-        ("Coach window", _coach),
-        ("Step pictures", _pictures),
-        ("Start with the session", _autostart),
+        # Translators: the headings of `backcare-tray doctor`'s report.
+        (N_("Session"), _session),
+        (N_("Language"), _language),
+        (N_("Idle probes (tried in this order)"), _idle_probes),
+        (N_("Tray host"), _tray),
+        (N_("Notifications"), _notifications),
+        (N_("Do not disturb"), _do_not_disturb),
+        (N_("Calls (camera or microphone in use)"), _calls),
+        (N_("Sound cues"), _sound),
+        (N_("Coach window"), _coach),
+        (N_("Step pictures"), _pictures),
+        (N_("Start with the session"), _autostart),
     ]
     result = []
     for title, gather in sections:
         try:
             lines = gather()
         except Exception as error:  # one failing section must not hide the others
-            lines = [f"could not be read ({type(error).__name__}: {error})"]
-        result.append((title, lines))
+            lines = [_("could not be read ({error})").format(error=_error(error))]
+        result.append((_(title), lines))
     return result
+
+
+def _error(error: Exception) -> str:
+    """Return an exception as the report names it: its type and its message."""
+    return f"{type(error).__name__}: {error}"

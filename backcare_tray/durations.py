@@ -2,6 +2,8 @@
 
 import re
 
+from backcare_tray.i18n import N_, _
+
 __all__ = ["DAY", "LONGEST", "WEEK", "check_length", "format_duration", "parse_duration"]
 
 _PART = re.compile(r"(\d+)([wdhms])")
@@ -13,14 +15,19 @@ _UNIT_SECONDS = {"w": WEEK, "d": DAY, "h": 3600, "m": 60, "s": 1}
 # push a deadline out of reach. Config, command line and control socket all check these.
 LONGEST = {"setting": DAY, "snooze": DAY, "pause": WEEK}
 _DIGITS = 9  # a number with more digits is longer than every limit, whatever its unit
-_WHAT = {"setting": "duration", "snooze": "snooze", "pause": "pause"}
+# What a duration of each kind is too long for, in a whole sentence each.
+_TOO_LONG = {
+    "setting": N_("{value} is longer than {longest}, the longest duration allowed"),
+    "snooze": N_("{value} is longer than {longest}, the longest snooze allowed"),
+    "pause": N_("{value} is longer than {longest}, the longest pause allowed"),
+}
 
 
 def check_length(seconds: int, kind: str, shown: object) -> int:
     """Return seconds if a duration of this kind may be that long; else raise ValueError."""
     if seconds > LONGEST[kind]:
         longest = format_duration(LONGEST[kind])
-        raise ValueError(f"{shown!r} is longer than {longest}, the longest {_WHAT[kind]} allowed")
+        raise ValueError(_(_TOO_LONG[kind]).format(value=repr(shown), longest=longest))
     return seconds
 
 
@@ -28,12 +35,15 @@ def parse_duration(text: str, kind: str = "setting") -> int:
     """Return the whole seconds in a duration like "1h30m" or "1w"; raise ValueError if bad."""
     compact = text.strip().lower().replace(" ", "")
     parts = _PART.findall(compact)
-    if not compact or "".join(n + u for n, u in parts) != compact:
-        raise ValueError(f"{text!r} is not a duration like '45m'")
-    units = [u for _, u in parts]
-    if len(set(units)) != len(units) or units != sorted(units, key=_UNITS.index):
-        raise ValueError(f"{text!r} is not a duration like '45m'")
-    if any(len(n.lstrip("0")) > _DIGITS for n, _ in parts):  # past every limit: no big numbers
+    units = [u for _number, u in parts]
+    if (
+        not compact
+        or "".join(n + u for n, u in parts) != compact
+        or len(set(units)) != len(units)
+        or units != sorted(units, key=_UNITS.index)
+    ):
+        raise ValueError(_("{value} is not a duration like '45m'").format(value=repr(text)))
+    if any(len(n.lstrip("0")) > _DIGITS for n, _unit in parts):  # past every limit: no big numbers
         return check_length(LONGEST[kind] + 1, kind, text)
     return check_length(sum(int(n) * _UNIT_SECONDS[u] for n, u in parts), kind, text)
 

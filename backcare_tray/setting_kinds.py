@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from backcare_tray.durations import LONGEST, format_duration
 from backcare_tray.hours import DAYS, Window, parse_window
+from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.validation import InvalidValue, as_duration, as_int, as_str_list
 
 __all__ = ["Kind", "Setting", "TomlValue", "describe_bounds", "parse_value"]
@@ -58,10 +59,18 @@ class Setting:
         return LONGEST["setting"]
 
 
+# What an empty list of each kind lacks, in a whole sentence each.
+_NEEDS = {
+    "duration": N_("needs at least one duration"),
+    "day": N_("needs at least one day"),
+    "stretch": N_("needs at least one stretch"),
+}
+
+
 def _one_at_least(setting: Setting, items: Sequence[object], what: str) -> None:
     """Refuse an empty list."""
     if not items:
-        raise InvalidValue(setting.name, f"needs at least one {what}")
+        raise InvalidValue(setting.name, _(_NEEDS[what]))
 
 
 def _duration(setting: Setting, value: object, known: Mapping[str, object]) -> int:
@@ -74,7 +83,11 @@ def _durations(setting: Setting, value: object, known: Mapping[str, object]) -> 
     texts = as_str_list(value, setting.name)
     _one_at_least(setting, texts, "duration")
     if setting.maximum is not None and len(texts) > setting.maximum:
-        many = f"{len(texts)} durations; at most {setting.maximum} are allowed"
+        many = ngettext(
+            "{count} durations; at most {most} is allowed",
+            "{count} durations; at most {most} are allowed",
+            setting.maximum,
+        ).format(count=len(texts), most=setting.maximum)
         raise InvalidValue(setting.name, many)
     return tuple(as_duration(text, setting.name) for text in texts)
 
@@ -87,7 +100,9 @@ def _whole_number(setting: Setting, value: object, known: Mapping[str, object]) 
 def _on_off(setting: Setting, value: object, known: Mapping[str, object]) -> bool:
     """Return true or false."""
     if not isinstance(value, bool):
-        raise InvalidValue(setting.name, f"{value!r} is not true or false")
+        raise InvalidValue(
+            setting.name, _("{value} is not true or false").format(value=repr(value))
+        )
     return value
 
 
@@ -95,7 +110,9 @@ def _choice(setting: Setting, value: object, known: Mapping[str, object]) -> str
     """Return one of the setting's choices."""
     text = value.strip() if isinstance(value, str) else value
     if text not in setting.choices:
-        raise InvalidValue(setting.name, f"{value!r} is not one of {', '.join(setting.choices)}")
+        problem = _("{value} is not one of {choices}")
+        shown = problem.format(value=repr(value), choices=", ".join(setting.choices))
+        raise InvalidValue(setting.name, shown)
     assert isinstance(text, str)
     return text
 
@@ -118,7 +135,9 @@ def _days(setting: Setting, value: object, known: Mapping[str, object]) -> tuple
     days = as_str_list(value, setting.name)
     for day in days:
         if day.lower() not in DAYS:
-            raise InvalidValue(setting.name, f"{day!r} is not one of {', '.join(DAYS)}")
+            problem = _("{value} is not one of {choices}")
+            shown = problem.format(value=repr(day), choices=", ".join(DAYS))
+            raise InvalidValue(setting.name, shown)
     _one_at_least(setting, days, "day")
     return tuple(sorted({DAYS.index(day.lower()) for day in days}))
 
@@ -129,11 +148,25 @@ def _stretch_ids(setting: Setting, value: object, known: Mapping[str, object]) -
     _one_at_least(setting, ids, "stretch")
     for stretch_id in ids:
         if stretch_id not in known:
-            raise InvalidValue(setting.name, f"{stretch_id!r} is not a known stretch id")
+            problem = _("{value} is not a known stretch id").format(value=repr(stretch_id))
+            raise InvalidValue(setting.name, problem)
     if len(set(ids)) != len(ids):
-        raise InvalidValue(setting.name, f"{ids!r} lists a stretch twice")
+        raise InvalidValue(setting.name, _("{value} lists a stretch twice").format(value=repr(ids)))
     return tuple(ids)
 
+
+# Each kind in words, for a form that names what a setting takes.
+_KIND_NAMES: dict[Kind, str] = {
+    # Translators: what a setting takes (a settings form shows it beside the field).
+    "duration": N_("duration"),
+    "durations": N_("durations"),
+    "whole number": N_("whole number"),
+    "on/off": N_("on/off"),
+    "choice": N_("choice"),
+    "time ranges": N_("time ranges"),
+    "days": N_("days"),
+    "stretch ids": N_("stretch ids"),
+}
 
 _PARSERS: dict[Kind, Callable[[Setting, object, Mapping[str, object]], Any]] = {
     "duration": _duration,
@@ -154,14 +187,23 @@ def parse_value(setting: Setting, value: object, stretches: Mapping[str, object]
 
 def describe_bounds(setting: Setting) -> str:
     """Return what values a setting takes, in words, for forms and docs."""
+    longest = format_duration(setting.longest)
+    if setting.kind == "duration" and setting.zero_allowed:
+        return _("a duration, 0s up to {longest}").format(longest=longest)
     if setting.kind == "duration":
-        least = "0s" if setting.zero_allowed else "more than 0s"
-        return f"a duration, {least} up to {format_duration(setting.longest)}"
+        return _("a duration, more than 0s up to {longest}").format(longest=longest)
     if setting.kind == "durations" and setting.maximum is not None:
-        return f"1 to {setting.maximum} durations, each up to {format_duration(setting.longest)}"
+        return ngettext(
+            "1 to {most} duration, each up to {longest}",
+            "1 to {most} durations, each up to {longest}",
+            setting.maximum,
+        ).format(most=setting.maximum, longest=longest)
+    if setting.kind == "whole number" and setting.maximum is None:
+        return _("a whole number from {least}").format(least=setting.minimum)
     if setting.kind == "whole number":
-        top = "" if setting.maximum is None else f" to {setting.maximum}"
-        return f"a whole number from {setting.minimum}{top}"
+        return _("a whole number from {least} to {most}").format(
+            least=setting.minimum, most=setting.maximum
+        )
     if setting.choices:
-        return "one of " + ", ".join(setting.choices)
-    return setting.kind
+        return _("one of {choices}").format(choices=", ".join(setting.choices))
+    return _(_KIND_NAMES[setting.kind])

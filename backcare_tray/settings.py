@@ -9,6 +9,7 @@ from typing import Any
 from backcare_tray.cues import CueMode
 from backcare_tray.exercises import Exercise, builtin_exercises, exercise_from_table
 from backcare_tray.hours import WorkingHours
+from backcare_tray.i18n import _
 from backcare_tray.rotation import Order
 from backcare_tray.settings_schema import (
     SCHEMA,
@@ -97,7 +98,9 @@ def _sections(data: Table, problems: list[InvalidValue]) -> dict[str, Table]:
         if name not in SECTIONS:
             problems.append(unknown_key(name, [*SECTIONS, "exercises"], ""))
         elif not isinstance(value, Mapping):
-            problems.append(InvalidValue(name, f"{value!r} is not a table"))
+            problems.append(
+                InvalidValue(name, _("{value} is not a table").format(value=repr(value)))
+            )
         else:
             keys = {setting.key for setting in SCHEMA if setting.section == name}
             problems.extend(unknown_keys(value, keys, f"{name}."))
@@ -123,16 +126,19 @@ def _library(data: Table, problems: list[InvalidValue], base: Path | None) -> _L
     library = _Library(_builtin_library(), [], set())
     tables = data.get("exercises", [])
     if not isinstance(tables, list):
-        problems.append(InvalidValue("exercises", "must be written as [[exercises]] tables"))
+        problems.append(InvalidValue("exercises", _("must be written as [[exercises]] tables")))
         return library
     for index, table in enumerate(tables):
         prefix = f"exercises[{index}]."
         try:
             if not isinstance(table, dict):
-                raise InvalidValue(f"exercises[{index}]", f"{table!r} is not a table")
+                shown = _("{value} is not a table").format(value=repr(table))
+                raise InvalidValue(f"exercises[{index}]", shown)
             exercise = exercise_from_table(table, prefix, base)
             if exercise.id in library.exercises:
-                taken = f"{exercise.id!r} is already used by another stretch"
+                taken = _("{value} is already used by another stretch").format(
+                    value=repr(exercise.id)
+                )
                 raise InvalidValue(f"{prefix}id", taken)
         except InvalidValue as problem:
             problems.append(problem)

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from backcare_tray.durations import parse_duration
+from backcare_tray.i18n import _
 
 __all__ = [
     "InvalidValue",
@@ -25,7 +26,8 @@ class InvalidValue(Exception):
     """A value in a TOML table is missing, of the wrong type or out of range."""
 
     def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
+        # Translators: a config error: the key's dotted name, then what is wrong with it.
+        super().__init__(_("{key}: {problem}").format(key=key, problem=problem))
         self.key = key
         self.problem = problem
 
@@ -63,8 +65,11 @@ def unknown_key(key: str, known: Iterable[str], prefix: str) -> InvalidValue:
     import difflib  # only a config with a mistake needs it
 
     near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
-    return InvalidValue(f"{prefix}{key}", f"unknown key{hint}")
+    if near:
+        problem = _("unknown key (did you mean {key}?)").format(key=repr(near[0]))
+    else:
+        problem = _("unknown key")
+    return InvalidValue(f"{prefix}{key}", problem)
 
 
 def unknown_keys(table: Table, allowed: Iterable[str], prefix: str) -> list[InvalidValue]:
@@ -77,11 +82,13 @@ def take_str(table: Table, key: str, prefix: str, default: str | None = None) ->
     """Return a non-empty string at key, or the default when absent."""
     if key not in table:
         if default is None:
-            raise InvalidValue(f"{prefix}{key}", "is required")
+            raise InvalidValue(f"{prefix}{key}", _("is required"))
         return default
     value = table[key]
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValue(f"{prefix}{key}", f"{value!r} is not a non-empty string")
+        raise InvalidValue(
+            f"{prefix}{key}", _("{value} is not a non-empty string").format(value=repr(value))
+        )
     return value.strip()
 
 
@@ -89,8 +96,12 @@ def as_int(value: object, key: str, minimum: int = 0, maximum: int | None = None
     """Return value as a whole number from minimum to maximum (None: no upper bound)."""
     number = value if isinstance(value, int) and not isinstance(value, bool) else None
     if number is None or number < minimum or (maximum is not None and number > maximum):
-        bounds = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-        raise InvalidValue(key, f"{value!r} is not a whole number {bounds}")
+        if maximum is None:
+            problem = _("{value} is not a whole number >= {minimum}")
+        else:
+            problem = _("{value} is not a whole number from {minimum} to {maximum}")
+        shown = problem.format(value=repr(value), minimum=minimum, maximum=maximum)
+        raise InvalidValue(key, shown)
     return number
 
 
@@ -104,7 +115,9 @@ def take_int(
 def as_str_list(value: object, key: str) -> list[str]:
     """Return value as a list of non-empty strings, stripped."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InvalidValue(key, f"{value!r} is not a list of non-empty strings")
+        raise InvalidValue(
+            key, _("{value} is not a list of non-empty strings").format(value=repr(value))
+        )
     return [v.strip() for v in value]
 
 
@@ -116,11 +129,11 @@ def take_str_list(table: Table, key: str, prefix: str, default: list[str]) -> li
 def as_duration(value: object, key: str, allow_zero: bool = False) -> int:
     """Return seconds for a duration string, naming key when it is malformed."""
     if not isinstance(value, str):
-        raise InvalidValue(key, f"{value!r} is not a duration like '45m'")
+        raise InvalidValue(key, _("{value} is not a duration like '45m'").format(value=repr(value)))
     try:
         seconds = parse_duration(value)
     except ValueError as error:
         raise InvalidValue(key, str(error)) from None
     if seconds == 0 and not allow_zero:
-        raise InvalidValue(key, f"{value!r} must be longer than zero")
+        raise InvalidValue(key, _("{value} must be longer than zero").format(value=repr(value)))
     return seconds

@@ -132,3 +132,40 @@ def test_check_config_of_an_empty_path_is_a_usage_error(
     """An empty check-config path names no file: refused, not read as the default."""
     err = usage_error(["check-config", ""], capsys)
     assert "argument path: an empty path names no file" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["stats"], None),
+        (["stats", "--config", "a.toml"], "a.toml"),
+        (["stats", "--config=a.toml"], "a.toml"),
+        (["stats", "--conf", "a.toml", "--days", "3"], "a.toml"),
+        (["stats", "--config", "a.toml", "--config", "b.toml"], "b.toml"),
+        (["stats", "--co"], None),  # too short to be taken for --config (nor --csv, --chart)
+        (["check-config", "--", "--config"], None),
+    ],
+)
+def test_the_config_is_found_before_the_parser_is_built(argv: list[str], named: str | None) -> None:
+    """The file --config names is read from the words as argparse will read them."""
+    from backcare_tray.cli import config_named
+
+    assert config_named(argv) == named
+
+
+def test_the_help_is_spoken_in_the_config_files_language(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The language is chosen from the named config before argparse prints the help."""
+    from backcare_tray import i18n
+
+    config = home / "mine.toml"
+    config.write_text('[general]\nlanguage = "xx"\n', encoding="utf-8")
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main(["stats", "--config", str(config), "--help"])
+        assert stop.value.code == 0
+        assert "xx" in i18n.current().unknown  # asked for by the file, with no catalog
+    finally:
+        i18n.use_language(i18n.Language("en", "the default"))
+    assert "--days" in capsys.readouterr().out

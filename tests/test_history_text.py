@@ -70,3 +70,15 @@ def test_a_line_is_time_kind_and_words() -> None:
         "2026-11-24T08:00:00+00:00", "2026-11-24", "daemon_started", None, None, None
     )
     assert history_line(started, NAMES) == "2026-11-24T08:00:00+00:00  daemon_started"
+
+
+def test_history_dates_in_words_read_as_strftime_does_in_english() -> None:
+    """The chart's and the history's dates, named by the catalog, read as before in English."""
+    from datetime import date, timedelta
+
+    from backcare_tray.history_text import day_and_month, weekday_and_day
+
+    for back in range(400):
+        on = date(2026, 12, 3) - timedelta(days=back)
+        assert weekday_and_day(on) == on.strftime("%a %d")
+        assert day_and_month(on) == on.strftime("%d %b")

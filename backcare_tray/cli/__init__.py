@@ -17,6 +17,7 @@ from backcare_tray.cli.exits import (
     fail,
 )
 from backcare_tray.commands import Command
+from backcare_tray.i18n import _
 from backcare_tray.paths import NoHome, app_paths
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "EXIT_SYSTEM",
     "EXIT_USAGE",
     "build_parser",
+    "config_named",
     "daemon_options",
     "main",
 ]
@@ -65,6 +67,25 @@ def _plain_path(word: str) -> bool:
     return bool(word.strip()) and not word.startswith("-")
 
 
+def config_named(argv: Sequence[str]) -> str | None:
+    """Return the file a command line names with --config, as argparse will read it, if any."""
+    # The language is chosen before the parser is built, so its help and its errors speak it;
+    # argparse takes an unambiguous abbreviation too (--conf), and the last one given wins.
+    named = None
+    words = list(argv)
+    for place, word in enumerate(words):
+        if word == "--":
+            break
+        option, equals, value = word.partition("=")
+        if len(option) < 4 or not "--config".startswith(option):
+            continue
+        if equals:
+            named = value
+        elif place + 1 < len(words):
+            named = words[place + 1]
+    return named
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -75,8 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_daemon(*options)
         try:
+            named = config_named(arguments)
+            _speak(named)
             args = build_parser().parse_args(arguments)
-            _speak(getattr(args, "config", None))
+            if getattr(args, "config", None) != named:  # a --config the scan did not read so
+                _speak(getattr(args, "config", None))
             return _dispatch(args)
         finally:  # a reader gone before the last line shows here, not at the interpreter's exit
             if sys.stdout is not None:
@@ -159,25 +183,33 @@ def _control(command: Command, *, as_json: bool) -> int:
             except NotRunning:
                 continue
     except NoAnswer as error:
-        outcome = "was not carried out" if error.certain else "may not have been carried out"
-        return fail(
-            f"no answer within {CLIENT_TIMEOUT:g} s ({error}); the command {outcome}", EXIT_BUSY
-        )
+        if error.certain:
+            problem = _("no answer within {seconds} s ({error}); the command was not carried out")
+        else:
+            problem = _(
+                "no answer within {seconds} s ({error}); the command may not have been carried out"
+            )
+        return fail(problem.format(seconds=f"{CLIENT_TIMEOUT:g}", error=error), EXIT_BUSY)
     except Unreachable as error:
         return fail(str(error), EXIT_SYSTEM)
     if reply is None:
         does = COMMANDS[command.name].does
         if isinstance(does, OpensWindow):  # a window needs no daemon: it opens on its own
             return open_window_alone(does.page)
-        note = f" (looked in {found.path}: {found.note})" if found.note else ""
-        return fail(f"backcare-tray is not running{note}", EXIT_NOT_RUNNING)
+        if found.note:
+            problem = _("backcare-tray is not running (looked in {path}: {note})").format(
+                path=found.path, note=found.note
+            )
+        else:
+            problem = _("backcare-tray is not running")
+        return fail(problem, EXIT_NOT_RUNNING)
     if as_json:
         print(json.dumps(reply.get("status", reply), indent=2))
     elif not reply.get("ok"):
         print(f"backcare-tray: {reply.get('error')}", file=sys.stderr)
     else:
         if "message" in reply or "status" not in reply:
-            print(reply.get("message", "ok"))
+            print(reply.get("message", _("ok")))
         if "status" in reply:
             print_status(reply["status"])
     if reply.get("ok"):

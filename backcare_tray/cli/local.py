@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_USAGE, fail
 from backcare_tray.config_file import ConfigError, load_settings
+from backcare_tray.i18n import N_, _, ngettext, pgettext
 from backcare_tray.paths import app_icon_path, app_paths
 from backcare_tray.settings import Settings
 
@@ -39,7 +40,7 @@ LocalName = Literal[
 class LocalCommand:
     """A command run in the command line's own process: its help, arguments and function."""
 
-    help: str
+    help: str  # marked with N_(), translated where the parser is built
     run: "Callable[[argparse.Namespace], int]"
     arguments: "Callable[[argparse.ArgumentParser], None]" = lambda parser: None
     # Whether it reads the config file, so takes --config.
@@ -53,7 +54,9 @@ def _date_arg(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a date like 2026-11-23").format(value=repr(text))
+        ) from None
 
 
 def _count_arg(least: int, most: int) -> Callable[[str], int]:
@@ -68,7 +71,9 @@ def _count_arg(least: int, most: int) -> Callable[[str], int]:
             number = None
         if number is None or not least <= number <= most:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a whole number from {least} to {most}"
+                _("{value} is not a whole number from {least} to {most}").format(
+                    value=repr(text), least=least, most=most
+                )
             )
         return number
 
@@ -80,7 +85,7 @@ def path_arg(text: str) -> str:
     import argparse
 
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path names no file")
+        raise argparse.ArgumentTypeError(_("an empty path names no file"))
     return text
 
 
@@ -90,7 +95,7 @@ def _stretch_id_arg(text: str) -> str:
 
     if not text.strip():
         raise argparse.ArgumentTypeError(
-            "an empty id names no stretch (leave it out for the next stretch)"
+            _("an empty id names no stretch (leave it out for the next stretch)")
         )
     return text.strip()
 
@@ -102,8 +107,8 @@ def _load(config: str | None) -> Settings:
 
 def _run_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the daemon's own options."""
-    parser.add_argument("--no-tray", action="store_true", help="run without a tray icon")
-    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--no-tray", action="store_true", help=_("run without a tray icon"))
+    parser.add_argument("--verbose", action="store_true", help=_("log debug messages"))
 
 
 def _run(args: "argparse.Namespace") -> int:
@@ -120,7 +125,14 @@ def _check_config(args: "argparse.Namespace") -> int:
         settings = load_settings(path, required=True)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
-    print(f"{path}: OK ({len(settings.rotation)} stretches in the rotation)")
+    count = len(settings.rotation)
+    print(
+        ngettext(
+            "{path}: OK ({count} stretch in the rotation)",
+            "{path}: OK ({count} stretches in the rotation)",
+            count,
+        ).format(path=path, count=count)
+    )
     return 0
 
 
@@ -150,7 +162,8 @@ def _show(args: "argparse.Namespace") -> int:
     chosen = next_id if args.id is None else args.id
     if chosen not in settings.exercises:
         known = ", ".join(sorted(settings.exercises))
-        return fail(f"no stretch with the id {chosen!r} (known: {known})", EXIT_USAGE)
+        problem = _("no stretch with the id {id} (known: {known})")
+        return fail(problem.format(id=repr(chosen), known=known), EXIT_USAGE)
     exercise = settings.exercise(chosen)
     print(f"{exercise.name} [{exercise.id}]")
     print(howto_text(exercise))
@@ -161,7 +174,7 @@ def _show(args: "argparse.Namespace") -> int:
             write_sheet(exercise, Path(args.sheet))
         except OSError as error:
             return fail(str(error), EXIT_REFUSED)
-        print(f"Sheet written to {args.sheet}")
+        print(_("Sheet written to {path}").format(path=args.sheet))
         return 0
     from backcare_tray.adapters.step_pictures import CACHE_FOLDER, COACH_SIZE, StepPictures
 
@@ -172,13 +185,20 @@ def _show(args: "argparse.Namespace") -> int:
     if None in found and not exercise.pictures:
         pictures.prepare()
         found = [pictures.path(exercise, step, 0, COACH_SIZE) for step in steps]
-    if not any(found):
-        print(f"Pictures: none{f': {pictures.problem}' if pictures.problem else ''}")
+    if not any(found) and pictures.problem:
+        print(_("Pictures: none: {problem}").format(problem=pictures.problem))
         return 0
-    side = f" ({exercise.sides[0]})" if exercise.sides and not exercise.pictures else ""
-    print(f"Pictures{side}:")
+    if not any(found):
+        print(_("Pictures: none"))
+        return 0
+    if exercise.sides and not exercise.pictures:
+        # Translators: {side} is the side the pictures show, as the stretch names it.
+        print(_("Pictures ({side}):").format(side=exercise.sides[0]))
+    else:
+        print(_("Pictures:"))
     for number, path in enumerate(found, 1):
-        print(f"{number}. {path or 'none'}")
+        # Translators: a picture that is missing in the numbered list of a stretch's pictures.
+        print(f"{number}. {path or pgettext('picture', 'none')}")
     return 0
 
 
@@ -190,11 +210,13 @@ def _exercises(args: "argparse.Namespace") -> int:
         settings, next_id = _settings_and_next(args.config)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
-    print(f"Rotation ({settings.rotation_order}):")
+    # Translators: {order} is the rotation's order as the config writes it (in-order, random).
+    print(_("Rotation ({order}):").format(order=settings.rotation_order))
     for position, exercise_id in enumerate(settings.rotation, 1):
         exercise = settings.exercise(exercise_id)
         mark = ">" if exercise_id == next_id else " "
-        note = "  <- next" if mark == ">" else ""
+        # Translators: marks the stretch that comes next in the list of the rotation.
+        note = _("  <- next") if mark == ">" else ""
         print(f"{mark} {position}. {exercise.name} [{exercise.id}]: {dose(exercise)}{note}")
     return 0
 
@@ -214,16 +236,19 @@ def _history(args: "argparse.Namespace") -> int:
     try:
         settings = _load(args.config)
     except ConfigError as error:  # the events are still worth seeing: the built-in names
-        print(f"backcare-tray: {error}; the built-in stretches' names are shown", file=sys.stderr)
+        problem = _("{error}; the built-in stretches' names are shown").format(error=error)
+        print(f"backcare-tray: {problem}", file=sys.stderr)
         settings = Settings()
     path = app_paths(args.config).history
     if not path.exists():
-        print(f"No history yet ({path}).")
+        print(_("No history yet ({path}).").format(path=path))
         return 0
     try:
         events = list(read_events(path, args.since))
     except sqlite3.Error as error:
-        return fail(f"{path}: cannot be read: {error}", EXIT_REFUSED)
+        return fail(
+            _("{path}: cannot be read: {error}").format(path=path, error=error), EXIT_REFUSED
+        )
     (print_history_csv if args.csv else print_history)(events, _names(settings))
     return 0
 
@@ -234,13 +259,15 @@ def _stats_arguments(parser: "argparse.ArgumentParser") -> None:
         "--days",
         type=_count_arg(1, MOST_DAYS),
         default=7,
-        help=f"how many days, 1 to {MOST_DAYS} (default 7)",
+        help=_("how many days, 1 to {most} (default 7)").format(most=MOST_DAYS),
     )
     form = parser.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print JSON")
-    form.add_argument("--csv", action="store_true", help="print CSV, a row per day")
+    form.add_argument("--json", action="store_true", help=_("print JSON"))
+    form.add_argument("--csv", action="store_true", help=_("print CSV, a row per day"))
     form.add_argument(
-        "--chart", metavar="FILE.png", help="draw the week as a PNG chart (needs the charts extra)"
+        "--chart",
+        metavar="FILE.png",
+        help=_("draw the week as a PNG chart (needs the charts extra)"),
     )
 
 
@@ -263,15 +290,17 @@ def _stats(args: "argparse.Namespace") -> int:
     try:
         events = list(read_events(paths.history)) if paths.history.exists() else []
     except sqlite3.Error as error:
-        return fail(f"{paths.history}: cannot be read: {error}", EXIT_REFUSED)
+        problem = _("{path}: cannot be read: {error}")
+        return fail(problem.format(path=paths.history, error=error), EXIT_REFUSED)
     if args.chart is not None:
-        from backcare_tray.chart import EXTRA_HINT, write_chart
+        from backcare_tray.chart import extra_hint, write_chart
 
         try:
             write_chart(events, today, goal, Path(args.chart), args.days, names)
         except ImportError:
-            return fail(f"--chart needs matplotlib: {EXTRA_HINT}", EXIT_REFUSED)
-        print(f"Chart written to {args.chart}")
+            problem = _("--chart needs matplotlib: {hint}").format(hint=extra_hint())
+            return fail(problem, EXIT_REFUSED)
+        print(_("Chart written to {path}").format(path=args.chart))
         return 0
     stats = compute_stats(events, today, args.days, goal, now=now, names=names)
     if args.json:
@@ -289,12 +318,12 @@ def _autostart_arguments(parser: "argparse.ArgumentParser") -> None:
     parser.add_argument(
         "--systemd",
         action="store_true",
-        help="Linux: start with a systemd user unit instead of the XDG autostart entry",
+        help=_("Linux: start with a systemd user unit instead of the XDG autostart entry"),
     )
     parser.add_argument(
         "--menu",
         action="store_true",
-        help="Linux: kept for old scripts; the application menu entry is always written",
+        help=_("Linux: kept for old scripts; the application menu entry is always written"),
     )
 
 
@@ -315,11 +344,14 @@ def _autostart(args: "argparse.Namespace") -> int:
             lines = autostart.enable(chosen, every)
         else:
             lines = (autostart.disable if action == "disable" else autostart.status)(every)
-    print("\n".join(lines) if lines else "nothing to do")
+    print("\n".join(lines) if lines else _("nothing to do"))
     if action == "enable" and args.systemd:
-        print("To start it with systemd: systemctl --user enable --now backcare-tray.service")
-    if action == "disable" and any("systemd" in line for line in lines):
-        print("To stop the running service now: systemctl --user stop backcare-tray.service")
+        start = "systemctl --user enable --now backcare-tray.service"
+        print(_("To start it with systemd: {command}").format(command=start))
+    # A unit or systemctl's link to it was removed: the lines name its file.
+    if action == "disable" and any("backcare-tray.service" in line for line in lines):
+        stop = "systemctl --user stop backcare-tray.service"
+        print(_("To stop the running service now: {command}").format(command=stop))
     return 0
 
 
@@ -337,11 +369,11 @@ def _doctor(args: "argparse.Namespace") -> int:
 def _logs(args: "argparse.Namespace") -> int:
     """Print where the log is and its last lines."""
     path = app_paths().log
-    print(f"Log file: {path}")
+    print(_("Log file: {path}").format(path=path))
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
-        print("(no log yet)")
+        print(_("(no log yet)"))
         return 0
     for line in text.splitlines()[-args.lines :]:
         print(line)
@@ -351,17 +383,17 @@ def _logs(args: "argparse.Namespace") -> int:
 def _show_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the stretch id that show takes, and where to write its sheet."""
     parser.add_argument(
-        "id", nargs="?", type=_stretch_id_arg, help="a stretch id (default: the next stretch)"
+        "id", nargs="?", type=_stretch_id_arg, help=_("a stretch id (default: the next stretch)")
     )
     parser.add_argument(
-        "--sheet", metavar="FILE.png", help="write a printable sheet with a picture per step"
+        "--sheet", metavar="FILE.png", help=_("write a printable sheet with a picture per step")
     )
 
 
 def _history_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the history command's options."""
-    parser.add_argument("--since", type=_date_arg, help="first local date, YYYY-MM-DD")
-    parser.add_argument("--csv", action="store_true", help="print CSV")
+    parser.add_argument("--since", type=_date_arg, help=_("first local date, YYYY-MM-DD"))
+    parser.add_argument("--csv", action="store_true", help=_("print CSV"))
 
 
 def _logs_arguments(parser: "argparse.ArgumentParser") -> None:
@@ -370,21 +402,23 @@ def _logs_arguments(parser: "argparse.ArgumentParser") -> None:
         "--lines",
         type=_count_arg(1, MOST_LINES),
         default=40,
-        help=f"how many lines, 1 to {MOST_LINES} (default 40)",
+        help=_("how many lines, 1 to {most} (default 40)").format(most=MOST_LINES),
     )
 
 
 def _check_config_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the file check-config reads."""
     parser.add_argument(
-        "path", nargs="?", type=path_arg, help="config file (default: the user config dir)"
+        "path", nargs="?", type=path_arg, help=_("config file (default: the user config dir)")
     )
 
 
 def _import_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the stretch file import-stretches reads."""
     parser.add_argument(
-        "file", type=path_arg, help="a stretch file: [[exercises]] tables, their pictures beside it"
+        "file",
+        type=path_arg,
+        help=_("a stretch file: [[exercises]] tables, their pictures beside it"),
     )
 
 
@@ -397,16 +431,16 @@ def _import_stretches(args: "argparse.Namespace") -> int:
 
 def _export_arguments(parser: "argparse.ArgumentParser") -> None:
     """Add the stretch file export-stretches writes, and which stretches go in it."""
-    parser.add_argument("file", type=path_arg, help="the stretch file to write")
+    parser.add_argument("file", type=path_arg, help=_("the stretch file to write"))
     parser.add_argument(
         "--ids",
         nargs="+",
         type=_stretch_id_arg,
         metavar="ID",
         default=[],
-        help="only these stretches (default: all your own)",
+        help=_("only these stretches (default: all your own)"),
     )
-    parser.add_argument("--replace", action="store_true", help="write over an existing file")
+    parser.add_argument("--replace", action="store_true", help=_("write over an existing file"))
 
 
 def _export_stretches(args: "argparse.Namespace") -> int:
@@ -418,40 +452,47 @@ def _export_stretches(args: "argparse.Namespace") -> int:
 
 LOCAL_COMMANDS: Mapping[LocalName, LocalCommand] = {
     "run": LocalCommand(
-        "run the daemon (the default command)", _run, _run_arguments, reads_config=True
+        N_("run the daemon (the default command)"), _run, _run_arguments, reads_config=True
     ),
     "exercises": LocalCommand(
-        "list the rotation, marking the next stretch", _exercises, reads_config=True
+        N_("list the rotation, marking the next stretch"), _exercises, reads_config=True
     ),
     "show": LocalCommand(
-        "how to do a stretch: dose, steps and safety note",
+        N_("how to do a stretch: dose, steps and safety note"),
         _show,
         _show_arguments,
         reads_config=True,
     ),
     "stats": LocalCommand(
-        "progress per day and per stretch, and streaks", _stats, _stats_arguments, reads_config=True
+        N_("progress per day and per stretch, and streaks"),
+        _stats,
+        _stats_arguments,
+        reads_config=True,
     ),
     "autostart": LocalCommand(
-        "start with your desktop session, or not", _autostart, _autostart_arguments
+        N_("start with your desktop session, or not"), _autostart, _autostart_arguments
     ),
-    "doctor": LocalCommand("what this desktop offers: idle, tray, notifications, ...", _doctor),
-    "logs": LocalCommand("print the log file's path and its last lines", _logs, _logs_arguments),
+    "doctor": LocalCommand(N_("what this desktop offers: idle, tray, notifications, ..."), _doctor),
+    "logs": LocalCommand(
+        N_("print the log file's path and its last lines"), _logs, _logs_arguments
+    ),
     "history": LocalCommand(
-        "print the recorded events (works without the daemon)",
+        N_("print the recorded events (works without the daemon)"),
         _history,
         _history_arguments,
         reads_config=True,  # for the stretches' names
     ),
-    "check-config": LocalCommand("validate a config file", _check_config, _check_config_arguments),
+    "check-config": LocalCommand(
+        N_("validate a config file"), _check_config, _check_config_arguments
+    ),
     "import-stretches": LocalCommand(
-        "add the stretches of a shared stretch file to your config",
+        N_("add the stretches of a shared stretch file to your config"),
         _import_stretches,
         _import_arguments,
         reads_config=True,
     ),
     "export-stretches": LocalCommand(
-        "write your own stretches to a stretch file, to share them",
+        N_("write your own stretches to a stretch file, to share them"),
         _export_stretches,
         _export_arguments,
         reads_config=True,

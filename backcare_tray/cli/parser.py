@@ -7,10 +7,13 @@ from backcare_tray import __version__
 from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName, path_arg
 from backcare_tray.commands import COMMANDS, CommandName, CommandSpec, DurationKind
 from backcare_tray.durations import parse_duration
+from backcare_tray.i18n import N_, _
 
 __all__ = ["EXAMPLES", "build_parser", "command_from_arguments"]
 
-EXAMPLES = """\
+# Translated where the parser is built: _(EXAMPLES).
+# Translators: keep each command as it is and translate what it does; keep the columns.
+EXAMPLES = N_("""\
 examples:
   backcare-tray                      run in the tray with the defaults
   backcare-tray run --no-tray        run without an icon (notifications and control only)
@@ -27,7 +30,7 @@ examples:
 exit status: 0 ok, 1 refused (e.g. nothing to snooze), 2 bad usage or config,
 3 backcare-tray is not running, 4 no answer in time (busy; not carried out),
 5 the runtime folder or the control socket cannot be used, 141 the output was cut short
-"""
+""")
 
 
 def _duration_arg(
@@ -43,7 +46,9 @@ def _duration_arg(
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
         if seconds <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be longer than zero")
+            raise argparse.ArgumentTypeError(
+                _("{value} must be longer than zero").format(value=repr(text))
+            )
         return seconds
 
     return parse
@@ -55,9 +60,9 @@ def _add_daemon_command(
     spec: CommandSpec,
 ) -> None:
     """Add a command the running daemon carries out, as the table describes it."""
-    parser = sub.add_parser(name, help=spec.help)
+    parser = sub.add_parser(name, help=_(spec.help))
     parser.set_defaults(daemon_command=name, local_command=None)
-    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the status as JSON"))
     if spec.duration is not None:
         # The commands spelled as this one with a word: "pause tomorrow".
         words = {
@@ -69,8 +74,14 @@ def _add_daemon_command(
             "duration",
             nargs="?",
             type=_duration_arg(spec.duration, words),
-            help=spec.argument_help.format(or_words="".join(f", or {w!r}" for w in words)),
+            help=_(spec.argument_help).format(or_words="".join(_or_word(w) for w in words)),
         )
+
+
+def _or_word(word: str) -> str:
+    """Return a word a duration may be instead, as its help lists it: ", or 'tomorrow'"."""
+    # Translators: follows an example in a command's help, "e.g. 1h, 2d or 1w, or 'tomorrow'".
+    return _(", or {word}").format(word=repr(word))
 
 
 def _add_local_command(
@@ -78,13 +89,13 @@ def _add_local_command(
 ) -> None:
     """Add a command the command line carries out itself."""
     local = LOCAL_COMMANDS[name]
-    parser = sub.add_parser(name, help=local.help)
+    parser = sub.add_parser(name, help=_(local.help))
     parser.set_defaults(local_command=name)
     if local.reads_config:
         parser.add_argument(
             "--config",
             type=path_arg,
-            help="config file (default: the user config dir); it must exist when named",
+            help=_("config file (default: the user config dir); it must exist when named"),
         )
     local.arguments(parser)
 
@@ -93,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="backcare-tray",
-        description="A tray daemon that reminds you to stand up and stretch your back.",
-        epilog=EXAMPLES,
+        description=_("A tray daemon that reminds you to stand up and stretch your back."),
+        epilog=_(EXAMPLES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"backcare-tray {__version__}")

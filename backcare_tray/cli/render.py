@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from backcare_tray.durations import format_duration
 from backcare_tray.history_text import history_line
+from backcare_tray.i18n import _, ngettext, pgettext
 from backcare_tray.stats import LONG_BOUT_SECONDS, BoutStats, HistoryEntry, Stats
 
 __all__ = [
@@ -45,8 +46,15 @@ def print_status(status: dict[str, Any]) -> None:
     """Print a status report for people."""
     today = status["today"]
     print(status["status"])
-    print(f"State: {status['state']}; next stretch: {status['next_exercise']['name']}")
-    print(f"Today: {today['done']} done, {today['snoozed']} snoozed, {today['skipped']} skipped")
+    # Translators: {state} is the daemon's state as `status --json` names it (working, due...).
+    line = _("State: {state}; next stretch: {name}")
+    print(line.format(state=status["state"], name=status["next_exercise"]["name"]))
+    counts = ngettext(
+        "Today: {done} done, {snoozed} snoozed, {skipped} skipped",
+        "Today: {done} done, {snoozed} snoozed, {skipped} skipped",
+        today["done"],
+    )
+    print(counts.format(done=today["done"], snoozed=today["snoozed"], skipped=today["skipped"]))
     note = (status.get("history") or {}).get("note")
     if note:  # not being saved, events waiting, a file set aside
         print(note[:1].upper() + note[1:])
@@ -135,35 +143,98 @@ def _long_of(bouts: BoutStats) -> str:
     return f"{bouts.long}/{bouts.count}" if bouts.count else "-"
 
 
+def _percent(fraction: float) -> str:
+    """Return a share as a whole percentage, "33%", as the language writes one."""
+    # Translators: a whole percentage; some languages put a space before the sign.
+    return _("{percent}%").format(percent=f"{fraction * 100:.0f}")
+
+
 def sitting_line(bouts: BoutStats) -> str:
     """Return the window's sitting in a line: its longest bout, the long ones, the breaks."""
-    breaks = f"{bouts.natural_breaks} natural break{'' if bouts.natural_breaks == 1 else 's'}"
+    breaks = ngettext(
+        "{count} natural break", "{count} natural breaks", bouts.natural_breaks
+    ).format(count=bouts.natural_breaks)
     if not bouts.count:
-        return f"Sitting: no bouts recorded; {breaks}"
-    share = f" ({bouts.long_share:.0%})" if bouts.long_share is not None else ""
-    return (
-        f"Sitting: longest {format_duration(bouts.longest_seconds)}; {bouts.long} of "
-        f"{bouts.count} bouts {format_duration(LONG_BOUT_SECONDS)} or longer{share}; {breaks}"
+        return _("Sitting: no bouts recorded; {breaks}").format(breaks=breaks)
+    facts = {
+        "longest": format_duration(bouts.longest_seconds),
+        "long": bouts.long,
+        "count": bouts.count,
+        "threshold": format_duration(LONG_BOUT_SECONDS),
+        "breaks": breaks,
+    }
+    if bouts.long_share is None:
+        line = ngettext(
+            "Sitting: longest {longest}; {long} of {count} bout {threshold} or longer; {breaks}",
+            "Sitting: longest {longest}; {long} of {count} bouts {threshold} or longer; {breaks}",
+            bouts.count,
+        )
+        return line.format(**facts)
+    line = ngettext(
+        "Sitting: longest {longest}; {long} of {count} bout {threshold} or longer ({share});"
+        " {breaks}",
+        "Sitting: longest {longest}; {long} of {count} bouts {threshold} or longer ({share});"
+        " {breaks}",
+        bouts.count,
     )
+    return line.format(**facts, share=_percent(bouts.long_share))
+
+
+def _columns() -> list[tuple[str, int]]:
+    """Return the stats table's headings, each with its width (wider for a longer heading)."""
+    headings = [
+        # Translators: the headings of `backcare-tray stats`' table: keep them short.
+        (pgettext("stats column", "date"), 11),
+        (pgettext("stats column", "done"), 5),
+        (pgettext("stats column", "skipped"), 8),
+        (pgettext("stats column", "snoozed"), 8),
+        (pgettext("stats column", "due"), 5),
+        (pgettext("stats column", "kept"), 6),
+        (pgettext("stats column", "stretching"), 11),
+        (pgettext("stats column", "longest sit"), 12),
+        (f"{format_duration(LONG_BOUT_SECONDS)}+", 6),
+        (pgettext("stats column", "breaks"), 7),
+    ]
+    return [(heading, max(width, len(heading) + 1)) for heading, width in headings]
 
 
 def print_stats(stats: Stats, days: int, goal: int) -> None:
     """Print the stats as a table for people, with the streak and each stretch's count."""
-    print(f"Last {days} days (goal: {goal} a day)")
-    long = f"{format_duration(LONG_BOUT_SECONDS)}+"
-    print(
-        f"{'date':<11}{'done':>5}{'skipped':>8}{'snoozed':>8}{'due':>5}{'kept':>6}"
-        f"{'stretching':>11}{'longest sit':>12}{long:>6}{'breaks':>7}"
+    heading = ngettext(
+        "Last {days} day (goal: {goal} a day)", "Last {days} days (goal: {goal} a day)", days
     )
+    print(heading.format(days=days, goal=goal))
+    columns = _columns()
+    widths = [width for _heading, width in columns]
+    first, *rest = columns
+    print(f"{first[0]:<{first[1]}}" + "".join(f"{text:>{width}}" for text, width in rest))
     for day in stats.days:
-        kept = "-" if day.adherence is None else f"{day.adherence:.0%}"
-        print(
-            f"{day.date:<11}{day.done:>5}{day.skipped:>8}{day.snoozed:>8}{day.due:>5}"
-            f"{kept:>6}{format_duration(day.stretching_seconds):>11}"
-            f"{format_duration(day.longest_sitting_seconds):>12}"
-            f"{_long_of(day.bouts):>6}{day.bouts.natural_breaks:>7}"
-        )
+        kept = "-" if day.adherence is None else _percent(day.adherence)
+        cells = [
+            day.done,
+            day.skipped,
+            day.snoozed,
+            day.due,
+            kept,
+            format_duration(day.stretching_seconds),
+            format_duration(day.longest_sitting_seconds),
+            _long_of(day.bouts),
+            day.bouts.natural_breaks,
+        ]
+        row = "".join(f"{cell:>{width}}" for cell, width in zip(cells, widths[1:], strict=True))
+        print(f"{day.date:<{widths[0]}}{row}")
     print(sitting_line(stats.bouts))
-    print(f"Streak: {stats.current_streak} days (best {stats.best_streak})")
+    streak = ngettext(
+        "Streak: {days} day (best {best})",
+        "Streak: {days} days (best {best})",
+        stats.current_streak,
+    )
+    print(streak.format(days=stats.current_streak, best=stats.best_streak))
     for exercise in stats.exercises:
-        print(f"  {exercise.name}: {exercise.done} done, last {exercise.last_done}")
+        # Translators: a stretch's line in the stats: its name, how many were done, the last date.
+        done = ngettext(
+            "  {name}: {done} done, last {date}",
+            "  {name}: {done} done, last {date}",
+            exercise.done,
+        )
+        print(done.format(name=exercise.name, done=exercise.done, date=exercise.last_done))

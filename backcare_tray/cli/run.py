@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from backcare_tray.cli.exits import EXIT_REFUSED, EXIT_SYSTEM, EXIT_USAGE, fail
 from backcare_tray.config_file import ConfigError, load_settings
+from backcare_tray.i18n import _
 from backcare_tray.paths import app_icon_path, app_paths
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ def _setup_logging(path: Path, verbose: bool) -> None:
             RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=3, encoding="utf-8")
         )
     except OSError as error:
-        print(f"backcare-tray: cannot write the log file {path}: {error}", file=sys.stderr)
+        problem = _("cannot write the log file {path}: {error}").format(path=path, error=error)
+        print(f"backcare-tray: {problem}", file=sys.stderr)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -65,21 +67,24 @@ def _write_application_entry() -> None:
 
 def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
     """Run the daemon in the foreground until it is stopped; return the exit status."""
+    from backcare_tray.i18n import current, from_environment, speak_as_configured, use_language
+
     paths = app_paths(config)
     _setup_logging(paths.log, verbose)
+    speak_as_configured(paths.config)  # so a config error is said in the file's language too
     try:
         settings = load_settings(paths.config, required=config is not None)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
-    from backcare_tray.i18n import from_environment, use_language
-
-    use_language(from_environment(settings.language))
+    language = from_environment(settings.language)
+    if language != current():  # the file as read differs from the file as checked
+        use_language(language)
     if _no_graphical_session(no_tray):
-        return fail(
+        no_session = _(
             "no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-            "use 'backcare-tray run --no-tray' to run without an icon",
-            EXIT_USAGE,
+            "use '{command}' to run without an icon"
         )
+        return fail(no_session.format(command="backcare-tray run --no-tray"), EXIT_USAGE)
 
     from backcare_tray.daemon.inbox import hold_process_signals
 
@@ -132,7 +137,8 @@ def _claim(home: "ControlHome") -> int | None:
         return fail(str(error), EXIT_SYSTEM)
     except OSError as error:
         where = home.lock_path or Path("daemon.lock")
-        return fail(f"cannot take the lock {where}: {describe_os_error(error, where)}", EXIT_SYSTEM)
+        problem = _("cannot take the lock {path}: {error}")
+        return fail(problem.format(path=where, error=describe_os_error(error, where)), EXIT_SYSTEM)
     try:
         listening = home.publish()
     except ControlUnavailable as error:
