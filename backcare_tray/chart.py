@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
-from backcare_tray.history_text import weekday_and_day
+from backcare_tray.dates import weekday_and_day
 from backcare_tray.i18n import _
 from backcare_tray.stats import HistoryEntry
 

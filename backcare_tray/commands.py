@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol, get_args
 
 from backcare_tray import engine
+from backcare_tray.i18n import N_
 
 __all__ = [
     "COMMANDS",
@@ -144,58 +145,58 @@ def _pause_until_working_hours(command: Command, occasion: Occasion) -> engine.E
 
 
 COMMANDS: Mapping[CommandName, CommandSpec] = {
-    "status": CommandSpec("show what the daemon is doing", RunsJob(lambda h: h.report())),
+    "status": CommandSpec(N_("show what the daemon is doing"), RunsJob(lambda h: h.report())),
     "start": CommandSpec(
-        "start the guided stretch now", BecomesEvent(lambda c, o: engine.StartStretch(o.now))
+        N_("start the guided stretch now"), BecomesEvent(lambda c, o: engine.StartStretch(o.now))
     ),
     "snooze": CommandSpec(
-        "postpone the due stretch",
+        N_("postpone the due stretch"),
         BecomesEvent(lambda c, o: engine.Snooze(o.now, c.seconds)),
         duration="snooze",
-        argument_help="e.g. 10m{or_words} (default: config)",
+        argument_help=N_("e.g. 10m{or_words} (default: config)"),
     ),
     "done": CommandSpec(
-        "mark the stretch done", BecomesEvent(lambda c, o: engine.MarkDone(o.now, o.source))
+        N_("mark the stretch done"), BecomesEvent(lambda c, o: engine.MarkDone(o.now, o.source))
     ),
-    "skip": CommandSpec("skip the stretch", BecomesEvent(lambda c, o: engine.Skip(o.now))),
+    "skip": CommandSpec(N_("skip the stretch"), BecomesEvent(lambda c, o: engine.Skip(o.now))),
     "pause": CommandSpec(
-        "pause reminders",
+        N_("pause reminders"),
         BecomesEvent(lambda c, o: engine.Pause(o.now, c.seconds)),
         duration="pause",
-        argument_help="e.g. 1h, 2d or 1w{or_words} (default: until resumed)",
+        argument_help=N_("e.g. 1h, 2d or 1w{or_words} (default: until resumed)"),
     ),
     "pause-tomorrow": CommandSpec(
-        "pause until tomorrow's working hours",
+        N_("pause until tomorrow's working hours"),
         BecomesEvent(_pause_until_working_hours),
         spelled=("pause", "tomorrow"),
     ),
-    "resume": CommandSpec("resume reminders", BecomesEvent(lambda c, o: engine.Resume(o.now))),
+    "resume": CommandSpec(N_("resume reminders"), BecomesEvent(lambda c, o: engine.Resume(o.now))),
     "cancel": CommandSpec(
-        "stop a guided stretch without counting it",
+        N_("stop a guided stretch without counting it"),
         BecomesEvent(lambda c, o: engine.Cancel(o.now)),
     ),
     "pause-routine": CommandSpec(
-        "hold a guided stretch's countdown where it is",
+        N_("hold a guided stretch's countdown where it is"),
         BecomesEvent(lambda c, o: engine.PauseRoutine(o.now)),
     ),
     "resume-routine": CommandSpec(
-        "carry on with a paused guided stretch",
+        N_("carry on with a paused guided stretch"),
         BecomesEvent(lambda c, o: engine.ResumeRoutine(o.now)),
     ),
     "reload": CommandSpec(
-        "read the config file again (also: SIGHUP)", RunsJob(lambda h: h.reload())
+        N_("read the config file again (also: SIGHUP)"), RunsJob(lambda h: h.reload())
     ),
-    "quit": CommandSpec("stop the daemon", RunsJob(lambda h: h.stop())),
+    "quit": CommandSpec(N_("stop the daemon"), RunsJob(lambda h: h.stop())),
     "howto": CommandSpec(
-        "show how to do the next stretch", RunsJob(lambda h: h.show_howto()), over_socket=False
+        N_("show how to do the next stretch"), RunsJob(lambda h: h.show_howto()), over_socket=False
     ),
-    "settings": CommandSpec("change the settings in a window", OpensWindow("settings")),
+    "settings": CommandSpec(N_("change the settings in a window"), OpensWindow("settings")),
     "progress": CommandSpec(
-        "show today, the week and the month: stretches, streaks, sitting",
+        N_("show today, the week and the month: stretches, streaks, sitting"),
         OpensWindow("progress"),
     ),
     "stretches": CommandSpec(
-        "the stretch library: see, choose, add and import stretches", OpensWindow("stretches")
+        N_("the stretch library: see, choose, add and import stretches"), OpensWindow("stretches")
     ),
 }
 

@@ -198,7 +198,7 @@ def _language() -> list[str]:
     language = current()
     lines = [
         _("in use: {language} (from {source})").format(
-            language=language.code, source=language.source
+            language=language.code, source=_(language.source)
         )
     ]
     if language.unknown:

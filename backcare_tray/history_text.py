@@ -1,7 +1,6 @@
 """The history's events in words, one line each, with names and units; dates in words (pure)."""
 
 from collections.abc import Callable, Mapping
-from datetime import date
 
 from backcare_tray.durations import format_duration
 from backcare_tray.i18n import N_, _, pgettext
@@ -11,13 +10,9 @@ __all__ = [
     "ANSWERED_BY",
     "KIND_WIDTH",
     "WORDING",
-    "day_and_month",
     "event_words",
     "history_line",
     "kind_label",
-    "month_name",
-    "weekday_and_day",
-    "weekday_name",
 ]
 
 # Who said a stretch was done (a done row's how), as the line says it.
@@ -138,48 +133,3 @@ def history_line(event: HistoryEntry, names: Mapping[str, str]) -> str:
     """Return an event's line: its UTC time, its kind and what it says."""
     kind = kind_label(event.kind)
     return f"{event.at_utc}  {kind:<{KIND_WIDTH}} {event_words(event, names)}".rstrip()
-
-
-def weekday_name(on: date) -> str:
-    """Return a date's weekday, short, in the language in use: "Mon"."""
-    names = (
-        pgettext("weekday", "Mon"),
-        pgettext("weekday", "Tue"),
-        pgettext("weekday", "Wed"),
-        pgettext("weekday", "Thu"),
-        pgettext("weekday", "Fri"),
-        pgettext("weekday", "Sat"),
-        pgettext("weekday", "Sun"),
-    )
-    return names[on.weekday()]
-
-
-def month_name(on: date) -> str:
-    """Return a date's month, short, in the language in use: "Dec"."""
-    names = (
-        pgettext("month", "Jan"),
-        pgettext("month", "Feb"),
-        pgettext("month", "Mar"),
-        pgettext("month", "Apr"),
-        pgettext("month", "May"),
-        pgettext("month", "Jun"),
-        pgettext("month", "Jul"),
-        pgettext("month", "Aug"),
-        pgettext("month", "Sep"),
-        pgettext("month", "Oct"),
-        pgettext("month", "Nov"),
-        pgettext("month", "Dec"),
-    )
-    return names[on.month - 1]
-
-
-def weekday_and_day(on: date) -> str:
-    """Return a date as its weekday and day of the month: "Mon 01" (a chart's axis)."""
-    # Translators: a date on the chart's axis: the short weekday and the day, "Mon 01".
-    return _("{weekday} {day}").format(weekday=weekday_name(on), day=f"{on.day:02d}")
-
-
-def day_and_month(on: date) -> str:
-    """Return a date as its day of the month and month: "01 Dec"."""
-    # Translators: a short date: the day and the short month, "01 Dec".
-    return _("{day} {month}").format(day=f"{on.day:02d}", month=month_name(on))

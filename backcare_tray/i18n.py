@@ -39,12 +39,17 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it is written; _() translates it where shown."""
+    return message
+
+
 @dataclass(frozen=True)
 class Language:
     """The language in use, where it came from, and what was asked for and not found."""
 
     code: str  # "de", "pt_BR", or "en"
-    source: str  # "[general] language", "LANG", "the Windows display language", ...
+    source: str  # "[general] language", "LANG", ... (marked for the catalog: _() shows it)
     unknown: tuple[str, ...] = ()  # asked for, with no catalog
 
 
@@ -91,14 +96,14 @@ def choose_language(
         languages = available_languages()
     asked: list[tuple[str, str]] = []
     if override and override != "auto":
-        asked.append((override, "[general] language"))
+        asked.append((override, N_("[general] language")))
     for name in ENVIRONMENT:
         value = environ.get(name, "")
         if value:
             # LANGUAGE lists several, most wanted first; C and POSIX mean no translation.
             asked.extend((tag, name) for tag in value.split(":") if tag)
             break
-    asked.extend((tag, "the desktop's display language") for tag in ui_languages)
+    asked.extend((tag, N_("the desktop's display language")) for tag in ui_languages)
     unknown: list[str] = []
     for tag, source in asked:
         if _normal(tag) in ("c", "posix"):
@@ -107,7 +112,7 @@ def choose_language(
         if found is not None:
             return Language(found, source, tuple(unknown))
         unknown.append(tag)
-    return Language("en", "the default", tuple(unknown))
+    return Language("en", N_("the default"), tuple(unknown))
 
 
 def desktop_languages(platform: str = sys.platform) -> list[str]:
@@ -155,7 +160,7 @@ def _macos_languages() -> list[str]:
 
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
-_current = Language("en", "the default")
+_current = Language("en", N_("the default"))
 
 
 def use_language(language: Language, locale_dir: Path = LOCALE_DIR) -> None:
@@ -200,11 +205,6 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """Return a message in the language in use, told apart from its namesakes by a context."""
     return _translation.pgettext(context, message)
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalog where it is written; _() translates it where shown."""
-    return message
 
 
 def from_environment(override: str | None = None) -> Language:

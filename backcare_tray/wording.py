@@ -3,6 +3,7 @@
 import math
 from datetime import datetime
 
+from backcare_tray.dates import clock_time, weekday_name
 from backcare_tray.engine import (
     Due,
     EngineState,
@@ -16,7 +17,7 @@ from backcare_tray.engine import (
     is_away,
 )
 from backcare_tray.exercises import MOVEMENT_SECONDS, Exercise, Phase
-from backcare_tray.i18n import N_, _, ngettext, pgettext
+from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.moment import Moment
 from backcare_tray.settings import Settings
 
@@ -31,12 +32,8 @@ __all__ = [
     "status_line",
     "today_line",
     "waiting_text",
-    "weekday_name",
     "window_reply",
 ]
-
-# The weekdays' short names, Monday first (date.weekday()), translated where shown.
-WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def _span(low: int, high: int | None) -> str:
@@ -104,17 +101,11 @@ def minutes_text(seconds: float) -> str:
 def clock_text(wall: float, now_wall: float | None = None) -> str:
     """Return a wall-clock time as local "HH:MM", with the weekday when it is not today."""
     when = datetime.fromtimestamp(round(wall / 60) * 60).astimezone()  # to the nearest minute
-    # Translators: a clock time on the 24-hour clock; keep both placeholders
-    time = _("{hour}:{minute}").format(hour=f"{when.hour:02d}", minute=f"{when.minute:02d}")
+    time = clock_time(when)
     if now_wall is not None and when.date() != datetime.fromtimestamp(now_wall).date():
         # Translators: a clock time on another day, e.g. "Tue 09:30"
-        return _("{weekday} {time}").format(weekday=weekday_name(when.weekday()), time=time)
+        return _("{weekday} {time}").format(weekday=weekday_name(when.date()), time=time)
     return time
-
-
-def weekday_name(weekday: int) -> str:
-    """Return a weekday's short name in the language in use (0 is Monday)."""
-    return pgettext("weekday", WEEKDAYS[weekday])
 
 
 def phase_text(exercise: Exercise, phase: Phase, seconds_left: int | None = None) -> str:

@@ -49,7 +49,11 @@ def mypy_on_copy(
     ("module", "old", "new"),
     [
         ("menu.py", 'Command("skip")', 'Command("skp")'),
-        ("notice.py", 'Action("skip", "Skip")', 'Action("skipp", "Skip")'),
+        (
+            "notice.py",
+            'Action("skip", pgettext("button", "Skip"))',
+            'Action("skipp", pgettext("button", "Skip"))',
+        ),
         ("daemon/__init__.py", "\n__all__ = [", '\nCommand("stat")\n__all__ = ['),
     ],
 )

@@ -76,7 +76,7 @@ def test_history_dates_in_words_read_as_strftime_does_in_english() -> None:
     """The chart's and the history's dates, named by the catalog, read as before in English."""
     from datetime import date, timedelta
 
-    from backcare_tray.history_text import day_and_month, weekday_and_day
+    from backcare_tray.dates import day_and_month, weekday_and_day
 
     for back in range(400):
         on = date(2026, 12, 3) - timedelta(days=back)

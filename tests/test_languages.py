@@ -172,9 +172,7 @@ def voice_recorder(folder: Path) -> tuple[Path, Path]:
     said = folder / "said.txt"
     shim = folder / "espeak-ng"
     shim.write_text(
-        "#!/bin/sh\n"
-        f'printf "%s\\n" "$*" >> "{said}"\n'
-        f'exec "{real}" "$@"\n',
+        f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{said}"\nexec "{real}" "$@"\n',
         encoding="utf-8",
     )
     shim.chmod(shim.stat().st_mode | stat.S_IXUSR)

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from backcare_tray.i18n import _
+
 __all__ = ["GATE_WAIT", "AlreadyRunning", "InstanceLock", "lock_holder"]
 
 GATE_WAIT = 2.0  # seconds to wait for the gate; only a process stopped inside it holds it longer
@@ -39,7 +41,8 @@ class InstanceLock:
                 handle.seek(0)
                 pid = handle.read().strip() or "unknown"
                 handle.close()
-                raise AlreadyRunning(f"backcare-tray is already running (pid {pid})") from None
+                running = _("backcare-tray is already running (pid {pid})").format(pid=pid)
+                raise AlreadyRunning(running) from None
             try:
                 handle.seek(0)
                 handle.truncate()

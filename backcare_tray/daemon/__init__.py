@@ -23,6 +23,7 @@ from backcare_tray.daemon.presenter import Outputs, Presenter, Scene
 from backcare_tray.daemon.sensing import Senses
 from backcare_tray.daemon.store import StateStore
 from backcare_tray.guide import cue_after, routine_end
+from backcare_tray.i18n import _
 from backcare_tray.moment import Moment
 from backcare_tray.notice import notice_after
 from backcare_tray.report import status_report
@@ -151,7 +152,7 @@ class Daemon:
         """Apply the engine event a command becomes; return the reply it gets."""
         occasion = Occasion(self._clock().mono, request.source, self._seconds_to_working_start)
         refusal = self._apply(does.event(request.command, occasion), request.source)
-        return {"ok": False, "error": refusal} if refusal else {"ok": True}
+        return {"ok": False, "error": _(refusal)} if refusal else {"ok": True}
 
     def _seconds_to_working_start(self) -> int:
         """Return the seconds until working hours next start."""
@@ -249,17 +250,17 @@ class Daemon:
     def stop(self) -> Reply:
         """Stop the loop after this reply."""
         self._stopping = True
-        return {"ok": True, "message": "backcare-tray is stopping"}
+        return {"ok": True, "message": _("backcare-tray is stopping")}
 
     def reload(self) -> Reply:
         """Read the config again, keeping the state; a broken config keeps the old settings."""
         if self.adapters.reload_settings is None:
-            return {"ok": False, "error": "this daemon has no config file to read again"}
+            return {"ok": False, "error": _("this daemon has no config file to read again")}
         try:
             settings = self.adapters.reload_settings()
         except Exception as error:  # ConfigError names the file, the key and the value
             log.error("Config not reloaded, the old settings stay: %s", error)
-            return {"ok": False, "error": f"{error}; the old settings stay"}
+            return {"ok": False, "error": _("{error}; the old settings stay").format(error=error)}
         self.settings = settings
         self.senses.want_probe(settings.idle_probe)
         self.state = engine.adapt_to_settings(
@@ -269,12 +270,12 @@ class Daemon:
         self._prepare_outputs()  # a new volume, new stretches of the user's own
         log.info("Config reloaded.")
         self._replan()
-        return {"ok": True, "message": "config reloaded"}
+        return {"ok": True, "message": _("config reloaded")}
 
     def open_window(self, page: WindowPage) -> Reply:
         """Open the application window at a page, or raise the open one there."""
         if self.adapters.window is None:
-            return {"ok": False, "error": "this daemon has no window to open"}
+            return {"ok": False, "error": _("this daemon has no window to open")}
         done = self.adapters.window.open(page)
         return {"ok": True, "message": window_reply(page, done)}
 

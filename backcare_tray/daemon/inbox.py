@@ -11,6 +11,7 @@ from queue import SimpleQueue
 from types import FrameType
 
 from backcare_tray.commands import Command, Reply, Source, busy
+from backcare_tray.i18n import _
 from backcare_tray.notice import action_command
 
 __all__ = [
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def failed() -> Reply:
     """Return the reply to a command whose handling raised."""
-    return {"ok": False, "error": "internal error, see the log"}
+    return {"ok": False, "error": _("internal error, see the log")}
 
 
 class Signal(Enum):

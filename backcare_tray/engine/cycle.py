@@ -41,6 +41,7 @@ from backcare_tray.engine.modes import (
 )
 from backcare_tray.engine.presence import counted_idle, plan_probe, sense
 from backcare_tray.exercises import phases
+from backcare_tray.i18n import N_
 from backcare_tray.rotation import advance, start_rotation
 from backcare_tray.settings import Settings
 
@@ -125,7 +126,7 @@ def _apply(
             return _tick(state, event, settings)
         case StartStretch():
             if isinstance(mode, Stretching):
-                return state, [Refuse("A stretch is already under way.")]
+                return state, [Refuse(N_("A stretch is already under way."))]
             first = phases(settings.exercise(exercise_id))[0]
             stretching = Stretching(0, now + first.seconds, now, returns_to=mode)
             return (
@@ -150,22 +151,24 @@ def _apply(
                 return state, [_nothing_due("skip", mode)]
             return _finish(state, now, settings, Record("skipped", exercise_id))
         case Pause() if isinstance(mode, Stretching):
-            return state, [Refuse("A stretch is under way: pause the stretch, or stop it first.")]
+            return state, [
+                Refuse(N_("A stretch is under way: pause the stretch, or stop it first."))
+            ]
         case Pause(seconds=seconds):
             until = now + seconds if seconds is not None else None
             paused = replace(state, mode=Paused(until))
             return paused, [Record("paused", exercise_id, pause_seconds=seconds)]
         case Resume():
             if not isinstance(mode, Paused):
-                return state, [Refuse("backcare-tray is not paused.")]
+                return state, [Refuse(N_("backcare-tray is not paused."))]
             return fresh_interval(state.rotation, now, settings), [Record("resumed", exercise_id)]
         case Cancel():
             if not isinstance(mode, Stretching):
-                return state, [Refuse("No stretch is under way.")]
+                return state, [Refuse(N_("No stretch is under way."))]
             return _stop_routine(state, mode, now, settings)
         case PauseRoutine():
             if not isinstance(mode, Stretching) or mode.paused_left is not None:
-                return state, [Refuse("No running stretch to pause.")]
+                return state, [Refuse(N_("No running stretch to pause."))]
             held = replace(
                 mode,
                 paused_left=max(0.0, mode.phase_ends_at - now),
@@ -175,7 +178,7 @@ def _apply(
             return replace(state, mode=held), [Notify("phase", exercise_id, phase, begins=False)]
         case ResumeRoutine():
             if not isinstance(mode, Stretching) or mode.paused_left is None:
-                return state, [Refuse("The stretch is not paused.")]
+                return state, [Refuse(N_("The stretch is not paused."))]
             paused_at = now if mode.paused_at is None else mode.paused_at
             going = replace(
                 mode,
@@ -190,14 +193,31 @@ def _apply(
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 
+# Why there is nothing to answer, per answer and mode: whole sentences for the catalog (the
+# daemon translates a refusal where it replies).
+_NOTHING_DUE = {
+    ("snooze", "paused"): N_("Nothing to snooze: reminders are paused."),
+    ("snooze", "off"): N_("Nothing to snooze: it is outside the working hours."),
+    ("snooze", ""): N_("Nothing to snooze: the next stretch is not due yet."),
+    ("mark done", "paused"): N_(
+        "Nothing to mark done: reminders are paused (start it now to do it early)."
+    ),
+    ("mark done", "off"): N_(
+        "Nothing to mark done: it is outside the working hours (start it now to do it early)."
+    ),
+    ("mark done", ""): N_(
+        "Nothing to mark done: the next stretch is not due yet (start it now to do it early)."
+    ),
+    ("skip", "paused"): N_("Nothing to skip: reminders are paused."),
+    ("skip", "off"): N_("Nothing to skip: it is outside the working hours."),
+    ("skip", ""): N_("Nothing to skip: the next stretch is not due yet."),
+}
+
+
 def _nothing_due(verb: str, mode: Mode) -> Refuse:
     """Return the refusal of an answer when no stretch is due, snoozed or under way."""
-    why = {
-        "paused": "reminders are paused",
-        "off": "it is outside the working hours",
-    }.get(mode.name, "the next stretch is not due yet")
-    hint = " (start it now to do it early)" if verb == "mark done" else ""
-    return Refuse(f"Nothing to {verb}: {why}{hint}.")
+    why = mode.name if mode.name in ("paused", "off") else ""
+    return Refuse(_NOTHING_DUE[verb, why])
 
 
 def _finish(

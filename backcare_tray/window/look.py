@@ -5,13 +5,10 @@ import os
 import sys
 import time
 import tkinter as tk
-from datetime import date
 from tkinter import font as tkfont
 from tkinter import ttk
 from typing import Any
 
-from backcare_tray.hours import DAYS
-from backcare_tray.i18n import pgettext
 from backcare_tray.palette import (
     BACKGROUND,
     MUTED,
@@ -25,7 +22,7 @@ from backcare_tray.palette import (
     WARNING_FG,
 )
 
-__all__ = ["DEBUG_ENV", "box", "day_name", "debug", "short_date", "style", "weekday_of"]
+__all__ = ["DEBUG_ENV", "box", "debug", "style"]
 
 DEBUG_ENV = "BACKCARE_TRAY_WINDOW_DEBUG"  # =1: the window says what it drew on stderr
 
@@ -35,51 +32,6 @@ def debug(event: str, **details: Any) -> None:
     if os.environ.get(DEBUG_ENV) == "1":
         print(json.dumps({"window": event, "t": time.monotonic(), **details}), file=sys.stderr)
         sys.stderr.flush()
-
-
-def day_name(day: str) -> str:
-    """Return a day's short name ("mon" -> "Mon") in the language in use."""
-    names = {
-        "mon": pgettext("weekday", "Mon"),
-        "tue": pgettext("weekday", "Tue"),
-        "wed": pgettext("weekday", "Wed"),
-        "thu": pgettext("weekday", "Thu"),
-        "fri": pgettext("weekday", "Fri"),
-        "sat": pgettext("weekday", "Sat"),
-        "sun": pgettext("weekday", "Sun"),
-    }
-    return names[day]
-
-
-def weekday_of(when: date) -> str:
-    """Return a date's short weekday name in the language in use (not the C locale's)."""
-    return day_name(DAYS[when.weekday()])
-
-
-def _month_name(month: int) -> str:
-    """Return a month's short name (1 -> "Jan") in the language in use."""
-    names = (
-        pgettext("month", "Jan"),
-        pgettext("month", "Feb"),
-        pgettext("month", "Mar"),
-        pgettext("month", "Apr"),
-        pgettext("month", "May"),
-        pgettext("month", "Jun"),
-        pgettext("month", "Jul"),
-        pgettext("month", "Aug"),
-        pgettext("month", "Sep"),
-        pgettext("month", "Oct"),
-        pgettext("month", "Nov"),
-        pgettext("month", "Dec"),
-    )
-    return names[month - 1]
-
-
-def short_date(when: date) -> str:
-    """Return a date as a chart's label says it ("01 Dec"), in the language in use."""
-    # Translators: a short date under a chart's bar: the day of the month, then the month.
-    pattern = pgettext("short date", "{day} {month}")
-    return pattern.format(day=f"{when.day:02d}", month=_month_name(when.month))
 
 
 def box(widget: tk.Misc) -> list[int]:

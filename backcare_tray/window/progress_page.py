@@ -12,12 +12,13 @@ from pathlib import Path
 from tkinter import filedialog, ttk
 from typing import Any
 
+from backcare_tray.dates import day_and_month, weekday_name
 from backcare_tray.durations import format_duration
 from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.palette import AMBER, AMBER_DARK, MUTED, TEAL, TEAL_DARK, TEXT, TRACK
 from backcare_tray.stats import LONG_BOUT_SECONDS, BoutStats, DayStats, Stats
 from backcare_tray.window.host import Host
-from backcare_tray.window.look import box, debug, short_date, weekday_of
+from backcare_tray.window.look import box, debug
 
 __all__ = ["MONTH_DAYS", "Progress", "ProgressPage", "read_progress"]
 
@@ -399,7 +400,7 @@ def _bars(
                 )
         when = date.fromisoformat(day.date)
         if recent or when.day in (1, 10, 20):
-            text = weekday_of(when) if recent else short_date(when)
+            text = weekday_name(when) if recent else day_and_month(when)
             canvas.create_text(
                 (left + right) / 2, labels_at, text=text, fill=MUTED, font=("TkDefaultFont", 7)
             )

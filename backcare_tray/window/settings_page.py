@@ -7,6 +7,7 @@ from typing import Any
 
 from backcare_tray.adapters.config_edit import ConfigChanged, ConfigDraft, read_draft, save_draft
 from backcare_tray.config_file import ConfigError
+from backcare_tray.dates import day_name
 from backcare_tray.hours import DAYS
 from backcare_tray.i18n import N_, _
 from backcare_tray.settings import Settings, settings_from_mapping
@@ -23,7 +24,7 @@ from backcare_tray.window.form import (
     to_widget,
 )
 from backcare_tray.window.host import Host
-from backcare_tray.window.look import box, day_name, debug
+from backcare_tray.window.look import box, debug
 
 __all__ = ["SettingsPage"]
 
