@@ -17,6 +17,8 @@ LANGUAGES = ("de", "fr", "es", "it", "pt_BR", "nl", "pl", "ja")
 # not installed: the package carries their compiled .mo files).
 SOURCE_LOCALE = Path(__file__).resolve().parent.parent / "backcare_tray" / "locale"
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+# argparse's own messages, which the parser takes from the catalog, use printf's style.
+PRINTF = re.compile(r"%(?:\((\w+)\))?[rsd]")
 
 
 def _read(path: Path, language: str | None = None) -> Catalog:
@@ -32,8 +34,8 @@ def _key(message: Message) -> tuple[object, str | None]:
 
 
 def _placeholders(text: str) -> list[str]:
-    """Return a text's {placeholders}, sorted, each as often as it appears."""
-    return sorted(PLACEHOLDER.findall(text))
+    """Return a text's {placeholders} and %(placeholders)s, sorted, each as often as it appears."""
+    return sorted([*PLACEHOLDER.findall(text), *(f"%{name}" for name in PRINTF.findall(text))])
 
 
 def _template() -> Catalog:

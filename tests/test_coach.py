@@ -20,6 +20,8 @@ from support.coach import (
     ask_to_close,
     centre,
     checkerboard,
+    coach_event,
+    coach_events,
     start_coach,
 )
 from support.coach import end_message as an_end
@@ -1025,27 +1027,6 @@ def test_the_buttons_drive_a_real_daemon_and_closing_leaves_the_routine(desktop:
         finally:
             coach.stop()
         assert desktop.status()["state"] == "stretching"  # the routine goes on in the notice
-
-
-def coach_events(runtime: Path) -> list[dict[str, Any]]:
-    """Return the debug lines of the window the daemon started (its stderr, in its log)."""
-    log = runtime / "coach.log"
-    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-    return [json.loads(line) for line in lines if line.startswith('{"coach"')]
-
-
-def coach_event(runtime: Path, name: str, after: int = 0) -> tuple[int, dict[str, Any]]:
-    """Wait for the window's next debug line of that name; return its place and the line."""
-
-    def found() -> tuple[int, dict[str, Any]] | None:
-        events = coach_events(runtime)
-        return next(
-            ((i, e) for i, e in enumerate(events) if i >= after and e["coach"] == name), None
-        )
-
-    event = wait_for(found, 15, f"the coach window's {name!r}")
-    assert event is not None
-    return event
 
 
 @pytest.mark.desktop

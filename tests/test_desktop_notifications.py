@@ -1,5 +1,6 @@
 """Answering the break in its notification, with the installed daemon on a real session bus."""
 
+import gettext
 import subprocess
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from support.tray_menu import choose_in_tray_menu
 from support.waiting import holds_within, wait_for
 
 from backcare_tray.figure import TEAL
+from backcare_tray.i18n import DOMAIN, LOCALE_DIR
 
 # Every test runs the installed daemon on a virtual desktop.
 pytestmark = pytest.mark.desktop
@@ -335,22 +337,39 @@ def all_pictures_drawn(desktop: Desktop) -> bool:
     return bool(pictures["drawn"] == pictures["wanted"])
 
 
+def words_of(language: str) -> gettext.NullTranslations:
+    """Return a language's catalog as the installed package carries it (English: none)."""
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, [language])
+
+
+@pytest.mark.parametrize("language", ["en", "de", "pl"])
 def test_dunst_shows_each_step_whole_with_its_picture(
-    desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+    desktop: Desktop, monkeypatch: pytest.MonkeyPatch, language: str
 ) -> None:
-    """The longest steps and the safety note fit dunst's default bubble, beside the picture."""
+    """The longest steps and the safety note fit dunst's default bubble, in long words too."""
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
     config = desktop.home / "plain.toml"
-    config.write_text("[guide]\nwindow = false\n")
+    config.write_text(f'[general]\nlanguage = "{language}"\n\n[guide]\nwindow = false\n')
+    words = words_of(language)
+    position = words.ngettext(
+        "Get into position ({step} of {steps})", "Get into position ({step} of {steps})", 2
+    )
+    doings = [position.format(step=1, steps=2), position.format(step=2, steps=2)]
+    doings.append(words.gettext("Hold"))
+    lead = words.gettext("{doing} - {seconds} s").split("{seconds}")[0]  # what a body begins with
     monitor = BusMonitor("org.freedesktop.Notifications")
     try:
         with running_daemon(desktop, config=config) as daemon:
             wait_for(lambda: all_pictures_drawn(desktop), 20, "the pictures to be drawn")
             assert desktop.run("start").returncode == 0
-            for doing in ("Get into position (1 of 2)", "Get into position (2 of 2)", "Hold"):
+            for doing in doings:
                 wait_for(
                     lambda d=doing: [  # type: ignore[misc]
-                        c for c in monitor.calls("Notify") if c.body[4].startswith(f"{d} - ")
+                        c
+                        for c in monitor.calls("Notify")
+                        if c.body[4].startswith(lead.format(doing=d))
                     ],
                     20,
                     f"the step {doing!r}",
@@ -368,11 +387,16 @@ def test_dunst_shows_each_step_whole_with_its_picture(
                 assert share_near(text, (255, 255, 255), 60) > 0.02, doing  # white text
             assert desktop.run("cancel").returncode == 0
             stopped = wait_for(
-                lambda: [c for c in monitor.calls("Notify") if c.body[3] == "Stopped"],
+                lambda: [
+                    c for c in monitor.calls("Notify") if c.body[3] == words.gettext("Stopped")
+                ],
                 10,
                 "the Stopped confirmation",
             )
-            assert stopped[0].body[4].startswith("Not counted. Next: Hamstring stretch at ")
+            name = words.gettext("Hamstring stretch")
+            next_up = words.gettext("Next: {name} at {time}.").format(name=name, time="\0")
+            not_counted = words.gettext("Not counted. {next}").format(next=next_up)
+            assert stopped[0].body[4].startswith(not_counted.split("\0")[0]), stopped[0].body[4]
         assert daemon.exit_code == 0
     finally:
         monitor.close()

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.coach import coach_event
 from support.daemon import running_daemon
 from support.desktop import Desktop, virtual_desktop
 from support.notification_service import NotifyCall, RecordingNotificationServer
 from support.pulse import PulseSink, pulse_sink
+from support.screen import grab
 from support.sni_client import SniClient
 from support.waiting import wait_for
+from support.window import click, events, managed_virtual_desktop, next_event, window_names
 
 from backcare_tray.exercises import builtin_tables
 from backcare_tray.i18n import DOMAIN, LOCALE_DIR
@@ -216,3 +219,53 @@ def test_a_spoken_cue_is_german_in_a_german_voice(
     words = spoken.split(" -- ", 1)[1]
     de = catalog("de")
     assert de.gettext(HAMSTRING["name"]) in words or de.gettext(HAMSTRING["steps"][0]) in words
+
+
+@pytest.mark.parametrize("language", ["de", "pl"])
+def test_long_words_fit_every_page_of_the_window(tmp_path: Path, language: str) -> None:
+    """German and Polish: no label, button or check box of any page has less room than it needs."""
+    words = catalog(language)
+    with managed_virtual_desktop(tmp_path) as desktop:
+        config = desktop.home / ".config" / "backcare-tray" / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text(f'[general]\nlanguage = "{language}"\n', encoding="utf-8")
+        opened = desktop.run("settings")
+        assert opened.returncode == 0, opened.stderr
+        log = desktop.home / ".cache" / "backcare-tray" / "window.log"
+        page = next_event(log, "page", 0, page="settings")
+        assert page["cut"] == [], page["cut"]
+        for section, where in page["sections"].items():
+            seen = len(events(log))
+            click(desktop, where)
+            shown = next_event(log, "page", seen, page="settings", section=section)
+            assert shown["cut"] == [], (section, shown["cut"])
+        for other in ("progress", "stretches"):
+            seen = len(events(log))
+            assert desktop.run(other).returncode == 0
+            shown = next_event(log, "page", seen, page=other)
+            assert shown["cut"] == [], (other, shown["cut"])
+        titles = window_names(desktop)
+        assert words.gettext("Stretches") in titles  # the page shown names itself
+        screen = grab(desktop.env["DISPLAY"])
+        x, y, width, height = shown["frame"]
+        assert x >= 0 and y >= 0 and x + width <= screen.width and y + height <= screen.height
+
+
+@pytest.mark.parametrize("language", ["de", "pl"])
+def test_long_words_fit_the_coach_window(tmp_path: Path, language: str) -> None:
+    """German and Polish: each step's words, the countdown and the buttons have their room."""
+    with managed_virtual_desktop(tmp_path) as desktop:
+        desktop.env["BACKCARE_TRAY_COACH_DEBUG"] = "1"
+        runtime = Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray"
+        config = write_config(desktop, "45m", f'\n[general]\nlanguage = "{language}"\n')
+        config.write_text(config.read_text().replace("window = false", "window = true"))
+        with running_daemon(desktop, "--no-tray", config=config):
+            assert desktop.run("start").returncode == 0
+            seen: set[str] = set()
+            after = 0
+            while len(seen) < 3:  # the two set-up steps and the first hold
+                after, step = coach_event(runtime, "step", after)
+                after += 1
+                assert step["cut"] == [], (step["doing"], step["cut"])
+                seen.add(step["doing"])
+            assert desktop.run("cancel").returncode == 0

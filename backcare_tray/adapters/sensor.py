@@ -4,6 +4,8 @@ import logging
 import sys
 from collections.abc import Callable
 
+from backcare_tray.i18n import _, pgettext
+
 __all__ = ["Check", "Sensor"]
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,11 @@ class Sensor:
         lines = []
         for name, check in self.checks():
             try:
-                lines.append(f"{name}: {'on' if check() else 'off'}")
+                state = pgettext("sensor", "on") if check() else pgettext("sensor", "off")
+                lines.append(_("{sensor}: {state}").format(sensor=name, state=state))
             except Exception as error:
-                lines.append(f"{name}: cannot be read ({type(error).__name__}: {error})")
+                problem = f"{type(error).__name__}: {error}"
+                lines.append(
+                    _("{sensor}: cannot be read ({problem})").format(sensor=name, problem=problem)
+                )
         return lines

@@ -100,8 +100,27 @@ def _add_local_command(
     local.arguments(parser)
 
 
+# argparse's own words: it asks gettext's default domain, where no catalog has them, so they
+# are marked here for ours and argparse looks them up in it (argparse reads its _ when used).
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
+    argparse._ = _  # type: ignore[attr-defined]  # its words in the language in use
     parser = argparse.ArgumentParser(
         prog="backcare-tray",
         description=_("A tray daemon that reminds you to stand up and stretch your back."),

@@ -632,7 +632,10 @@ class Coach:
                 widget.winfo_height(),
             ]
 
+        from backcare_tray.window.look import cut_texts
+
         return {
+            "cut": cut_texts(self.root),
             "window": box(self.root),
             "picture": box(self.picture),
             "ring": box(self.ring),

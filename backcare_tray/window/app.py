@@ -17,7 +17,7 @@ from tkinter import messagebox, ttk
 from typing import IO, Any
 
 from backcare_tray.i18n import N_, _
-from backcare_tray.window.look import debug, style
+from backcare_tray.window.look import box, cut_texts, debug, style
 from backcare_tray.window.progress_page import ProgressPage
 from backcare_tray.window.settings_page import SettingsPage
 from backcare_tray.window.stretches_page import StretchesPage
@@ -178,7 +178,8 @@ class App:
         self.root.title(_(TEXTS["title"]).format(page=_(PAGE_TITLES[name]), program=TITLE))
         page.shown()
         self.root.update_idletasks()
-        debug("page", page=name, **page.where_things_are())
+        where = {"cut": cut_texts(self.root), "frame": box(self.root)}
+        debug("page", page=name, **where, **page.where_things_are())
 
 
 def _found_runtime_dir() -> Path:

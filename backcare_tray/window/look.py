@@ -22,7 +22,7 @@ from backcare_tray.palette import (
     WARNING_FG,
 )
 
-__all__ = ["DEBUG_ENV", "box", "debug", "style"]
+__all__ = ["DEBUG_ENV", "box", "cut_texts", "debug", "style"]
 
 DEBUG_ENV = "BACKCARE_TRAY_WINDOW_DEBUG"  # =1: the window says what it drew on stderr
 
@@ -42,6 +42,25 @@ def box(widget: tk.Misc) -> list[int]:
         widget.winfo_width(),
         widget.winfo_height(),
     ]
+
+
+def cut_texts(root: tk.Misc) -> list[dict[str, Any]]:
+    """Return every shown text that has less room than it asks for: cut off on the screen."""
+    cut: list[dict[str, Any]] = []
+    widgets: list[tk.Misc] = [root]
+    while widgets:
+        widget = widgets.pop()
+        widgets.extend(widget.winfo_children())
+        try:
+            text = str(widget.cget("text"))
+        except tk.TclError:  # no text option: a frame, a canvas, an entry
+            continue
+        if not text or not widget.winfo_viewable():
+            continue
+        wants = (widget.winfo_reqwidth(), widget.winfo_reqheight())
+        if widget.winfo_width() < wants[0] or widget.winfo_height() < wants[1]:
+            cut.append({"text": text, "box": box(widget), "wants": list(wants)})
+    return cut
 
 
 def style(root: tk.Tk) -> dict[str, tkfont.Font]:

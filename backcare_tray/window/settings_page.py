@@ -24,7 +24,7 @@ from backcare_tray.window.form import (
     to_widget,
 )
 from backcare_tray.window.host import Host
-from backcare_tray.window.look import box, debug
+from backcare_tray.window.look import box, cut_texts, debug
 
 __all__ = ["SettingsPage"]
 
@@ -480,7 +480,7 @@ class SettingsPage:
             else:
                 form.pack_forget()
         self.app.root.update_idletasks()
-        debug("page", page="settings", **self.where_things_are())
+        debug("page", page="settings", cut=cut_texts(self.app.root), **self.where_things_are())
 
     def _show_banner(self, text: str) -> None:
         """Show a problem of the whole file above the form."""

@@ -199,3 +199,24 @@ def centre(box: list[int]) -> tuple[int, int]:
 def os_environ_without_display() -> dict[str, str]:
     """Return this process's environment with no display in it."""
     return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+
+
+def coach_events(runtime: Path) -> list[dict[str, Any]]:
+    """Return the debug lines of the window the daemon started (its stderr, in its log)."""
+    log = runtime / "coach.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [json.loads(line) for line in lines if line.startswith('{"coach"')]
+
+
+def coach_event(runtime: Path, name: str, after: int = 0) -> tuple[int, dict[str, Any]]:
+    """Wait for the window's next debug line of that name; return its place and the line."""
+
+    def found() -> tuple[int, dict[str, Any]] | None:
+        events = coach_events(runtime)
+        return next(
+            ((i, e) for i, e in enumerate(events) if i >= after and e["coach"] == name), None
+        )
+
+    event = wait_for(found, 15, f"the coach window's {name!r}")
+    assert event is not None
+    return event
