@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("--cues", choices=["chime", "voice", "off"], default="chime")
     parser.add_argument("--no-window", action="store_true", help="no coach window")
     parser.add_argument(
+        "--language", default="", help="[general] language, e.g. de (default: none)"
+    )
+    parser.add_argument(
         "--no-config", action="store_true", help="no config file (for releases before [sound])"
     )
     args = parser.parse_args()
@@ -41,7 +44,8 @@ def main() -> None:
         log = Path(tmp) / "daemon.log"
         config = Path(tmp) / "config.toml"
         window = "false" if args.no_window else "true"
-        config.write_text(f'[sound]\ncues = "{args.cues}"\n[guide]\nwindow = {window}\n')
+        language = f'[general]\nlanguage = "{args.language}"\n' if args.language else ""
+        config.write_text(f'{language}[sound]\ncues = "{args.cues}"\n[guide]\nwindow = {window}\n')
         config_args = [] if args.no_config else ["--config", str(config)]
         with open(log, "wb") as output:
             daemon = subprocess.Popen(
@@ -72,7 +76,8 @@ def main() -> None:
             daemon.wait(timeout=15)
     print(
         f"tray {args.tray}; idle window {args.idle_seconds:.0f} s; routine {minutes:.2f} min; "
-        f"cues {args.cues}; coach window {'off' if args.no_window else 'on'}"
+        f"cues {args.cues}; coach window {'off' if args.no_window else 'on'}; "
+        f"language {args.language or 'the desktop default'}"
     )
     print(f"{'USS MiB idle':34} {idle:8.1f}")
     print(f"{'USS MiB during the routine (peak)':34} {peak:8.1f}")

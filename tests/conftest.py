@@ -8,7 +8,9 @@ import pytest
 from support import marking
 from support.desktop import Desktop, private_bus, virtual_desktop
 from support.homes import windows_home
+from support.notification_service import RecordingNotificationServer
 from support.platforms import WINDOWS
+from support.pulse import PulseSink, pulse_sink
 
 from backcare_tray.i18n import Language, use_language
 
@@ -62,3 +64,35 @@ def xdesktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deskto
         monkeypatch.setenv("DISPLAY", desktop.env["DISPLAY"])
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
         yield desktop
+
+
+@pytest.fixture
+def bare_desktop(tmp_path: Path) -> Iterator[Desktop]:
+    """A desktop whose bus has no notification server until the test exports one."""
+    with virtual_desktop(tmp_path, notification_server=False) as running:
+        yield running
+
+
+@pytest.fixture
+def recorder(
+    bare_desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RecordingNotificationServer]:
+    """A recording notification server with buttons on the desktop's bus."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    server = RecordingNotificationServer(with_actions=True)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def sound_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Desktop, PulseSink]]:
+    """A desktop with a recording notification server and a private sound server."""
+    with (
+        virtual_desktop(tmp_path, notification_server=False) as desktop,
+        pulse_sink(tmp_path) as sink,
+    ):
+        desktop.env.update(sink.env)
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        yield desktop, sink

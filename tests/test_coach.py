@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.catalogs import compiled_catalog
 from support.coach import (
     PICTURE_COLOURS,
     CoachRun,
@@ -544,18 +545,7 @@ msgstr "Dehnungs-Coach"
 
 def german_catalog(folder: Path) -> Path:
     """Compile a small German catalog into folder/de/LC_MESSAGES, as the build does; folder."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    messages = folder / "de" / "LC_MESSAGES"
-    messages.mkdir(parents=True)
-    (messages / "backcare-tray.po").write_text(GERMAN, encoding="utf-8")
-    with (
-        open(messages / "backcare-tray.po", "rb") as source,
-        open(messages / "backcare-tray.mo", "wb") as target,
-    ):
-        write_mo(target, read_po(source))
-    return folder
+    return compiled_catalog(folder, "de", GERMAN)
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 import gettext
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,24 +48,6 @@ def quick_config(desktop: Desktop, interval: str = "2s", snooze: str = "3s") -> 
     path = desktop.home / "quick.toml"
     path.write_text(QUICK_ROUTINE.format(interval=interval, snooze=snooze), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def bare_desktop(tmp_path: Path) -> Iterator[Desktop]:
-    """A desktop whose bus has no notification server until the test exports one."""
-    with virtual_desktop(tmp_path, notification_server=False) as running:
-        yield running
-
-
-@pytest.fixture
-def recorder(
-    bare_desktop: Desktop, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[RecordingNotificationServer]:
-    """A recording notification server with buttons on the desktop's bus."""
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-    server = RecordingNotificationServer(with_actions=True)
-    yield server
-    server.close()
 
 
 def titled(server: RecordingNotificationServer, title: str) -> list[NotifyCall]:

@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from support.catalogs import compiled_catalog
 
 from backcare_tray import i18n
 from backcare_tray.i18n import Language, choose_language, ngettext, use_language
@@ -60,17 +61,7 @@ def test_a_compiled_catalog_is_spoken_with_its_plurals(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A catalog compiled as the build compiles it translates, plural forms included."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    folder = tmp_path / "de" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    (folder / "backcare-tray.po").write_text(GERMAN, encoding="utf-8")
-    with (
-        open(folder / "backcare-tray.po", "rb") as source,
-        open(folder / "backcare-tray.mo", "wb") as target,
-    ):
-        write_mo(target, read_po(source))
+    compiled_catalog(tmp_path, "de", GERMAN)
     try:
         use_language(Language("de", "LANG"), tmp_path)
         assert i18n._("Snooze") == "Schlummern"

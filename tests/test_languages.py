@@ -3,7 +3,6 @@
 import gettext
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from support.coach import coach_event
 from support.daemon import running_daemon
 from support.desktop import Desktop, virtual_desktop
 from support.notification_service import NotifyCall, RecordingNotificationServer
-from support.pulse import PulseSink, pulse_sink
+from support.pulse import PulseSink
 from support.screen import grab
 from support.sni_client import SniClient
 from support.waiting import wait_for
@@ -53,24 +52,6 @@ def newest(server: RecordingNotificationServer, title: str, timeout: float = 15)
         timeout,
         f"a notice titled {title!r}",
     )[0]
-
-
-@pytest.fixture
-def bare_desktop(tmp_path: Path) -> Iterator[Desktop]:
-    """A desktop whose bus has no notification server until the test exports one."""
-    with virtual_desktop(tmp_path, notification_server=False) as running:
-        yield running
-
-
-@pytest.fixture
-def recorder(
-    bare_desktop: Desktop, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[RecordingNotificationServer]:
-    """A recording notification server with buttons on the desktop's bus."""
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bare_desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-    server = RecordingNotificationServer(with_actions=True)
-    yield server
-    server.close()
 
 
 def test_under_lang_de_the_break_its_buttons_and_status_are_german(
@@ -182,23 +163,11 @@ def voice_recorder(folder: Path) -> tuple[Path, Path]:
     return folder, said
 
 
-@pytest.fixture
-def stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Desktop, PulseSink]]:
-    """A desktop with a recording notification server and a private sound server."""
-    with (
-        virtual_desktop(tmp_path, notification_server=False) as desktop,
-        pulse_sink(tmp_path) as sink,
-    ):
-        desktop.env.update(sink.env)
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-        yield desktop, sink
-
-
 def test_a_spoken_cue_is_german_in_a_german_voice(
-    stage: tuple[Desktop, PulseSink], tmp_path: Path
+    sound_stage: tuple[Desktop, PulseSink], tmp_path: Path
 ) -> None:
     """The voice gets espeak-ng's German voice and the German words, and is heard."""
-    desktop, sink = stage
+    desktop, sink = sound_stage
     folder, said = voice_recorder(tmp_path / "voice")
     desktop.env["PATH"] = f"{folder}{os.pathsep}{desktop.env['PATH']}"
     desktop.env["LANG"] = "de_DE.UTF-8"

@@ -1,13 +1,10 @@
 """A routine's cues heard on a real sound server, in time with the updates they belong to."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from support.daemon import running_daemon
-from support.desktop import Desktop, virtual_desktop
+from support.desktop import Desktop
 from support.notification_service import NotifyCall, RecordingNotificationServer
-from support.pulse import PulseSink, pulse_sink
+from support.pulse import PulseSink
 from support.waiting import wait_for
 
 pytestmark = pytest.mark.desktop
@@ -40,18 +37,6 @@ sides = ["left arm", "right arm"]
 """
 
 
-@pytest.fixture
-def stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Desktop, PulseSink]]:
-    """A desktop with a recording notification server and a private sound server."""
-    with (
-        virtual_desktop(tmp_path, notification_server=False) as desktop,
-        pulse_sink(tmp_path) as sink,
-    ):
-        desktop.env.update(sink.env)
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
-        yield desktop, sink
-
-
 def run_routine(
     desktop: Desktop, sink: PulseSink, cues: str, due_sound: bool
 ) -> tuple[list[NotifyCall], list[NotifyCall]]:
@@ -81,9 +66,9 @@ def run_routine(
     return due[:1], steps
 
 
-def test_every_cue_is_heard_in_time_with_its_update(stage: tuple[Desktop, PulseSink]) -> None:
+def test_every_cue_is_heard_in_time_with_its_update(sound_stage: tuple[Desktop, PulseSink]) -> None:
     """Due, hold, other arm, hold, done: each chime arrives within 0.3 s of its update."""
-    desktop, sink = stage
+    desktop, sink = sound_stage
     due, steps = run_routine(desktop, sink, "chime", due_sound=True)
     kinds = [c.summary for c in steps]
     assert kinds == [
@@ -101,9 +86,9 @@ def test_every_cue_is_heard_in_time_with_its_update(stage: tuple[Desktop, PulseS
         assert abs(late) <= IN_TIME, (call.summary, late)
 
 
-def test_voice_speaks_the_cues_in_time(stage: tuple[Desktop, PulseSink]) -> None:
+def test_voice_speaks_the_cues_in_time(sound_stage: tuple[Desktop, PulseSink]) -> None:
     """Spoken cues ("Left arm. Hold.") arrive within 0.3 s of their update too."""
-    desktop, sink = stage
+    desktop, sink = sound_stage
     _, steps = run_routine(desktop, sink, "voice", due_sound=False)
     recording = sink.wait_until(steps[-1].at + 1.0)
     for call in steps:
@@ -111,9 +96,9 @@ def test_voice_speaks_the_cues_in_time(stage: tuple[Desktop, PulseSink]) -> None
         assert heard is not None and abs(heard - call.at) <= IN_TIME, call.summary
 
 
-def test_cues_off_and_no_due_sound_record_silence(stage: tuple[Desktop, PulseSink]) -> None:
+def test_cues_off_and_no_due_sound_record_silence(sound_stage: tuple[Desktop, PulseSink]) -> None:
     """Nothing is played at all, from the due notification to the end of the routine."""
-    desktop, sink = stage
+    desktop, sink = sound_stage
     due, steps = run_routine(desktop, sink, "off", due_sound=False)
     recording = sink.wait_until(steps[-1].at + 1.0)
     assert recording.peak(due[0].at - 1.0) == 0

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.catalogs import compiled_catalog
 
 from backcare_tray.dates import day_and_month, day_name, weekday_name
 from backcare_tray.i18n import Language, use_language
@@ -62,17 +63,7 @@ msgstr "{file}: {problem} (Datei)"
 @pytest.fixture
 def german(tmp_path: Path) -> Iterator[None]:
     """Speak German from a catalog compiled as the build compiles it, English again after."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    folder = tmp_path / "de" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    (folder / "backcare-tray.po").write_text(GERMAN, encoding="utf-8")
-    with (
-        open(folder / "backcare-tray.po", "rb") as source,
-        open(folder / "backcare-tray.mo", "wb") as target,
-    ):
-        write_mo(target, read_po(source))
+    compiled_catalog(tmp_path, "de", GERMAN)
     use_language(Language("de", "LANG"), tmp_path)
     try:
         yield
