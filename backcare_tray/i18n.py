@@ -177,8 +177,11 @@ def use_language(language: Language, locale_dir: Path = LOCALE_DIR) -> None:
         _translation = gettext.NullTranslations()
     else:
         try:
-            _translation = gettext.translation(DOMAIN, locale_dir, [language.code])
-        except OSError as problem:
+            from backcare_tray.catalog_file import read_catalog
+
+            path = locale_dir / language.code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+            _translation = read_catalog(path)
+        except (OSError, ValueError) as problem:
             log.warning(
                 "The %s catalog cannot be read (%s): speaking English.", language.code, problem
             )

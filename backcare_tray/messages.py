@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 __all__ = [
     "DOMAIN",
@@ -19,6 +19,7 @@ __all__ = [
     "stretch_messages",
     "template",
     "template_messages",
+    "write_mo",
 ]
 
 PACKAGE = Path(__file__).resolve().parent
@@ -97,3 +98,47 @@ def template(package: Path = PACKAGE, version: str = "") -> Any:
             context=message.context,
         )
     return catalog
+
+
+def write_mo(handle: BinaryIO, catalog: Any) -> None:
+    """Write a Babel catalog as a .mo file with its keys in byte order, as GNU msgfmt does.
+
+    Fuzzy and untranslated messages are left out (they speak English). The order lets the
+    daemon find a message by binary search in the file's bytes (catalog_file.SortedCatalog).
+    """
+    import struct
+
+    entries: dict[bytes, bytes] = {}
+    for message in catalog:
+        if message.id and (message.fuzzy or not _all_written(message.string)):
+            continue
+        if isinstance(message.id, tuple | list):
+            key = b"\0".join(part.encode("utf-8") for part in message.id)
+            value = b"\0".join(form.encode("utf-8") for form in message.string)
+        else:
+            key, value = message.id.encode("utf-8"), message.string.encode("utf-8")
+        if message.context:
+            key = message.context.encode("utf-8") + b"\x04" + key
+        entries[key] = value
+    keys = sorted(entries)
+    count = len(keys)
+    keys_at = 7 * 4
+    values_at = keys_at + 8 * count
+    text_at = values_at + 8 * count
+    table, texts = [], bytearray()
+    for key in keys:
+        table.append((len(key), text_at + len(texts)))
+        texts += key + b"\0"
+    for key in keys:
+        table.append((len(entries[key]), text_at + len(texts)))
+        texts += entries[key] + b"\0"
+    handle.write(struct.pack("<7I", 0x950412DE, 0, count, keys_at, values_at, 0, 0))
+    for length, offset in table:
+        handle.write(struct.pack("<2I", length, offset))
+    handle.write(bytes(texts))
+
+
+def _all_written(string: object) -> bool:
+    """Return True when a translation (every plural form of it) is written."""
+    forms = string if isinstance(string, tuple | list) else (string,)
+    return all(isinstance(form, str) and form for form in forms)

@@ -1,14 +1,18 @@
 """The message catalogs: the template holds every message, and each language translates all."""
 
+import gettext
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
+from support.catalogs import compiled_catalog
 
-from backcare_tray.i18n import DOMAIN, available_languages
+from backcare_tray.catalog_file import SortedCatalog, read_catalog
+from backcare_tray.i18n import DOMAIN, LOCALE_DIR, available_languages
 from backcare_tray.messages import PACKAGE, template_messages
 
 # The languages the package promises beyond English; each must be complete.
@@ -16,6 +20,19 @@ LANGUAGES = ("de", "fr", "es", "it", "pt_BR", "nl", "pl", "ja")
 # The catalogs as written, in the source tree next to this test's package (the .po files are
 # not installed: the package carries their compiled .mo files).
 SOURCE_LOCALE = Path(__file__).resolve().parent.parent / "backcare_tray" / "locale"
+# Babel's writer puts "Zebra" before the context-keyed "menu\x04Quit": not byte order.
+UNSORTED = """
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgctxt "menu"
+msgid "Quit"
+msgstr "Beenden"
+
+msgid "Zebra"
+msgstr "Zebra!"
+"""
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 # argparse's own messages, which the parser takes from the catalog, use printf's style.
 PRINTF = re.compile(r"%(?:\((\w+)\))?[rsd]")
@@ -126,3 +143,49 @@ def test_a_catalog_problem_is_found() -> None:
 def test_the_installed_package_carries_every_language() -> None:
     """The build compiles each catalog into the package, where gettext finds it."""
     assert set(LANGUAGES) <= set(available_languages())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_daemons_reader_finds_every_message_as_gettext_does(language: str) -> None:
+    """The installed catalog is searched in place, and finds what gettext's own parse finds."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    searched = read_catalog(path)
+    assert isinstance(searched, SortedCatalog)  # the build wrote its keys in byte order
+    with open(path, "rb") as handle:
+        parsed = gettext.GNUTranslations(handle)
+    for message in _template():
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            for count in (0, 1, 2, 3, 5, 11, 22, 101):
+                wanted = parsed.ngettext(message.id[0], message.id[1], count)
+                assert searched.ngettext(message.id[0], message.id[1], count) == wanted
+        elif message.context:
+            wanted = parsed.pgettext(message.context, message.id)
+            assert searched.pgettext(message.context, message.id) == wanted
+        else:
+            assert searched.gettext(message.id) == parsed.gettext(message.id)
+    assert searched.gettext("not a message of ours") == "not a message of ours"
+    assert searched.ngettext("{count} thing", "{count} things", 2) == "{count} things"
+
+
+def test_a_catalog_out_of_byte_order_is_read_as_gettext_reads_it(tmp_path: Path) -> None:
+    """A .mo from another tool (Babel's own writer sorts otherwise) still translates."""
+    compiled_catalog(tmp_path, "de", UNSORTED)
+    catalog = read_catalog(tmp_path / "de" / "LC_MESSAGES" / f"{DOMAIN}.mo")
+    assert not isinstance(catalog, SortedCatalog)
+    assert catalog.pgettext("menu", "Quit") == "Beenden"
+    assert catalog.gettext("Zebra") == "Zebra!"
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """The extractor reads an f-string as one string: a _() inside it never reaches the catalog."""
+    hidden = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        with open(source, "rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                prefix = token.string.split('"')[0].split("'")[0].lower()
+                marked = re.search(r"\b(_|N_|ngettext|pgettext)\(", token.string)
+                if token.type == tokenize.STRING and "f" in prefix and marked:
+                    hidden.append(f"{source.name}:{token.start[0]}")
+    assert hidden == []

@@ -196,9 +196,10 @@ def _show(args: "argparse.Namespace") -> int:
         print(_("Pictures ({side}):").format(side=exercise.sides[0]))
     else:
         print(_("Pictures:"))
+    # Translators: a picture that is missing in the numbered list of a stretch's pictures.
+    missing = pgettext("picture", "none")
     for number, path in enumerate(found, 1):
-        # Translators: a picture that is missing in the numbered list of a stretch's pictures.
-        print(f"{number}. {path or pgettext('picture', 'none')}")
+        print(f"{number}. {path or missing}")
     return 0
 
 
@@ -210,7 +211,7 @@ def _exercises(args: "argparse.Namespace") -> int:
         settings, next_id = _settings_and_next(args.config)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
-    # Translators: {order} is the rotation's order as the config writes it (in-order, random).
+    # Translators: {order} is the config's word for the order, sequential or shuffle.
     print(_("Rotation ({order}):").format(order=settings.rotation_order))
     for position, exercise_id in enumerate(settings.rotation, 1):
         exercise = settings.exercise(exercise_id)
