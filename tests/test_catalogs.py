@@ -161,10 +161,10 @@ def test_the_daemons_reader_finds_every_message_as_gettext_does(language: str) -
                 wanted = parsed.ngettext(message.id[0], message.id[1], count)
                 assert searched.ngettext(message.id[0], message.id[1], count) == wanted
         elif message.context:
-            wanted = parsed.pgettext(message.context, message.id)
-            assert searched.pgettext(message.context, message.id) == wanted
+            wanted = parsed.pgettext(message.context, str(message.id))
+            assert searched.pgettext(message.context, str(message.id)) == wanted
         else:
-            assert searched.gettext(message.id) == parsed.gettext(message.id)
+            assert searched.gettext(str(message.id)) == parsed.gettext(str(message.id))
     assert searched.gettext("not a message of ours") == "not a message of ours"
     assert searched.ngettext("{count} thing", "{count} things", 2) == "{count} things"
 
