@@ -1,5 +1,6 @@
 """The daemon in Windows Python under Wine, met as a Windows user meets it: tray, balloon, port."""
 
+import gettext
 import json
 import socket
 import subprocess
@@ -26,7 +27,9 @@ from support.wine import (
 )
 
 from backcare_tray.art import DISC
+from backcare_tray.exercises import builtin_tables
 from backcare_tray.figure import TEAL as FIGURE_TEAL
+from backcare_tray.i18n import DOMAIN, LOCALE_DIR
 
 pytestmark = pytest.mark.desktop
 
@@ -108,6 +111,22 @@ def test_a_due_stretch_shows_a_balloon_with_its_text(wine: WineDesktop) -> None:
         assert status["notifications"]["failing"] is False, status["notifications"]
         assert status["notifications"]["icon"].endswith(".ico")
         assert "Could not load icon" not in daemon.log_text()
+
+
+def test_a_german_balloon_from_the_windows_package(wine: WineDesktop) -> None:
+    """[general] language = "de": the Windows wheel's catalog gives the balloon its German words."""
+    config = write_config(wine, "3s")
+    config.write_text(config.read_text(encoding="utf-8") + '\n[general]\nlanguage = "de"\n')
+    german = gettext.translation(DOMAIN, LOCALE_DIR, ["de"])
+    with wine_daemon(wine, config):
+        shown = wait_for(lambda: wine.balloons(), 40, "the balloon")
+        hint = german.gettext("Answer from the tray icon, or run: {command}")
+        assert hint.split("{command}")[0] in shown[0], shown
+        summary = german.gettext(builtin_tables()[0]["summary"])
+        assert summary in shown[0], shown
+        assert wine.status()["status"] == german.gettext("Time to stretch: {name}").format(
+            name=german.gettext(builtin_tables()[0]["name"])
+        )
 
 
 def test_status_over_the_loopback_port_and_one_instance(wine: WineDesktop) -> None:

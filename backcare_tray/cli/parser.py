@@ -127,7 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_(EXAMPLES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"backcare-tray {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"backcare-tray {__version__}",
+        help=_("show program's version number and exit"),
+    )
     # No command at all is `run` with its defaults.
     parser.set_defaults(local_command="run", config=None, no_tray=False, verbose=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
