@@ -22,7 +22,7 @@ from backcare_tray.palette import (
     WARNING_FG,
 )
 
-__all__ = ["DEBUG_ENV", "box", "cut_texts", "debug", "style"]
+__all__ = ["DEBUG_ENV", "box", "cut_texts", "debug", "fit_headings", "style"]
 
 DEBUG_ENV = "BACKCARE_TRAY_WINDOW_DEBUG"  # =1: the window says what it drew on stderr
 
@@ -44,6 +44,34 @@ def box(widget: tk.Misc) -> list[int]:
     ]
 
 
+# Room a Treeview heading takes beside its text: the padding and the separator.
+HEADING_PADDING = 16
+
+
+def heading_width(tree: ttk.Treeview, column: str) -> int:
+    """Return the pixels a Treeview column's heading text needs."""
+    font = tkfont.nametofont("TkHeadingFont")
+    return font.measure(str(tree.heading(column, "text"))) + HEADING_PADDING
+
+
+def fit_headings(tree: ttk.Treeview) -> None:
+    """Widen each column of a Treeview to its heading, whose words may be long in a language."""
+    for column in ("#0", *tree["columns"]):
+        width = int(tree.column(column, "width"))
+        wants = heading_width(tree, column)
+        if wants > width:  # kept that wide: a narrow window squeezes the others first
+            tree.column(column, width=wants, minwidth=wants, stretch=column == "#0")
+
+
+def _cut_headings(tree: ttk.Treeview) -> list[dict[str, Any]]:
+    """Return the headings of a Treeview that are wider than their column."""
+    return [
+        {"text": str(tree.heading(column, "text")), "box": box(tree), "wants": [wants, width]}
+        for column in ("#0", *tree["columns"])
+        if (wants := heading_width(tree, column)) > (width := int(tree.column(column, "width")))
+    ]
+
+
 def cut_texts(root: tk.Misc) -> list[dict[str, Any]]:
     """Return every shown text that has less room than it asks for: cut off on the screen."""
     cut: list[dict[str, Any]] = []
@@ -51,6 +79,8 @@ def cut_texts(root: tk.Misc) -> list[dict[str, Any]]:
     while widgets:
         widget = widgets.pop()
         widgets.extend(widget.winfo_children())
+        if isinstance(widget, ttk.Treeview) and widget.winfo_viewable():
+            cut.extend(_cut_headings(widget))
         try:
             text = str(widget.cget("text"))
         except tk.TclError:  # no text option: a frame, a canvas, an entry

@@ -18,7 +18,7 @@ from backcare_tray.i18n import N_, _, ngettext
 from backcare_tray.palette import AMBER, AMBER_DARK, MUTED, TEAL, TEAL_DARK, TEXT, TRACK
 from backcare_tray.stats import LONG_BOUT_SECONDS, BoutStats, DayStats, Stats
 from backcare_tray.window.host import Host
-from backcare_tray.window.look import box, debug
+from backcare_tray.window.look import box, debug, fit_headings
 
 __all__ = ["MONTH_DAYS", "Progress", "ProgressPage", "read_progress"]
 
@@ -205,6 +205,7 @@ class ProgressPage:
         self.table.column("#0", width=190)
         self.table.column("done", width=60, anchor="e")
         self.table.column("last", width=110, anchor="center")
+        fit_headings(self.table)
         self.table.grid(row=1, column=1, sticky="nsew")
         for canvas in (self.chart, self.sitting):
             canvas.configure(background=str(ttk.Style().lookup("TFrame", "background")))

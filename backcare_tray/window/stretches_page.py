@@ -39,7 +39,7 @@ from backcare_tray.window.library import (
     reload_outcome,
     rotation_with,
 )
-from backcare_tray.window.look import box, debug
+from backcare_tray.window.look import box, debug, fit_headings
 from backcare_tray.wording import dose
 
 if TYPE_CHECKING:
@@ -157,6 +157,7 @@ class StretchesPage:
         self.tree.heading("rotation", text=phrase("rotation_heading"), anchor="w")
         self.tree.column("#0", width=230, stretch=False)
         self.tree.column("rotation", width=80, stretch=False)
+        fit_headings(self.tree)
         self.tree.tag_configure("off", foreground=MUTED)
         self.tree.pack(side="left", fill="y")
         self.tree.bind("<<TreeviewSelect>>", self._selected)
