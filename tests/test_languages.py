@@ -190,9 +190,9 @@ def test_a_spoken_cue_is_german_in_a_german_voice(
     assert de.gettext(HAMSTRING["name"]) in words or de.gettext(HAMSTRING["steps"][0]) in words
 
 
-@pytest.mark.parametrize("language", ["de", "pl"])
+@pytest.mark.parametrize("language", ["de", "pl", "ja"])
 def test_long_words_fit_every_page_of_the_window(tmp_path: Path, language: str) -> None:
-    """German and Polish: no label, button or check box of any page has less room than it needs."""
+    """Long German and Polish words, unspaced Japanese: every text of every page has its room."""
     words = catalog(language)
     with managed_virtual_desktop(tmp_path) as desktop:
         config = desktop.home / ".config" / "backcare-tray" / "config.toml"
@@ -220,9 +220,9 @@ def test_long_words_fit_every_page_of_the_window(tmp_path: Path, language: str) 
         assert x >= 0 and y >= 0 and x + width <= screen.width and y + height <= screen.height
 
 
-@pytest.mark.parametrize("language", ["de", "pl"])
+@pytest.mark.parametrize("language", ["de", "pl", "ja"])
 def test_long_words_fit_the_coach_window(tmp_path: Path, language: str) -> None:
-    """German and Polish: each step's words, the countdown and the buttons have their room."""
+    """Long German and Polish words, unspaced Japanese: each step, countdown and button fits."""
     with managed_virtual_desktop(tmp_path) as desktop:
         desktop.env["BACKCARE_TRAY_COACH_DEBUG"] = "1"
         runtime = Path(desktop.env["XDG_RUNTIME_DIR"]) / "backcare-tray"

@@ -7,7 +7,7 @@ import time
 import tkinter as tk
 from tkinter import font as tkfont
 from tkinter import ttk
-from typing import Any
+from typing import Any, Literal
 
 from backcare_tray.palette import (
     BACKGROUND,
@@ -22,7 +22,16 @@ from backcare_tray.palette import (
     WARNING_FG,
 )
 
-__all__ = ["DEBUG_ENV", "box", "cut_texts", "debug", "fit_headings", "style"]
+__all__ = [
+    "DEBUG_ENV",
+    "box",
+    "cut_texts",
+    "debug",
+    "fit_headings",
+    "style",
+    "text_wrap",
+    "wrap_to_width",
+]
 
 DEBUG_ENV = "BACKCARE_TRAY_WINDOW_DEBUG"  # =1: the window says what it drew on stderr
 
@@ -70,6 +79,22 @@ def _cut_headings(tree: ttk.Treeview) -> list[dict[str, Any]]:
         for column in ("#0", *tree["columns"])
         if (wants := heading_width(tree, column)) > (width := int(tree.column(column, "width")))
     ]
+
+
+def wrap_to_width(container: tk.Misc, labels: dict[ttk.Label, int]) -> None:
+    """Wrap each label at the container's laid-out width, less its margin, as that changes."""
+
+    def fit(event: "tk.Event[tk.Misc]") -> None:
+        for label, margin in labels.items():
+            label.configure(wraplength=max(120, event.width - margin))
+
+    container.bind("<Configure>", fit, add="+")
+
+
+def text_wrap(text: str) -> Literal["char", "word"]:
+    """Return how a Text should wrap: by words, or by characters for Japanese and Chinese."""
+    # Tk's word wrap breaks only at spaces, which these languages do not write.
+    return "char" if any("\u3040" <= c <= "\u9fff" for c in text) else "word"
 
 
 def cut_texts(root: tk.Misc) -> list[dict[str, Any]]:

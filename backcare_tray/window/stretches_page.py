@@ -39,7 +39,7 @@ from backcare_tray.window.library import (
     reload_outcome,
     rotation_with,
 )
-from backcare_tray.window.look import box, debug, fit_headings
+from backcare_tray.window.look import box, debug, fit_headings, text_wrap, wrap_to_width
 from backcare_tray.wording import dose
 
 if TYPE_CHECKING:
@@ -198,6 +198,8 @@ class StretchesPage:
             cursor="arrow",
         )
         self.steps.pack(fill="both", expand=True)
+        # The detail's words wrap where the pane ends, however long a language's words are.
+        wrap_to_width(detail, {self.name: 4, self.summary: 4, self.safety: 28})
         self.steps.configure(state="disabled")
 
     def shown(self) -> None:
@@ -267,6 +269,7 @@ class StretchesPage:
             self.safety.pack_forget()
         self.steps.configure(state="normal")
         self.steps.delete("1.0", "end")
+        self.steps.configure(wrap=text_wrap(" ".join(exercise.steps)))
         for number, step in enumerate(exercise.steps, 1):
             self.steps.insert("end", f"{number}. {step}\n")
         self.steps.configure(state="disabled")
