@@ -325,7 +325,7 @@ def words_of(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, [language])
 
 
-@pytest.mark.parametrize("language", ["en", "de", "pl"])
+@pytest.mark.parametrize("language", ["en", "de", "pl", "ja"])
 def test_dunst_shows_each_step_whole_with_its_picture(
     desktop: Desktop, monkeypatch: pytest.MonkeyPatch, language: str
 ) -> None:
