@@ -28,12 +28,21 @@ class SortedCatalog(gettext.NullTranslations):
     def __init__(self, data: bytes) -> None:
         super().__init__()
         order = {_LITTLE: "<", _BIG: ">"}.get(data[:4])
-        if order is None:
+        if order is None or len(data) < 28:
             raise ValueError("not a compiled message catalog")
-        _revision, count, keys_at, values_at = struct.unpack_from(f"{order}4I", data, 4)
+        revision, count, keys_at, values_at = struct.unpack_from(f"{order}4I", data, 4)
+        if revision >> 16 not in (0, 1):
+            raise ValueError(f"a compiled catalog of an unknown revision ({revision >> 16})")
+        if max(keys_at, values_at) + 8 * count > len(data):
+            raise ValueError("the catalog is cut short: its tables end past the file")
         self._data = data
         self._entry = struct.Struct(f"{order}2I")
         self._count, self._keys_at, self._values_at = count, keys_at, values_at
+        for table in (keys_at, values_at):  # every text within the file, NUL-ended
+            for index in range(count):
+                length, offset = self._entry.unpack_from(data, table + 8 * index)
+                if offset + length >= len(data) or data[offset + length] != 0:
+                    raise ValueError("the catalog is cut short: a text ends past the file")
         previous = None
         for index in range(count):
             key = self._key(index)
@@ -93,11 +102,17 @@ def _plural_rule(header: str) -> Callable[[int], int]:
 
 
 def read_catalog(path: Path) -> gettext.NullTranslations:
-    """Read a compiled catalog: searched in place when it can be, else parsed as gettext does."""
+    """Read a compiled catalog: searched in place when it can be, else parsed as gettext does.
+
+    Raises OSError when the file cannot be read, ValueError when it is no whole catalog.
+    """
     data = path.read_bytes()
     try:
         return SortedCatalog(data)
     except Unsorted:
         import io
 
-        return gettext.GNUTranslations(io.BytesIO(data))
+        try:
+            return gettext.GNUTranslations(io.BytesIO(data))
+        except (struct.error, UnicodeDecodeError, IndexError) as problem:
+            raise ValueError(f"the catalog cannot be read ({problem})") from None

@@ -350,7 +350,9 @@ def _builtin_exercises(language: str) -> tuple[Exercise, ...]:
                 summary=_translated(exercise.summary),
                 steps=tuple(map(_translated, exercise.steps)),
                 sides=tuple(map(_translated, exercise.sides)),
-                equipment=_translated(exercise.equipment),
+                equipment=exercise.equipment
+                if exercise.equipment == "none"  # a word the code reads, not shown as is
+                else _translated(exercise.equipment),
                 safety=_translated(exercise.safety),
             )
         built.append(exercise)

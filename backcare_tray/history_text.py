@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping
 
+from backcare_tray.columns import padded
 from backcare_tray.durations import format_duration
 from backcare_tray.i18n import N_, _, pgettext
 from backcare_tray.stats import HistoryEntry
@@ -132,4 +133,4 @@ def event_words(event: HistoryEntry, names: Mapping[str, str]) -> str:
 def history_line(event: HistoryEntry, names: Mapping[str, str]) -> str:
     """Return an event's line: its UTC time, its kind and what it says."""
     kind = kind_label(event.kind)
-    return f"{event.at_utc}  {kind:<{KIND_WIDTH}} {event_words(event, names)}".rstrip()
+    return f"{event.at_utc}  {padded(kind, KIND_WIDTH)} {event_words(event, names)}".rstrip()

@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from backcare_tray.i18n import _
+
 __all__ = ["DAYS", "MORNING", "Window", "WorkingHours", "parse_window", "seconds_until"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -24,11 +26,15 @@ def parse_window(text: str) -> Window:
     """Parse "09:00-12:30"; raise ValueError if malformed or empty."""
     match = _WINDOW.match(text.strip())
     if match is None:
-        raise ValueError(f"{text!r} is not a time range like '09:00-12:30'")
+        raise ValueError(
+            _("{value} is not a time range like {example}").format(
+                value=repr(text), example="'09:00-12:30'"
+            )
+        )
     start_h, start_m, end_h, end_m = map(int, match.groups())
     window = Window(start_h * 60 + start_m, end_h * 60 + end_m)
     if window.start == window.end:
-        raise ValueError(f"{text!r} is an empty time range")
+        raise ValueError(_("{value} is an empty time range").format(value=repr(text)))
     return window
 
 

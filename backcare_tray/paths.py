@@ -51,9 +51,13 @@ def app_paths(config_override: str | None = None) -> AppPaths:
     """Return this user's paths, honouring --config and BACKCARE_TRAY_CONFIG."""
     if os.name == "posix" and not os.environ.get("HOME"):
         # Without HOME, the fallbacks can point at another user's folders: say so instead.
+        from backcare_tray.i18n import _
+
         raise NoHome(
-            "HOME is not set, so there is no home directory to keep the config, state and "
-            "history in; set HOME to your home directory"
+            _(
+                "{variable} is not set, so there is no home directory to keep the config, state "
+                "and history in; set {variable} to your home directory"
+            ).format(variable="HOME")
         )
     dirs = platformdirs.PlatformDirs(APP, appauthor=False)
     config = resolve_config_path(

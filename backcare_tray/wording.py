@@ -27,6 +27,7 @@ __all__ = [
     "duration_text",
     "menu_status_line",
     "minutes_text",
+    "percent_text",
     "phase_text",
     "side_word",
     "status_line",
@@ -68,6 +69,12 @@ def dose(exercise: Exercise) -> str:
         hold = _span(exercise.hold_seconds, exercise.hold_seconds_max)
         return _("Hold {seconds} s, {reps}").format(seconds=hold, reps=reps)
     return reps[:1].upper() + reps[1:]
+
+
+def percent_text(fraction: float) -> str:
+    """Return a share as a whole percentage, "33%", as the language writes one."""
+    # Translators: a whole percentage; some languages put a space before the sign.
+    return _("{percent}%").format(percent=f"{fraction * 100:.0f}")
 
 
 def seconds_text(seconds: int) -> str:

@@ -11,8 +11,16 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from support.catalogs import compiled_catalog
 
+from backcare_tray import i18n
 from backcare_tray.catalog_file import SortedCatalog, read_catalog
-from backcare_tray.i18n import DOMAIN, LOCALE_DIR, available_languages
+from backcare_tray.i18n import (
+    DOMAIN,
+    LOCALE_DIR,
+    Language,
+    available_languages,
+    current,
+    use_language,
+)
 from backcare_tray.messages import PACKAGE, template_messages
 
 # The languages the package promises beyond English; each must be complete.
@@ -189,3 +197,19 @@ def test_no_message_is_marked_inside_an_f_string() -> None:
                 if token.type == tokenize.STRING and "f" in prefix and marked:
                     hidden.append(f"{source.name}:{token.start[0]}")
     assert hidden == []
+
+
+@pytest.mark.parametrize("keep", [0, 3, 20, 27, 3000, -2000, -1])
+def test_a_damaged_catalog_speaks_english_and_says_why(
+    tmp_path: Path, keep: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A .mo cut short anywhere is refused whole: English, a warning, no crash, no blank label."""
+    whole = (LOCALE_DIR / "de" / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / f"{DOMAIN}.mo").write_bytes(whole[:keep])
+    with caplog.at_level("WARNING", logger="backcare_tray.i18n"):
+        use_language(Language("de", "LANG"), tmp_path)
+    assert current().code == "en"
+    assert i18n._("Time to stretch: {name}") == "Time to stretch: {name}"
+    assert "The de catalog cannot be read" in caplog.text

@@ -82,3 +82,12 @@ def test_history_dates_in_words_read_as_strftime_does_in_english() -> None:
         on = date(2026, 12, 3) - timedelta(days=back)
         assert weekday_and_day(on) == on.strftime("%a %d")
         assert day_and_month(on) == on.strftime("%d %b")
+
+
+def test_wide_characters_take_two_columns_so_japanese_lines_up() -> None:
+    """A Japanese heading is padded by the columns a terminal shows it in, not its characters."""
+    from backcare_tray.columns import padded, shown_width
+
+    assert shown_width("スキップ") == 8 and shown_width("skipped") == 7
+    assert padded("日付", 6) == "日付  " and padded("done", 6, ">") == "  done"
+    assert shown_width(padded("スキップ", 11, ">")) == shown_width(padded("skipped", 11, ">"))

@@ -20,6 +20,7 @@ from tomlkit.items import Table as TomlTable
 
 from backcare_tray.adapters.state_file import write_atomically
 from backcare_tray.config_file import ConfigError, example_config_text
+from backcare_tray.i18n import _
 from backcare_tray.settings_schema import SCHEMA, Setting, TomlValue
 
 __all__ = [
@@ -84,7 +85,10 @@ class ConfigDraft:
             section = tomlkit.table()
             self.document[setting.section] = section
         elif not isinstance(section, TomlTable | InlineTable):  # [schedule] or schedule = {...}
-            raise ConfigError(f"{self.path}: {setting.section} is not a table")
+            problem = _("{path}: {section} is not a table").format(
+                path=self.path, section=setting.section
+            )
+            raise ConfigError(problem)
         if self.value(setting) == value:
             return  # the same value keeps the person's spelling of it
         section[setting.key] = value
@@ -133,12 +137,16 @@ def read_draft(path: Path) -> ConfigDraft:
     except FileNotFoundError:
         original, existed = "", False
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read: {error}") from None
+        raise ConfigError(
+            _("{path}: cannot be read: {error}").format(path=path, error=error)
+        ) from None
     try:
         document = tomlkit.parse(original if existed else example_config_text())
     except TOMLKitError as error:
         problem = _toml_problem(original, error)
-        raise ConfigError(f"{path}: not valid TOML: {problem}") from None
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=problem)
+        ) from None
     return ConfigDraft(path, original, document, existed)
 
 

@@ -264,10 +264,15 @@ class Adapters:
 def _reload_and_speak(path: Path, required: bool) -> "Settings":
     """Read the config again and speak its language from now on."""
     from backcare_tray.config_file import load_settings
-    from backcare_tray.i18n import speak_as_configured
+    from backcare_tray.i18n import current, speak_as_configured, use_language
 
+    spoken = current()
     speak_as_configured(path)  # first: the config's errors and built-in stretches speak it too
-    return load_settings(path, required=required)
+    try:
+        return load_settings(path, required=required)
+    except Exception:
+        use_language(spoken)  # the old settings stay, and so does their language
+        raise
 
 
 def _open_as_files(paths: AppPaths, progress: "ProgressOpener", page: WindowPage) -> None:

@@ -256,7 +256,7 @@ def _failure(error: BaseException) -> str:
 
 def _install(text: str) -> str:
     """Return what to install, in the language in use ("-" and program names stay)."""
-    return _(text) if text != "-" else text
+    return _(text) if text not in ("", "-") else text  # _("") would be the catalog's header
 
 
 @dataclass

@@ -97,7 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_daemon(*options)
         try:
             named = config_named(arguments)
-            _speak(named)
+            try:
+                _speak(named)
+            except NoHome:  # no config to read: the desktop's language; the command says why
+                from backcare_tray.i18n import from_environment, use_language
+
+                use_language(from_environment())
             args = build_parser().parse_args(arguments)
             if getattr(args, "config", None) != named:  # a --config the scan did not read so
                 _speak(getattr(args, "config", None))

@@ -7,7 +7,7 @@ from backcare_tray import __version__
 from backcare_tray.cli.local import LOCAL_COMMANDS, LocalName, path_arg
 from backcare_tray.commands import COMMANDS, CommandName, CommandSpec, DurationKind
 from backcare_tray.durations import parse_duration
-from backcare_tray.i18n import N_, _
+from backcare_tray.i18n import N_, _, ngettext
 
 __all__ = ["EXAMPLES", "build_parser", "command_from_arguments"]
 
@@ -115,12 +115,21 @@ ARGPARSE_WORDS = (
     N_("unrecognized arguments: %s"),
     N_("expected one argument"),
     N_("invalid %(type)s value: %(value)r"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("ignored explicit argument %r"),
 )
+
+
+def _argparse_plurals() -> None:
+    """Mark argparse's own plural messages for the catalog (never called)."""
+    ngettext("expected %s argument", "expected %s arguments", 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     argparse._ = _  # type: ignore[attr-defined]  # its words in the language in use
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
     parser = argparse.ArgumentParser(
         prog="backcare-tray",
         description=_("A tray daemon that reminds you to stand up and stretch your back."),

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import Any, TextIO
 
+from backcare_tray.columns import padded, shown_width
 from backcare_tray.durations import format_duration
 from backcare_tray.history_text import history_line
 from backcare_tray.i18n import _, ngettext, pgettext
 from backcare_tray.stats import LONG_BOUT_SECONDS, BoutStats, HistoryEntry, Stats
+from backcare_tray.wording import percent_text
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -143,12 +145,6 @@ def _long_of(bouts: BoutStats) -> str:
     return f"{bouts.long}/{bouts.count}" if bouts.count else "-"
 
 
-def _percent(fraction: float) -> str:
-    """Return a share as a whole percentage, "33%", as the language writes one."""
-    # Translators: a whole percentage; some languages put a space before the sign.
-    return _("{percent}%").format(percent=f"{fraction * 100:.0f}")
-
-
 def sitting_line(bouts: BoutStats) -> str:
     """Return the window's sitting in a line: its longest bout, the long ones, the breaks."""
     breaks = ngettext(
@@ -177,7 +173,7 @@ def sitting_line(bouts: BoutStats) -> str:
         " {breaks}",
         bouts.count,
     )
-    return line.format(**facts, share=_percent(bouts.long_share))
+    return line.format(**facts, share=percent_text(bouts.long_share))
 
 
 def _columns() -> list[tuple[str, int]]:
@@ -195,7 +191,7 @@ def _columns() -> list[tuple[str, int]]:
         (f"{format_duration(LONG_BOUT_SECONDS)}+", 6),
         (pgettext("stats column", "breaks"), 7),
     ]
-    return [(heading, max(width, len(heading) + 1)) for heading, width in headings]
+    return [(heading, max(width, shown_width(heading) + 1)) for heading, width in headings]
 
 
 def print_stats(stats: Stats, days: int, goal: int) -> None:
@@ -207,9 +203,9 @@ def print_stats(stats: Stats, days: int, goal: int) -> None:
     columns = _columns()
     widths = [width for _heading, width in columns]
     first, *rest = columns
-    print(f"{first[0]:<{first[1]}}" + "".join(f"{text:>{width}}" for text, width in rest))
+    print(padded(first[0], first[1]) + "".join(padded(text, width, ">") for text, width in rest))
     for day in stats.days:
-        kept = "-" if day.adherence is None else _percent(day.adherence)
+        kept = "-" if day.adherence is None else percent_text(day.adherence)
         cells = [
             day.done,
             day.skipped,
@@ -221,8 +217,10 @@ def print_stats(stats: Stats, days: int, goal: int) -> None:
             _long_of(day.bouts),
             day.bouts.natural_breaks,
         ]
-        row = "".join(f"{cell:>{width}}" for cell, width in zip(cells, widths[1:], strict=True))
-        print(f"{day.date:<{widths[0]}}{row}")
+        row = "".join(
+            padded(cell, width, ">") for cell, width in zip(cells, widths[1:], strict=True)
+        )
+        print(f"{padded(day.date, widths[0])}{row}")
     print(sitting_line(stats.bouts))
     streak = ngettext(
         "Streak: {days} day (best {best})",

@@ -88,7 +88,9 @@ def read_progress(config: Path) -> Progress:
 
 def _share(bouts: BoutStats) -> str:
     """Return the long sits' share as a percentage, or a dash with no sits."""
-    return f"{bouts.long / bouts.count:.0%}" if bouts.count else "-"
+    from backcare_tray.wording import percent_text
+
+    return percent_text(bouts.long / bouts.count) if bouts.count else "-"
 
 
 def _natural_breaks(count: int) -> str:

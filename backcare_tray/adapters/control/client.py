@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from backcare_tray.commands import Command, Reply
+from backcare_tray.i18n import _
 
 __all__ = [
     "CLIENT_TIMEOUT",
@@ -73,16 +74,15 @@ def endpoint_for(runtime_dir: Path, platform: str) -> Endpoint:
 def describe_os_error(error: OSError, path: Path) -> str:
     """Return what an OS error on the control path (at path) means, in a few words."""
     if error.errno is None and "too long" in str(error):
-        return (
-            f"too long a path for a Unix socket ({len(os.fsencode(path))} bytes); "
-            "set XDG_RUNTIME_DIR to a shorter folder"
-        )
+        return _(
+            "too long a path for a Unix socket ({count} bytes); set {variable} to a shorter folder"
+        ).format(count=len(os.fsencode(path)), variable="XDG_RUNTIME_DIR")
     if error.errno in (errno.EACCES, errno.EPERM):
-        return f"{error.strerror} (someone else's, read-only or immutable?)"
+        return _("{error} (someone else's, read-only or immutable?)").format(error=error.strerror)
     if error.errno == errno.EROFS:
-        return "the file system is read-only"
+        return _("the file system is read-only")
     if error.errno == errno.EISDIR or (error.errno is not None and path.is_dir()):
-        return "it is a folder, not the daemon's socket: remove it"
+        return _("it is a folder, not the daemon's socket: remove it")
     return str(error.strerror or error)
 
 
@@ -109,7 +109,9 @@ def _connect(endpoint: Endpoint, deadline: float) -> tuple[socket.socket, str | 
         raise NotRunning(f"{endpoint.path} names no port") from None
     except OSError as error:
         why = describe_os_error(error, endpoint.path)
-        raise Unreachable(f"cannot read {endpoint.path}: {why}") from None
+        raise Unreachable(
+            _("cannot read {path}: {problem}").format(path=endpoint.path, problem=why)
+        ) from None
     pause = FIRST_PAUSE
     while True:
         client = socket.socket(family, socket.SOCK_STREAM)
@@ -120,28 +122,33 @@ def _connect(endpoint: Endpoint, deadline: float) -> tuple[socket.socket, str | 
         except (BlockingIOError, InterruptedError):  # a Unix socket's full queue says so at once
             client.close()
             if time.monotonic() + pause > deadline:
-                raise NoAnswer("the daemon's queue of new connections stayed full") from None
+                raise NoAnswer(_("the daemon's queue of new connections stayed full")) from None
             time.sleep(pause)
             pause = min(pause * 2, LONGEST_PAUSE)
         except TimeoutError:
             client.close()
-            raise NoAnswer("the daemon did not take the connection in time") from None
+            raise NoAnswer(_("the daemon did not take the connection in time")) from None
         except FileNotFoundError:
             client.close()
             raise NotRunning(f"{endpoint.path} does not exist") from None
         except ConnectionRefusedError:
             client.close()
             if endpoint.kind == "unix" and _not_a_socket(endpoint.path):
-                kind = "a folder" if endpoint.path.is_dir() else "not a socket"
-                raise Unreachable(
-                    f"cannot connect to {endpoint.path}: it is {kind}, not the daemon's socket: "
-                    "remove it"
-                ) from None
+                if endpoint.path.is_dir():
+                    wrong = _("cannot connect to {path}: it is a folder, not the daemon's socket")
+                else:
+                    wrong = _(
+                        "cannot connect to {path}: it is not a socket, not the daemon's socket"
+                    )
+                remove = _("{problem}: remove it").format(problem=wrong.format(path=endpoint.path))
+                raise Unreachable(remove) from None
             raise NotRunning(f"nothing listens on {endpoint.path}") from None
         except OSError as error:
             client.close()
             why = describe_os_error(error, endpoint.path)
-            raise Unreachable(f"cannot connect to {endpoint.path}: {why}") from None
+            raise Unreachable(
+                _("cannot connect to {path}: {problem}").format(path=endpoint.path, problem=why)
+            ) from None
 
 
 def _exchange(endpoint: Endpoint, command: Command, deadline: float) -> Reply:
@@ -163,15 +170,15 @@ def _exchange(endpoint: Endpoint, command: Command, deadline: float) -> Reply:
                     break
                 data += chunk
         except TimeoutError:
-            raise NoAnswer("it is busy or stopped") from None
+            raise NoAnswer(_("it is busy or stopped")) from None
         except OSError as error:
             if not data:
-                why = f"the connection broke: {error.strerror or error}"
+                why = _("the connection broke: {error}").format(error=error.strerror or error)
                 raise NoAnswer(why, certain=False) from None
     try:
         reply: Reply = json.loads(data)
     except ValueError:
-        raise NoAnswer("the connection closed without an answer", certain=False) from None
+        raise NoAnswer(_("the connection closed without an answer"), certain=False) from None
     return reply
 
 

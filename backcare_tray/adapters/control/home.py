@@ -30,6 +30,7 @@ from backcare_tray.adapters.runtime_dir import (
     runtime_places,
 )
 from backcare_tray.adapters.state_file import write_atomically
+from backcare_tray.i18n import _
 
 __all__ = ["LOCK_NAME", "ControlHome", "ControlUnavailable", "Listening", "Repair"]
 
@@ -74,7 +75,9 @@ class Listening:
             self._identity = _identity(path)
         except OSError as error:
             why = describe_os_error(error, path)
-            raise ControlUnavailable(f"cannot listen on {path}: {why}") from None
+            raise ControlUnavailable(
+                _("cannot listen on {path}: {problem}").format(path=path, problem=why)
+            ) from None
 
     def intact(self) -> bool:
         """Return True while the path still leads to this socket (or port file)."""
@@ -158,7 +161,8 @@ class ControlHome:
             pid = None if other == found.path else lock_holder(other / LOCK_NAME)
             if pid is not None:
                 lock.release()
-                raise AlreadyRunning(f"backcare-tray is already running (pid {pid}, in {other})")
+                running = _("backcare-tray is already running (pid {pid}, in {folder})")
+                raise AlreadyRunning(running.format(pid=pid, folder=other))
         self._lock = lock
         return found
 
@@ -170,7 +174,9 @@ class ControlHome:
                 self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as error:
                 why = describe_os_error(error, self.folder)
-                raise ControlUnavailable(f"cannot make {self.folder}: {why}") from None
+                raise ControlUnavailable(
+                    _("cannot make {path}: {problem}").format(path=self.folder, problem=why)
+                ) from None
         self.listening = Listening(self.endpoint)
         return self.listening
 
