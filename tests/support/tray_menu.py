@@ -11,7 +11,8 @@ def open_tray_menu(desktop: Desktop) -> None:
     wait_for(lambda: docked_icon_name(desktop.env), 15, "the icon to dock")
     # The docked icon is the one shown window of the app's class; GTK's popup menu is a
     # second.
-    wait_for(lambda: visible_windows(desktop.env, "Backcare-tray") == 1, 10, "the icon shown")
+    # A menu picked from a moment ago can take a while to unmap on a loaded machine.
+    wait_for(lambda: visible_windows(desktop.env, "Backcare-tray") == 1, 30, "the icon shown")
     x, y = docked_icon_centre(desktop.env)
     for _ in range(5):  # a click can come before a freshly docked icon takes clicks: again
         desktop.tool("xdotool", "mousemove", str(x), str(y), "click", "3")
