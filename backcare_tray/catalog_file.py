@@ -38,13 +38,12 @@ class SortedCatalog(gettext.NullTranslations):
         self._data = data
         self._entry = struct.Struct(f"{order}2I")
         self._count, self._keys_at, self._values_at = count, keys_at, values_at
-        for table in (keys_at, values_at):  # every text within the file, NUL-ended
-            for index in range(count):
+        previous = None
+        for index in range(count):  # one pass: every text whole, NUL-ended; keys in order
+            for table in (keys_at, values_at):
                 length, offset = self._entry.unpack_from(data, table + 8 * index)
                 if offset + length >= len(data) or data[offset + length] != 0:
                     raise ValueError("the catalog is cut short: a text ends past the file")
-        previous = None
-        for index in range(count):
             key = self._key(index)
             if previous is not None and key <= previous:
                 raise Unsorted("the catalog's keys are not in byte order")

@@ -37,6 +37,7 @@ __all__ = [
     "exercise_from_table",
     "phases",
     "side_noun",
+    "written_without_spaces",
 ]
 
 # Seconds given to one repetition of a movement that has no hold (a squat up and down).
@@ -361,11 +362,11 @@ def _builtin_exercises(language: str) -> tuple[Exercise, ...]:
 
 def setup_seconds(step: str, first: bool) -> int:
     """Return a set-up step's seconds: time to say it (the first names the stretch too)."""
-    words = len(step.split()) + _written_without_spaces(step) / 2 + (5 if first else 3)
+    words = len(step.split()) + written_without_spaces(step) / 2 + (5 if first else 3)
     return max(SETUP_SECONDS, math.ceil(words / WORDS_A_SECOND))
 
 
-def _written_without_spaces(text: str) -> int:
+def written_without_spaces(text: str) -> int:
     """Return how many characters of a text are Japanese or Chinese (about two to a word)."""
     return sum(1 for c in text if "\u3040" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
 

@@ -19,6 +19,7 @@ __all__ = [
     "stretch_messages",
     "template",
     "template_messages",
+    "translated_in_full",
     "write_mo",
 ]
 
@@ -110,7 +111,7 @@ def write_mo(handle: BinaryIO, catalog: Any) -> None:
 
     entries: dict[bytes, bytes] = {}
     for message in catalog:
-        if message.id and (message.fuzzy or not _all_written(message.string)):
+        if message.id and (message.fuzzy or not translated_in_full(message.string)):
             continue
         if isinstance(message.id, tuple | list):
             key = b"\0".join(part.encode("utf-8") for part in message.id)
@@ -138,7 +139,7 @@ def write_mo(handle: BinaryIO, catalog: Any) -> None:
     handle.write(bytes(texts))
 
 
-def _all_written(string: object) -> bool:
+def translated_in_full(string: object) -> bool:
     """Return True when a translation (every plural form of it) is written."""
     forms = string if isinstance(string, tuple | list) else (string,)
     return all(isinstance(form, str) and form for form in forms)

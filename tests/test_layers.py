@@ -278,3 +278,14 @@ def test_the_daemon_never_imports_tomlkit_or_the_stretch_files() -> None:
     modules = package_modules()
     assert [m for m in sorted(reached) if "tomlkit" in outside_imports(modules[m])] == []
     assert "tomlkit" in outside_imports(modules[f"{ADAPTERS}.config_edit"])
+
+
+def test_the_daemon_never_imports_babel_or_the_template() -> None:
+    """Babel is for making catalogs (the build, make messages): the daemon reads them itself."""
+    graph = import_graph()
+    reached = reachable(graph, DAEMON_STARTS)
+    assert f"{PACKAGE}.catalog_file" in reached  # the graph does reach the catalog reader
+    assert f"{PACKAGE}.messages" not in reached
+    modules = package_modules()
+    assert [m for m in sorted(reached) if "babel" in outside_imports(modules[m])] == []
+    assert "babel" in outside_imports(modules[f"{PACKAGE}.messages"])

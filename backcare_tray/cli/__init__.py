@@ -97,12 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_daemon(*options)
         try:
             named = config_named(arguments)
-            try:
-                _speak(named)
-            except NoHome:  # no config to read: the desktop's language; the command says why
-                from backcare_tray.i18n import from_environment, use_language
-
-                use_language(from_environment())
+            _speak(named)
             args = build_parser().parse_args(arguments)
             if getattr(args, "config", None) != named:  # a --config the scan did not read so
                 _speak(getattr(args, "config", None))
@@ -121,9 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _speak(config: str | None) -> None:
     """Speak the language of the config file and the desktop in this command's messages."""
-    from backcare_tray.i18n import speak_as_configured
+    from backcare_tray.i18n import from_environment, speak_as_configured, use_language
 
-    speak_as_configured(app_paths(config).config)
+    try:
+        path = app_paths(config).config
+    except NoHome:  # no config to read: the desktop's language, and the command says why
+        use_language(from_environment())
+        return
+    speak_as_configured(path)
 
 
 def _reader_gone(error: OSError) -> bool:

@@ -67,7 +67,7 @@ def _write_application_entry() -> None:
 
 def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
     """Run the daemon in the foreground until it is stopped; return the exit status."""
-    from backcare_tray.i18n import current, from_environment, speak_as_configured, use_language
+    from backcare_tray.i18n import speak_as_configured
 
     paths = app_paths(config)
     _setup_logging(paths.log, verbose)
@@ -76,9 +76,6 @@ def run_daemon(config: str | None, no_tray: bool, verbose: bool) -> int:
         settings = load_settings(paths.config, required=config is not None)
     except ConfigError as error:
         return fail(str(error), EXIT_USAGE)
-    language = from_environment(settings.language)
-    if language != current():  # the file as read differs from the file as checked
-        use_language(language)
     if _no_graphical_session(no_tray):
         no_session = _(
             "no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set); "

@@ -94,7 +94,9 @@ def wrap_to_width(container: tk.Misc, labels: dict[ttk.Label, int]) -> None:
 def text_wrap(text: str) -> Literal["char", "word"]:
     """Return how a Text should wrap: by words, or by characters for Japanese and Chinese."""
     # Tk's word wrap breaks only at spaces, which these languages do not write.
-    return "char" if any("\u3040" <= c <= "\u9fff" for c in text) else "word"
+    from backcare_tray.exercises import written_without_spaces
+
+    return "char" if written_without_spaces(text) else "word"
 
 
 def cut_texts(root: tk.Misc) -> list[dict[str, Any]]:
